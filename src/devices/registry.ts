@@ -1,0 +1,18 @@
+/** The device registry: one plain table of every device tunnelsmith renders. */
+import type { DeviceId } from './ids';
+import type { DeviceDefinition } from './types';
+import { ciscoIos } from './cisco-ios/device';
+import { juniperSrx } from './juniper-srx/device';
+import { strongswan } from './strongswan/device';
+import { windowsRras } from './windows-rras/device';
+
+export const DEVICES: Readonly<Record<DeviceId, DeviceDefinition>> = {
+  'cisco-ios': ciscoIos,
+  'juniper-srx': juniperSrx,
+  strongswan,
+  'windows-rras': windowsRras,
+};
+
+export function deviceById(id: DeviceId): DeviceDefinition {
+  return DEVICES[id];
+}

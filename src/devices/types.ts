@@ -1,0 +1,102 @@
+/**
+ * The contract between the core and each device. A device is a registry entry (`registry.ts`) plus
+ * templates under `device-templates/<id>/`. Everything here is pure.
+ */
+import type { Problem } from '../errors';
+import type { DeviceOptionValue, Site } from '../hub/types';
+import type { Proposals } from '../policy/catalog';
+import type { DeviceId } from './ids';
+
+/** One tunnel: one per Azure VPN gateway instance. */
+export interface TunnelContext {
+  /** 0-based gateway instance index. */
+  index: number;
+  /** 1-based, for names and human text. */
+  number: number;
+  azurePublicIp: string;
+  /** The Azure BGP address this site peers with through this tunnel (absent without BGP). */
+  azureBgpIp?: string;
+}
+
+export interface BgpContext {
+  localAsn: number;
+  /** The appliance's BGP address (`sites[].bgp.peerIp`): a loopback (multihop) or an APIPA address. */
+  localIp: string;
+  azureAsn: number;
+  /**
+   * `multihop`: Azure peers from GatewaySubnet addresses; eBGP multihop from a loopback holding localIp.
+   * `apipa`: Azure peers from custom APIPA addresses; the appliance must initiate.
+   */
+  mode: 'multihop' | 'apipa';
+  /** Azure's fixed timers. */
+  keepaliveSeconds: 60;
+  holdSeconds: 180;
+}
+
+/**
+ * Everything a view builder may use for one (site, device) pair: the hub's intent joined with what
+ * Azure reported. Built by `buildSiteContext`; values are already validated.
+ */
+export interface SiteContext {
+  hubId: string;
+  site: Site;
+  deviceId: DeviceId;
+  /** The device's defaults, overlaid with the site's `deviceOptions` when `deviceId === site.device`. */
+  options: Record<string, DeviceOptionValue>;
+  proposals: Proposals;
+  dpdTimeoutSeconds: number;
+  azure: {
+    location: string;
+    vpnGatewayName: string;
+    connectionName: string;
+    asn: number;
+    activeActive: boolean;
+    vnetPrefixes: string[];
+  };
+  tunnels: TunnelContext[];
+  bgp?: BgpContext;
+  /** ExpressRoute carries the same prefixes: the VPN must be the backup path. */
+  expressRouteBackup: boolean;
+  /** The PSK, or the redaction placeholder. */
+  sharedKey: string;
+  keyRedacted: boolean;
+  /** Set when the appliance sits behind NAT: its own address on the outside interface. */
+  outsideAddress?: string;
+}
+
+export interface DeviceOptionSpec {
+  default: DeviceOptionValue;
+  description: string;
+  /** Returns a problem message for a bad value, or undefined. */
+  check: (value: DeviceOptionValue) => string | undefined;
+}
+
+export interface DeviceFileSpec {
+  /** Template path relative to `device-templates/<id>/`. */
+  template: string;
+  /** Output path relative to `<out>/<site>/<id>/`. */
+  output: string;
+  /** The file carries the shared key (written 0600, redacted on request). */
+  holdsSecret: boolean;
+  /** File mode for scripts (0o755) vs configs; secrets force 0o600. */
+  executable?: boolean;
+}
+
+export interface DeviceDefinition {
+  id: DeviceId;
+  displayName: string;
+  /** Minimum device OS versions the files target, for headers and the handoff README. */
+  targets: string;
+  options: Record<string, DeviceOptionSpec>;
+  /** Characters this device cannot carry safely in a PSK (azure-facts.md section 3). */
+  unsafeKeyChars: readonly string[];
+  /**
+   * What this device cannot express for this context (proposal values, lifetime ranges, ...).
+   * Paths are relative to the site, e.g. `ipsecPolicy.pfsGroup`.
+   */
+  checkSite(ctx: SiteContext): Problem[];
+  /** The plain object the templates see. No CIDR math or defaulting happens in templates. */
+  buildView(ctx: SiteContext): Record<string, unknown>;
+  /** The files to write for this context. */
+  files(ctx: SiteContext): DeviceFileSpec[];
+}

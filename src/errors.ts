@@ -1,0 +1,82 @@
+/** Stable exit codes. Only the command layer turns errors and results into these. */
+export const ExitCode = {
+  ok: 0,
+  internal: 1,
+  usage: 2,
+  invalidInput: 3,
+  azure: 4,
+  changesPending: 10,
+  notReady: 11,
+  waiting: 12,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** One finding about an input: where it is, what is wrong, and how to fix it. */
+export interface Problem {
+  /** Path into the input, e.g. `sites[1].bgp.asn`; `file` problems use the file name. */
+  path: string;
+  message: string;
+  fix?: string;
+  severity: 'error' | 'warning';
+}
+
+export function formatProblem(p: Problem): string {
+  const tag = p.severity === 'warning' ? 'warning' : 'error';
+  return `${tag}: ${p.path}: ${p.message}${p.fix ? ` (fix: ${p.fix})` : ''}`;
+}
+
+/** Base of every error the tool expects. Messages never contain secrets. */
+export abstract class AppError extends Error {
+  abstract readonly exitCode: ExitCodeValue;
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Wrong command line: unknown flag, missing argument, conflicting options. */
+export class UsageError extends AppError {
+  readonly exitCode = ExitCode.usage;
+}
+
+/** The hub file, a facts file or another input is invalid. Carries every problem found. */
+export class InputError extends AppError {
+  readonly exitCode = ExitCode.invalidInput;
+  constructor(
+    code: string,
+    message: string,
+    readonly problems: Problem[] = [],
+    hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, hint, options);
+  }
+}
+
+/** Azure (or the emulator) refused or failed an operation. `field` names the hub-file path when known. */
+export class AzureError extends AppError {
+  readonly exitCode = ExitCode.azure;
+  constructor(
+    code: string,
+    message: string,
+    readonly details: { statusCode?: number; azureCode?: string; resource?: string; field?: string } = {},
+    hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, hint, options);
+  }
+}
+
+/** A bug or an impossible state. */
+export class InternalError extends AppError {
+  readonly exitCode = ExitCode.internal;
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}

@@ -1,0 +1,106 @@
+/**
+ * The normalized hub: what `validateHub` returns once every rule passed and every default is applied.
+ * The raw file shape (with optional fields) lives in `schema.ts`; everything downstream uses these types.
+ */
+import type { DeviceId } from '../devices/ids';
+
+export type SecretRef =
+  | { env: string }
+  | { file: string }
+  | { keyVault: { vaultName: string; secretName: string } };
+
+/** The eight fields of an Azure custom IPsec/IKE policy, with Azure's own enum names. */
+export interface IpsecPolicy {
+  ikeEncryption: string;
+  ikeIntegrity: string;
+  dhGroup: string;
+  ipsecEncryption: string;
+  ipsecIntegrity: string;
+  pfsGroup: string;
+  saLifeTimeSeconds: number;
+  saDataSizeKilobytes: number;
+}
+
+/** A custom policy, or Azure's own default proposals (weak; warned). */
+export type PolicySetting = IpsecPolicy | 'azure-default';
+
+export interface SiteBgp {
+  asn: number;
+  peerIp: string;
+}
+
+export type DeviceOptionValue = string | number;
+
+export interface Site {
+  name: string;
+  device: DeviceId;
+  publicIp: string;
+  addressSpace: string[];
+  bgp?: SiteBgp;
+  localNetworkGatewayName: string;
+  connectionName: string;
+  ipsecPolicy: PolicySetting;
+  dpdTimeoutSeconds: number;
+  sharedKey?: SecretRef;
+  /** Only the keys the user wrote; each device applies its own defaults. */
+  deviceOptions: Record<string, DeviceOptionValue>;
+}
+
+export interface SubnetSpec {
+  name: string;
+  prefix: string;
+}
+
+export interface ExpressRouteCircuitSpec {
+  name: string;
+  serviceProviderName: string;
+  peeringLocation: string;
+  bandwidthInMbps: number;
+  skuTier: 'Standard' | 'Premium' | 'Local';
+  skuFamily: 'MeteredData' | 'UnlimitedData';
+}
+
+export interface ExpressRouteSpec {
+  gatewayName: string;
+  sku: string;
+  circuitId?: string;
+  circuit?: ExpressRouteCircuitSpec;
+  /** Default `<gatewayName>-cn`. */
+  connectionName: string;
+  authorizationKey?: SecretRef;
+}
+
+export interface VpnGatewaySpec {
+  name: string;
+  sku: string;
+  activeActive: boolean;
+  asn: number;
+  /** One per instance when given. */
+  apipaBgpIps?: string[];
+  /** Defaulted: `<name>-pip1` (and `-pip2` when active-active). */
+  publicIpNames: string[];
+}
+
+export interface AzureSpec {
+  subscriptionId?: string;
+  resourceGroup: string;
+  location: string;
+  vnet: {
+    name: string;
+    addressSpace: string[];
+    gatewaySubnet: string;
+    subnets: SubnetSpec[];
+  };
+  vpnGateway: VpnGatewaySpec;
+  expressRoute?: ExpressRouteSpec;
+}
+
+export interface Hub {
+  azure: AzureSpec;
+  sites: Site[];
+}
+
+/** `<resourceGroup>/<vnet name>`: the hub's identity in tags and headers. */
+export function hubId(hub: Hub): string {
+  return `${hub.azure.resourceGroup}/${hub.azure.vnet.name}`;
+}
