@@ -1,0 +1,38 @@
+/** What every command module provides, and the I/O it is given (so tests can run commands in-process). */
+import type { Argv } from 'yargs';
+
+export interface CliIO {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** For typed confirmations; absent when there is no standard input. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
+}
+
+/** Options every command has. */
+export interface GlobalArgs {
+  debug: boolean;
+  json: boolean;
+}
+
+/**
+ * A command. Keep this module light: import heavy modules (the Azure SDK, the emulator) inside `run`
+ * with `await import(...)` so `tunnelsmith --help` and `validate` start fast.
+ */
+export interface CommandSpec<A = Record<string, unknown>> {
+  /** yargs command string, e.g. `render` or `rotate-key <action>`. */
+  command: string;
+  describe: string;
+  builder: (y: Argv<GlobalArgs>) => Argv<A & GlobalArgs>;
+  /** Returns the exit code; throws AppError for failures. */
+  run: (args: A & GlobalArgs, io: CliIO) => Promise<number>;
+}
+
+export function defineCommand<A>(spec: CommandSpec<A>): CommandSpec<A> {
+  return spec;
+}
+
+export function writeLine(stream: NodeJS.WritableStream, text = ''): void {
+  stream.write(`${text}\n`);
+}

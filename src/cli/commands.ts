@@ -1,0 +1,7 @@
+/** Every command, in help order. Add one line per command module. */
+import type { CommandSpec } from './command';
+
+export function allCommands(): CommandSpec<any>[] {
+  return [
+  ];
+}
