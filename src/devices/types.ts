@@ -91,9 +91,12 @@ export interface DeviceDefinition {
   /** Characters this device cannot carry safely in a PSK (azure-facts.md section 3). */
   unsafeKeyChars: readonly string[];
   /**
-   * What this device cannot express for this context (proposal values, lifetime ranges, ...).
-   * Paths are relative to the site, e.g. `ipsecPolicy.pfsGroup`.
+   * Proposal values and lifetimes this device cannot express (never clamped silently).
+   * Paths are relative to the site, e.g. `ipsecPolicy.pfsGroup`. Used by `validate` (the hub's policy)
+   * and by `render` (the policy Azure reports).
    */
+  checkProposals(proposals: Proposals): Problem[];
+  /** Anything else this device cannot do for this context (paths relative to the site); often []. */
   checkSite(ctx: SiteContext): Problem[];
   /** The plain object the templates see. No CIDR math or defaulting happens in templates. */
   buildView(ctx: SiteContext): Record<string, unknown>;
