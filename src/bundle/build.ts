@@ -1,0 +1,89 @@
+/**
+ * The handoff bundle of one site, in memory: the device files, the handoff README, the manifest and
+ * SHA256SUMS. Pure (hashing is deterministic); the writer puts it on disk.
+ */
+import { createHash } from 'node:crypto';
+import { DEVICES } from '../devices/registry';
+import type { SiteRenderPlan } from '../render/plan';
+import { templateEngine, type TemplateEngine } from '../render/engine';
+import { buildHandoffView } from './handoffView';
+
+export const MANIFEST_VERSION = 1;
+
+export interface BundleFile {
+  /** Relative to `<out>/<site>/`. */
+  path: string;
+  content: string;
+  mode: number;
+  holdsSecret: boolean;
+}
+
+export interface ManifestEntry {
+  path: string;
+  sha256: string;
+  bytes: number;
+  mode: string;
+  secret: boolean;
+}
+
+export interface Manifest {
+  manifestVersion: typeof MANIFEST_VERSION;
+  tool: 'tunnelsmith';
+  toolVersion: string;
+  hub: string;
+  /** sha256 of the hub file as read, so a bundle names the input it came from. */
+  hubDigest: string;
+  site: string;
+  devices: string[];
+  redacted: boolean;
+  files: ManifestEntry[];
+}
+
+export interface BundleMeta {
+  toolVersion: string;
+  hubDigest: string;
+  redacted: boolean;
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+export function fileMode(holdsSecret: boolean, executable: boolean): number {
+  if (holdsSecret) return executable ? 0o700 : 0o600;
+  return executable ? 0o755 : 0o644;
+}
+
+/** Builds every file of a site's bundle; the manifest lists the others, SHA256SUMS lists them all. */
+export function buildSiteBundle(plan: SiteRenderPlan, meta: BundleMeta, engine: TemplateEngine = templateEngine): BundleFile[] {
+  const files: BundleFile[] = [];
+  for (const d of plan.devices) {
+    for (const f of d.files) {
+      files.push({ path: `${d.deviceId}/${f.path}`, content: f.content, mode: fileMode(f.holdsSecret, f.executable), holdsSecret: f.holdsSecret });
+    }
+  }
+  const readme = engine.render('handoff/README.md.njk', buildHandoffView(plan, meta, DEVICES));
+  files.push({ path: 'README.md', content: readme, mode: 0o644, holdsSecret: false });
+  files.sort((a, b) => a.path.localeCompare(b.path));
+  const manifest: Manifest = {
+    manifestVersion: MANIFEST_VERSION,
+    tool: 'tunnelsmith',
+    toolVersion: meta.toolVersion,
+    hub: plan.context.hubId,
+    hubDigest: meta.hubDigest,
+    site: plan.site,
+    devices: plan.devices.map((d) => d.deviceId),
+    redacted: meta.redacted,
+    files: files.map((f) => ({
+      path: f.path,
+      sha256: sha256(f.content),
+      bytes: Buffer.byteLength(f.content, 'utf8'),
+      mode: `0${f.mode.toString(8)}`,
+      secret: f.holdsSecret,
+    })),
+  };
+  const manifestFile: BundleFile = { path: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n`, mode: 0o644, holdsSecret: false };
+  const all = [...files, manifestFile];
+  const sums = all.map((f) => `${sha256(f.content)}  ${f.path}\n`).join('');
+  return [...all, { path: 'SHA256SUMS', content: sums, mode: 0o644, holdsSecret: false }];
+}

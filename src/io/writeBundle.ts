@@ -1,0 +1,147 @@
+/**
+ * Writes site bundles to disk: atomic files with their modes, secrets 0600 in 0700 folders, the key of a
+ * redacted bundle beside the site folder, and no overwrite of a file edited by hand since the last
+ * render (the previous manifest knows what was written) unless forced.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { InputError, type Problem } from '../errors';
+import { sha256, type BundleFile, type Manifest } from '../bundle/build';
+import { ensureDir, writeFileAtomic } from './atomicWrite';
+
+export interface SiteBundle {
+  site: string;
+  files: BundleFile[];
+  /** With a redacted bundle: the key written to `<out>/<site>.key`. */
+  separateKey?: string;
+}
+
+export interface WriteBundleOptions {
+  outDir: string;
+  force: boolean;
+}
+
+export interface WrittenSite {
+  site: string;
+  dir: string;
+  files: string[];
+  keyFile?: string;
+  removedStale: string[];
+}
+
+/** Checks every site first (hand edits), then writes; nothing is written when any check fails. */
+export async function writeBundles(bundles: SiteBundle[], opts: WriteBundleOptions): Promise<WrittenSite[]> {
+  const problems: Problem[] = [];
+  const previous = new Map<string, Manifest | undefined>();
+  for (const b of bundles) {
+    const dir = path.join(opts.outDir, b.site);
+    const manifest = await readManifest(dir);
+    previous.set(b.site, manifest);
+    if (!opts.force) problems.push(...(await findHandEdits(dir, manifest)));
+  }
+  if (problems.length > 0) {
+    throw new InputError('HandEdited', 'some files were edited by hand since tunnelsmith wrote them; nothing was written', problems, 'keep your edits elsewhere, or run again with --force to overwrite them');
+  }
+  const written: WrittenSite[] = [];
+  for (const b of bundles) {
+    const dir = path.join(opts.outDir, b.site);
+    const secret = b.files.some((f) => f.holdsSecret);
+    await ensureDir(opts.outDir, 0o755);
+    await ensureDir(dir, secret ? 0o700 : 0o755);
+    const order = [...b.files.filter((f) => f.path !== 'manifest.json' && f.path !== 'SHA256SUMS'), ...b.files.filter((f) => f.path === 'manifest.json'), ...b.files.filter((f) => f.path === 'SHA256SUMS')];
+    for (const f of order) {
+      const target = path.join(dir, f.path);
+      await ensureDir(path.dirname(target), secret ? 0o700 : 0o755);
+      await writeFileAtomic(target, f.content, { mode: f.mode, durable: f.holdsSecret });
+    }
+    const removedStale = await removeStale(dir, previous.get(b.site), new Set(b.files.map((f) => f.path)));
+    let keyFile: string | undefined;
+    if (b.separateKey !== undefined) {
+      keyFile = path.join(opts.outDir, `${b.site}.key`);
+      await writeFileAtomic(keyFile, `${b.separateKey}\n`, { mode: 0o600, durable: true });
+    }
+    written.push({ site: b.site, dir, files: b.files.map((f) => f.path), removedStale, ...(keyFile ? { keyFile } : {}) });
+  }
+  return written;
+}
+
+export async function readManifest(siteDir: string): Promise<Manifest | undefined> {
+  let text: string;
+  try {
+    text = await fs.readFile(path.join(siteDir, 'manifest.json'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const m = JSON.parse(text) as Manifest;
+    return Array.isArray(m.files) ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function findHandEdits(dir: string, manifest: Manifest | undefined): Promise<Problem[]> {
+  if (!manifest) return [];
+  const problems: Problem[] = [];
+  for (const entry of manifest.files) {
+    const file = path.join(dir, entry.path);
+    let current: string;
+    try {
+      current = await fs.readFile(file, 'utf8');
+    } catch {
+      continue;
+    }
+    if (sha256(current) !== entry.sha256) {
+      problems.push({ path: file, severity: 'error', message: 'changed since tunnelsmith wrote it', fix: 'move your edits out of the bundle, or use --force' });
+    }
+  }
+  return problems;
+}
+
+/** Removes files an earlier render wrote that this one no longer produces (unchanged ones only). */
+async function removeStale(dir: string, manifest: Manifest | undefined, keep: Set<string>): Promise<string[]> {
+  if (!manifest) return [];
+  const removed: string[] = [];
+  for (const entry of manifest.files) {
+    if (keep.has(entry.path)) continue;
+    await fs.rm(path.join(dir, entry.path), { force: true });
+    removed.push(entry.path);
+  }
+  return removed;
+}
+
+/** Everything `render` needs to write bundles. */
+export interface RenderBundleRequest {
+  hub: import('../hub/types').Hub;
+  /** sha256 of the hub file's bytes. */
+  hubDigest: string;
+  facts: import('../facts/types').AzureFacts;
+  keys: Readonly<Record<string, string | undefined>>;
+  outDir: string;
+  device: import('../render/plan').DeviceSelection;
+  site?: string;
+  redact?: boolean;
+  force?: boolean;
+}
+
+/** Renders every requested pair in memory (all problems at once, nothing written on failure), then writes. */
+export async function renderAndWriteBundle(req: RenderBundleRequest): Promise<WrittenSite[]> {
+  const { planRender } = await import('../render/plan');
+  const { buildSiteBundle } = await import('../bundle/build');
+  const { DEVICES } = await import('../devices/registry');
+  const { TOOL_VERSION } = await import('../version');
+  const redact = req.redact ?? false;
+  const plan = planRender({ hub: req.hub, facts: req.facts, device: req.device, ...(req.site ? { site: req.site } : {}), keys: req.keys, redact }, DEVICES);
+  if (!plan.ok) {
+    throw new InputError('RenderRefused', 'nothing was written: some requested (site, device) pairs cannot be rendered', plan.problems, 'fix the listed fields, or choose another --device');
+  }
+  const bundles: SiteBundle[] = plan.sites.map((s) => {
+    const key = req.keys[s.site];
+    return {
+      site: s.site,
+      files: buildSiteBundle(s, { toolVersion: TOOL_VERSION, hubDigest: req.hubDigest, redacted: redact }),
+      ...(redact && key !== undefined ? { separateKey: key } : {}),
+    };
+  });
+  return writeBundles(bundles, { outDir: req.outDir, force: req.force ?? false });
+}

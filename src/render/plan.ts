@@ -1,0 +1,99 @@
+/**
+ * Which (site, device) pairs a render covers, and their files, or every problem that prevents it.
+ * Pure: nothing is written unless every requested pair renders.
+ */
+import type { Problem } from '../errors';
+import type { AzureFacts } from '../facts/types';
+import type { Hub } from '../hub/types';
+import { DEVICE_IDS, type DeviceId } from '../devices/ids';
+import type { DeviceDefinition, SiteContext } from '../devices/types';
+import { buildSiteContext } from './context';
+import { renderDeviceFiles, type RenderedFile } from './renderSite';
+
+/** `own`: each site's own device; `all`: all four; or one device id for every site. */
+export type DeviceSelection = 'own' | 'all' | DeviceId;
+
+export interface RenderRequest {
+  hub: Hub;
+  facts: AzureFacts;
+  device: DeviceSelection;
+  /** Only this site (by name); all sites when absent. */
+  site?: string;
+  /** The shared key per site name; a site without one can only be rendered redacted. */
+  keys: Readonly<Record<string, string | undefined>>;
+  redact: boolean;
+}
+
+export interface DeviceRender {
+  deviceId: DeviceId;
+  files: RenderedFile[];
+}
+
+export interface SiteRenderPlan {
+  site: string;
+  /** The context of the first device rendered: the device-independent values the handoff sheet shows. */
+  context: SiteContext;
+  devices: DeviceRender[];
+}
+
+export type RenderPlan = { ok: true; sites: SiteRenderPlan[] } | { ok: false; problems: Problem[] };
+
+export function selectedDevices(selection: DeviceSelection, own: DeviceId): DeviceId[] {
+  if (selection === 'own') return [own];
+  if (selection === 'all') return [...DEVICE_IDS];
+  return [selection];
+}
+
+/** Renders every requested pair in memory; returns all problems together when any pair fails. */
+export function planRender(req: RenderRequest, devices: Readonly<Record<DeviceId, DeviceDefinition>>): RenderPlan {
+  const problems: Problem[] = [];
+  const sites = req.hub.sites.map((site, index) => ({ site, index })).filter(({ site }) => !req.site || site.name === req.site);
+  if (req.site && sites.length === 0) {
+    const known = req.hub.sites.map((s) => s.name).join(', ');
+    return { ok: false, problems: [{ path: '--site', severity: 'error', message: `no site named "${req.site}" in the hub file`, fix: `use one of: ${known}` }] };
+  }
+  const plans: SiteRenderPlan[] = [];
+  for (const { site, index } of sites) {
+    const prefix = `sites[${index}]`;
+    const key = req.redact ? undefined : req.keys[site.name];
+    if (!req.redact && key === undefined) {
+      problems.push({
+        path: `${prefix}.sharedKey`,
+        severity: 'error',
+        message: `no shared key for site "${site.name}": the facts hold none and the site has no reference`,
+        fix: 'read the facts with --include-secrets, add a sharedKey reference to the site, or render with --redact',
+      });
+      continue;
+    }
+    const renders: DeviceRender[] = [];
+    let context: SiteContext | undefined;
+    for (const deviceId of selectedDevices(req.device, site.device)) {
+      const device = devices[deviceId];
+      const built = buildSiteContext({ hub: req.hub, facts: req.facts, site, device, sharedKey: key });
+      if (!built.ok) {
+        problems.push(...built.problems);
+        continue;
+      }
+      context ??= built.ctx;
+      const rendered = renderDeviceFiles(built.ctx, device);
+      if (!rendered.ok) {
+        problems.push(...rendered.problems.map((p) => ({ ...p, path: `${prefix}.${p.path}`, message: `${deviceId}: ${p.message}` })));
+        continue;
+      }
+      renders.push({ deviceId, files: rendered.files });
+    }
+    if (context) plans.push({ site: site.name, context, devices: renders });
+  }
+  if (problems.some((p) => p.severity === 'error')) return { ok: false, problems: uniqueProblems(problems) };
+  return { ok: true, sites: plans };
+}
+
+function uniqueProblems(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const id = `${p.path}\u0000${p.message}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
