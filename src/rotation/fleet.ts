@@ -1,0 +1,50 @@
+/**
+ * Fleet runs (`--all`): each site's action with at most `concurrency` in flight, every site reported,
+ * and one exit code for the whole run: the worst of the sites'.
+ */
+import { ExitCode, isAppError, type ExitCodeValue } from '../errors';
+
+export type SiteResult<T> =
+  | { site: string; ok: true; exitCode: 0; value: T }
+  | { site: string; ok: false; exitCode: ExitCodeValue; code: string; message: string; hint?: string; error: unknown };
+
+/** Runs `task` for every item, never more than `concurrency` at once; results keep the input order. */
+export async function runBounded<I, T>(items: readonly I[], concurrency: number, task: (item: I, index: number) => Promise<T>): Promise<T[]> {
+  const limit = Math.max(1, Math.floor(concurrency));
+  const results = new Array<T>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index] as I, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Runs a per-site action for many sites; a failing site never stops the others. */
+export async function runForSites<T>(sites: readonly string[], concurrency: number, task: (site: string) => Promise<T>): Promise<SiteResult<T>[]> {
+  return runBounded(sites, concurrency, async (site): Promise<SiteResult<T>> => {
+    try {
+      return { site, ok: true, exitCode: 0, value: await task(site) };
+    } catch (error) {
+      if (isAppError(error)) return { site, ok: false, exitCode: error.exitCode, code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}), error };
+      return { site, ok: false, exitCode: ExitCode.internal, code: 'Internal', message: error instanceof Error ? error.message : String(error), error };
+    }
+  });
+}
+
+/** How bad an exit code is: internal errors worst, then Azure, input, usage, then the informational codes. */
+const SEVERITY: readonly number[] = [ExitCode.internal, ExitCode.azure, ExitCode.invalidInput, ExitCode.usage, ExitCode.waiting, ExitCode.notReady, ExitCode.changesPending, ExitCode.ok];
+
+/** The worst of several exit codes (0 when there are none). Pure. */
+export function worstExitCode(codes: readonly number[]): number {
+  let worst: number = ExitCode.ok;
+  for (const c of codes) {
+    const rank = SEVERITY.indexOf(c);
+    const current = SEVERITY.indexOf(worst);
+    if ((rank === -1 ? 0 : rank) < current) worst = c;
+  }
+  return worst;
+}

@@ -1,0 +1,308 @@
+/**
+ * Runs one rotate-key action for one site: the state machine's plans, each journal record written
+ * durably before Azure is touched, Azure confirmed by reading the key back until it matches and the
+ * connection is Succeeded. A crash anywhere leaves a record that a re-run of the same action finishes.
+ */
+import { AzureError, UsageError } from '../errors';
+import {
+  completeApply,
+  completeRollback,
+  isRefusal,
+  newRecord,
+  planAbort,
+  planApply,
+  planPrepare,
+  planRollback,
+  summarize,
+  type RotationRecord,
+  type RotationState,
+  type RotationSummary,
+  type Step,
+} from './machine';
+import type { BundleWriter, Checkpoint, RotationEvent, RotationStore, SharedKeyApi, VaultSlot } from './ports';
+
+export type RotationAction = 'prepare' | 'apply' | 'rollback' | 'status' | 'abort';
+
+export interface RotationSite {
+  site: string;
+  connection: string;
+  resourceGroup: string;
+  /** Set when the site's `sharedKey` is a `{ keyVault }` reference. */
+  vault?: VaultSlot;
+}
+
+export interface ConfirmOptions {
+  /** Give up waiting after this long (the journal stays in its in-progress state; a re-run goes on). */
+  timeoutMs: number;
+  intervalMs: number;
+}
+
+export interface RotationDeps {
+  store: RotationStore;
+  /** Absent for `prepare`, `abort` and an offline `status`. */
+  azure?: SharedKeyApi;
+  /** Renders and writes the site's bundle with a key (`prepare`, `rollback`). */
+  writeBundle?: BundleWriter;
+  generateKey: () => string;
+  now: () => Date;
+  sleep: (ms: number) => Promise<void>;
+  confirm: ConfirmOptions;
+  onEvent?: (e: RotationEvent) => void;
+  /** Called after each named step; tests throw (or kill the process) here. */
+  checkpoint?: (point: Checkpoint, site: string) => void | Promise<void>;
+}
+
+/** Which of the journal's keys Azure holds, when it was asked. */
+export type AzureAgreement = 'current' | 'pending' | 'previous' | 'unknown-key' | 'unreadable' | 'not-checked';
+
+export interface SiteOutcome {
+  site: string;
+  action: RotationAction;
+  state: RotationState;
+  summary: RotationSummary;
+  /** What happened, in words, without keys. */
+  message: string;
+  /** Set by prepare when a prepared key already existed and was kept. */
+  reused?: boolean;
+  /** Azure already held the target key: nothing was set. */
+  alreadyInPlace?: boolean;
+  connectionStatus?: string;
+  azure?: AzureAgreement;
+  bundleDir?: string;
+  keyFile?: string;
+  archive?: string;
+  vaultVersion?: string;
+  /** Keys for --show-secret only; the command layer drops them otherwise. */
+  secrets?: { current?: string; pending?: string; previous?: string };
+}
+
+/** Runs `action` for one site. Refusals throw UsageError; Azure failures AzureError (both without keys). */
+export async function runRotation(action: RotationAction, site: RotationSite, deps: RotationDeps): Promise<SiteOutcome> {
+  switch (action) {
+    case 'prepare':
+      return prepare(site, deps);
+    case 'apply':
+      return apply(site, deps);
+    case 'rollback':
+      return rollback(site, deps);
+    case 'abort':
+      return abort(site, deps);
+    case 'status':
+      return status(site, deps);
+  }
+}
+
+async function load(site: RotationSite, deps: RotationDeps): Promise<RotationRecord> {
+  return (await deps.store.read(site.site, site.connection)) ?? newRecord(site.site, site.connection, iso(deps));
+}
+
+async function prepare(site: RotationSite, deps: RotationDeps): Promise<SiteOutcome> {
+  const record = await load(site, deps);
+  const plan = orThrow(planPrepare(record, deps.generateKey(), iso(deps)));
+  if (!plan.reused) {
+    await deps.store.write(plan.record);
+    emit(deps, site, 'journal', 'new key recorded (fsynced, mode 0600)');
+  } else {
+    emit(deps, site, 'journal', 'a prepared key exists; keeping it');
+  }
+  await deps.checkpoint?.('prepare:journal-written', site.site);
+  const pending = plan.record.pending?.key as string;
+  const written = deps.writeBundle ? await deps.writeBundle(site.site, pending) : undefined;
+  if (written) emit(deps, site, 'bundle', `written to ${written.dir}`);
+  await deps.checkpoint?.('prepare:bundle-written', site.site);
+  return {
+    ...outcome('prepare', plan.record, plan.reused ? 'already prepared; bundle written again with the same new key' : 'new key prepared; Azure is unchanged until apply'),
+    reused: plan.reused,
+    ...bundleFields(written),
+  };
+}
+
+async function apply(site: RotationSite, deps: RotationDeps): Promise<SiteOutcome> {
+  const azure = needAzure(deps);
+  const record = await deps.store.read(site.site, site.connection);
+  if (!record) throw new UsageError('NothingPrepared', `site ${site.site}: no new key is prepared`, 'run rotate-key prepare first and stage the bundle it writes');
+  const azureKey = await readAzureKey(azure, site);
+  const plan = orThrow(planApply(record, azureKey, iso(deps)));
+  if (plan.record !== record) {
+    await deps.store.write(plan.record);
+    emit(deps, site, 'journal', 'marked applying');
+  }
+  await deps.checkpoint?.('apply:journal-applying', site.site);
+  if (plan.action.kind === 'set') {
+    emit(deps, site, 'azure', `setting the new key on connection ${site.connection}`);
+    await azure.setSharedKey(site.resourceGroup, site.connection, plan.action.key);
+  }
+  await deps.checkpoint?.('apply:key-set', site.site);
+  const status = await confirmKey(azure, site, plan.action.key, deps);
+  await deps.checkpoint?.('apply:confirmed', site.site);
+  const done = completeApply(plan.record, iso(deps));
+  if (done !== plan.record) await deps.store.write(done);
+  await deps.checkpoint?.('apply:journal-applied', site.site);
+  const vaultVersion = await storeInVault(site, plan.action.key, 'applied', deps);
+  await deps.checkpoint?.('apply:vault-stored', site.site);
+  return {
+    ...outcome('apply', done, plan.action.kind === 'confirm' ? 'Azure already held the new key; confirmed' : 'new key set on Azure and confirmed'),
+    alreadyInPlace: plan.action.kind === 'confirm',
+    azure: 'current',
+    ...(status ? { connectionStatus: status } : {}),
+    ...(vaultVersion ? { vaultVersion } : {}),
+  };
+}
+
+async function rollback(site: RotationSite, deps: RotationDeps): Promise<SiteOutcome> {
+  const azure = needAzure(deps);
+  const record = await deps.store.read(site.site, site.connection);
+  if (!record) throw new UsageError('NothingToRollBack', `site ${site.site}: the key journal has no rotation for this site`, 'run rotate-key status');
+  const azureKey = await readAzureKey(azure, site);
+  const plan = orThrow(planRollback(record, azureKey, iso(deps)));
+  if (plan.record !== record) {
+    await deps.store.write(plan.record);
+    emit(deps, site, 'journal', 'marked rolling-back');
+  }
+  await deps.checkpoint?.('rollback:journal-rolling-back', site.site);
+  if (plan.action.kind === 'set') {
+    emit(deps, site, 'azure', `setting the previous key back on connection ${site.connection}`);
+    await azure.setSharedKey(site.resourceGroup, site.connection, plan.action.key);
+  }
+  await deps.checkpoint?.('rollback:key-set', site.site);
+  const status = await confirmKey(azure, site, plan.action.key, deps);
+  await deps.checkpoint?.('rollback:confirmed', site.site);
+  const done = completeRollback(plan.record, iso(deps));
+  if (done !== plan.record) await deps.store.write(done);
+  await deps.checkpoint?.('rollback:journal-rolled-back', site.site);
+  const vaultVersion = await storeInVault(site, plan.action.key, 'rolled-back', deps);
+  await deps.checkpoint?.('rollback:vault-stored', site.site);
+  const written = deps.writeBundle ? await deps.writeBundle(site.site, plan.action.key) : undefined;
+  if (written) emit(deps, site, 'bundle', `written to ${written.dir}`);
+  await deps.checkpoint?.('rollback:bundle-written', site.site);
+  return {
+    ...outcome('rollback', done, plan.action.kind === 'confirm' ? 'Azure already held the previous key; confirmed' : 'previous key set back on Azure and confirmed'),
+    alreadyInPlace: plan.action.kind === 'confirm',
+    azure: 'current',
+    ...(status ? { connectionStatus: status } : {}),
+    ...(vaultVersion ? { vaultVersion } : {}),
+    ...bundleFields(written),
+  };
+}
+
+async function abort(site: RotationSite, deps: RotationDeps): Promise<SiteOutcome> {
+  const record = await load(site, deps);
+  const plan = orThrow(planAbort(record, iso(deps)));
+  if (plan.dropped) {
+    await deps.store.write(plan.record);
+    emit(deps, site, 'journal', 'prepared key dropped');
+  }
+  await deps.checkpoint?.('abort:journal-written', site.site);
+  return outcome('abort', plan.record, plan.dropped ? 'prepared key dropped; Azure was never changed' : `nothing to abort (state ${plan.record.state})`);
+}
+
+async function status(site: RotationSite, deps: RotationDeps): Promise<SiteOutcome> {
+  const record = await load(site, deps);
+  let agreement: AzureAgreement = 'not-checked';
+  let connectionStatus: string | undefined;
+  if (deps.azure) {
+    try {
+      const key = await deps.azure.getSharedKey(site.resourceGroup, site.connection);
+      agreement = key === record.current?.key ? 'current' : key === record.pending?.key ? 'pending' : key === record.previous?.key ? 'previous' : 'unknown-key';
+      connectionStatus = (await deps.azure.getConnection(site.resourceGroup, site.connection))?.connectionStatus;
+    } catch {
+      agreement = 'unreadable';
+    }
+  }
+  return {
+    ...outcome('status', record, describeState(record, agreement)),
+    azure: agreement,
+    ...(connectionStatus ? { connectionStatus } : {}),
+    secrets: {
+      ...(record.current ? { current: record.current.key } : {}),
+      ...(record.pending ? { pending: record.pending.key } : {}),
+      ...(record.previous ? { previous: record.previous.key } : {}),
+    },
+  };
+}
+
+/** Reads Azure's key; a connection that cannot be read is an error naming the connection. */
+async function readAzureKey(azure: SharedKeyApi, site: RotationSite): Promise<string> {
+  return azure.getSharedKey(site.resourceGroup, site.connection);
+}
+
+/**
+ * Reads the key back until it is `key` and the connection is Succeeded (set-key can return while the
+ * connection is still Updating). Resolves the connection status. On timeout the journal is left as it
+ * is: a re-run confirms again.
+ */
+async function confirmKey(azure: SharedKeyApi, site: RotationSite, key: string, deps: RotationDeps): Promise<string | undefined> {
+  const start = deps.now().getTime();
+  let lastState = 'unknown';
+  for (;;) {
+    const held = await azure.getSharedKey(site.resourceGroup, site.connection);
+    const cn = await azure.getConnection(site.resourceGroup, site.connection);
+    lastState = held === key ? `key matches, connection ${cn?.provisioningState ?? 'missing'}` : 'Azure does not hold the key yet';
+    if (held === key && cn?.provisioningState?.toLowerCase() === 'succeeded') {
+      emit(deps, site, 'azure', 'key confirmed by read-back; connection Succeeded');
+      return cn.connectionStatus;
+    }
+    if (cn?.provisioningState?.toLowerCase() === 'failed') {
+      throw new AzureError('ConnectionFailed', `connection ${site.connection} is in state Failed after the key change`, { resource: site.connection }, 'check the connection in Azure, then run the same rotate-key action again');
+    }
+    if (deps.now().getTime() - start >= deps.confirm.timeoutMs) {
+      throw new AzureError(
+        'KeyNotConfirmed',
+        `connection ${site.connection}: the key change was not confirmed within ${Math.round(deps.confirm.timeoutMs / 1000)} s (${lastState})`,
+        { resource: site.connection },
+        'run the same rotate-key action again: it picks up where this one stopped',
+      );
+    }
+    emit(deps, site, 'azure', `waiting: ${lastState}`);
+    await deps.sleep(deps.confirm.intervalMs);
+  }
+}
+
+async function storeInVault(site: RotationSite, key: string, state: string, deps: RotationDeps): Promise<string | undefined> {
+  if (!site.vault) return undefined;
+  const latest = await site.vault.readLatest();
+  if (latest === key) return undefined;
+  const version = await site.vault.storeVersion(key, { 'managed-by': 'tunnelsmith', connection: site.connection, 'rotation-state': state });
+  emit(deps, site, 'keyvault', `new version stored in ${site.vault.label}`);
+  return version;
+}
+
+function describeState(record: RotationRecord, azure: AzureAgreement): string {
+  const agree = azure === 'not-checked' ? '' : azure === 'unreadable' ? '; Azure could not be read' : `; Azure holds the ${azure === 'unknown-key' ? 'a key the journal does not know' : `${azure} key`}`;
+  const next: Record<RotationState, string> = {
+    idle: 'no rotation in progress',
+    prepared: 'new key prepared: stage the bundle, then rotate-key apply in the maintenance window (or abort)',
+    applying: 'apply started but not confirmed: run rotate-key apply again to finish (or rollback)',
+    applied: `new key applied${record.previous ? '; previous key kept for rollback' : ''}`,
+    'rolling-back': 'rollback started but not confirmed: run rotate-key rollback again to finish',
+    'rolled-back': 'rolled back to the previous key',
+  };
+  return `${next[record.state]}${agree}`;
+}
+
+function outcome(action: RotationAction, record: RotationRecord, message: string): SiteOutcome {
+  return { site: record.site, action, state: record.state, summary: summarize(record), message };
+}
+
+function bundleFields(w: { dir: string; keyFile?: string; archive?: string } | undefined): Partial<SiteOutcome> {
+  if (!w) return {};
+  return { bundleDir: w.dir, ...(w.keyFile ? { keyFile: w.keyFile } : {}), ...(w.archive ? { archive: w.archive } : {}) };
+}
+
+function orThrow<T>(step: Step<T>): T {
+  if (isRefusal(step)) throw new UsageError(step.code, step.message, step.hint);
+  return step;
+}
+
+function needAzure(deps: RotationDeps): SharedKeyApi {
+  if (!deps.azure) throw new UsageError('AzureNeeded', 'this action talks to Azure but no Azure connection was set up', 'pass the Azure options (--arm-endpoint, credentials)');
+  return deps.azure;
+}
+
+function emit(deps: RotationDeps, site: RotationSite, step: string, detail?: string): void {
+  deps.onEvent?.({ site: site.site, step, ...(detail ? { detail } : {}) });
+}
+
+function iso(deps: RotationDeps): string {
+  return deps.now().toISOString();
+}
