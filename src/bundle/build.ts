@@ -3,7 +3,8 @@
  * SHA256SUMS. Pure (hashing is deterministic); the writer puts it on disk.
  */
 import { createHash } from 'node:crypto';
-import { DEVICES } from '../devices/registry';
+import type { DeviceId } from '../devices/ids';
+import type { DeviceDefinition } from '../devices/types';
 import type { SiteRenderPlan } from '../render/plan';
 import { templateEngine, type TemplateEngine } from '../render/engine';
 import { buildHandoffView } from './handoffView';
@@ -55,14 +56,19 @@ export function fileMode(holdsSecret: boolean, executable: boolean): number {
 }
 
 /** Builds every file of a site's bundle; the manifest lists the others, SHA256SUMS lists them all. */
-export function buildSiteBundle(plan: SiteRenderPlan, meta: BundleMeta, engine: TemplateEngine = templateEngine): BundleFile[] {
+export function buildSiteBundle(
+  plan: SiteRenderPlan,
+  meta: BundleMeta,
+  engine: TemplateEngine = templateEngine,
+  devices: Readonly<Record<DeviceId, DeviceDefinition>> = registryDevices(),
+): BundleFile[] {
   const files: BundleFile[] = [];
   for (const d of plan.devices) {
     for (const f of d.files) {
       files.push({ path: `${d.deviceId}/${f.path}`, content: f.content, mode: fileMode(f.holdsSecret, f.executable), holdsSecret: f.holdsSecret });
     }
   }
-  const readme = engine.render('handoff/README.md.njk', buildHandoffView(plan, meta, DEVICES));
+  const readme = engine.render('handoff/README.md.njk', buildHandoffView(plan, meta, devices));
   files.push({ path: 'README.md', content: readme, mode: 0o644, holdsSecret: false });
   files.sort((a, b) => a.path.localeCompare(b.path));
   const manifest: Manifest = {
@@ -86,4 +92,10 @@ export function buildSiteBundle(plan: SiteRenderPlan, meta: BundleMeta, engine: 
   const all = [...files, manifestFile];
   const sums = all.map((f) => `${sha256(f.content)}  ${f.path}\n`).join('');
   return [...all, { path: 'SHA256SUMS', content: sums, mode: 0o644, holdsSecret: false }];
+}
+
+/** The device registry, loaded on first use (tests of the bundle alone pass their own table). */
+function registryDevices(): Readonly<Record<DeviceId, DeviceDefinition>> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../devices/registry') as typeof import('../devices/registry')).DEVICES;
 }

@@ -1,8 +1,17 @@
-/** The view behind a site's handoff README. Pure. */
+/** The view behind a site's handoff README: everything the on-prem engineer needs to work alone. Pure. */
 import type { DeviceId } from '../devices/ids';
 import type { DeviceDefinition } from '../devices/types';
+import type { Proposals } from '../policy/catalog';
 import type { SiteRenderPlan } from '../render/plan';
 import type { BundleMeta } from './build';
+import { buildDeviceProcedure } from './deviceSteps';
+import { buildTopologyDiagram } from './topologyDiagram';
+
+/**
+ * Optional device capability (proposed as an additive field of DeviceDefinition): the proposal in the
+ * device's own keywords, one line per setting. Until a device has it, the README shows Azure's names.
+ */
+type WithPolicyWords = DeviceDefinition & { policyWords?: (p: Proposals) => string[] };
 
 export function buildHandoffView(plan: SiteRenderPlan, meta: BundleMeta, devices: Readonly<Record<DeviceId, DeviceDefinition>>): Record<string, unknown> {
   const ctx = plan.context;
@@ -19,6 +28,7 @@ export function buildHandoffView(plan: SiteRenderPlan, meta: BundleMeta, devices
     ...(ctx.outsideAddress ? [['Appliance outside address (behind NAT)', ctx.outsideAddress] as [string, string]] : []),
     ['On-premises prefixes', ctx.site.addressSpace.join(', ')],
     ['Routing', ctx.bgp ? `BGP: on-prem ASN ${ctx.bgp.localAsn}, BGP address ${ctx.bgp.localIp} (${ctx.bgp.mode === 'apipa' ? 'APIPA: the appliance initiates' : 'loopback, eBGP multihop'})` : 'static'],
+    ...(ctx.bgp ? [['BGP timers', `keepalive ${ctx.bgp.keepaliveSeconds} s, hold ${ctx.bgp.holdSeconds} s (fixed by Azure)`] as [string, string]] : []),
     ['IKEv2 proposal (Azure names)', p.ike.map((i) => `${i.encryption}/${i.integrity}/${i.dhGroup}`).join('; ')],
     ['IPsec proposal (Azure names)', p.esp.map((e) => `${e.encryption}/${e.integrity}`).join('; ')],
     ['PFS / SA lifetime', `${p.pfsGroup} / ${p.saLifeTimeSeconds} s, ${p.saDataSizeKilobytes} KB`],
@@ -26,18 +36,32 @@ export function buildHandoffView(plan: SiteRenderPlan, meta: BundleMeta, devices
     ['Azure connection', ctx.azure.connectionName],
     ['Shared key', meta.redacted ? 'not in this bundle: it travels separately (replace the placeholder)' : 'inside the files marked secret (mode 0600)'],
   ];
+  const deviceViews = plan.devices.map((d) => {
+    const def = devices[d.deviceId] as WithPolicyWords;
+    const files = d.files.map((f) => ({ path: `${d.deviceId}/${f.path}`, secret: f.holdsSecret }));
+    const words = def.policyWords ? def.policyWords(p) : undefined;
+    return {
+      id: d.deviceId,
+      name: def.displayName,
+      targets: def.targets,
+      files,
+      policyWords: words ?? [],
+      policyInAzureNames: words === undefined,
+      procedure: buildDeviceProcedure(d.deviceId, { files: files.map((f) => f.path), bgp: ctx.bgp !== undefined, tunnels: ctx.tunnels.length }),
+    };
+  });
   return {
     site: plan.site,
     hubId: ctx.hubId,
     toolVersion: meta.toolVersion,
     expressRouteBackup: ctx.expressRouteBackup,
     redacted: meta.redacted,
+    bgp: ctx.bgp !== undefined,
+    tunnelCount: ctx.tunnels.length,
+    activeActive: ctx.azure.activeActive,
+    connectionName: ctx.azure.connectionName,
     rows: rows.map(([name, value]) => ({ name, value })),
-    devices: plan.devices.map((d) => ({
-      id: d.deviceId,
-      name: devices[d.deviceId].displayName,
-      targets: devices[d.deviceId].targets,
-      files: d.files.map((f) => ({ path: `${d.deviceId}/${f.path}`, secret: f.holdsSecret })),
-    })),
+    diagram: buildTopologyDiagram(ctx, deviceViews.map((d) => d.name)),
+    devices: deviceViews,
   };
 }
