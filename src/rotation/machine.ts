@@ -14,8 +14,8 @@
 export const ROTATION_STATES = ['idle', 'prepared', 'applying', 'applied', 'rolling-back', 'rolled-back'] as const;
 export type RotationState = (typeof ROTATION_STATES)[number];
 
-/** Where a key came from. */
-export type KeyOrigin = 'generated' | 'reference' | 'azure' | 'rotation' | 'rollback';
+/** Where a key came from (the key journal's origins). */
+export type KeyOrigin = 'generated' | 'reference' | 'azure' | 'rotation';
 
 export interface KeyVersion {
   key: string;
@@ -150,7 +150,7 @@ export function planRollback(record: RotationRecord, azureKey: string | undefine
   switch (record.state) {
     case 'applied': {
       if (!record.previous) return refuse('NoPreviousKey', `site ${record.site}: the journal holds no previous key to roll back to`, 'prepare and apply a new rotation instead');
-      const target: KeyVersion = { ...record.previous, origin: 'rollback', recordedAt: now };
+      const target: KeyVersion = { ...record.previous };
       // A key Azure holds that the journal does not know (set by hand) is recorded, never dropped.
       const current = azureKey !== undefined && azureKey !== target.key && azureKey !== record.current?.key ? { key: azureKey, origin: 'azure' as const, recordedAt: now } : record.current;
       const next: RotationRecord = { ...record, state: 'rolling-back', pending: target, ...(current ? { current } : {}), updatedAt: now };
@@ -158,7 +158,7 @@ export function planRollback(record: RotationRecord, azureKey: string | undefine
     }
     case 'applying': {
       if (!record.current) return refuse('NoPreviousKey', `site ${record.site}: the journal does not know the key Azure held before`, 'finish the rotation with rotate-key apply');
-      const target: KeyVersion = { ...record.current, origin: 'rollback', recordedAt: now };
+      const target: KeyVersion = { ...record.current };
       // The abandoned new key stays as `previous`: Azure may have held it for a moment.
       const abandoned = record.pending;
       const next: RotationRecord = { ...record, state: 'rolling-back', pending: target, ...(abandoned ? { current: abandoned } : {}), updatedAt: now };

@@ -97,7 +97,13 @@ async function load(site: RotationSite, deps: RotationDeps): Promise<RotationRec
 }
 
 async function prepare(site: RotationSite, deps: RotationDeps): Promise<SiteOutcome> {
-  const record = await load(site, deps);
+  let record = await load(site, deps);
+  if (!record.current && record.state === 'idle') {
+    // The journal must know the key Azure holds before a new one is recorded: it is the rollback target.
+    if (!deps.azure) throw new UsageError('CurrentKeyUnknown', `site ${site.site}: the key journal does not know the key Azure holds`, 'run prepare with Azure access so the current key can be read and kept');
+    const held = await readAzureKey(deps.azure, site);
+    record = { ...record, current: { key: held, origin: 'azure', recordedAt: iso(deps) } };
+  }
   const plan = orThrow(planPrepare(record, deps.generateKey(), iso(deps)));
   if (!plan.reused) {
     await deps.store.write(plan.record);
