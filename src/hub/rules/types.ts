@@ -1,0 +1,49 @@
+/**
+ * What every hub rule sees: the parts of the file that passed the schema (a part that failed is absent,
+ * so one typo does not hide the semantic problems elsewhere), and the device table.
+ */
+import type { Problem } from '../../errors';
+import type { DeviceId } from '../../devices/ids';
+import type { DeviceDefinition } from '../../devices/types';
+import type { RawExpressRoute, RawSite, RawVnet, RawVpnGateway } from '../schema';
+
+/** What the validator needs from a device: its options, its key limits and its proposal check. */
+export type DeviceRules = Pick<DeviceDefinition, 'id' | 'displayName' | 'options' | 'unsafeKeyChars' | 'checkProposals'>;
+export type DeviceTable = Readonly<Record<DeviceId, DeviceRules>>;
+
+export interface IndexedSite {
+  /** Position in the file's `sites` list. */
+  index: number;
+  site: RawSite;
+}
+
+export interface HubParts {
+  vnet?: RawVnet;
+  vpnGateway?: RawVpnGateway;
+  expressRoute?: RawExpressRoute;
+  /** True when the file has an `expressRoute` section, valid or not. */
+  hasExpressRoute: boolean;
+  /** The sites that passed the schema, with their positions. */
+  sites: IndexedSite[];
+  /** How many sites the file lists (valid or not). */
+  siteCount: number;
+}
+
+export interface RuleEnv {
+  devices: DeviceTable;
+}
+
+/** One named check of hub-file.md "Rules the file is checked against". Returns every problem it finds. */
+export type HubRule = (parts: HubParts, env: RuleEnv) => Problem[];
+
+export function error(path: string, message: string, fix: string): Problem {
+  return { path, severity: 'error', message, fix };
+}
+
+export function warning(path: string, message: string, fix: string): Problem {
+  return { path, severity: 'warning', message, fix };
+}
+
+export function sitePath(index: number, rest: string): string {
+  return `sites[${index}].${rest}`;
+}
