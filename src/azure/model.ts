@@ -1,0 +1,201 @@
+/**
+ * tunnelsmith's own plain shapes of the Azure resources it manages. The SDK implementation
+ * (`sdk.ts`) maps to and from these; SDK types never leave `src/azure/`.
+ * Only the fields tunnelsmith owns or reads are modelled; an update keeps every other field
+ * Azure holds (the SDK layer merges onto the resource it read).
+ */
+import type { IpsecPolicy } from '../hub/types';
+
+export type Tags = Record<string, string>;
+
+/** `Succeeded`, `Updating`, `Deleting`, `Failed`, ... as Azure reports it. */
+export type ProvisioningState = string;
+
+export const TAG_MANAGED_BY = 'managed-by';
+export const TAG_MANAGED_BY_VALUE = 'tunnelsmith';
+export const TAG_HUB = 'tunnelsmith-hub';
+
+/** States in which Azure refuses a write to the resource (or its gateway neighbours) and we wait. */
+export const BUSY_STATES: readonly string[] = ['Updating', 'Deleting', 'Creating'];
+
+export function isBusy(state: ProvisioningState | undefined): boolean {
+  return state !== undefined && BUSY_STATES.some((s) => s.toLowerCase() === state.toLowerCase());
+}
+
+export function isFailedState(state: ProvisioningState | undefined): boolean {
+  return state !== undefined && state.toLowerCase() === 'failed';
+}
+
+/** Fields every top-level resource carries. `id` and `provisioningState` are read-only. */
+export interface ResourceBase {
+  name: string;
+  location: string;
+  tags: Tags;
+  id?: string;
+  provisioningState?: ProvisioningState;
+}
+
+export type ResourceGroupModel = ResourceBase;
+
+export interface SubnetModel {
+  name: string;
+  addressPrefix: string;
+  id?: string;
+}
+
+export interface VnetModel extends ResourceBase {
+  addressSpace: string[];
+  subnets: SubnetModel[];
+}
+
+export interface PublicIpModel extends ResourceBase {
+  /** `Standard` or `Basic`. */
+  sku: string;
+  /** `Static` or `Dynamic`. */
+  allocation: string;
+  /** Read-only: the address, once Azure assigned it. */
+  ipAddress?: string;
+}
+
+export interface GatewayIpConfigModel {
+  name: string;
+  subnetId: string;
+  publicIpId: string;
+  id?: string;
+}
+
+/** One gateway instance's BGP addresses (`bgpSettings.bgpPeeringAddresses[]`). */
+export interface BgpPeeringAddressModel {
+  ipConfigurationId: string;
+  /** Read-only: the instance's GatewaySubnet BGP address(es). */
+  defaultBgpIps: string[];
+  /** The custom (APIPA) BGP addresses configured on the instance. */
+  customBgpIps: string[];
+  /** Read-only: the instance's public IP(s). */
+  tunnelIps: string[];
+}
+
+export interface GatewayModel extends ResourceBase {
+  gatewayType: 'Vpn' | 'ExpressRoute' | string;
+  /** `RouteBased` for VPN gateways; absent for ExpressRoute. */
+  vpnType?: string;
+  sku: string;
+  activeActive: boolean;
+  enableBgp: boolean;
+  ipConfigurations: GatewayIpConfigModel[];
+  /** BGP ASN (VPN gateways). */
+  asn?: number;
+  bgpPeeringAddresses: BgpPeeringAddressModel[];
+  /** Read-only: the legacy single-instance `bgpSettings.bgpPeeringAddress`. */
+  legacyBgpPeeringAddress?: string;
+}
+
+export interface LngModel extends ResourceBase {
+  gatewayIpAddress: string;
+  addressPrefixes: string[];
+  bgp?: { asn: number; peeringAddress: string };
+}
+
+export interface CustomBgpIpModel {
+  ipConfigurationId: string;
+  address: string;
+}
+
+export interface ConnectionModel extends ResourceBase {
+  connectionType: 'IPsec' | 'ExpressRoute' | string;
+  gatewayId: string;
+  /** IPsec connections: the local network gateway. */
+  localNetworkGatewayId?: string;
+  /** ExpressRoute connections: the circuit. */
+  circuitId?: string;
+  connectionProtocol?: string;
+  /** Absent: Azure's default proposals. */
+  ipsecPolicy?: IpsecPolicy;
+  dpdTimeoutSeconds?: number;
+  enableBgp: boolean;
+  customBgpIps: CustomBgpIpModel[];
+  routingWeight?: number;
+  /** Read-only: Connected, NotConnected, Connecting, Unknown. */
+  connectionStatus?: string;
+}
+
+export interface CircuitModel {
+  id: string;
+  name: string;
+  location?: string;
+  serviceProviderProvisioningState?: string;
+  provisioningState?: ProvisioningState;
+  /** The circuit has Azure private peering configured (needed to connect a gateway). */
+  privatePeering: boolean;
+}
+
+export interface BgpPeerModel {
+  localAddress?: string;
+  neighbor: string;
+  asn?: number;
+  /** Connected, Connecting, Idle, Stopped, Unknown. */
+  state: string;
+  routesReceived?: number;
+}
+
+export interface RouteModel {
+  localAddress?: string;
+  network: string;
+  nextHop?: string;
+  sourcePeer?: string;
+  /** EBgp, IBgp, Network, ... */
+  origin?: string;
+  asPath?: string;
+  weight?: number;
+}
+
+/** The Microsoft.Network resource types tunnelsmith lists and deletes. */
+export type NetworkResourceType =
+  | 'virtualNetworks'
+  | 'publicIPAddresses'
+  | 'virtualNetworkGateways'
+  | 'localNetworkGateways'
+  | 'connections';
+
+/** An entry of a list by type. */
+export interface ListedResource {
+  type: NetworkResourceType;
+  name: string;
+  id?: string;
+  tags: Tags;
+  provisioningState?: ProvisioningState;
+  /** For gateways and connections: enough to order deletions. */
+  gatewayType?: string;
+}
+
+/** ARM resource id of a Microsoft.Network resource. Pure. */
+export function networkResourceId(
+  subscriptionId: string,
+  resourceGroup: string,
+  type: NetworkResourceType,
+  name: string,
+): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Network/${type}/${name}`;
+}
+
+/** Last segment of an ARM id (its name). Pure. */
+export function nameFromId(id: string | undefined): string | undefined {
+  if (!id) return undefined;
+  const parts = id.split('/').filter(Boolean);
+  return parts[parts.length - 1];
+}
+
+/** ARM ids compare case-insensitively. Pure. */
+export function sameId(a: string | undefined, b: string | undefined): boolean {
+  return (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
+}
+
+/** Tags that mark a resource as created by tunnelsmith for the hub `<rg>/<vnet>`. Pure. */
+export function ownershipTags(hubId: string): Tags {
+  return { [TAG_MANAGED_BY]: TAG_MANAGED_BY_VALUE, [TAG_HUB]: hubId };
+}
+
+/** Whether the tags say tunnelsmith created the resource for this hub. Pure. */
+export function isOwnedBy(tags: Tags | undefined, hubId: string): boolean {
+  return tags?.[TAG_MANAGED_BY] === TAG_MANAGED_BY_VALUE && tags?.[TAG_HUB] === hubId;
+}

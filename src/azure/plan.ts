@@ -1,0 +1,266 @@
+/**
+ * The Azure resources a hub needs, as desired plain models with a dependency graph. Pure.
+ *
+ * Decisions worth knowing:
+ * - The VPN gateway always has BGP enabled (with the hub's ASN): a BGP site added later then needs no
+ *   45-minute gateway update, and static sites are unaffected.
+ * - The ExpressRoute gateway gets its own Standard static public IP (`<gatewayName>-pip1`).
+ * - The ExpressRoute gateway is ordered before the VPN gateway (`orderAfter`, which the apply layer may
+ *   swap when the service refuses that order); every other edge is a hard dependency.
+ */
+import { hubId as hubIdOf, type Hub, type Site } from '../hub/types';
+import { isAzureApipa } from '../net/ipv4';
+import {
+  networkResourceId,
+  ownershipTags,
+  type ConnectionModel,
+  type GatewayModel,
+  type LngModel,
+  type PublicIpModel,
+  type ResourceGroupModel,
+  type Tags,
+  type VnetModel,
+} from './model';
+
+export const GATEWAY_SUBNET = 'GatewaySubnet';
+export const IPSEC_PROTOCOL = 'IKEv2';
+
+export type ResourceKind =
+  | 'resourceGroup'
+  | 'virtualNetwork'
+  | 'publicIp'
+  | 'erGateway'
+  | 'vpnGateway'
+  | 'localNetworkGateway'
+  | 'ipsecConnection'
+  | 'erConnection';
+
+interface PlannedBase {
+  /** Unique in the plan: `<kind>:<name>`. */
+  key: string;
+  name: string;
+  /** The hub-file path the resource comes from (errors name it). */
+  field: string;
+  /** Keys that must exist (and be settled) first. */
+  dependsOn: string[];
+  /** Keys ordered first when possible; the apply layer may swap this order if Azure refuses it. */
+  orderAfter: string[];
+}
+
+export type PlannedResource =
+  | (PlannedBase & { kind: 'resourceGroup'; desired: ResourceGroupModel })
+  | (PlannedBase & { kind: 'virtualNetwork'; desired: VnetModel })
+  | (PlannedBase & { kind: 'publicIp'; desired: PublicIpModel })
+  | (PlannedBase & { kind: 'erGateway' | 'vpnGateway'; desired: GatewayModel })
+  | (PlannedBase & { kind: 'localNetworkGateway'; desired: LngModel; site: string })
+  | (PlannedBase & { kind: 'ipsecConnection'; desired: ConnectionModel; site: string })
+  | (PlannedBase & { kind: 'erConnection'; desired: ConnectionModel });
+
+export interface AzurePlan {
+  subscriptionId: string;
+  resourceGroup: string;
+  location: string;
+  /** `<resourceGroup>/<vnet>`. */
+  hubId: string;
+  tags: Tags;
+  /** In a valid creation order. */
+  resources: PlannedResource[];
+}
+
+export function resourceKey(kind: ResourceKind, name: string): string {
+  return `${kind}:${name}`;
+}
+
+/** `<gatewayId>/ipConfigurations/gwipconfig<n>` for instance index i. */
+export function ipConfigurationId(gatewayId: string, index: number): string {
+  return `${gatewayId}/ipConfigurations/${ipConfigurationName(index)}`;
+}
+
+export function ipConfigurationName(index: number): string {
+  return `gwipconfig${index + 1}`;
+}
+
+/** The ExpressRoute gateway's public IP name. */
+export function erPublicIpName(gatewayName: string): string {
+  return `${gatewayName}-pip1`;
+}
+
+/**
+ * Plans the desired Azure resources for a hub. Pure: the subscription is passed in.
+ * Every resource carries the ownership tags (`managed-by`, `tunnelsmith-hub`).
+ */
+export function planAzure(hub: Hub, subscriptionId: string): AzurePlan {
+  const az = hub.azure;
+  const rg = az.resourceGroup;
+  const location = az.location;
+  const id = hubIdOf(hub);
+  const tags = ownershipTags(id);
+  const nid = (type: Parameters<typeof networkResourceId>[2], name: string) => networkResourceId(subscriptionId, rg, type, name);
+  const resources: PlannedResource[] = [];
+  const base = <K extends ResourceKind>(kind: K, name: string, field: string, dependsOn: string[] = [], orderAfter: string[] = []) => ({
+    key: resourceKey(kind, name),
+    name,
+    field,
+    dependsOn,
+    orderAfter,
+  });
+
+  const rgKey = resourceKey('resourceGroup', rg);
+  resources.push({ ...base('resourceGroup', rg, 'azure.resourceGroup'), kind: 'resourceGroup', desired: { name: rg, location, tags: { ...tags } } });
+
+  const vnetName = az.vnet.name;
+  const vnetKey = resourceKey('virtualNetwork', vnetName);
+  const gatewaySubnetId = `${nid('virtualNetworks', vnetName)}/subnets/${GATEWAY_SUBNET}`;
+  resources.push({
+    ...base('virtualNetwork', vnetName, 'azure.vnet', [rgKey]),
+    kind: 'virtualNetwork',
+    desired: {
+      name: vnetName,
+      location,
+      tags: { ...tags },
+      addressSpace: [...az.vnet.addressSpace],
+      subnets: [{ name: GATEWAY_SUBNET, addressPrefix: az.vnet.gatewaySubnet }, ...az.vnet.subnets.map((s) => ({ name: s.name, addressPrefix: s.prefix }))],
+    },
+  });
+
+  const pip = (name: string, field: string): PlannedResource => ({
+    ...base('publicIp', name, field, [rgKey]),
+    kind: 'publicIp',
+    desired: { name, location, tags: { ...tags }, sku: 'Standard', allocation: 'Static' },
+  });
+
+  let erGatewayKey: string | undefined;
+  const er = az.expressRoute;
+  if (er) {
+    const erPip = erPublicIpName(er.gatewayName);
+    resources.push(pip(erPip, 'azure.expressRoute.gatewayName'));
+    erGatewayKey = resourceKey('erGateway', er.gatewayName);
+    const erGatewayId = nid('virtualNetworkGateways', er.gatewayName);
+    resources.push({
+      ...base('erGateway', er.gatewayName, 'azure.expressRoute', [vnetKey, resourceKey('publicIp', erPip)]),
+      kind: 'erGateway',
+      desired: {
+        name: er.gatewayName,
+        location,
+        tags: { ...tags },
+        gatewayType: 'ExpressRoute',
+        sku: er.sku,
+        activeActive: false,
+        enableBgp: false,
+        ipConfigurations: [{ name: ipConfigurationName(0), subnetId: gatewaySubnetId, publicIpId: nid('publicIPAddresses', erPip), id: ipConfigurationId(erGatewayId, 0) }],
+        bgpPeeringAddresses: [],
+      },
+    });
+  }
+
+  const vpn = az.vpnGateway;
+  const vpnGatewayId = nid('virtualNetworkGateways', vpn.name);
+  const instances = vpn.activeActive ? 2 : 1;
+  const vpnPipNames = vpn.publicIpNames.slice(0, instances);
+  vpnPipNames.forEach((name, i) => resources.push(pip(name, `azure.vpnGateway.publicIpNames[${i}]`)));
+  const vpnGatewayKey = resourceKey('vpnGateway', vpn.name);
+  resources.push({
+    ...base('vpnGateway', vpn.name, 'azure.vpnGateway', [vnetKey, ...vpnPipNames.map((n) => resourceKey('publicIp', n))], erGatewayKey ? [erGatewayKey] : []),
+    kind: 'vpnGateway',
+    desired: {
+      name: vpn.name,
+      location,
+      tags: { ...tags },
+      gatewayType: 'Vpn',
+      vpnType: 'RouteBased',
+      sku: vpn.sku,
+      activeActive: vpn.activeActive,
+      enableBgp: true,
+      asn: vpn.asn,
+      ipConfigurations: vpnPipNames.map((n, i) => ({ name: ipConfigurationName(i), subnetId: gatewaySubnetId, publicIpId: nid('publicIPAddresses', n), id: ipConfigurationId(vpnGatewayId, i) })),
+      bgpPeeringAddresses: vpnPipNames.map((_, i) => ({
+        ipConfigurationId: ipConfigurationId(vpnGatewayId, i),
+        defaultBgpIps: [],
+        customBgpIps: vpn.apipaBgpIps?.[i] !== undefined ? [vpn.apipaBgpIps[i]] : [],
+        tunnelIps: [],
+      })),
+    },
+  });
+
+  hub.sites.forEach((site, i) => {
+    const lngKey = resourceKey('localNetworkGateway', site.localNetworkGatewayName);
+    resources.push({
+      ...base('localNetworkGateway', site.localNetworkGatewayName, `sites[${i}]`, [rgKey]),
+      kind: 'localNetworkGateway',
+      site: site.name,
+      desired: planLng(site, location, tags),
+    });
+    resources.push({
+      ...base('ipsecConnection', site.connectionName, `sites[${i}]`, [vpnGatewayKey, lngKey]),
+      kind: 'ipsecConnection',
+      site: site.name,
+      desired: planIpsecConnection(site, {
+        location,
+        tags,
+        gatewayId: vpnGatewayId,
+        lngId: nid('localNetworkGateways', site.localNetworkGatewayName),
+        instances,
+        apipaBgpIps: vpn.apipaBgpIps,
+      }),
+    });
+  });
+
+  if (er && erGatewayKey && er.circuitId) {
+    resources.push({
+      ...base('erConnection', er.connectionName, 'azure.expressRoute', [erGatewayKey]),
+      kind: 'erConnection',
+      desired: {
+        name: er.connectionName,
+        location,
+        tags: { ...tags },
+        connectionType: 'ExpressRoute',
+        gatewayId: nid('virtualNetworkGateways', er.gatewayName),
+        circuitId: er.circuitId,
+        enableBgp: false,
+        customBgpIps: [],
+      },
+    });
+  }
+
+  return { subscriptionId, resourceGroup: rg, location, hubId: id, tags, resources };
+}
+
+function planLng(site: Site, location: string, tags: Tags): LngModel {
+  return {
+    name: site.localNetworkGatewayName,
+    location,
+    tags: { ...tags },
+    gatewayIpAddress: site.publicIp,
+    addressPrefixes: [...site.addressSpace],
+    ...(site.bgp ? { bgp: { asn: site.bgp.asn, peeringAddress: site.bgp.peerIp } } : {}),
+  };
+}
+
+function planIpsecConnection(
+  site: Site,
+  c: { location: string; tags: Tags; gatewayId: string; lngId: string; instances: number; apipaBgpIps?: string[] },
+): ConnectionModel {
+  // Azure uses custom (APIPA) BGP addresses only when the on-prem BGP address is APIPA; then the
+  // connection names the one to use per gateway instance (azure-facts.md section 2).
+  const apipa = site.bgp !== undefined && isAzureApipa(site.bgp.peerIp) && c.apipaBgpIps !== undefined;
+  return {
+    name: site.connectionName,
+    location: c.location,
+    tags: { ...c.tags },
+    connectionType: 'IPsec',
+    gatewayId: c.gatewayId,
+    localNetworkGatewayId: c.lngId,
+    connectionProtocol: IPSEC_PROTOCOL,
+    ...(site.ipsecPolicy === 'azure-default' ? {} : { ipsecPolicy: { ...site.ipsecPolicy } }),
+    dpdTimeoutSeconds: site.dpdTimeoutSeconds,
+    enableBgp: site.bgp !== undefined,
+    customBgpIps: apipa
+      ? Array.from({ length: c.instances }, (_, i) => ({ ipConfigurationId: ipConfigurationId(c.gatewayId, i), address: c.apipaBgpIps![i] })).filter((x) => x.address !== undefined)
+      : [],
+  };
+}
+
+/** Keys of `plan` in reverse creation order (what `destroy` follows). Pure. */
+export function reverseOrder(plan: AzurePlan): PlannedResource[] {
+  return [...plan.resources].reverse();
+}
