@@ -1,0 +1,497 @@
+/**
+ * Applies a plan: reads what exists, diffs, and writes only the difference, following the dependency
+ * graph with independent steps in parallel. Resumable by construction: a second run diffs again,
+ * waits for resources still `Updating` instead of writing them again, and writes nothing when all is
+ * in place. `409 AnotherOperationInProgress` is waited out. The ExpressRoute gateway goes before the
+ * VPN gateway, and the other way round when the service refuses that order.
+ */
+import { AzureError, InternalError, type Problem } from '../errors';
+import type { Hub, Site } from '../hub/types';
+import type { AzureApi, CallOptions } from './api';
+import { diffPlan, diffResource, type Change, type DiffOutcome } from './diff';
+import { isAbortError, isAnotherOperationInProgress, isGatewayOrderRefusal, withHubField } from './errors';
+import type { ApplyEvent, ApplyEventSink } from './events';
+import { isBusy, type ConnectionModel } from './model';
+import type { AzurePlan, PlannedResource } from './plan';
+import type { SecretResolver, SharedKeyStore } from './sharedKeys';
+
+export interface ApplyDeps {
+  api: AzureApi;
+  hub: Hub;
+  keys: SharedKeyStore;
+  /** For secrets other than shared keys (the ExpressRoute authorization key). */
+  resolveSecret: SecretResolver;
+  onEvent?: ApplyEventSink;
+  signal?: AbortSignal;
+  now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** How often a busy resource is polled while waiting (default 10 s). */
+  busyPollMs?: number;
+  /** How long to wait for a busy resource before giving up (default 2 h: gateways take 45 min+). */
+  busyTimeoutMs?: number;
+}
+
+export interface WaitingItem {
+  field: string;
+  what: string;
+  reason: string;
+}
+
+export interface ApplyReport {
+  /** The difference found before applying. */
+  changes: Change[];
+  /** Write requests that succeeded (PUTs). */
+  writes: number;
+  warnings: Problem[];
+  /** Steps that could not run yet because someone else must act (the provider's circuit). */
+  waiting: WaitingItem[];
+}
+
+const KIND_TEXT: Record<PlannedResource['kind'], string> = {
+  resourceGroup: 'resource group',
+  virtualNetwork: 'virtual network',
+  publicIp: 'public IP',
+  erGateway: 'ExpressRoute gateway',
+  vpnGateway: 'VPN gateway',
+  localNetworkGateway: 'local network gateway',
+  ipsecConnection: 'connection',
+  erConnection: 'ExpressRoute connection',
+};
+
+export function describeResource(r: PlannedResource): string {
+  return `${KIND_TEXT[r.kind]} ${r.name}`;
+}
+
+/** Reads every planned resource (in parallel); `undefined` for those that do not exist. */
+export async function readActualState(api: AzureApi, plan: AzurePlan, o?: CallOptions): Promise<Record<string, unknown>> {
+  const state: Record<string, unknown> = {};
+  const rg = plan.resources.find((r) => r.kind === 'resourceGroup');
+  const group = await api.getResourceGroup(plan.resourceGroup, o);
+  if (rg) state[rg.key] = group;
+  if (!group) {
+    for (const r of plan.resources) state[r.key] = undefined;
+    if (rg) state[rg.key] = undefined;
+    return state;
+  }
+  await Promise.all(
+    plan.resources
+      .filter((r) => r.kind !== 'resourceGroup')
+      .map(async (r) => {
+        state[r.key] = await readOne(api, plan.resourceGroup, r, o);
+      }),
+  );
+  return state;
+}
+
+function readOne(api: AzureApi, rg: string, r: PlannedResource, o?: CallOptions): Promise<unknown> {
+  switch (r.kind) {
+    case 'resourceGroup':
+      return api.getResourceGroup(r.name, o);
+    case 'virtualNetwork':
+      return api.getVnet(rg, r.name, o);
+    case 'publicIp':
+      return api.getPublicIp(rg, r.name, o);
+    case 'erGateway':
+    case 'vpnGateway':
+      return api.getGateway(rg, r.name, o);
+    case 'localNetworkGateway':
+      return api.getLocalNetworkGateway(rg, r.name, o);
+    case 'ipsecConnection':
+    case 'erConnection':
+      return api.getConnection(rg, r.name, o);
+  }
+}
+
+/** What `deploy --plan` shows: the difference, without writing anything. */
+export async function diffAgainstAzure(api: AzureApi, plan: AzurePlan, o?: CallOptions): Promise<DiffOutcome> {
+  const actual = await readActualState(api, plan, o);
+  return diffPlan(plan, actual);
+}
+
+/** Throws the conflicts of a diff as one AzureError naming every field and remedy. */
+export function throwConflicts(conflicts: Problem[]): void {
+  if (conflicts.length === 0) return;
+  const lines = conflicts.map((p) => `${p.path}: ${p.message}${p.fix ? ` (fix: ${p.fix})` : ''}`);
+  throw new AzureError(
+    'AzureStateConflict',
+    `Azure holds state that cannot be changed in place:\n  ${lines.join('\n  ')}`,
+    { field: conflicts[0].path },
+    'nothing was changed; follow the fix for each line, then deploy again',
+  );
+}
+
+type NodeStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+
+interface Node {
+  planned: PlannedResource;
+  change: Change;
+  status: NodeStatus;
+  deps: Set<string>;
+  after: Set<string>;
+}
+
+/** Reads, diffs and applies the plan. Throws AzureError on a refusal (naming the hub field). */
+export async function applyPlan(plan: AzurePlan, deps: ApplyDeps): Promise<ApplyReport> {
+  const runner = new Runner(plan, deps);
+  return runner.run();
+}
+
+class Runner {
+  private readonly now: () => number;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly emit: ApplyEventSink;
+  private readonly internal = new AbortController();
+  private readonly warnings: Problem[] = [];
+  private readonly waiting: WaitingItem[] = [];
+  private actual: Record<string, unknown> = {};
+  private writes = 0;
+  private orderSwapped = false;
+  private readonly nodes = new Map<string, Node>();
+
+  constructor(
+    private readonly plan: AzurePlan,
+    private readonly deps: ApplyDeps,
+  ) {
+    this.now = deps.now ?? Date.now;
+    this.sleep = deps.sleep ?? sleepFor;
+    this.emit = deps.onEvent ?? (() => undefined);
+    if (deps.signal) {
+      if (deps.signal.aborted) this.internal.abort(deps.signal.reason);
+      else deps.signal.addEventListener('abort', () => this.internal.abort(deps.signal!.reason), { once: true });
+    }
+  }
+
+  private get signal(): AbortSignal {
+    return this.internal.signal;
+  }
+
+  private event(e: DistributiveOmit<ApplyEvent, 'at'>): void {
+    this.emit({ ...e, at: this.now() } as ApplyEvent);
+  }
+
+  async run(): Promise<ApplyReport> {
+    this.event({ type: 'start', id: 'read', what: `read what exists in ${this.plan.resourceGroup}`, kind: 'read' });
+    this.actual = await readActualState(this.deps.api, this.plan, { signal: this.signal });
+    const diff = diffPlan(this.plan, this.actual);
+    this.event({ type: 'end', id: 'read', outcome: 'done', detail: summarize(diff.changes) });
+    throwConflicts(diff.conflicts);
+
+    // Keys and secrets first: a missing reference fails the run before anything is written.
+    const secrets = await this.prepareSecrets(diff.changes);
+
+    const planned = new Map(this.plan.resources.map((r) => [r.key, r]));
+    for (const change of diff.changes) {
+      const p = planned.get(change.resource.key)!;
+      this.nodes.set(p.key, { planned: p, change, status: change.action === 'noop' ? 'done' : 'pending', deps: new Set(p.dependsOn), after: new Set(p.orderAfter) });
+    }
+    await this.schedule(secrets);
+
+    // Existing connections: confirm journal entries, and compare the hub's reference with Azure's key.
+    await this.checkExistingKeys(diff.changes);
+    return { changes: diff.changes, writes: this.writes, warnings: this.warnings, waiting: this.waiting };
+  }
+
+  private async prepareSecrets(changes: Change[]): Promise<Map<string, { sharedKey?: string; authorizationKey?: string }>> {
+    const out = new Map<string, { sharedKey?: string; authorizationKey?: string }>();
+    for (const c of changes) {
+      const r = c.resource;
+      if (r.kind === 'ipsecConnection' && c.action === 'create') {
+        const { site, path } = this.site(r.site);
+        out.set(r.key, { sharedKey: await this.deps.keys.keyForNewConnection(site, path) });
+      }
+      if (r.kind === 'erConnection' && c.action === 'create') {
+        const ref = this.deps.hub.azure.expressRoute?.authorizationKey;
+        if (ref) out.set(r.key, { authorizationKey: await this.deps.resolveSecret(ref, 'azure.expressRoute.authorizationKey') });
+      }
+    }
+    return out;
+  }
+
+  private site(name: string): { site: Site; path: string } {
+    const i = this.deps.hub.sites.findIndex((s) => s.name === name);
+    if (i < 0) throw new InternalError('PlanSiteMissing', `the plan names site ${name}, which the hub does not have`);
+    return { site: this.deps.hub.sites[i], path: `sites[${i}]` };
+  }
+
+  /** Runs nodes whose dependencies are settled, in parallel; stops launching at the first failure. */
+  private async schedule(secrets: Map<string, { sharedKey?: string; authorizationKey?: string }>): Promise<void> {
+    const running = new Map<string, Promise<void>>();
+    let failure: unknown;
+    const settled = (k: string) => {
+      const n = this.nodes.get(k);
+      return !n || n.status === 'done';
+    };
+    const blocked = (k: string) => {
+      const n = this.nodes.get(k);
+      return n !== undefined && (n.status === 'skipped' || n.status === 'failed');
+    };
+    for (;;) {
+      if (failure === undefined) {
+        for (const n of this.nodes.values()) {
+          if (n.status !== 'pending') continue;
+          if ([...n.deps].some(blocked)) {
+            n.status = 'skipped';
+            this.event({ type: 'end', id: n.planned.key, outcome: 'skipped', detail: 'waits for a step that could not run' });
+            continue;
+          }
+          if (![...n.deps].every(settled) || ![...n.after].every((k) => settled(k) || blocked(k))) continue;
+          n.status = 'running';
+          running.set(
+            n.planned.key,
+            this.runNode(n, secrets.get(n.planned.key)).then(
+              () => undefined,
+              (e) => {
+                if (this.tryOrderFallback(n, e)) return;
+                n.status = 'failed';
+                if (failure === undefined) {
+                  failure = e;
+                  // Stop waiting on the others: Azure carries on, and the next run resumes.
+                  if (!isAbortError(e)) this.internal.abort(new Error('another step failed'));
+                }
+              },
+            ),
+          );
+        }
+      }
+      if (running.size === 0) break;
+      await Promise.race(running.values());
+      for (const k of [...running.keys()]) {
+        if (this.nodes.get(k)!.status !== 'running') running.delete(k);
+      }
+    }
+    if (failure !== undefined) throw failure;
+    const stuck = [...this.nodes.values()].filter((n) => n.status === 'pending');
+    if (stuck.length > 0) throw new InternalError('PlanCycle', `steps never became runnable: ${stuck.map((n) => n.planned.key).join(', ')}`);
+  }
+
+  /**
+   * The service refused to create the ExpressRoute gateway before the VPN gateway: create the VPN
+   * gateway first, then try the ExpressRoute gateway again (once).
+   */
+  private tryOrderFallback(n: Node, e: unknown): boolean {
+    if (this.orderSwapped || n.planned.kind !== 'erGateway' || n.change.action !== 'create' || !isGatewayOrderRefusal(e)) return false;
+    const vpn = [...this.nodes.values()].find((x) => x.planned.kind === 'vpnGateway' && x.after.has(n.planned.key));
+    if (!vpn || vpn.status !== 'pending') return false;
+    this.orderSwapped = true;
+    vpn.after.delete(n.planned.key);
+    n.deps.add(vpn.planned.key);
+    n.status = 'pending';
+    this.event({ type: 'end', id: n.planned.key, outcome: 'skipped', detail: 'the service refused this order; creating the VPN gateway first' });
+    this.event({ type: 'note', level: 'info', message: `Azure refused to create ${describeResource(n.planned)} before the VPN gateway; creating the VPN gateway first` });
+    return true;
+  }
+
+  private async runNode(n: Node, secrets: { sharedKey?: string; authorizationKey?: string } | undefined): Promise<void> {
+    let change = n.change;
+    const id = n.planned.key;
+    if (change.action === 'wait') {
+      this.event({ type: 'start', id, what: `wait for ${describeResource(n.planned)} (${change.state} in Azure)`, kind: 'wait' });
+      const current = await this.waitWhileBusy(n.planned);
+      this.actual[id] = current;
+      const again = diffResource(n.planned, current, { actual: this.actual, plan: this.plan, gatewaysExist: this.gatewaysExist() });
+      if ('conflicts' in again) {
+        throwConflicts(again.conflicts);
+        return;
+      }
+      if (again.action === 'noop') {
+        n.status = 'done';
+        this.event({ type: 'end', id, outcome: 'unchanged', detail: current === undefined ? 'gone' : 'in place' });
+        return;
+      }
+      if (again.action === 'create') {
+        // It disappeared while we waited (a create that failed and was cleaned up): create it now,
+        // with the key prepared for it if it is a connection.
+        if (n.planned.kind === 'ipsecConnection' && !secrets?.sharedKey) {
+          const { site, path } = this.site(n.planned.site);
+          secrets = { sharedKey: await this.deps.keys.keyForNewConnection(site, path) };
+        }
+      }
+      change = again;
+    }
+    if (n.planned.kind === 'erConnection' && change.action === 'create') {
+      const ready = await this.circuitReady(n.planned);
+      if (!ready) {
+        n.status = 'skipped';
+        return;
+      }
+    }
+    const verb = change.action === 'create' ? 'create' : 'update';
+    const what = `${verb} ${describeResource(n.planned)}${change.fields.length ? ` (${change.fields.join('; ')})` : ''}`;
+    this.event({ type: 'start', id, what, kind: verb });
+    try {
+      this.actual[id] = await this.writeWaitingOutConflicts(change.resource, secrets);
+    } catch (e) {
+      this.event({ type: 'end', id, outcome: 'failed', detail: e instanceof Error ? e.message.split('\n')[0] : String(e) });
+      throw e;
+    }
+    if (n.planned.kind === 'ipsecConnection') await this.deps.keys.confirmConnection(this.site(n.planned.site).site);
+    n.status = 'done';
+    this.event({ type: 'end', id, outcome: 'done' });
+  }
+
+  private gatewaysExist(): boolean {
+    return this.plan.resources.some((r) => (r.kind === 'vpnGateway' || r.kind === 'erGateway') && this.actual[r.key] !== undefined);
+  }
+
+  /** The circuit must be provisioned by the provider (with private peering) before a gateway connects. */
+  private async circuitReady(r: PlannedResource & { kind: 'erConnection' }): Promise<boolean> {
+    const circuitId = r.desired.circuitId!;
+    const circuit = await this.deps.api.getCircuit(circuitId, { signal: this.signal });
+    if (!circuit) {
+      throw new AzureError(
+        'CircuitNotFound',
+        `azure.expressRoute.circuitId: the ExpressRoute circuit ${circuitId} does not exist (or this identity cannot read it)`,
+        { field: 'azure.expressRoute.circuitId', resource: circuitId, statusCode: 404 },
+        'check the circuit id; a circuit in another subscription also needs azure.expressRoute.authorizationKey',
+      );
+    }
+    const provisioned = (circuit.serviceProviderProvisioningState ?? '').toLowerCase() === 'provisioned';
+    if (provisioned && circuit.privatePeering) return true;
+    const reason = provisioned
+      ? `circuit ${circuit.name} has no Azure private peering yet`
+      : `circuit ${circuit.name} is ${circuit.serviceProviderProvisioningState ?? 'not provisioned'} at the provider`;
+    this.waiting.push({ field: 'azure.expressRoute.circuitId', what: describeResource(r), reason });
+    this.event({ type: 'end', id: r.key, outcome: 'skipped', detail: `waiting: ${reason}` });
+    return false;
+  }
+
+  /** PUTs a resource; a 409 AnotherOperationInProgress is waited out and the PUT retried. */
+  private async writeWaitingOutConflicts(r: PlannedResource, secrets: { sharedKey?: string; authorizationKey?: string } | undefined): Promise<unknown> {
+    const started = this.now();
+    const timeout = this.deps.busyTimeoutMs ?? 2 * 60 * 60 * 1000;
+    for (;;) {
+      try {
+        const out = await this.write(r, secrets);
+        this.writes++;
+        return out;
+      } catch (e) {
+        if (!isAnotherOperationInProgress(e)) throw withHubField(e, r.field);
+        if (this.now() - started > timeout) {
+          throw new AzureError('OperationStillInProgress', `${describeResource(r)}: another operation kept the gateway busy for longer than ${Math.round(timeout / 1000)} s`, { field: r.field }, 'run deploy again later; it resumes where it stopped');
+        }
+        this.event({ type: 'state', id: r.key, state: 'waiting: another operation is in progress' });
+        await this.waitForQuiet(r);
+        this.event({ type: 'state', id: r.key, state: 'retrying' });
+      }
+    }
+  }
+
+  private async write(r: PlannedResource, secrets: { sharedKey?: string; authorizationKey?: string } | undefined): Promise<unknown> {
+    const api = this.deps.api;
+    const rg = this.plan.resourceGroup;
+    const o = { signal: this.signal };
+    switch (r.kind) {
+      case 'resourceGroup':
+        return api.putResourceGroup(r.desired, o);
+      case 'virtualNetwork':
+        return api.putVnet(rg, r.desired, o);
+      case 'publicIp':
+        return api.putPublicIp(rg, r.desired, o);
+      case 'erGateway':
+      case 'vpnGateway':
+        return api.putGateway(rg, r.desired, o);
+      case 'localNetworkGateway':
+        return api.putLocalNetworkGateway(rg, r.desired, o);
+      case 'ipsecConnection':
+      case 'erConnection':
+        return api.putConnection(rg, r.desired, secrets ?? {}, o);
+    }
+  }
+
+  /** Polls the resource until it is no longer busy; resolves what it is then (undefined if gone). */
+  private async waitWhileBusy(r: PlannedResource): Promise<unknown> {
+    const started = this.now();
+    const timeout = this.deps.busyTimeoutMs ?? 2 * 60 * 60 * 1000;
+    let last = '';
+    for (;;) {
+      const current = (await readOne(this.deps.api, this.plan.resourceGroup, r, { signal: this.signal })) as { provisioningState?: string } | undefined;
+      const state = current?.provisioningState ?? 'gone';
+      if (state !== last) this.event({ type: 'state', id: r.key, state });
+      last = state;
+      if (!current || !isBusy(current.provisioningState)) return current;
+      if (this.now() - started > timeout) {
+        throw new AzureError('OperationStillInProgress', `${describeResource(r)} is still ${state} after ${Math.round(timeout / 1000)} s`, { field: r.field }, 'run deploy again later; it resumes where it stopped');
+      }
+      await this.sleep(this.deps.busyPollMs ?? 10_000, this.signal);
+    }
+  }
+
+  /** After a 409: wait until neither the resource nor any gateway of the hub is busy. */
+  private async waitForQuiet(r: PlannedResource): Promise<void> {
+    const watch = this.plan.resources.filter((x) => x.key === r.key || x.kind === 'vpnGateway' || x.kind === 'erGateway');
+    await this.sleep(this.deps.busyPollMs ?? 10_000, this.signal);
+    for (;;) {
+      const states = await Promise.all(watch.map((x) => readOne(this.deps.api, this.plan.resourceGroup, x, { signal: this.signal }) as Promise<{ provisioningState?: string } | undefined>));
+      if (!states.some((s) => isBusy(s?.provisioningState))) return;
+      await this.sleep(this.deps.busyPollMs ?? 10_000, this.signal);
+    }
+  }
+
+  private async checkExistingKeys(changes: Change[]): Promise<void> {
+    for (const c of changes) {
+      const r = c.resource;
+      if (r.kind !== 'ipsecConnection' || c.action === 'create') continue;
+      const node = this.nodes.get(r.key);
+      if (!node || node.status !== 'done' || this.actual[r.key] === undefined) continue;
+      const { site, path } = this.site(r.site);
+      await this.deps.keys.confirmConnection(site);
+      if (!site.sharedKey) continue;
+      let referenced: string | undefined;
+      try {
+        referenced = await this.deps.keys.referencedKey(site, path);
+      } catch (e) {
+        this.warn(`${path}.sharedKey`, `could not resolve the reference to compare it with the key Azure holds for ${(this.actual[r.key] as ConnectionModel).name}: ${e instanceof Error ? e.message : String(e)}`);
+        continue;
+      }
+      const azureKey = await this.deps.api.getSharedKey(this.plan.resourceGroup, r.name, { signal: this.signal });
+      if (referenced !== undefined && referenced !== azureKey) {
+        this.warn(
+          `${path}.sharedKey`,
+          `the key this reference names differs from the key Azure holds for connection ${r.name}; Azure's key is the one in use and deploy never changes it`,
+          'run tunnelsmith rotate-key to change the key, or point the reference at the key in use',
+        );
+      }
+    }
+  }
+
+  private warn(path: string, message: string, fix?: string): void {
+    this.warnings.push({ path, message, severity: 'warning', ...(fix ? { fix } : {}) });
+    this.event({ type: 'note', level: 'warning', message: `${path}: ${message}${fix ? ` (${fix})` : ''}` });
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** One line per change kind, e.g. `2 to create, 1 to update, 5 in place`. Pure. */
+export function summarize(changes: readonly Change[]): string {
+  const count = (a: Change['action']) => changes.filter((c) => c.action === a).length;
+  const parts = [
+    [count('create'), 'to create'],
+    [count('update'), 'to update'],
+    [count('wait'), 'in progress in Azure'],
+    [count('noop'), 'in place'],
+  ].filter(([n]) => (n as number) > 0);
+  return parts.map(([n, t]) => `${n} ${t}`).join(', ') || 'nothing planned';
+}
+
+/** Sleeps; rejects with the signal's AbortError when aborted. */
+export function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError());
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(abortError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function abortError(): Error {
+  const e = new Error('The operation was aborted');
+  e.name = 'AbortError';
+  return e;
+}

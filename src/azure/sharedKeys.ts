@@ -1,0 +1,99 @@
+/**
+ * Shared keys at connection creation (hub-file.md, "Which shared key is the real one"): the site's
+ * reference when it has one, else a generated key; either is written to the key journal BEFORE the
+ * connection PUT, so a crash between the two never loses the key Azure may end up holding.
+ * An existing connection's key is never changed here.
+ */
+import { randomBytes } from 'node:crypto';
+import type { SecretRef, Site } from '../hub/types';
+import { readKeyJournal, writeKeyJournal, type KeyJournalEntry } from '../io/keyJournal';
+
+export const GENERATED_KEY_LENGTH = 48;
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * A key of letters and digits (safe in every device syntax), from a cryptographic source.
+ * Rejection sampling keeps every character equally likely (62 does not divide 256).
+ */
+export function generateSharedKey(length = GENERATED_KEY_LENGTH, random: (n: number) => Buffer = randomBytes): string {
+  const limit = 256 - (256 % ALPHABET.length);
+  let out = '';
+  while (out.length < length) {
+    for (const b of random(length * 2)) {
+      if (b < limit) out += ALPHABET[b % ALPHABET.length];
+      if (out.length === length) break;
+    }
+  }
+  return out;
+}
+
+/** Resolves a secret reference to its value (env, file, Key Vault). Never logs the value. */
+export type SecretResolver = (ref: SecretRef, path: string) => Promise<string>;
+
+/** What the apply layer needs to know about keys. */
+export interface SharedKeyStore {
+  /** The key to create the site's connection with; journaled (state pending) before it is returned. */
+  keyForNewConnection(site: Site, sitePath: string): Promise<string>;
+  /** The connection exists in Azure: a pending journal entry becomes active. */
+  confirmConnection(site: Site): Promise<void>;
+  /** The key the site's reference names (to compare with Azure's); undefined when it has none. */
+  referencedKey(site: Site, sitePath: string): Promise<string | undefined>;
+}
+
+export interface JournalKeyStoreOptions {
+  journalDir: string;
+  hubId: string;
+  resolveSecret: SecretResolver;
+  generate?: () => string;
+  now?: () => Date;
+}
+
+/** The key store backed by the key journal beside the hub file. */
+export function createJournalKeyStore(o: JournalKeyStoreOptions): SharedKeyStore {
+  const generate = o.generate ?? (() => generateSharedKey());
+  const now = o.now ?? (() => new Date());
+  return {
+    async keyForNewConnection(site, sitePath) {
+      const existing = await readKeyJournal(o.journalDir, o.hubId, site.connectionName);
+      if (site.sharedKey) {
+        const key = await o.resolveSecret(site.sharedKey, `${sitePath}.sharedKey`);
+        if (!(existing && existing.current.key === key && existing.current.origin === 'reference')) {
+          await writeKeyJournal(o.journalDir, entry(site, key, 'reference', now(), existing));
+        }
+        return key;
+      }
+      // A key journaled by an interrupted run may already be in Azure's hands, and a connection
+      // re-created after a destroy keeps the key its device holds: reuse a journaled generated key.
+      if (existing && existing.current.origin !== 'reference' && existing.current.state !== 'retired') {
+        if (existing.current.state !== 'pending') {
+          await writeKeyJournal(o.journalDir, { ...existing, current: { ...existing.current, state: 'pending', since: now().toISOString() } });
+        }
+        return existing.current.key;
+      }
+      const key = generate();
+      await writeKeyJournal(o.journalDir, entry(site, key, 'generated', now(), existing));
+      return key;
+    },
+    async confirmConnection(site) {
+      const existing = await readKeyJournal(o.journalDir, o.hubId, site.connectionName);
+      if (!existing || existing.current.state !== 'pending') return;
+      await writeKeyJournal(o.journalDir, { ...existing, current: { ...existing.current, state: 'active', since: now().toISOString() } });
+    },
+    async referencedKey(site, sitePath) {
+      if (!site.sharedKey) return undefined;
+      return o.resolveSecret(site.sharedKey, `${sitePath}.sharedKey`);
+    },
+  };
+
+  function entry(site: Site, key: string, origin: 'generated' | 'reference', at: Date, existing: KeyJournalEntry | undefined): KeyJournalEntry {
+    return {
+      version: 1,
+      hub: o.hubId,
+      site: site.name,
+      connectionName: site.connectionName,
+      current: { key, origin, state: 'pending', since: at.toISOString() },
+      // A replaced pending key never reached Azure as the connection's key; an active one is history.
+      ...(existing && existing.current.state === 'active' ? { previous: { ...existing.current, state: 'retired' as const } } : {}),
+    };
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * The verdict of `verify`, from statuses read back (`verifyLive.ts` gathers them). Pure.
+ *
+ * Failover readiness for the seed's scenario: both paths up; every on-prem prefix learned over
+ * ExpressRoute (on the ExpressRoute gateway) and over the VPN (BGP-learned, or the local network
+ * gateway's static prefixes); and the VPN the backup: Azure prefers ExpressRoute for the same prefix,
+ * but a longer prefix over the VPN would win, so none may exist.
+ */
+import type { Hub, Site } from '../hub/types';
+import { containsCidr, parseCidr, type Cidr } from '../net/ipv4';
+import type { BgpPeerModel, RouteModel } from './model';
+
+export interface ConnectionObservation {
+  exists: boolean;
+  provisioningState?: string;
+  connectionStatus?: string;
+}
+
+export interface VerifyObservations {
+  hub: Hub;
+  connections: Record<string, ConnectionObservation>;
+  /** `getBgpPeerStatus` of the VPN gateway. */
+  vpnPeers: BgpPeerModel[];
+  /** `getLearnedRoutes` of the VPN gateway. */
+  vpnRoutes: RouteModel[];
+  /** Present when the hub has ExpressRoute. */
+  expressRoute?: {
+    gatewayExists: boolean;
+    connection: ConnectionObservation;
+    /** `getLearnedRoutes` of the ExpressRoute gateway. */
+    routes: RouteModel[];
+  };
+}
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface SiteVerdict {
+  site: string;
+  ready: boolean;
+  checks: Check[];
+}
+
+export type FailoverState =
+  /** Both paths carry the prefixes, ExpressRoute preferred. */
+  | 'ready'
+  /** ExpressRoute carries none of a site's prefixes while the VPN does: traffic has failed over. */
+  | 'on-vpn'
+  /** Something else is missing. */
+  | 'not-ready'
+  /** The hub has no ExpressRoute. */
+  | 'vpn-only';
+
+export interface VerifyReport {
+  hub: string;
+  ready: boolean;
+  failover: FailoverState;
+  expressRoute?: { ready: boolean; checks: Check[] };
+  sites: SiteVerdict[];
+  /** One line per failed check, `<site>: <check>: <detail>`. */
+  reasons: string[];
+}
+
+const CONNECTED = 'connected';
+
+function isConnected(status: string | undefined): boolean {
+  return (status ?? '').toLowerCase() === CONNECTED;
+}
+
+/** Routes that came from BGP (not the gateway's own or static `Network` entries). */
+function isBgpLearned(r: RouteModel): boolean {
+  const o = (r.origin ?? '').toLowerCase();
+  return o === 'ebgp' || o === 'ibgp';
+}
+
+function cidrOf(s: string): Cidr | undefined {
+  const p = parseCidr(s);
+  return p.ok ? p.cidr : undefined;
+}
+
+/** Builds the verdict. Pure. */
+export function buildVerifyReport(obs: VerifyObservations): VerifyReport {
+  const hub = obs.hub;
+  const hubName = `${hub.azure.resourceGroup}/${hub.azure.vnet.name}`;
+  const er = hub.azure.expressRoute ? erChecks(obs) : undefined;
+  const sites = hub.sites.map((s) => siteVerdict(s, obs));
+  const reasons: string[] = [];
+  if (er) for (const c of er.checks.filter((c) => !c.ok)) reasons.push(`expressRoute: ${c.name}: ${c.detail}`);
+  for (const s of sites) for (const c of s.checks.filter((c) => !c.ok)) reasons.push(`${s.site}: ${c.name}: ${c.detail}`);
+  const ready = reasons.length === 0;
+
+  let failover: FailoverState;
+  if (!hub.azure.expressRoute) failover = 'vpn-only';
+  else if (ready) failover = 'ready';
+  else {
+    // Every VPN-side check passes, but ExpressRoute carries no on-prem prefix: traffic is on the VPN.
+    const vpnFine = sites.every((s) => s.checks.filter((c) => !c.name.startsWith('expressroute')).every((c) => c.ok));
+    const erCarriesNothing = sites.every((s) => s.checks.some((c) => c.name === 'expressroute routes' && c.detail.startsWith('none')));
+    failover = vpnFine && erCarriesNothing ? 'on-vpn' : 'not-ready';
+  }
+  return { hub: hubName, ready, failover, ...(er ? { expressRoute: er } : {}), sites, reasons };
+}
+
+function erChecks(obs: VerifyObservations): { ready: boolean; checks: Check[] } {
+  const er = obs.expressRoute;
+  const name = obs.hub.azure.expressRoute!;
+  const checks: Check[] = [];
+  if (!er || !er.gatewayExists) {
+    checks.push({ name: 'gateway', ok: false, detail: `ExpressRoute gateway ${name.gatewayName} does not exist (run tunnelsmith deploy)` });
+    return { ready: false, checks };
+  }
+  checks.push({ name: 'gateway', ok: true, detail: `${name.gatewayName} exists` });
+  const cn = er.connection;
+  if (!cn.exists) {
+    checks.push({
+      name: 'connection',
+      ok: false,
+      detail: name.circuitId ? `connection ${name.connectionName} to the circuit does not exist (run tunnelsmith deploy; the provider must have provisioned the circuit)` : 'no circuit is configured (azure.expressRoute.circuitId)',
+    });
+  } else {
+    const state = cn.provisioningState ?? 'Succeeded';
+    const okState = state.toLowerCase() === 'succeeded';
+    const statusOk = cn.connectionStatus === undefined || isConnected(cn.connectionStatus) || cn.connectionStatus.toLowerCase() === 'unknown';
+    checks.push({ name: 'connection', ok: okState && statusOk, detail: `${name.connectionName}: ${state}${cn.connectionStatus ? `, ${cn.connectionStatus}` : ''}` });
+  }
+  return { ready: checks.every((c) => c.ok), checks };
+}
+
+function siteVerdict(site: Site, obs: VerifyObservations): SiteVerdict {
+  const checks: Check[] = [];
+  const cn = obs.connections[site.name] ?? { exists: false };
+  if (!cn.exists) checks.push({ name: 'connection', ok: false, detail: `${site.connectionName} does not exist (run tunnelsmith deploy)` });
+  else checks.push({ name: 'connection', ok: isConnected(cn.connectionStatus), detail: `${site.connectionName}: ${cn.connectionStatus ?? 'Unknown'}${isConnected(cn.connectionStatus) ? '' : ' (is the device configured with the rendered files and the same key?)'}` });
+
+  const prefixes = site.addressSpace;
+  let vpnCarried: string[] = [];
+  if (site.bgp) {
+    const peers = obs.vpnPeers.filter((p) => p.neighbor === site.bgp!.peerIp);
+    const up = peers.filter((p) => isConnected(p.state));
+    checks.push({
+      name: 'bgp peer',
+      ok: peers.length > 0 && up.length === peers.length,
+      detail: peers.length === 0 ? `no BGP peer ${site.bgp.peerIp} on the VPN gateway` : peers.map((p) => `${p.neighbor}${p.localAddress ? ` via ${p.localAddress}` : ''}: ${p.state}`).join(', '),
+    });
+    const learned = obs.vpnRoutes.filter((r) => isBgpLearned(r) && (r.sourcePeer === undefined || r.sourcePeer === site.bgp!.peerIp || r.nextHop === site.bgp!.peerIp));
+    vpnCarried = [...new Set(learned.map((r) => r.network))];
+    const missing = prefixes.filter((p) => !vpnCarried.includes(p));
+    checks.push({
+      name: 'vpn routes',
+      ok: missing.length === 0,
+      detail: missing.length === 0 ? `learned over BGP: ${prefixes.join(', ')}` : `${missing.length === prefixes.length ? 'none' : 'missing'}: ${missing.join(', ')} not learned from ${site.bgp.peerIp}`,
+    });
+  } else {
+    vpnCarried = [...prefixes];
+    checks.push({ name: 'vpn routes', ok: cn.exists, detail: `static (local network gateway): ${prefixes.join(', ')}` });
+  }
+
+  if (obs.hub.azure.expressRoute) {
+    const erLearned = (obs.expressRoute?.routes ?? []).filter(isBgpLearned);
+    const erNetworks = new Set(erLearned.map((r) => r.network));
+    const missing = prefixes.filter((p) => !erNetworks.has(p));
+    checks.push({
+      name: 'expressroute routes',
+      ok: missing.length === 0,
+      detail: missing.length === 0
+        ? `learned over ExpressRoute: ${prefixes.join(', ')}`
+        : `${missing.length === prefixes.length ? 'none' : 'missing'}: ${missing.join(', ')} not learned over ExpressRoute${missing.length === prefixes.length ? ' (the ExpressRoute path is down: traffic uses the VPN)' : ''}`,
+    });
+    // Longest prefix wins before Azure's ExpressRoute preference: a VPN prefix more specific than
+    // what ExpressRoute carries would pull traffic onto the VPN.
+    const erCidrs = [...erNetworks].map(cidrOf).filter((c): c is Cidr => c !== undefined);
+    const stealing = vpnCarried.filter((n) => {
+      if (erNetworks.has(n)) return false;
+      const c = cidrOf(n);
+      return c !== undefined && erCidrs.some((e) => containsCidr(e, c) && e.prefixLength < c.prefixLength);
+    });
+    checks.push({
+      name: 'expressroute preferred',
+      ok: stealing.length === 0,
+      detail: stealing.length === 0
+        ? 'the VPN is the backup: Azure prefers ExpressRoute for the same prefix'
+        : `more specific over the VPN than over ExpressRoute (the VPN would carry them): ${stealing.join(', ')}`,
+    });
+  }
+  return { site: site.name, ready: checks.every((c) => c.ok), checks };
+}

@@ -1,0 +1,38 @@
+/** Gathers what `verify` judges: connection statuses, BGP peers and learned routes of both gateways. */
+import { AzureError } from '../errors';
+import type { Hub } from '../hub/types';
+import type { AzureApi, CallOptions } from './api';
+import { buildVerifyReport, type ConnectionObservation, type VerifyObservations, type VerifyReport } from './verify';
+
+/** Reads the observations for a hub. Throws AzureError `NotDeployed` when the VPN gateway is missing. */
+export async function readVerifyObservations(api: AzureApi, hub: Hub, o?: CallOptions): Promise<VerifyObservations> {
+  const rg = hub.azure.resourceGroup;
+  const vpn = await api.getGateway(rg, hub.azure.vpnGateway.name, o);
+  if (!vpn) {
+    throw new AzureError('NotDeployed', `the VPN gateway ${hub.azure.vpnGateway.name} does not exist in resource group ${rg}`, { statusCode: 404 }, 'run tunnelsmith deploy first');
+  }
+  const observe = async (name: string): Promise<ConnectionObservation> => {
+    const cn = await api.getConnection(rg, name, o);
+    return cn ? { exists: true, provisioningState: cn.provisioningState, connectionStatus: cn.connectionStatus } : { exists: false };
+  };
+  const er = hub.azure.expressRoute;
+  const [connections, vpnPeers, vpnRoutes, erObs] = await Promise.all([
+    Promise.all(hub.sites.map(async (s) => [s.name, await observe(s.connectionName)] as const)).then((e) => Object.fromEntries(e)),
+    hub.sites.some((s) => s.bgp) ? api.getBgpPeerStatus(rg, vpn.name, o) : Promise.resolve([]),
+    api.getLearnedRoutes(rg, vpn.name, o),
+    er
+      ? (async () => {
+          const gw = await api.getGateway(rg, er.gatewayName, o);
+          if (!gw) return { gatewayExists: false, connection: { exists: false }, routes: [] };
+          const [connection, routes] = await Promise.all([observe(er.connectionName), api.getLearnedRoutes(rg, er.gatewayName, o)]);
+          return { gatewayExists: true, connection, routes };
+        })()
+      : Promise.resolve(undefined),
+  ]);
+  return { hub, connections, vpnPeers, vpnRoutes, ...(erObs ? { expressRoute: erObs } : {}) };
+}
+
+/** Reads and judges. */
+export async function verifyLive(api: AzureApi, hub: Hub, o?: CallOptions): Promise<VerifyReport> {
+  return buildVerifyReport(await readVerifyObservations(api, hub, o));
+}
