@@ -3,5 +3,6 @@ import type { CommandSpec } from './command';
 
 export function allCommands(): CommandSpec<any>[] {
   return [
+    (require('./commands/rotateKey') as typeof import('./commands/rotateKey')).rotateKeyCommand,
   ];
 }

@@ -120,6 +120,7 @@ async function prepare(site: RotationSite, deps: RotationDeps): Promise<SiteOutc
     ...outcome('prepare', plan.record, plan.reused ? 'already prepared; bundle written again with the same new key' : 'new key prepared; Azure is unchanged until apply'),
     reused: plan.reused,
     ...bundleFields(written),
+    secrets: { pending },
   };
 }
 
@@ -127,6 +128,7 @@ async function apply(site: RotationSite, deps: RotationDeps): Promise<SiteOutcom
   const azure = needAzure(deps);
   const record = await deps.store.read(site.site, site.connection);
   if (!record) throw new UsageError('NothingPrepared', `site ${site.site}: no new key is prepared`, 'run rotate-key prepare first and stage the bundle it writes');
+  orThrow(planApply(record, undefined, iso(deps))); // a refusal needs no Azure call
   const azureKey = await readAzureKey(azure, site);
   const plan = orThrow(planApply(record, azureKey, iso(deps)));
   if (plan.record !== record) {
@@ -159,6 +161,7 @@ async function rollback(site: RotationSite, deps: RotationDeps): Promise<SiteOut
   const azure = needAzure(deps);
   const record = await deps.store.read(site.site, site.connection);
   if (!record) throw new UsageError('NothingToRollBack', `site ${site.site}: the key journal has no rotation for this site`, 'run rotate-key status');
+  orThrow(planRollback(record, undefined, iso(deps))); // a refusal needs no Azure call
   const azureKey = await readAzureKey(azure, site);
   const plan = orThrow(planRollback(record, azureKey, iso(deps)));
   if (plan.record !== record) {

@@ -1,0 +1,188 @@
+/**
+ * `tunnelsmith rotate-key prepare|apply|rollback|status|abort --file hub.yaml (--site NAME | --all)`.
+ * Keys never reach stdout, stderr or --json, except with `--show-secret` (status and prepare only).
+ */
+import path from 'node:path';
+import { UsageError, formatProblem } from '../../errors';
+import { defineCommand, writeLine, type CliIO } from '../command';
+import type { RotationAction, SiteOutcome } from '../../rotation/run';
+import type { SiteResult } from '../../rotation/fleet';
+
+const ACTIONS = ['prepare', 'apply', 'rollback', 'status', 'abort'] as const;
+
+interface RotateKeyArgs {
+  action: RotationAction;
+  file: string;
+  site?: string;
+  all: boolean;
+  out?: string;
+  device: string;
+  redact: boolean;
+  archive: boolean;
+  force: boolean;
+  facts?: string;
+  concurrency: number;
+  'show-secret': boolean;
+  'confirm-timeout': number;
+  'confirm-interval': number;
+  offline: boolean;
+  'arm-endpoint'?: string;
+  'ca-file'?: string;
+  'vault-endpoint'?: string;
+}
+
+export const rotateKeyCommand = defineCommand<RotateKeyArgs>({
+  command: 'rotate-key <action>',
+  describe: 'Rotate sites\' shared keys in two steps: prepare (new key + bundle), apply (Azure), rollback, status, abort',
+  builder: (y) =>
+    y
+      .positional('action', { choices: ACTIONS, describe: 'prepare | apply | rollback | status | abort', demandOption: true })
+      .option('file', { type: 'string', default: 'tunnelsmith.yaml', describe: 'The hub file' })
+      .option('site', { type: 'string', describe: 'One site by name' })
+      .option('all', { type: 'boolean', default: false, describe: 'Every site of the hub' })
+      .option('out', { type: 'string', describe: 'Bundle folder (prepare: out/next, rollback: out/rollback)' })
+      .option('device', { type: 'string', default: 'own', describe: 'Bundle devices: own, all, or a device id' })
+      .option('redact', { type: 'boolean', default: false, describe: 'Bundle without the key; the key in <out>/<site>.key (0600)' })
+      .option('archive', { type: 'boolean', default: false, describe: 'Also write <out>/<site>.tar.gz' })
+      .option('force', { type: 'boolean', default: false, describe: 'Overwrite bundle files edited by hand' })
+      .option('facts', { type: 'string', describe: 'Render the bundle from this facts file instead of reading Azure' })
+      .option('concurrency', { type: 'number', default: 4, describe: 'With --all: sites handled at once' })
+      .option('show-secret', { type: 'boolean', default: false, describe: 'Print keys (status, prepare): the only way a key reaches the screen' })
+      .option('confirm-timeout', { type: 'number', default: 600, describe: 'Seconds to wait for Azure to confirm a key change' })
+      .option('confirm-interval', { type: 'number', default: 2, describe: 'Seconds between read-backs while confirming' })
+      .option('offline', { type: 'boolean', default: false, describe: 'status: do not ask Azure which key it holds' })
+      .option('arm-endpoint', { type: 'string', describe: 'ARM endpoint (or TUNNELSMITH_ARM_ENDPOINT)' })
+      .option('ca-file', { type: 'string', describe: 'Extra CA certificate to trust (or TUNNELSMITH_CA_FILE)' })
+      .option('vault-endpoint', { type: 'string', describe: 'Key Vault base URL for every vault (or TUNNELSMITH_VAULT_ENDPOINT)' }) as never,
+  run: async (args, io) => runRotateKey(args, io),
+});
+
+async function runRotateKey(args: RotateKeyArgs & { json: boolean }, io: CliIO): Promise<number> {
+  const action = args.action;
+  if (args.site && args.all) throw new UsageError('SiteAndAll', '--site and --all exclude each other', 'name one site with --site, or every site with --all');
+  if (!args.site && !args.all && action !== 'status') throw new UsageError('NoSite', `rotate-key ${action} needs --site NAME or --all`, 'name the site to rotate, or --all for every site');
+  if (!(args.concurrency >= 1)) throw new UsageError('BadConcurrency', '--concurrency must be 1 or more', 'for example --concurrency 4');
+  if (args['show-secret'] && action !== 'status' && action !== 'prepare') throw new UsageError('ShowSecretScope', '--show-secret works with status and prepare only', 'run rotate-key status --show-secret');
+
+  const wiring = await import('../../rotation/wiring');
+  const { runRotation } = await import('../../rotation/run');
+  const { runForSites, worstExitCode } = await import('../../rotation/fleet');
+  const { createJournalRotationStore } = await import('../../rotation/journalStore');
+  const { keyJournalDir } = await import('../../io/keyJournal');
+  const { generateKey } = await import('../../rotation/generateKey');
+  const { hubId } = await import('../../hub/types');
+
+  const file = path.resolve(io.cwd, args.file);
+  const loaded = await wiring.loadHubFile(file);
+  for (const w of loaded.warnings) writeLine(io.stderr, formatProblem(w));
+  const hub = loaded.hub;
+  const names = args.site ? [args.site] : hub.sites.map((s) => s.name);
+  if (args.site && !hub.sites.some((s) => s.name === args.site)) {
+    throw new UsageError('UnknownSite', `no site named "${args.site}" in ${args.file}`, `use one of: ${hub.sites.map((s) => s.name).join(', ')}`);
+  }
+
+  const needsAzure = action === 'apply' || action === 'rollback' || action === 'prepare' || (action === 'status' && !args.offline);
+  let clientsPromise: ReturnType<typeof wiring.connectAzure> | undefined;
+  const clients = () => (clientsPromise ??= wiring.connectAzure(hub, { ...optional('armEndpoint', args['arm-endpoint']), ...optional('caFile', args['ca-file']), ...optional('vaultEndpoint', args['vault-endpoint']), env: io.env }));
+  const azure = needsAzure ? (await clients()).api : undefined;
+
+  const outDir = wiring.resolveOut(io.cwd, args.out ?? (action === 'rollback' ? 'out/rollback' : 'out/next'));
+  let factsPromise: ReturnType<typeof wiring.readFactsFor> | undefined;
+  const facts = () => (factsPromise ??= wiring.readFactsFor(hub, args.facts ? path.resolve(io.cwd, args.facts) : undefined, clients));
+  const target = { outDir, device: args.device as never, redact: args.redact, archive: args.archive, force: args.force };
+
+  const store = createJournalRotationStore(keyJournalDir(file), hubId(hub));
+  const crashAt = io.env.TUNNELSMITH_CRASH_AT;
+  const quietEvents = args.json;
+
+  const results = await runForSites(names, args.site ? 1 : args.concurrency, async (name) => {
+    const site = hub.sites.find((s) => s.name === name);
+    if (!site) throw new UsageError('UnknownSite', `no site named "${name}"`, 'check --site');
+    const vault = action === 'apply' || action === 'rollback' ? await wiring.vaultSlotFor(site, await clients()) : undefined;
+    return runRotation(
+      action,
+      { site: name, connection: site.connectionName, resourceGroup: hub.azure.resourceGroup, ...(vault ? { vault } : {}) },
+      {
+        store,
+        ...(azure ? { azure } : {}),
+        writeBundle: async (s, key) => wiring.writeSiteBundle(loaded, await facts(), s, key, target),
+        generateKey: () => generateKey(),
+        now: () => new Date(),
+        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        confirm: { timeoutMs: args['confirm-timeout'] * 1000, intervalMs: Math.max(0, args['confirm-interval'] * 1000) },
+        onEvent: (e) => {
+          if (!quietEvents) writeLine(io.stderr, `${e.site}: ${e.step}${e.detail ? `: ${e.detail}` : ''}`);
+        },
+        ...(crashAt ? { checkpoint: crashHook(crashAt) } : {}),
+      },
+    );
+  });
+
+  // Defence in depth: no text below may hold a key the journal knows, whatever an error message said.
+  const secrets = await knownKeys(store, hub.sites.filter((s) => names.includes(s.name)).map((s) => [s.name, s.connectionName] as const));
+  const scrub = (text: string) => secrets.reduce((t, k) => (k.length >= 8 ? t.split(k).join('[redacted]') : t), text);
+  const showSecret = args['show-secret'];
+  if (args.json) {
+    const report = { action, sites: results.map((r) => jsonResult(r, showSecret, scrub)), exitCode: worstExitCode(results.map((r) => r.exitCode)) };
+    writeLine(io.stdout, JSON.stringify(report, null, 2));
+  } else {
+    for (const r of results) printResult(r, io, showSecret, scrub);
+    if (results.length > 1) {
+      const failed = results.filter((r) => !r.ok).length;
+      writeLine(io.stdout, `${results.length - failed} of ${results.length} site(s) done${failed ? `, ${failed} failed` : ''}`);
+    }
+  }
+  return worstExitCode(results.map((r) => r.exitCode));
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+}
+
+async function knownKeys(store: { read(site: string, cn: string): Promise<{ current?: { key: string }; previous?: { key: string }; pending?: { key: string } } | undefined> }, sites: (readonly [string, string])[]): Promise<string[]> {
+  const keys: string[] = [];
+  for (const [site, cn] of sites) {
+    try {
+      const r = await store.read(site, cn);
+      for (const k of [r?.current, r?.previous, r?.pending]) if (k) keys.push(k.key);
+    } catch {
+      // An unreadable journal was already reported for that site.
+    }
+  }
+  return keys;
+}
+
+function printResult(r: SiteResult<SiteOutcome>, io: CliIO, showSecret: boolean, scrub: (t: string) => string): void {
+  if (!r.ok) {
+    writeLine(io.stderr, scrub(`${r.site}: error [${r.code}]: ${r.message}`));
+    if (r.hint) writeLine(io.stderr, scrub(`${r.site}: next: ${r.hint}`));
+    return;
+  }
+  const o = r.value;
+  const status = o.connectionStatus ? ` (connection ${o.connectionStatus})` : '';
+  writeLine(io.stdout, scrub(`${o.site}: ${o.state}: ${o.message}${status}`));
+  if (o.bundleDir) writeLine(io.stdout, `  bundle: ${o.bundleDir}`);
+  if (o.keyFile) writeLine(io.stdout, `  key file (0600): ${o.keyFile}`);
+  if (o.archive) writeLine(io.stdout, `  archive: ${o.archive}`);
+  if (o.vaultVersion) writeLine(io.stdout, `  Key Vault version: ${o.vaultVersion}`);
+  if (o.action === 'status') {
+    writeLine(io.stdout, `  previous key kept: ${o.summary.hasPrevious ? 'yes' : 'no'}; prepared key: ${o.summary.hasPending ? 'yes' : 'no'}; updated ${o.summary.updatedAt}`);
+  }
+  if (showSecret && o.secrets) {
+    for (const [name, key] of Object.entries(o.secrets)) writeLine(io.stdout, `  ${name} key: ${key}`);
+  }
+}
+
+function jsonResult(r: SiteResult<SiteOutcome>, showSecret: boolean, scrub: (t: string) => string): Record<string, unknown> {
+  if (!r.ok) return { site: r.site, ok: false, exitCode: r.exitCode, error: { code: r.code, message: scrub(r.message), ...(r.hint ? { hint: scrub(r.hint) } : {}) } };
+  const { secrets, ...rest } = r.value;
+  return { ok: true, exitCode: 0, ...rest, ...(showSecret && secrets ? { secrets } : {}) };
+}
+
+/** Fault injection for crash tests: `TUNNELSMITH_CRASH_AT=<checkpoint>` kills this process there with SIGKILL. */
+function crashHook(spec: string): (point: string) => void {
+  return (point) => {
+    if (point === spec) process.kill(process.pid, 'SIGKILL');
+  };
+}
+
