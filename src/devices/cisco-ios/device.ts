@@ -1,0 +1,53 @@
+/** The cisco-ios device: IOS-XE 16.x+ route-based VTI with IKEv2, optional eBGP. */
+import type { Problem } from '../../errors';
+import type { DeviceDefinition, SiteContext } from '../types';
+import { checkCiscoProposals } from './names';
+import { CISCO_OPTIONS } from './options';
+import { buildCiscoView } from './view';
+
+/** An Azure VPN gateway has one or two instances (active-active); tunnel numbering relies on it. */
+const MAX_GATEWAY_INSTANCES = 2;
+
+/** Characters IOS-XE cannot carry safely in a PSK (azure-facts.md section 3): `?` opens CLI help, `"` quotes. */
+export const CISCO_UNSAFE_KEY_CHARS: readonly string[] = ['?', '"'];
+
+/**
+ * Combinations of options IOS-XE cannot carry (each option alone is checked by its spec; `tunnelNumberBase`
+ * stops one below the highest tunnel number, so both tunnels of an active-active gateway always fit).
+ */
+export function checkCiscoSite(ctx: SiteContext): Problem[] {
+  const problems: Problem[] = [];
+  if (ctx.tunnels.length > MAX_GATEWAY_INSTANCES) {
+    problems.push({
+      path: 'facts.vpnGateway.instances',
+      severity: 'error',
+      message: `${ctx.tunnels.length} gateway instances reported; an Azure VPN gateway has at most ${MAX_GATEWAY_INSTANCES}`,
+      fix: 'read the facts back again (tunnelsmith facts)',
+    });
+  }
+  if (ctx.bgp && ctx.options.loopbackInterface === ctx.options.outsideInterface) {
+    problems.push({
+      path: 'deviceOptions.loopbackInterface',
+      severity: 'error',
+      message: 'the BGP loopback cannot be the outside interface',
+      fix: 'choose a free loopback such as Loopback10',
+    });
+  }
+  return problems;
+}
+
+export const ciscoIos: DeviceDefinition = {
+  id: 'cisco-ios',
+  displayName: 'Cisco IOS-XE',
+  targets: 'Cisco IOS-XE 16.x and later (CSR1000v, Catalyst 8000, ISR 4000/1000, ASR 1000), route-based VTI with IKEv2',
+  options: CISCO_OPTIONS,
+  unsafeKeyChars: CISCO_UNSAFE_KEY_CHARS,
+  checkProposals: checkCiscoProposals,
+  checkSite: checkCiscoSite,
+  buildView(ctx) {
+    return buildCiscoView(ctx, ciscoIos);
+  },
+  files() {
+    return [{ template: 'azure-vpn.cfg.njk', output: 'azure-vpn.cfg', holdsSecret: true }];
+  },
+};

@@ -1,0 +1,58 @@
+/** Names of the IOS-XE objects tunnelsmith creates for one site. Pure. */
+
+/** Longest name IOS-XE objects get from us; every name below stays within it. */
+export const MAX_OBJECT_NAME = 32;
+
+/**
+ * A short, stable stem from the site name: `az-<site>` when the site name has at most 14 characters,
+ * else its first 9 characters and a 4-hex-digit FNV-1a hash of the whole name (distinct sites stay distinct).
+ */
+export function objectNameStem(siteName: string): string {
+  if (siteName.length <= 14) return `az-${siteName}`;
+  const head = siteName.slice(0, 9).replace(/-+$/, '');
+  return `az-${head}-${fnv1a(siteName).toString(16).padStart(8, '0').slice(0, 4)}`;
+}
+
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+export interface CiscoObjectNames {
+  ikeProposal(index: number, count: number): string;
+  ikePolicy: string;
+  keyring: string;
+  keyringPeer(tunnelNumber: number): string;
+  ikeProfile: string;
+  transformSet(index: number, count: number): string;
+  ipsecProfile: string;
+  outsideAcl: string;
+  prefixListFromAzure: string;
+  prefixListToAzure: string;
+  routeMapFromAzure: string;
+  routeMapToAzure: string;
+}
+
+/** Every object name for a site; numbered only when Azure's default proposals give several. */
+export function ciscoObjectNames(siteName: string): CiscoObjectNames {
+  const s = objectNameStem(siteName);
+  const numbered = (base: string, index: number, count: number): string => (count > 1 ? `${base}-${index + 1}` : base);
+  return {
+    ikeProposal: (i, n) => numbered(`${s}-ike`, i, n),
+    ikePolicy: `${s}-ike-policy`,
+    keyring: `${s}-keyring`,
+    keyringPeer: (n) => `azure-instance-${n}`,
+    ikeProfile: `${s}-ikev2-profile`,
+    transformSet: (i, n) => numbered(`${s}-esp`, i, n),
+    ipsecProfile: `${s}-ipsec-profile`,
+    outsideAcl: `${s}-outside-in`,
+    prefixListFromAzure: `${s}-from-azure`,
+    prefixListToAzure: `${s}-to-azure`,
+    routeMapFromAzure: `${s}-rm-from-azure`,
+    routeMapToAzure: `${s}-rm-to-azure`,
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * What a parsed IOS-XE file must mean for its context: the proposals are the Azure policy mapped through the
+ * names table, each Azure public IP has its tunnel, each Azure BGP address its neighbor and /32 route, etc.
+ * Returns every mismatch as text (empty when the file is right).
+ */
+import type { SiteContext } from '../../../src/devices/types';
+import { cidr, netmask } from '../../../src/net/ipv4';
+import { dhGroupNumber, isGcm } from '../../../src/policy/catalog';
+import { CISCO_ESP_ENCRYPTION, CISCO_ESP_INTEGRITY, CISCO_IKE_ENCRYPTION, CISCO_IKE_HASH } from '../../../src/devices/cisco-ios/names';
+import type { ParsedCisco } from './structure';
+
+/** An Azure enum name inside vendor syntax (the mistake Azure's own Cisco script makes). */
+export const AZURE_ENUM_TOKEN = /\b(DHGroup\d+|GCMAES\d+|ECP(256|384)|PFS(1|2|14|24|2048|MM)|AES(128|192|256)|DES3?|SHA(1|256|384)|MD5)\b/;
+
+export function ciscoMeaningProblems(ctx: SiteContext, f: ParsedCisco, text: string): string[] {
+  const out: string[] = [];
+  const expect = (cond: boolean, msg: string): void => {
+    if (!cond) out.push(msg);
+  };
+  const eq = (actual: unknown, expected: unknown, what: string): void => {
+    expect(JSON.stringify(actual) === JSON.stringify(expected), `${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+  };
+  const p = ctx.proposals;
+  const outside = String(ctx.options.outsideInterface);
+  const loopback = String(ctx.options.loopbackInterface);
+  const base = Number(ctx.options.tunnelNumberBase);
+  const localAddress = ctx.outsideAddress ?? ctx.site.publicIp;
+  const azureIps = ctx.tunnels.map((t) => t.azurePublicIp);
+
+  // IKEv2: one proposal per Azure IKE proposal, in order, mapped through the names table.
+  eq(
+    f.ikeProposals.map(({ encryption, integrity, prf, group }) => ({ encryption, integrity, prf, group })),
+    p.ike.map((ike) => ({
+      encryption: CISCO_IKE_ENCRYPTION[ike.encryption],
+      integrity: isGcm(ike.encryption) ? undefined : CISCO_IKE_HASH[ike.integrity],
+      prf: isGcm(ike.encryption) ? CISCO_IKE_HASH[ike.integrity] : undefined,
+      group: String(dhGroupNumber(ike.dhGroup)),
+    })),
+    'IKEv2 proposals',
+  );
+  eq(f.ikePolicies.length, 1, 'IKEv2 policies');
+  eq(f.ikePolicies[0]?.proposals, f.ikeProposals.map((x) => x.name), 'IKEv2 policy proposal order');
+  eq(f.ikePolicies[0]?.matchLocal, localAddress, 'IKEv2 policy local address');
+
+  // Keyring and profile: explicit identities, one peer per Azure instance, the site's key.
+  eq(f.keyrings.length, 1, 'keyrings');
+  eq(f.keyrings[0]?.peers.map((x) => x.address), azureIps, 'keyring peer addresses');
+  expect(f.keyrings[0]?.peers.every((x) => x.key === ctx.sharedKey) ?? false, 'every keyring peer carries the shared key');
+  eq(f.profiles.length, 1, 'IKEv2 profiles');
+  const prof = f.profiles[0];
+  eq(prof?.remoteIdentities, azureIps, 'profile remote identities');
+  eq(prof?.localIdentity, ctx.site.publicIp, 'profile local identity');
+  eq([prof?.authLocal, prof?.authRemote], ['pre-share', 'pre-share'], 'profile authentication');
+  eq(prof?.keyring, f.keyrings[0]?.name, 'profile keyring');
+  eq(prof?.lifetime, p.ikeLifetimeSeconds, 'IKE lifetime');
+  expect(prof?.dpd !== undefined && prof.dpd.mode === 'periodic', 'DPD periodic');
+  if (prof?.dpd) {
+    expect(prof.dpd.interval >= 10 && prof.dpd.interval <= 3600 && prof.dpd.retry >= 2 && prof.dpd.retry <= 60, 'DPD within IOS-XE ranges');
+    if (ctx.dpdTimeoutSeconds >= 20) eq(prof.dpd.interval + 5 * prof.dpd.retry, ctx.dpdTimeoutSeconds, 'DPD detection time');
+  }
+  eq(f.natKeepalive, ctx.outsideAddress ? 20 : undefined, 'NAT keepalive only behind NAT');
+
+  // IPsec: transform sets in Azure's order, PFS and lifetimes.
+  eq(
+    f.transformSets.map((x) => x.transforms.join(' ')),
+    p.esp.map((esp) => (isGcm(esp.encryption) ? CISCO_ESP_ENCRYPTION[esp.encryption] : `${CISCO_ESP_ENCRYPTION[esp.encryption]} ${CISCO_ESP_INTEGRITY[esp.integrity]}`)),
+    'transform sets',
+  );
+  expect(f.transformSets.every((x) => x.mode === 'tunnel'), 'transform sets in tunnel mode');
+  eq(f.ipsecProfiles.length, 1, 'IPsec profiles');
+  const ipsec = f.ipsecProfiles[0];
+  eq(ipsec?.transformSets, f.transformSets.map((x) => x.name), 'IPsec profile transform-set order');
+  eq(ipsec?.ikev2Profile, prof?.name, 'IPsec profile IKEv2 profile');
+  eq(ipsec?.pfs, p.pfsGroup === 'None' ? undefined : `group${dhGroupNumber(p.pfsGroup)}`, 'PFS group');
+  eq([ipsec?.lifetimeSeconds, ipsec?.lifetimeKilobytes], [p.saLifeTimeSeconds, p.saDataSizeKilobytes], 'IPsec lifetimes');
+
+  // One tunnel per Azure instance.
+  eq(
+    f.tunnels.map((t) => ({ name: t.name, destination: t.destination })),
+    ctx.tunnels.map((t, i) => ({ name: `Tunnel${base + i}`, destination: t.azurePublicIp })),
+    'tunnel per Azure public IP',
+  );
+  for (const t of f.tunnels) {
+    eq([t.source, t.mode, t.protection, t.mss, t.mtu], [outside, 'ipsec ipv4', ipsec?.name, 1350, 1400], `${t.name} settings`);
+    eq(t.unnumbered, ctx.bgp ? loopback : outside, `${t.name} unnumbered to`);
+  }
+  const tunnelFor = (azureIp: string): string | undefined => f.tunnels.find((t) => t.destination === azureIp)?.name;
+
+  // Routing.
+  if (!ctx.bgp) {
+    expect(f.bgp === undefined && f.loopbacks.length === 0, 'no BGP and no loopback without BGP');
+    const expected = ctx.azure.vnetPrefixes.flatMap((prefix) =>
+      azureIps.map((ip) => ({ network: cidr(prefix).network, mask: netmask(cidr(prefix).prefixLength), target: tunnelFor(ip), distance: ctx.expressRouteBackup ? 250 : undefined })),
+    );
+    eq(f.routes, expected, 'static VNet routes via every tunnel (floating when ExpressRoute is primary)');
+  } else {
+    const bgp = f.bgp;
+    expect(bgp !== undefined, 'router bgp present');
+    eq(bgp?.asn, ctx.bgp.localAsn, 'local ASN');
+    eq(f.loopbacks, [{ name: loopback, address: ctx.bgp.localIp, mask: '255.255.255.255' }], 'loopback holds the BGP address');
+    const rmIn = f.routeMaps.find((r) => r.name === bgp?.neighbors[0]?.routeMapIn);
+    const rmOut = f.routeMaps.find((r) => r.name === bgp?.neighbors[0]?.routeMapOut);
+    eq(bgp?.neighbors.map((n) => n.address), ctx.tunnels.map((t) => t.azureBgpIp), 'one neighbor per Azure BGP address');
+    for (const t of ctx.tunnels) {
+      const n = bgp?.neighbors.find((x) => x.address === t.azureBgpIp);
+      eq(
+        n && { remoteAs: n.remoteAs, timers: n.timers, updateSource: n.updateSource, activated: n.activated, multihop: n.multihop, dcc: n.disableConnectedCheck, in: n.routeMapIn, out: n.routeMapOut },
+        {
+          remoteAs: ctx.bgp.azureAsn,
+          timers: [60, 180],
+          updateSource: loopback,
+          activated: true,
+          multihop: ctx.bgp.mode === 'multihop' ? 255 : undefined,
+          dcc: ctx.bgp.mode === 'apipa',
+          in: rmIn?.name,
+          out: rmOut?.name,
+        },
+        `neighbor ${t.azureBgpIp}`,
+      );
+      const hostRoutes = f.routes.filter((r) => r.network === t.azureBgpIp);
+      eq(hostRoutes, [{ network: t.azureBgpIp, mask: '255.255.255.255', target: tunnelFor(t.azurePublicIp) }], `/32 route to ${t.azureBgpIp} via the tunnel to ${t.azurePublicIp}`);
+    }
+    const pl = (name: string | undefined): string[] => f.prefixLists.find((x) => x.name === name)?.entries.map((e) => `${e.action} ${e.prefix}`) ?? [];
+    eq(pl(rmIn?.matchPrefixList), ctx.azure.vnetPrefixes.map((x) => `permit ${x}`), 'accept only the VNet prefixes');
+    eq(pl(rmOut?.matchPrefixList), ctx.site.addressSpace.map((x) => `permit ${x}`), 'send only the site prefixes');
+    eq(rmIn?.localPreference, ctx.expressRouteBackup ? 50 : undefined, 'lower local-preference when ExpressRoute is primary');
+    eq(rmOut?.prepend, ctx.expressRouteBackup ? [ctx.bgp.localAsn, ctx.bgp.localAsn] : undefined, 'AS-path prepend when ExpressRoute is primary');
+    const sitePrefixes = ctx.site.addressSpace.map((x) => ({ network: cidr(x).network, mask: netmask(cidr(x).prefixLength) }));
+    eq(bgp?.networks, sitePrefixes, 'network statements for the site prefixes');
+    eq(f.routes.filter((r) => r.target === 'Null0'), sitePrefixes.map((x) => ({ ...x, target: 'Null0', distance: 254 })), 'Null0 anchors');
+    eq(f.routes.filter((r) => r.target !== 'Null0' && r.mask !== '255.255.255.255').length, 0, 'no static VNet routes with BGP');
+  }
+
+  // Firewall openings: IKE, NAT-T and ESP from every Azure public IP to this router's outside address.
+  eq(f.accessLists.length, 1, 'one outside ACL');
+  eq(
+    f.accessLists[0]?.entries,
+    azureIps.flatMap((ip) => [`permit udp host ${ip} host ${localAddress} eq 500`, `permit udp host ${ip} host ${localAddress} eq 4500`, `permit esp host ${ip} host ${localAddress}`]),
+    'ACL entries',
+  );
+  eq(f.documentedAclApplications, [{ name: f.accessLists[0]?.name, interfaceName: outside }], 'ACL application instructions');
+
+  // Vendor syntax only; header first; verification last.
+  const configLines = text.split('\n').filter((l) => l !== '' && !l.trim().startsWith('!') && !l.includes('pre-shared-key'));
+  const enumLine = configLines.find((l) => AZURE_ENUM_TOKEN.test(l));
+  expect(enumLine === undefined, `Azure enum name in Cisco syntax: "${enumLine}"`);
+  expect(text.startsWith('! tunnelsmith: '), 'file opens with the tunnelsmith header');
+  const tail = text.slice(text.lastIndexOf('\nend\n'));
+  for (const cmd of ['show crypto ikev2 sa', 'show crypto ipsec sa', ...(ctx.bgp ? ['show ip bgp summary'] : [])]) {
+    expect(tail.includes(`! ${cmd}\n`), `verification command "${cmd}" after the configuration`);
+  }
+  return out;
+}
