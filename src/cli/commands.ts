@@ -3,6 +3,7 @@ import type { CommandSpec } from './command';
 
 export function allCommands(): CommandSpec<any>[] {
   return [
+    (require('./commands/validate') as typeof import('./commands/validate')).validateCommand,
     (require('./commands/rotateKey') as typeof import('./commands/rotateKey')).rotateKeyCommand,
   ];
 }

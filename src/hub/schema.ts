@@ -33,7 +33,7 @@ export const SecretRefSchema = z
     }),
     z.strictObject({
       file: z.string().regex(P.SECRET_FILE_PATH, { error: "must be a file path (relative to the hub file) without control characters, quotes, backslashes, braces, ';', '$' or '`'" })
-        .describe('Path of a file holding the secret (relative to the hub file; mode 0600; one trailing newline is trimmed)'),
+        .describe('Path of a file holding the secret (relative to the hub file; mode 0600; trailing newlines are trimmed)'),
     }),
     z.strictObject({
       keyVault: z.strictObject({

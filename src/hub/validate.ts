@@ -3,6 +3,7 @@
  * Pure: the device table is a parameter (the registry by default, loaded on first use).
  */
 import type { Problem } from '../errors';
+import { registryDevices } from './deviceTable';
 import { problemsFromIssues } from './issues';
 import { normalizeHub } from './normalize';
 import { parsePath, valueAt } from './paths';
@@ -89,16 +90,4 @@ function orderProblems(problems: Problem[]): Problem[] {
     .map((p, i) => ({ p, i, r: rank(p) }))
     .sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.i - b.i)
     .map((x) => x.p);
-}
-
-let registryCache: DeviceTable | undefined;
-
-/**
- * The device registry, required on first use rather than imported: the validator stays loadable (and
- * testable with an injected table) while device modules are missing or being rebuilt.
- */
-function registryDevices(): DeviceTable {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  registryCache ??= (require('../devices/registry') as typeof import('../devices/registry')).DEVICES;
-  return registryCache;
 }

@@ -1,0 +1,169 @@
+/**
+ * Reads the hub file (YAML, or JSON by extension or content), validates it and returns the normalized
+ * Hub with its warnings. Syntax errors and every validation problem carry the line and column they refer
+ * to. Problems never quote the file's text (a pasted secret must not reach a terminal or a log).
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { InputError, type Problem } from '../errors';
+import { parsePath, ROOT_PATH } from '../hub/paths';
+import type { DeviceTable } from '../hub/rules';
+import type { Hub } from '../hub/types';
+import { validateHub } from '../hub/validate';
+
+export const DEFAULT_HUB_FILE = 'tunnelsmith.yaml';
+const MAX_HUB_FILE_BYTES = 1024 * 1024;
+
+/** A problem with the place in the file it refers to (1-based), when known. */
+export interface LocatedProblem extends Problem {
+  line?: number;
+  column?: number;
+}
+
+export interface ReadHubOptions {
+  /** The hub file; default `tunnelsmith.yaml` in `cwd`. Relative paths are resolved against `cwd`. */
+  file?: string;
+  cwd: string;
+  /** Device table for validation; default the registry. */
+  devices?: DeviceTable;
+}
+
+export interface LoadedHub {
+  hub: Hub;
+  warnings: LocatedProblem[];
+  /** Absolute path of the file read. */
+  file: string;
+  /** The folder holding the file: `{ file }` secret references and the key journal are relative to it. */
+  baseDir: string;
+  /** The file's text, for digests. */
+  source: string;
+}
+
+export type HubFormat = 'yaml' | 'json';
+
+/** Reads and validates the hub file. Throws InputError (`HubNotFound`, `HubUnreadable`, `HubSyntax`, `HubInvalid`). */
+export async function readHub(opts: ReadHubOptions): Promise<LoadedHub> {
+  const file = path.resolve(opts.cwd, opts.file ?? DEFAULT_HUB_FILE);
+  const shown = opts.file ?? DEFAULT_HUB_FILE;
+  const source = await readHubText(file, shown);
+  const { hub, problems } = parseAndValidateHub(source, shown, detectFormat(file, source), opts.devices);
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (!hub || errors.length > 0) {
+    throw new InputError('HubInvalid', `${shown} is not a valid hub file: ${errors.length} error(s)`, problems, `fix the problems listed above, then run tunnelsmith validate --file ${shown}`);
+  }
+  return { hub, warnings: problems, file, baseDir: path.dirname(file), source };
+}
+
+async function readHubText(file: string, shown: string): Promise<string> {
+  let buf: Buffer;
+  try {
+    const stat = await fs.stat(file);
+    if (stat.isDirectory()) throw new InputError('HubUnreadable', `${shown} is a folder, not a hub file`, [], 'pass the file with --file PATH');
+    if (stat.size > MAX_HUB_FILE_BYTES) throw new InputError('HubUnreadable', `${shown} is larger than 1 MiB; a hub file is a few kilobytes`, [], 'check that --file names the hub file');
+    buf = await fs.readFile(file);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new InputError('HubNotFound', `no hub file at ${shown}`, [], notFoundHint(shown));
+    }
+    throw new InputError('HubUnreadable', `cannot read ${shown} (${code ?? 'unknown error'})`, [], 'check the file permissions', { cause: e });
+  }
+  return buf.toString('utf8').replace(/^\uFEFF/, '');
+}
+
+function notFoundHint(shown: string): string {
+  return shown === DEFAULT_HUB_FILE
+    ? `create ${DEFAULT_HUB_FILE} in this folder (see the README for an example), or pass --file PATH`
+    : 'check the path given with --file';
+}
+
+/** JSON for `.json` files or text that opens with `{`; YAML otherwise. */
+export function detectFormat(file: string, text: string): HubFormat {
+  if (/\.json$/i.test(file)) return 'json';
+  if (/\.ya?ml$/i.test(file)) return 'yaml';
+  return /^\s*\{/.test(text) ? 'json' : 'yaml';
+}
+
+/**
+ * Parses hub text and validates it; problems get the line and column of the value they name.
+ * Throws InputError `HubSyntax` when the text is not valid YAML/JSON. Pure apart from the device registry.
+ */
+export function parseAndValidateHub(
+  text: string, shownName: string, format: HubFormat, devices?: DeviceTable,
+): { hub?: Hub; problems: LocatedProblem[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
+  let raw: unknown;
+  if (format === 'json') {
+    try {
+      raw = JSON.parse(text);
+    } catch (e) {
+      throw jsonSyntaxError(e, text, doc, lineCounter, shownName);
+    }
+  } else {
+    if (doc.errors.length > 0) {
+      const problems = doc.errors.map((err) => {
+        const pos = lineCounter.linePos(err.pos[0]);
+        return located({ path: shownName, severity: 'error', message: `line ${pos.line}, column ${pos.col}: ${yamlMessage(err.message)}`, fix: 'correct the YAML syntax there (indentation, quotes, a key given twice)' }, pos);
+      });
+      throw new InputError('HubSyntax', `${shownName} is not valid YAML`, problems, 'fix the syntax errors listed above');
+    }
+    try {
+      raw = doc.toJS({ maxAliasCount: 100 });
+    } catch {
+      throw new InputError('HubSyntax', `${shownName} uses too many YAML aliases`, [{ path: shownName, severity: 'error', message: 'YAML aliases expand beyond the allowed size', fix: 'write the values out instead of using aliases' }]);
+    }
+  }
+  const { hub, problems } = validateHub(raw, devices ? { devices } : {});
+  const locatable = doc.errors.length === 0;
+  const out = problems.map((p) => {
+    const withFile = p.path === ROOT_PATH ? { ...p, path: shownName } : p;
+    const pos = locatable ? positionOf(doc, lineCounter, p.path) : undefined;
+    return pos ? located(withFile, pos) : withFile;
+  });
+  return { ...(hub ? { hub } : {}), problems: out };
+}
+
+/** The YAML parser's own words, first line only, without control characters, clipped. */
+function yamlMessage(message: string): string {
+  const first = message.split('\n')[0].replace(/[\u0000-\u001f\u007f]/g, ' ');
+  return first.length > 100 ? `${first.slice(0, 100)}...` : first;
+}
+
+function located(p: Problem, pos: { line: number; col: number }): LocatedProblem {
+  return { ...p, line: pos.line, column: pos.col };
+}
+
+/** The position of the deepest existing node on the problem's path (the parent when a key is missing). */
+function positionOf(doc: Document, lineCounter: LineCounter, problemPath: string): { line: number; col: number } | undefined {
+  if (problemPath === ROOT_PATH) return undefined;
+  const segments = parsePath(problemPath);
+  for (let n = segments.length; n > 0; n--) {
+    const node = doc.getIn(segments.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+    if (node && typeof node === 'object' && Array.isArray(node.range)) return lineCounter.linePos(node.range[0]);
+  }
+  return undefined;
+}
+
+/** A JSON syntax error with a position but without the parser's message (which quotes the text). */
+function jsonSyntaxError(e: unknown, text: string, doc: Document, lineCounter: LineCounter, shownName: string): InputError {
+  const m = /position (\d+)/.exec(e instanceof Error ? e.message : '');
+  let pos: { line: number; col: number } | undefined;
+  if (m) {
+    const offset = Number(m[1]);
+    const before = text.slice(0, offset).split('\n');
+    pos = { line: before.length, col: before[before.length - 1].length + 1 };
+  } else if (doc.errors.length > 0) {
+    pos = lineCounter.linePos(doc.errors[0].pos[0]);
+  }
+  const where = pos ? `line ${pos.line}, column ${pos.col}: ` : '';
+  const problem: Problem = {
+    path: shownName,
+    severity: 'error',
+    message: `${where}invalid JSON`,
+    fix: 'correct the JSON there (strict JSON has no comments, single quotes or trailing commas), or write the file as YAML',
+  };
+  return new InputError('HubSyntax', `${shownName} is not valid JSON`, [pos ? located(problem, pos) : problem], 'fix the syntax error listed above');
+}
