@@ -5,5 +5,6 @@ export function allCommands(): CommandSpec<any>[] {
   return [
     (require('./commands/validate') as typeof import('./commands/validate')).validateCommand,
     (require('./commands/rotateKey') as typeof import('./commands/rotateKey')).rotateKeyCommand,
+    (require('./commands/bundle') as typeof import('./commands/bundle')).bundleCommand,
   ];
 }

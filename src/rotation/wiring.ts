@@ -15,32 +15,38 @@ import type { VaultSlot } from './ports';
 
 export interface LoadedHub {
   hub: Hub;
+  /** Absolute path of the hub file. */
   file: string;
+  /** Its folder: `{ file }` references and the key journal are relative to it. */
+  baseDir: string;
   /** sha256 of the file's bytes (the manifest names the input it came from). */
   hubDigest: string;
   warnings: Problem[];
 }
 
-/** Reads and validates the hub file (YAML or JSON); every problem is reported at once. */
-export async function loadHubFile(file: string): Promise<LoadedHub> {
-  let bytes: Buffer;
-  try {
-    bytes = await fs.readFile(file);
-  } catch (e) {
-    throw new InputError('HubFileUnreadable', `cannot read the hub file ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, [], 'pass --file PATH, or run where tunnelsmith.yaml is');
-  }
-  const { parse } = await import('yaml');
-  let raw: unknown;
-  try {
-    raw = parse(bytes.toString('utf8'));
-  } catch (e) {
-    throw new InputError('HubFileSyntax', `${file}: not valid YAML or JSON: ${(e as Error).message.split('\n')[0]}`, [], 'fix the syntax at the position named');
-  }
-  const { validateHub } = await import('../hub/validate');
-  const result = validateHub(raw);
-  const errors = result.problems.filter((p) => p.severity === 'error');
-  if (!result.hub || errors.length > 0) throw new InputError('HubInvalid', `${file} is not a valid hub file`, result.problems, 'fix the listed fields (tunnelsmith validate)');
-  return { hub: result.hub, file, hubDigest: createHash('sha256').update(bytes).digest('hex'), warnings: result.problems.filter((p) => p.severity === 'warning') };
+/** Reads and validates the hub file (YAML or JSON, via readHub); every problem is reported at once. */
+export async function loadHubFile(file: string, cwd: string): Promise<LoadedHub> {
+  const { readHub } = await import('../io/readHub');
+  const loaded = await readHub({ file, cwd });
+  return {
+    hub: loaded.hub,
+    file: loaded.file,
+    baseDir: loaded.baseDir,
+    hubDigest: createHash('sha256').update(loaded.source, 'utf8').digest('hex'),
+    warnings: loaded.warnings.filter((p) => p.severity === 'warning'),
+  };
+}
+
+/** The key Key Vault holds for a `{ keyVault }` reference (the secret resolver's plug). */
+export function keyVaultReader(clients: () => Promise<AzureClients>): (ref: { vaultName: string; secretName: string }, where: string) => Promise<string> {
+  return async (ref, where) => {
+    const c = await clients();
+    const { createKeyVaultApi } = await import('../keyvault/sdk');
+    const { vaultUrlFor } = await import('../keyvault/api');
+    const { resolveKeyVaultRef } = await import('../keyvault/slot');
+    const api = createKeyVaultApi({ vaultUrl: vaultUrlFor(ref.vaultName, { ...(c.vaultEndpoint ? { endpoint: c.vaultEndpoint } : {}) }), credential: c.credential, ...(c.ca ? { ca: c.ca } : {}) });
+    return resolveKeyVaultRef(api, ref, where);
+  };
 }
 
 export interface AzureConnectOptions {
@@ -150,4 +156,39 @@ export async function readFactsFor(hub: Hub, factsFile: string | undefined, clie
 /** `<out>` resolved against the working folder. */
 export function resolveOut(cwd: string, out: string): string {
   return path.resolve(cwd, out);
+}
+
+/**
+ * The facts and the shared keys a bundle is rendered with: live, the keys Azure holds; from a facts file,
+ * its keys, else each site's reference (`{ env }`, `{ file }`, `{ keyVault }`). A site with neither is
+ * left without a key: the render plan then refuses it clearly (unless redacted).
+ */
+export async function keysForBundle(
+  loaded: LoadedHub,
+  factsFile: string | undefined,
+  clients: () => Promise<AzureClients>,
+  env: NodeJS.ProcessEnv,
+  onlySite: string | undefined,
+  onWarning: (p: Problem) => void,
+): Promise<{ facts: AzureFacts; keys: Record<string, string | undefined> }> {
+  const hub = loaded.hub;
+  let facts: AzureFacts;
+  if (factsFile) {
+    const { readFactsFile } = await import('../facts/io');
+    facts = await readFactsFile(factsFile);
+  } else {
+    const { readBackFacts } = await import('../azure/readBack');
+    facts = await readBackFacts((await clients()).api, hub, { includeKeys: true });
+  }
+  const keys: Record<string, string | undefined> = Object.fromEntries(facts.sites.map((s) => [s.name, s.sharedKey]));
+  const { createSecretResolver } = await import('../io/secrets');
+  const resolver = createSecretResolver({ env, baseDir: loaded.baseDir, keyVault: keyVaultReader(clients) });
+  for (const [i, site] of hub.sites.entries()) {
+    if (onlySite && site.name !== onlySite) continue;
+    if (keys[site.name] !== undefined || !site.sharedKey) continue;
+    const r = await resolver.resolve(site.sharedKey, `sites[${i}].sharedKey`);
+    for (const w of r.warnings) onWarning(w);
+    keys[site.name] = r.value;
+  }
+  return { facts, keys };
 }

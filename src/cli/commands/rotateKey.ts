@@ -72,8 +72,8 @@ async function runRotateKey(args: RotateKeyArgs & { json: boolean }, io: CliIO):
   const { generateKey } = await import('../../rotation/generateKey');
   const { hubId } = await import('../../hub/types');
 
-  const file = path.resolve(io.cwd, args.file);
-  const loaded = await wiring.loadHubFile(file);
+  const loaded = await wiring.loadHubFile(args.file, io.cwd);
+  const file = loaded.file;
   for (const w of loaded.warnings) writeLine(io.stderr, formatProblem(w));
   const hub = loaded.hub;
   const names = args.site ? [args.site] : hub.sites.map((s) => s.name);
