@@ -1,0 +1,189 @@
+/**
+ * Public types of the ARM emulator. The emulator is "Azure" for tests, the demo and users: it knows
+ * nothing of the tunnelsmith core and is only spoken to over HTTPS (ARM, Key Vault) or through
+ * `EmulatorControl` (in-process, or the same features under `/__emulator/` over HTTPS).
+ */
+
+export interface EmulatorOptions {
+  /** 0 (default) = any free port on 127.0.0.1. */
+  port?: number;
+  /** Port of the Key Vault listener; 0 (default) = any free port. */
+  vaultPort?: number;
+  /** State persisted as JSON here between runs (and the certificate, and the token); absent = memory only. */
+  stateDir?: string;
+  /** Bearer token accepted (default: a random one, persisted in stateDir). */
+  token?: string;
+  /** Operation durations in ms. */
+  durations?: Partial<EmulatorDurations>;
+  /** Retry-After (seconds) sent on LRO responses (default 0). */
+  retryAfterSeconds?: number;
+  /** Azure's older ordering rule: the ExpressRoute gateway must exist before the VPN gateway (default false). */
+  requireExpressRouteGatewayFirst?: boolean;
+}
+
+export interface EmulatorDurations {
+  /** Creating, updating or deleting a virtual network gateway. */
+  gatewayMs: number;
+  /** Creating or deleting a connection; also how long a connection stays Updating/Connecting after a key change. */
+  connectionMs: number;
+  /** The set/reset shared key operation itself. */
+  setSharedKeyMs: number;
+  /** Everything else (VNets, public IPs, local network gateways, circuits, POST actions, deletes). */
+  defaultMs: number;
+}
+
+export interface RunningEmulator {
+  /** https://127.0.0.1:PORT */
+  endpoint: string;
+  /** Key Vault base URL (https://127.0.0.1:PORT2): use it as the vault URL for every vault name. */
+  vaultEndpoint: string;
+  /** The certificate to trust (tlsOptions.ca). */
+  caPem: string;
+  /** Path of the PEM when stateDir is set. */
+  caFile?: string;
+  token: string;
+  /** In-process control: the same features as the /__emulator/ HTTP routes. */
+  control: EmulatorControl;
+  /** Closes both listeners and every socket; no timer is left running. */
+  stop(): Promise<void>;
+}
+
+/** How an injected fault answers. */
+export type FaultKind =
+  | '429-retry-after' // 429 with Retry-After: retryAfterSeconds (default 0)
+  | '429-retry-after-ms' // 429 with retry-after-ms: retryAfterMs (default 0)
+  | '500'
+  | '503'
+  | 'reset' // the socket is destroyed without an answer
+  | 'failOperation'; // the long-running operation started by the request ends Failed
+
+export interface FaultRule {
+  kind: FaultKind;
+  /** Regex (case-insensitive) the HTTP method must match, e.g. `PUT` or `PUT|POST`; absent = any. */
+  method?: string;
+  /** Regex (case-insensitive) the URL path (no query) must match; absent = any. */
+  path?: string;
+  /** Fire at most this many times (default 1 unless `rate` is given, then unlimited). */
+  count?: number;
+  /** Probability 0..1 per matching request, drawn from a PRNG seeded with `seed`. */
+  rate?: number;
+  /** Seed of this rule's PRNG (default 1). */
+  seed?: number;
+  /** Let this many matching requests through before the rule starts firing (default 0). */
+  skip?: number;
+  retryAfterSeconds?: number;
+  retryAfterMs?: number;
+  /** failOperation: the error code and message of the Failed operation. */
+  code?: string;
+  message?: string;
+}
+
+export interface FaultStatus extends FaultRule {
+  id: string;
+  /** Matching requests seen so far. */
+  matched: number;
+  /** Times the fault fired. */
+  fired: number;
+}
+
+/** A token bucket per subscription; requests without a token get 429 with Retry-After. */
+export interface ThrottlingOptions {
+  /** Bucket size (burst). */
+  capacity: number;
+  /** Tokens added per second. */
+  refillPerSecond: number;
+}
+
+export interface RequestLogEntry {
+  /** ISO time the request arrived. */
+  time: string;
+  service: 'arm' | 'vault';
+  method: string;
+  /** URL path without the query. */
+  path: string;
+  /** HTTP status; 0 when the socket was reset. */
+  status: number;
+  /** The fault or throttle that answered, if any. */
+  fault?: FaultKind | 'throttled';
+  durationMs: number;
+}
+
+export interface EmulatorCounts {
+  requests: number;
+  byStatus: Record<string, number>;
+  /** `METHOD resourceType[/action]`, e.g. `PUT virtualNetworkGateways`, `POST connections/sharedkey/reset`, `GET operations`. */
+  byKind: Record<string, number>;
+  /** Injected faults that fired, by kind. */
+  faults: Record<string, number>;
+  throttled: number;
+  operationsStarted: number;
+  operationsFailed: number;
+}
+
+export interface PrivatePeeringSpec {
+  peerASN?: number;
+  primaryPeerAddressPrefix?: string;
+  secondaryPeerAddressPrefix?: string;
+  vlanId?: number;
+}
+
+/** A circuit as a provider would have provisioned it (serviceProviderProvisioningState Provisioned, private peering). */
+export interface ProvisionedCircuitSpec extends PrivatePeeringSpec {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location?: string;
+  serviceProviderName?: string;
+  peeringLocation?: string;
+  bandwidthInMbps?: number;
+  skuTier?: 'Standard' | 'Premium' | 'Local' | 'Basic';
+  skuFamily?: 'MeteredData' | 'UnlimitedData';
+  /** Also create an authorization; `true` generates its key. */
+  authorizationKey?: boolean | string;
+}
+
+export interface CircuitInfo {
+  id: string;
+  serviceKey: string;
+  authorizationKey?: string;
+}
+
+export interface EmulatorRules {
+  /** "To deploy both an Expressroute and VPN gateway in the same vnet, the Expressroute gateway must be created first". */
+  requireExpressRouteGatewayFirst: boolean;
+}
+
+export interface EmulatorControl {
+  setDurations(d: Partial<EmulatorDurations>): EmulatorDurations;
+  getDurations(): EmulatorDurations;
+  setRetryAfter(seconds: number): void;
+  setRules(r: Partial<EmulatorRules>): EmulatorRules;
+  /** Adds a fault rule; returns its id. */
+  addFault(rule: FaultRule): string;
+  removeFault(id: string): boolean;
+  clearFaults(): void;
+  listFaults(): FaultStatus[];
+  /** null turns throttling off. */
+  setThrottling(t: ThrottlingOptions | null): void;
+  requestLog(): RequestLogEntry[];
+  clearRequestLog(): void;
+  counts(): EmulatorCounts;
+  /** Circuit name or id; absent = every circuit (the global default). */
+  setExpressRoutePath(state: 'up' | 'down', circuit?: string): void;
+  addProvisionedCircuit(spec: ProvisionedCircuitSpec): CircuitInfo;
+  /** The provider's side: Provisioned + AzurePrivatePeering (circuit name or id). */
+  provisionCircuit(circuit: string, peering?: PrivatePeeringSpec): CircuitInfo;
+  /** What on-prem advertises over ExpressRoute; null = the address spaces of the local network gateways. */
+  setOnPremAdvertisedPrefixes(prefixes: string[] | null, circuit?: string): void;
+  /** Whether the on-prem device of a connection (name or id) answers (default true). */
+  setSiteReachable(connection: string, reachable: boolean): void;
+  /**
+   * The key the on-prem device holds; null (default) = the device always has Azure's key. A different
+   * key keeps the connection NotConnected, like a real device with a stale key.
+   */
+  setSiteSharedKey(connection: string, key: string | null): void;
+  /** What a BGP site (connection name or id) announces; null = its local network gateway's address space. */
+  setSiteAdvertisedPrefixes(connection: string, prefixes: string[] | null): void;
+  /** Removes every resource, secret and simulation setting; keeps durations, token and certificate. */
+  reset(): void;
+}
