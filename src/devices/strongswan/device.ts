@@ -1,0 +1,46 @@
+/** The strongSwan + FRR device: swanctl.conf, tunnel-setup.sh and, with BGP, frr.conf. */
+import type { Problem } from '../../errors';
+import type { DeviceDefinition, DeviceFileSpec, SiteContext } from '../types';
+import { checkStrongswanProposals } from './names';
+import { STRONGSWAN_OPTIONS } from './options';
+import { buildStrongswanView } from './view';
+
+/** Active-active gateways have two instances; one digit of tunnel number follows the interface prefix. */
+const MAX_TUNNELS = 2;
+
+/**
+ * Re-checks the options the context carries (defaults overlaid with the site's deviceOptions), so no
+ * value reaches a template unchecked, and the tunnel count the interface naming relies on. Pure.
+ */
+export function checkStrongswanSite(ctx: SiteContext): Problem[] {
+  const problems: Problem[] = [];
+  for (const [key, spec] of Object.entries(STRONGSWAN_OPTIONS)) {
+    const message = spec.check(ctx.options[key]);
+    if (message) problems.push({ path: `deviceOptions.${key}`, severity: 'error', message, fix: `remove it to use the default ${JSON.stringify(spec.default)}` });
+  }
+  if (ctx.tunnels.length > MAX_TUNNELS) {
+    problems.push({ path: 'facts.vpnGateway.instances', severity: 'error', message: `${ctx.tunnels.length} gateway instances reported; an Azure VPN gateway has at most ${MAX_TUNNELS}`, fix: 'read the facts back again (tunnelsmith facts)' });
+  }
+  return problems;
+}
+
+export const strongswan: DeviceDefinition = {
+  id: 'strongswan',
+  displayName: 'strongSwan + FRR',
+  targets: 'strongSwan 5.9+ (swanctl), FRR 8+, Linux 5.x with XFRM interfaces',
+  options: STRONGSWAN_OPTIONS,
+  unsafeKeyChars: ['"', '\\'],
+  checkProposals: checkStrongswanProposals,
+  checkSite: checkStrongswanSite,
+  buildView(ctx) {
+    return buildStrongswanView(ctx, strongswan);
+  },
+  files(ctx): DeviceFileSpec[] {
+    const files: DeviceFileSpec[] = [
+      { template: 'swanctl.conf.njk', output: 'swanctl.conf', holdsSecret: true },
+      { template: 'tunnel-setup.sh.njk', output: 'tunnel-setup.sh', holdsSecret: false, executable: true },
+    ];
+    if (ctx.bgp) files.push({ template: 'frr.conf.njk', output: 'frr.conf', holdsSecret: false });
+    return files;
+  },
+};
