@@ -64,6 +64,11 @@ export interface AzureApi {
 
   /** Every resource of one type in a resource group (all pages). Empty when the group is missing. */
   listByType(rg: string, type: NetworkResourceType, o?: CallOptions): Promise<ListedResource[]>;
+  /**
+   * Ids of every resource (any provider) in the group, or undefined when the service cannot list them
+   * (then a group is never assumed empty).
+   */
+  listResourceGroupContents(rg: string, o?: CallOptions): Promise<string[] | undefined>;
   /** Deletes one resource and waits; a missing resource is not an error. */
   deleteResource(rg: string, type: NetworkResourceType, name: string, o?: CallOptions): Promise<void>;
 }

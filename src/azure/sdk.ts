@@ -19,7 +19,7 @@ import type {
 import { ResourceManagementClient } from '@azure/arm-resources';
 import type { TokenCredential } from '@azure/core-auth';
 import type { AzureApi, CallOptions, ConnectionSecrets } from './api';
-import { isNotFound, toAzureError } from './errors';
+import { isAbortError, isNotFound, toAzureError } from './errors';
 import type {
   BgpPeerModel,
   CircuitModel,
@@ -335,18 +335,28 @@ class SdkApi implements AzureApi {
     const listed = await this.read(`list ${type}`, rg, async (): Promise<ListedResource[]> => {
       switch (type) {
         case 'virtualNetworks':
-          return (await collect(n.virtualNetworks.list(rg, p))).map((r) => listed_(type, r));
+          return (await collect(n.virtualNetworks.list(rg, p))).map((r) => toListed(type, r));
         case 'publicIPAddresses':
-          return (await collect(n.publicIPAddresses.list(rg, p))).map((r) => listed_(type, r));
+          return (await collect(n.publicIPAddresses.list(rg, p))).map((r) => toListed(type, r));
         case 'virtualNetworkGateways':
-          return (await collect(n.virtualNetworkGateways.list(rg, p))).map((r) => ({ ...listed_(type, r), gatewayType: r.gatewayType }));
+          return (await collect(n.virtualNetworkGateways.list(rg, p))).map((r) => ({ ...toListed(type, r), gatewayType: r.gatewayType }));
         case 'localNetworkGateways':
-          return (await collect(n.localNetworkGateways.list(rg, p))).map((r) => listed_(type, r));
+          return (await collect(n.localNetworkGateways.list(rg, p))).map((r) => toListed(type, r));
         case 'connections':
-          return (await collect(n.virtualNetworkGatewayConnections.list(rg, p))).map((r) => ({ ...listed_(type, r), gatewayType: r.connectionType }));
+          return (await collect(n.virtualNetworkGatewayConnections.list(rg, p))).map((r) => ({ ...toListed(type, r), gatewayType: r.connectionType }));
       }
     });
     return listed ?? [];
+  }
+
+  async listResourceGroupContents(rg: string, o?: CallOptions): Promise<string[] | undefined> {
+    try {
+      const all = await collect(this.resources.resources.listByResourceGroup(rg, this.plain(o)));
+      return all.map((r) => r.id ?? r.name ?? '');
+    } catch (e) {
+      if (isAbortError(e)) throw e;
+      return undefined;
+    }
   }
 
   async deleteResource(rg: string, type: NetworkResourceType, name: string, o?: CallOptions): Promise<void> {
@@ -378,7 +388,7 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-function listed_(type: NetworkResourceType, r: { name?: string; id?: string; tags?: Record<string, string>; provisioningState?: string }): ListedResource {
+function toListed(type: NetworkResourceType, r: { name?: string; id?: string; tags?: Record<string, string>; provisioningState?: string }): ListedResource {
   return { type, name: r.name ?? '', id: r.id, tags: r.tags ?? {}, provisioningState: r.provisioningState };
 }
 

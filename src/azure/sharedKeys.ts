@@ -5,6 +5,7 @@
  * An existing connection's key is never changed here.
  */
 import { randomBytes } from 'node:crypto';
+import { InputError, type Problem } from '../errors';
 import type { SecretRef, Site } from '../hub/types';
 import { readKeyJournal, writeKeyJournal, type KeyJournalEntry } from '../io/keyJournal';
 
@@ -46,6 +47,11 @@ export interface JournalKeyStoreOptions {
   resolveSecret: SecretResolver;
   generate?: () => string;
   now?: () => Date;
+  /**
+   * Checks a referenced key before it is used (Azure's rules and the site device's unsafe characters);
+   * problems with severity error stop the deploy before anything is written.
+   */
+  checkKey?: (site: Site, key: string, where: string) => Problem[];
 }
 
 /** The key store backed by the key journal beside the hub file. */
@@ -56,7 +62,12 @@ export function createJournalKeyStore(o: JournalKeyStoreOptions): SharedKeyStore
     async keyForNewConnection(site, sitePath) {
       const existing = await readKeyJournal(o.journalDir, o.hubId, site.connectionName);
       if (site.sharedKey) {
-        const key = await o.resolveSecret(site.sharedKey, `${sitePath}.sharedKey`);
+        const where = `${sitePath}.sharedKey`;
+        const key = await o.resolveSecret(site.sharedKey, where);
+        const problems = (o.checkKey?.(site, key, where) ?? []).filter((p) => p.severity === 'error');
+        if (problems.length > 0) {
+          throw new InputError('SharedKeyInvalid', `${where}: the referenced key cannot be used; nothing was written`, problems, 'put a key of 1..128 letters and digits behind the reference, or omit sharedKey to have one generated');
+        }
         if (!(existing && existing.current.key === key && existing.current.origin === 'reference')) {
           await writeKeyJournal(o.journalDir, entry(site, key, 'reference', now(), existing));
         }

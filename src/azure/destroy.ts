@@ -1,0 +1,139 @@
+/**
+ * `destroy`: removes what tunnelsmith created for one hub, found by its tags (`managed-by: tunnelsmith`,
+ * `tunnelsmith-hub: <rg>/<vnet>`), in reverse dependency order: connections, gateways, then local
+ * network gateways and public IPs, then the VNet, then the resource group (only when tunnelsmith created
+ * it and it is provably empty). Nothing without the tags is ever touched: adopted resources stay.
+ */
+import { AzureError } from '../errors';
+import type { AzureApi, CallOptions } from './api';
+import { isAnotherOperationInProgress, isNotFound } from './errors';
+import type { ApplyEventSink } from './events';
+import { isOwnedBy, type ListedResource, type NetworkResourceType } from './model';
+import { sleepFor } from './apply';
+
+export interface DestroyStep {
+  /** Steps of one stage run in parallel; stages run in order. */
+  stage: number;
+  type: NetworkResourceType;
+  name: string;
+}
+
+export interface DestroyPlan {
+  hubId: string;
+  resourceGroup: string;
+  steps: DestroyStep[];
+  /** Resources of the group that tunnelsmith did not create for this hub (kept). */
+  kept: ListedResource[];
+  /** The group itself carries this hub's tags. */
+  ownsResourceGroup: boolean;
+}
+
+const STAGE: Record<NetworkResourceType, number> = {
+  connections: 0,
+  virtualNetworkGateways: 1,
+  localNetworkGateways: 2,
+  publicIPAddresses: 2,
+  virtualNetworks: 3,
+};
+
+const TYPE_TEXT: Record<NetworkResourceType, string> = {
+  connections: 'connection',
+  virtualNetworkGateways: 'gateway',
+  localNetworkGateways: 'local network gateway',
+  publicIPAddresses: 'public IP',
+  virtualNetworks: 'virtual network',
+};
+
+export function describeListed(r: { type: NetworkResourceType; name: string }): string {
+  return `${TYPE_TEXT[r.type]} ${r.name}`;
+}
+
+/** Which listed resources to delete, in which stage. Pure. */
+export function planDestroy(hubId: string, resourceGroup: string, listed: ListedResource[], groupTags: Record<string, string> | undefined): DestroyPlan {
+  const owned = listed.filter((r) => isOwnedBy(r.tags, hubId));
+  const kept = listed.filter((r) => !isOwnedBy(r.tags, hubId));
+  const steps = owned
+    .map((r) => ({ stage: STAGE[r.type], type: r.type, name: r.name }))
+    .sort((a, b) => a.stage - b.stage || a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
+  return { hubId, resourceGroup, steps, kept, ownsResourceGroup: groupTags !== undefined && isOwnedBy(groupTags, hubId) };
+}
+
+const TYPES: NetworkResourceType[] = ['connections', 'virtualNetworkGateways', 'localNetworkGateways', 'publicIPAddresses', 'virtualNetworks'];
+
+/** Lists the group and plans the deletions; undefined when the group does not exist. */
+export async function readDestroyPlan(api: AzureApi, hubId: string, resourceGroup: string, o?: CallOptions): Promise<DestroyPlan | undefined> {
+  const group = await api.getResourceGroup(resourceGroup, o);
+  if (!group) return undefined;
+  const listed = (await Promise.all(TYPES.map((t) => api.listByType(resourceGroup, t, o)))).flat();
+  return planDestroy(hubId, resourceGroup, listed, group.tags);
+}
+
+export interface DestroyDeps {
+  api: AzureApi;
+  onEvent?: ApplyEventSink;
+  signal?: AbortSignal;
+  now?: () => number;
+  busyPollMs?: number;
+  busyTimeoutMs?: number;
+}
+
+export interface DestroyReport {
+  deleted: string[];
+  resourceGroupDeleted: boolean;
+  /** Why the group was kept, when tunnelsmith created it but could not delete it. */
+  resourceGroupKept?: string;
+}
+
+/** Runs a destroy plan stage by stage; gateways one at a time (Azure serializes them per VNet). */
+export async function runDestroy(plan: DestroyPlan, deps: DestroyDeps): Promise<DestroyReport> {
+  const now = deps.now ?? Date.now;
+  const emit = deps.onEvent ?? (() => undefined);
+  const o = { signal: deps.signal };
+  const deleted: string[] = [];
+  const stages = [...new Set(plan.steps.map((s) => s.stage))].sort((a, b) => a - b);
+  for (const stage of stages) {
+    const steps = plan.steps.filter((s) => s.stage === stage);
+    const one = async (s: DestroyStep) => {
+      const id = `${s.type}:${s.name}`;
+      emit({ type: 'start', id, what: `delete ${describeListed(s)}`, kind: 'delete', at: now() });
+      try {
+        await retryWhileBusy(() => deps.api.deleteResource(plan.resourceGroup, s.type, s.name, o), deps, () => emit({ type: 'state', id, state: 'waiting: another operation is in progress', at: now() }));
+      } catch (e) {
+        emit({ type: 'end', id, outcome: 'failed', detail: e instanceof Error ? e.message.split('\n')[0] : String(e), at: now() });
+        throw e;
+      }
+      deleted.push(describeListed(s));
+      emit({ type: 'end', id, outcome: 'done', at: now() });
+    };
+    if (stage === STAGE.virtualNetworkGateways) for (const s of steps) await one(s);
+    else await Promise.all(steps.map(one));
+  }
+
+  if (!plan.ownsResourceGroup) return { deleted, resourceGroupDeleted: false };
+  const contents = await deps.api.listResourceGroupContents(plan.resourceGroup, o);
+  if (contents === undefined) return { deleted, resourceGroupDeleted: false, resourceGroupKept: 'the service could not list everything in it, so it is not known to be empty' };
+  if (contents.length > 0) return { deleted, resourceGroupDeleted: false, resourceGroupKept: `it still holds ${contents.length} resource(s) tunnelsmith did not create` };
+  const id = `resourceGroup:${plan.resourceGroup}`;
+  emit({ type: 'start', id, what: `delete resource group ${plan.resourceGroup}`, kind: 'delete', at: now() });
+  await deps.api.deleteResourceGroup(plan.resourceGroup, o);
+  emit({ type: 'end', id, outcome: 'done', at: now() });
+  return { deleted: [...deleted, `resource group ${plan.resourceGroup}`], resourceGroupDeleted: true };
+}
+
+async function retryWhileBusy(fn: () => Promise<void>, deps: DestroyDeps, onWait: () => void): Promise<void> {
+  const started = (deps.now ?? Date.now)();
+  const timeout = deps.busyTimeoutMs ?? 2 * 60 * 60 * 1000;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (isNotFound(e)) return;
+      if (!isAnotherOperationInProgress(e)) throw e;
+      if ((deps.now ?? Date.now)() - started > timeout) {
+        throw new AzureError('OperationStillInProgress', 'another operation kept the resource busy too long', {}, 'run destroy again later');
+      }
+      onWait();
+      await sleepFor(deps.busyPollMs ?? 10_000, deps.signal);
+    }
+  }
+}

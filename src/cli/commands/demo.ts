@@ -1,0 +1,154 @@
+/**
+ * `tunnelsmith demo` (what `npm start` runs): the whole job offline. Starts the ARM emulator in-process
+ * (state under `.tunnelsmith/emulator`, gateway operations of a few seconds so progress shows), seeds the
+ * ExpressRoute circuit as a provider would have provisioned it, deploys the demo hub, reads it back,
+ * renders all four devices into `./out`, verifies, prints where everything is, and stops the emulator.
+ * A second run finds nothing to change.
+ */
+import type { Argv } from 'yargs';
+import { ExitCode } from '../../errors';
+import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
+
+export interface DemoArgs {
+  out: string;
+  'gateway-seconds': number;
+}
+
+/** The demo variant of the seed's reference hub; used when fixtures/demo/hub.yaml is not shipped. */
+export const EMBEDDED_DEMO_HUB = `# The demo variant of the seed's reference hub (what \`npm start\` deploys to the built-in emulator):
+# the seed's resources, with BGP on the site so \`verify\` can judge failover readiness.
+azure:
+  subscriptionId: 00000000-0000-0000-0000-000000000000
+  resourceGroup: ra-hybrid-vpn-er-rg
+  location: centralus
+  vnet:
+    name: ra-hybrid-vpn-er-vnet
+    addressSpace: [10.200.0.0/16]
+    gatewaySubnet: 10.200.255.224/27
+    subnets:
+      - { name: ra-hybrid-vpn-er-sn, prefix: 10.200.1.0/24 }
+  vpnGateway:
+    name: ra-hybrid-vpn-vgw
+    sku: VpnGw1AZ
+    activeActive: false
+  expressRoute:
+    gatewayName: ra-hybrid-er-vgw
+    sku: ErGw1AZ
+    circuitId: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/ra-hybrid-vpn-er-rg/providers/Microsoft.Network/expressRouteCircuits/ra-hybrid-vpn-er-erc
+    connectionName: ra-hybrid-er-cn
+sites:
+  - name: hq
+    device: cisco-ios
+    publicIp: 40.50.60.70
+    addressSpace: [192.168.0.0/16]
+    bgp: { asn: 65010, peerIp: 192.168.255.1 }
+    localNetworkGatewayName: ra-hybrid-vpn-lgw
+    connectionName: ra-hybrid-vpn-cn
+`;
+
+export const demoCommand = defineCommand<DemoArgs>({
+  command: 'demo',
+  describe: 'Run the whole job offline against the built-in ARM emulator (what npm start runs)',
+  builder: (y) =>
+    y
+      .option('out', { type: 'string', default: 'out', describe: 'Where the rendered bundles go' })
+      .option('gateway-seconds', { type: 'number', default: 4, describe: 'How long the emulated gateway operations take (Azure: 45 minutes)' }) as unknown as Argv<DemoArgs & GlobalArgs>,
+  run: (args, io) => runDemo(args, io),
+});
+
+export interface DemoInjection {
+  /** Milliseconds instead of seconds (tests). */
+  durations?: { gatewayMs: number; connectionMs: number; setSharedKeyMs: number; defaultMs: number };
+  retryAfterSeconds?: number;
+  busyPollMs?: number;
+}
+
+export async function runDemo(args: DemoArgs & GlobalArgs, io: CliIO, inject: DemoInjection = {}): Promise<number> {
+  const { promises: fs } = await import('node:fs');
+  const path = await import('node:path');
+  const { startEmulator } = await import('../../emulator');
+  const { staticTokenCredential } = await import('../../azure/credentials');
+  const { ensureDir, writeFileAtomic } = await import('../../io/atomicWrite');
+
+  const work = path.join(io.cwd, '.tunnelsmith');
+  const stateDir = path.join(work, 'emulator');
+  const hubFile = path.join(work, 'demo', 'hub.yaml');
+  await ensureDir(stateDir, 0o700);
+  await ensureDir(path.dirname(hubFile), 0o755);
+  await writeFileAtomic(hubFile, await demoHubText(fs, path), { mode: 0o644 });
+
+  const gatewayMs = Math.max(0, Math.round(args['gateway-seconds'] * 1000));
+  const emu = await startEmulator({
+    stateDir,
+    durations: inject.durations ?? { gatewayMs, connectionMs: Math.round(gatewayMs / 3), setSharedKeyMs: 500, defaultMs: 300 },
+    retryAfterSeconds: inject.retryAfterSeconds ?? 1,
+  });
+  const say = (s = '') => {
+    if (!args.json) writeLine(io.stdout, s);
+  };
+  try {
+    say(`ARM emulator: ${emu.endpoint} (state ${path.relative(io.cwd, stateDir)}, CA ${emu.caFile ? path.relative(io.cwd, emu.caFile) : 'in memory'})`);
+    const inj = { credential: staticTokenCredential(emu.token), ca: emu.caPem, armEndpoint: emu.endpoint, vaultEndpoint: emu.vaultEndpoint, busyPollMs: inject.busyPollMs ?? 1000 };
+
+    const { loadHub, connectAzure } = await import('../azureOptions');
+    const loaded = await loadHub({ file: hubFile }, io);
+    const conn = await connectAzure(loaded.hub, {}, io, loaded.baseDir, inj);
+    const circuitId = loaded.hub.azure.expressRoute?.circuitId;
+    if (circuitId && !(await conn.api.getCircuit(circuitId))) {
+      const { parseArmId } = await import('../../azure/sdk');
+      const c = parseArmId(circuitId)!;
+      emu.control.addProvisionedCircuit({ subscriptionId: c.subscriptionId, resourceGroup: c.resourceGroup, name: c.name, location: loaded.hub.azure.location, serviceProviderName: 'Equinix', peeringLocation: 'Silicon Valley', bandwidthInMbps: 50, skuTier: 'Premium', skuFamily: 'UnlimitedData' });
+      say(`Seeded ExpressRoute circuit ${c.name} as the provider would have provisioned it.`);
+    }
+
+    say('');
+    say('== deploy');
+    const { runDeploy } = await import('./deploy');
+    const deployCode = await runDeploy({ file: hubFile, plan: false, device: 'all', redact: false, force: false, json: args.json, debug: args.debug }, io, inj);
+    if (deployCode !== ExitCode.ok) return deployCode;
+
+    say('');
+    say('== read back and render (all four devices)');
+    const { readBackFacts } = await import('../../azure/readBack');
+    const { writeFactsFile } = await import('../../facts/io');
+    const { renderLive } = await import('../../azure/live');
+    const outDir = path.resolve(io.cwd, args.out);
+    const facts = await readBackFacts(conn.api, loaded.hub, { includeKeys: false });
+    const factsFile = path.join(outDir, 'facts.json');
+    await writeFactsFile(factsFile, facts, { includeSecrets: false });
+    const files = await renderLive({ loaded, api: conn.api, outDir, device: 'all', redact: false, force: false, cwd: io.cwd });
+    for (const f of files) say(`  ${f}`);
+    if (args.json) io.stdout.write(`${JSON.stringify({ event: 'rendered', out: args.out, files })}\n`);
+
+    say('');
+    say('== verify');
+    const { verifyLive } = await import('../../azure/verifyLive');
+    const report = await verifyLive(conn.api, loaded.hub);
+    if (args.json) io.stdout.write(`${JSON.stringify({ event: 'verify', ...report })}\n`);
+    else {
+      const { printReport } = await import('./verify');
+      printReport(report, io);
+    }
+
+    say('');
+    say('Where everything is:');
+    say(`  hub file        ${path.relative(io.cwd, hubFile)}`);
+    say(`  device configs  ${path.relative(io.cwd, outDir) || '.'}/<site>/<device>/ (README.md per site is the handoff sheet)`);
+    say(`  facts           ${path.relative(io.cwd, factsFile)} (without keys)`);
+    say(`  key journal     ${path.relative(io.cwd, path.join(path.dirname(hubFile), '.tunnelsmith', 'keys'))} (mode 0700)`);
+    say(`  emulator state  ${path.relative(io.cwd, stateDir)} (run again: nothing to change; delete it to start over)`);
+    return report.ready ? ExitCode.ok : ExitCode.notReady;
+  } finally {
+    await emu.stop();
+  }
+}
+
+async function demoHubText(fs: typeof import('node:fs').promises, path: typeof import('node:path')): Promise<string> {
+  // src/cli/commands (ts) and dist/cli/commands (built) both sit three levels below the package root.
+  const shipped = path.resolve(__dirname, '..', '..', '..', 'fixtures', 'demo', 'hub.yaml');
+  try {
+    return await fs.readFile(shipped, 'utf8');
+  } catch {
+    return EMBEDDED_DEMO_HUB;
+  }
+}

@@ -1,0 +1,89 @@
+/** `tunnelsmith destroy`: removes what tunnelsmith created for this hub (by its tags), after confirmation. */
+import type { Argv } from 'yargs';
+import { ExitCode, UsageError } from '../../errors';
+import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
+import { withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
+
+export interface DestroyArgs extends AzureCliArgs {
+  yes: boolean;
+}
+
+export const destroyCommand = defineCommand<DestroyArgs>({
+  command: 'destroy',
+  describe: 'Delete the Azure resources tunnelsmith created for this hub (never anything it did not create)',
+  builder: (y) =>
+    withAzureOptions(y).option('yes', { type: 'boolean', default: false, describe: 'Skip the typed confirmation (needed when stdin is not a terminal)' }) as unknown as Argv<DestroyArgs & GlobalArgs>,
+  run: (args, io) => runDestroyCommand(args, io),
+});
+
+export async function runDestroyCommand(args: DestroyArgs & GlobalArgs, io: CliIO, inject: AzureInjection & { busyPollMs?: number } = {}): Promise<number> {
+  const { loadHub, connectAzure } = await import('../azureOptions');
+  const { hubId } = await import('../../hub/types');
+  const { readDestroyPlan, runDestroy, describeListed } = await import('../../azure/destroy');
+  const loaded = await loadHub(args, io);
+  const id = hubId(loaded.hub);
+  const conn = await connectAzure(loaded.hub, args, io, loaded.baseDir, inject);
+  const rg = loaded.hub.azure.resourceGroup;
+  const plan = await readDestroyPlan(conn.api, id, rg);
+  if (!plan || (plan.steps.length === 0 && !plan.ownsResourceGroup)) {
+    const msg = plan ? `nothing to delete: no resource in ${rg} carries the tags of ${id}` : `nothing to delete: resource group ${rg} does not exist`;
+    if (args.json) io.stdout.write(`${JSON.stringify({ event: 'destroyed', hub: id, deleted: [] })}\n`);
+    else writeLine(io.stdout, msg);
+    return ExitCode.ok;
+  }
+  if (!args.json) {
+    writeLine(io.stdout, `tunnelsmith created these for ${id} and will delete them:`);
+    for (const s of plan.steps) writeLine(io.stdout, `  - ${describeListed(s)}`);
+    if (plan.ownsResourceGroup) writeLine(io.stdout, `  - resource group ${rg} (only if nothing else is left in it)`);
+    if (plan.kept.length > 0) writeLine(io.stdout, `kept (not created by tunnelsmith for this hub): ${plan.kept.map(describeListed).join(', ')}`);
+  }
+  if (!args.yes) {
+    if (!io.stdin || io.stdin.isTTY !== true) {
+      throw new UsageError('ConfirmationNeeded', 'destroy deletes Azure resources and needs a typed confirmation, but stdin is not a terminal', 'run it from a terminal, or pass --yes');
+    }
+    io.stdout.write(`Type the hub id (${id}) to confirm: `);
+    const answer = (await readLine(io.stdin)).trim();
+    if (answer !== id) {
+      writeLine(io.stderr, 'confirmation did not match; nothing was deleted');
+      return ExitCode.usage;
+    }
+  }
+  const { createProgressReporter } = await import('../progress');
+  const progress = createProgressReporter(io, { json: args.json });
+  let report;
+  try {
+    report = await runDestroy(plan, { api: conn.api, onEvent: (e) => progress.onEvent(e), ...(inject.busyPollMs !== undefined ? { busyPollMs: inject.busyPollMs } : {}) });
+  } finally {
+    progress.close();
+  }
+  if (args.json) {
+    io.stdout.write(`${JSON.stringify({ event: 'destroyed', hub: id, deleted: report.deleted, resourceGroupDeleted: report.resourceGroupDeleted, ...(report.resourceGroupKept ? { resourceGroupKept: report.resourceGroupKept } : {}) })}\n`);
+  } else {
+    writeLine(io.stdout, `Deleted ${report.deleted.length} resource(s) of ${id}.`);
+    if (report.resourceGroupKept) writeLine(io.stdout, `Resource group ${rg} kept: ${report.resourceGroupKept}.`);
+    writeLine(io.stdout, 'The key journal (.tunnelsmith/keys) is kept: a later deploy reuses the generated keys the devices hold.');
+  }
+  return ExitCode.ok;
+}
+
+/** One line from a stream (the typed confirmation). */
+function readLine(stream: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve) => {
+    let buf = '';
+    const onData = (chunk: Buffer | string) => {
+      buf += chunk.toString();
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) finish(buf.slice(0, nl));
+    };
+    const onEnd = () => finish(buf);
+    const finish = (line: string) => {
+      stream.removeListener('data', onData);
+      stream.removeListener('end', onEnd);
+      stream.pause();
+      resolve(line);
+    };
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.resume();
+  });
+}

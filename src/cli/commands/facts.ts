@@ -1,0 +1,43 @@
+/** `tunnelsmith facts`: read back what Azure holds for the hub and save it as a facts file. */
+import type { Argv } from 'yargs';
+import { ExitCode } from '../../errors';
+import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
+import { withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
+
+export interface FactsArgs extends AzureCliArgs {
+  out: string;
+  'include-secrets': boolean;
+}
+
+export const factsCommand = defineCommand<FactsArgs>({
+  command: 'facts',
+  describe: 'Read back public IPs, BGP addresses, ASN, policies (and with --include-secrets the keys) into a facts file',
+  builder: (y) =>
+    withAzureOptions(y)
+      .option('out', { type: 'string', default: 'out/facts.json', describe: 'Facts file to write' })
+      .option('include-secrets', { type: 'boolean', default: false, describe: 'Also write each connection shared key (the file is then mode 0600)' }) as unknown as Argv<FactsArgs & GlobalArgs>,
+  run: (args, io) => runFacts(args, io),
+});
+
+export async function runFacts(args: FactsArgs & GlobalArgs, io: CliIO, inject: AzureInjection = {}): Promise<number> {
+  const path = await import('node:path');
+  const { loadHub, connectAzure } = await import('../azureOptions');
+  const { readBackFacts } = await import('../../azure/readBack');
+  const { writeFactsFile } = await import('../../facts/io');
+  const loaded = await loadHub(args, io);
+  const conn = await connectAzure(loaded.hub, args, io, loaded.baseDir, inject);
+  const includeKeys = args['include-secrets'];
+  const facts = await readBackFacts(conn.api, loaded.hub, { includeKeys });
+  const file = path.resolve(io.cwd, args.out);
+  const written = await writeFactsFile(file, facts, { includeSecrets: includeKeys });
+  if (args.json) {
+    // The facts without keys: keys go only to the 0600 file.
+    const { serializeFacts } = await import('../../facts/io');
+    io.stdout.write(`${JSON.stringify({ event: 'facts', file: args.out, withKeys: written.withKeys, facts: JSON.parse(serializeFacts(facts, false)) })}\n`);
+  } else {
+    writeLine(io.stdout, `Wrote ${args.out}${written.withKeys ? ' (with shared keys, mode 0600)' : ' (without shared keys; add --include-secrets to include them)'}.`);
+    for (const inst of facts.vpnGateway.instances) writeLine(io.stdout, `  VPN gateway instance ${inst.index}: public IP ${inst.publicIp}, BGP ${inst.defaultBgpIp}${inst.apipaBgpIps.length ? `, APIPA ${inst.apipaBgpIps.join(', ')}` : ''} (ASN ${facts.vpnGateway.asn})`);
+    for (const s of facts.sites) writeLine(io.stdout, `  site ${s.name}: connection ${s.connectionName} ${s.connectionStatus ?? ''}${s.bgpEnabled ? `, Azure BGP ${s.azureBgpIps.join(', ')}` : ''}`.trimEnd());
+  }
+  return ExitCode.ok;
+}
