@@ -7,5 +7,10 @@ export function allCommands(): CommandSpec<any>[] {
     (require('./commands/rotateKey') as typeof import('./commands/rotateKey')).rotateKeyCommand,
     (require('./commands/bundle') as typeof import('./commands/bundle')).bundleCommand,
     (require('./commands/emulator') as typeof import('./commands/emulator')).emulatorCommand,
+    (require('./commands/deploy') as typeof import('./commands/deploy')).deployCommand,
+    (require('./commands/destroy') as typeof import('./commands/destroy')).destroyCommand,
+    (require('./commands/facts') as typeof import('./commands/facts')).factsCommand,
+    (require('./commands/verify') as typeof import('./commands/verify')).verifyCommand,
+    (require('./commands/demo') as typeof import('./commands/demo')).demoCommand,
   ];
 }
