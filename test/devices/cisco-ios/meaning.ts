@@ -18,7 +18,7 @@ export function ciscoMeaningProblems(ctx: SiteContext, f: ParsedCisco, text: str
     if (!cond) out.push(msg);
   };
   const eq = (actual: unknown, expected: unknown, what: string): void => {
-    expect(JSON.stringify(actual) === JSON.stringify(expected), `${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+    expect(canonical(actual) === canonical(expected), `${what}: expected ${canonical(expected)}, got ${canonical(actual)}`);
   };
   const p = ctx.proposals;
   const outside = String(ctx.options.outsideInterface);
@@ -150,4 +150,11 @@ export function ciscoMeaningProblems(ctx: SiteContext, f: ParsedCisco, text: str
     expect(tail.includes(`! ${cmd}\n`), `verification command "${cmd}" after the configuration`);
   }
   return out;
+}
+
+/** JSON with object keys sorted and undefined members dropped, so comparisons ignore key order. */
+export function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
 }

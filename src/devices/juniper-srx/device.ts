@@ -1,0 +1,62 @@
+/** The juniper-srx device: Junos SRX route-based VPN (st0 units) with IKEv2, optional eBGP, as `set` commands. */
+import type { Problem } from '../../errors';
+import type { DeviceDefinition, SiteContext } from '../types';
+import { checkJunosProposals } from './names';
+import { JUNOS_OPTIONS } from './options';
+import { buildJunosView } from './view';
+
+/** An Azure VPN gateway has one or two instances (active-active); tunnel numbering relies on it. */
+const MAX_GATEWAY_INSTANCES = 2;
+
+/** Characters Junos cannot carry safely in a quoted PSK (azure-facts.md section 3). */
+export const JUNOS_UNSAFE_KEY_CHARS: readonly string[] = ['"', '\\'];
+
+/**
+ * Combinations of options the SRX cannot carry (each option alone is checked by its spec; `st0UnitBase` stops
+ * one below the highest unit, so both tunnels of an active-active gateway always fit).
+ */
+export function checkJunosSite(ctx: SiteContext): Problem[] {
+  const problems: Problem[] = [];
+  if (ctx.tunnels.length > MAX_GATEWAY_INSTANCES) {
+    problems.push({
+      path: 'facts.vpnGateway.instances',
+      severity: 'error',
+      message: `${ctx.tunnels.length} gateway instances reported; an Azure VPN gateway has at most ${MAX_GATEWAY_INSTANCES}`,
+      fix: 'read the facts back again (tunnelsmith facts)',
+    });
+  }
+  const { untrustZone, trustZone, vpnZone } = ctx.options;
+  if (vpnZone === untrustZone || vpnZone === trustZone) {
+    problems.push({
+      path: 'deviceOptions.vpnZone',
+      severity: 'error',
+      message: `the tunnel zone "${String(vpnZone)}" must differ from untrustZone and trustZone`,
+      fix: 'choose another zone name for vpnZone (default azure-vpn)',
+    });
+  }
+  if (untrustZone === trustZone) {
+    problems.push({
+      path: 'deviceOptions.trustZone',
+      severity: 'error',
+      message: 'trustZone and untrustZone must differ',
+      fix: 'name the zone of the on-premises networks in trustZone',
+    });
+  }
+  return problems;
+}
+
+export const juniperSrx: DeviceDefinition = {
+  id: 'juniper-srx',
+  displayName: 'Juniper SRX (Junos)',
+  targets: 'Junos OS 15.1X49 and later on SRX Series / vSRX, route-based VPN (st0) with IKEv2',
+  options: JUNOS_OPTIONS,
+  unsafeKeyChars: JUNOS_UNSAFE_KEY_CHARS,
+  checkProposals: checkJunosProposals,
+  checkSite: checkJunosSite,
+  buildView(ctx) {
+    return buildJunosView(ctx, juniperSrx);
+  },
+  files() {
+    return [{ template: 'azure-vpn.set.njk', output: 'azure-vpn.set', holdsSecret: true }];
+  },
+};

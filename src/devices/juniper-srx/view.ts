@@ -1,0 +1,247 @@
+/**
+ * The juniper-srx view: every value the Junos `set` template prints, computed here (names, st0 units,
+ * per-tunnel values, BGP neighbors, DPD timers, header lines). Pure.
+ */
+import type { DeviceDefinition, SiteContext } from '../types';
+import { buildHeaderLines } from '../../render/header';
+import { isGcm } from '../../policy/catalog';
+import { junosEspProposal, junosIkeProposal, junosPfsGroup, type JunosEspProposal, type JunosIkeProposal } from './names';
+import { junosObjectNames, type JunosObjectNames } from './objectNames';
+
+/** TCP MSS clamp for traffic through IPsec tunnels (azure-facts.md section 6). */
+export const TUNNEL_MSS = 1350;
+/** Local preference for routes learned over the VPN when ExpressRoute is primary (Junos default is 100). */
+export const BACKUP_LOCAL_PREFERENCE = 50;
+/** Route preference of the static VNet routes when ExpressRoute is primary (worse than BGP's 170). */
+export const BACKUP_STATIC_PREFERENCE = 250;
+/** TTL for eBGP multihop to Azure's GatewaySubnet BGP address; the /32 host route keeps it on the tunnel. */
+export const MULTIHOP_TTL = 255;
+/** APIPA peers sit directly across the tunnel: multihop only lifts the connected-subnet check. */
+export const APIPA_TTL = 1;
+/** The loopback unit of the master routing instance. */
+export const LOOPBACK_UNIT = 'lo0.0';
+/** Junos DPD ranges. */
+const DPD_INTERVAL = { min: 2, max: 60 };
+const DPD_THRESHOLD = { min: 3, max: 5 };
+
+export interface JunosTunnelView {
+  number: number;
+  unit: number;
+  interfaceName: string;
+  description: string;
+  gateway: string;
+  vpn: string;
+  azurePublicIp: string;
+}
+
+export interface JunosBgpView {
+  localAsn: number;
+  groupName: string;
+  peerAsn: number;
+  localAddress: string;
+  multihopTtl: number;
+  holdSeconds: number;
+  neighbors: { address: string; description: string }[];
+  prefixListVnet: { name: string; prefixes: string[] };
+  prefixListOnprem: { name: string; prefixes: string[] };
+  importPolicy: { name: string; localPreference: number | null };
+  exportPolicy: { name: string; prepend: string | null };
+  aggregates: string[];
+}
+
+export interface JunosView extends Record<string, unknown> {
+  header: string[];
+  notes: string[];
+  ikeProposals: (JunosIkeProposal & { name: string; lifetimeSeconds: number })[];
+  ikePolicy: { name: string; proposals: string; sharedKey: string };
+  gateways: {
+    name: string;
+    address: string;
+    localIdentity: string;
+    remoteIdentity: string;
+    externalInterface: string;
+    localAddress: string | null;
+    dpdInterval: number;
+    dpdThreshold: number;
+  }[];
+  ipsecProposals: (JunosEspProposal & { name: string; lifetimeSeconds: number; lifetimeKilobytes: number })[];
+  ipsecPolicy: { name: string; proposals: string; pfsGroup: string | null };
+  tunnels: JunosTunnelView[];
+  loopback: { address: string } | null;
+  mss: number;
+  zones: { untrust: string; trust: string; vpn: string; externalInterface: string; bgp: boolean };
+  addressBook: {
+    vnet: { setName: string; entries: { name: string; prefix: string }[] };
+    onprem: { setName: string; entries: { name: string; prefix: string }[] };
+  };
+  policies: { toAzure: string; fromAzure: string };
+  vnetRoutes: { prefix: string; nextHops: string[]; preference: number | null }[];
+  hostRoutes: { prefix: string; nextHop: string }[];
+  bgp: JunosBgpView | null;
+  azurePublicIps: string[];
+  verify: { vpns: string[]; tunnels: string[]; neighbors: string[]; vnetPrefix: string; pingSource: string | null };
+}
+
+/** Junos DPD: interval x threshold is about `timeout` seconds, within the SRX's ranges (at most 60 x 5). */
+export function junosDpdTimers(timeoutSeconds: number): { interval: number; threshold: number } {
+  const threshold = clamp(Math.ceil(timeoutSeconds / DPD_INTERVAL.max), DPD_THRESHOLD.min, DPD_THRESHOLD.max);
+  const interval = clamp(Math.round(timeoutSeconds / threshold), DPD_INTERVAL.min, DPD_INTERVAL.max);
+  return { interval, threshold };
+}
+
+/** The juniper-srx view for one site. Assumes `checkJunosProposals` and the option checks passed. */
+export function buildJunosView(ctx: SiteContext, device: DeviceDefinition): JunosView {
+  const names = junosObjectNames(ctx.site.name);
+  const externalInterface = String(ctx.options.externalInterface);
+  const unitBase = Number(ctx.options.st0UnitBase);
+  const p = ctx.proposals;
+  const dpd = junosDpdTimers(ctx.dpdTimeoutSeconds);
+
+  const ikeProposals = p.ike.map((ike, i) => ({ name: names.ikeProposal(i, p.ike.length), lifetimeSeconds: p.ikeLifetimeSeconds, ...junosIkeProposal(ike) }));
+  const ipsecProposals = p.esp.map((esp, i) => ({
+    name: names.ipsecProposal(i, p.esp.length),
+    lifetimeSeconds: p.saLifeTimeSeconds,
+    lifetimeKilobytes: p.saDataSizeKilobytes,
+    ...junosEspProposal(esp),
+  }));
+
+  const tunnels: JunosTunnelView[] = ctx.tunnels.map((t) => {
+    const unit = unitBase + t.number - 1;
+    return {
+      number: t.number,
+      unit,
+      interfaceName: `st0.${unit}`,
+      description: `azure-instance-${t.number}-${t.azurePublicIp}`,
+      gateway: names.gateway(t.number),
+      vpn: names.vpn(t.number),
+      azurePublicIp: t.azurePublicIp,
+    };
+  });
+  const stUnit = (n: number): string => `st0.${unitBase + n - 1}`;
+
+  return {
+    header: commentSafe(buildHeaderLines(ctx, device, 'Junos SRX configuration (set commands) for the Azure site-to-site VPN')),
+    notes: commentSafe(buildNotes(ctx, { externalInterface, dpd, tunnels })),
+    ikeProposals,
+    ikePolicy: { name: names.ikePolicy, proposals: proposalList(ikeProposals.map((x) => x.name)), sharedKey: ctx.sharedKey },
+    gateways: ctx.tunnels.map((t) => ({
+      name: names.gateway(t.number),
+      address: t.azurePublicIp,
+      localIdentity: ctx.site.publicIp,
+      remoteIdentity: t.azurePublicIp,
+      externalInterface,
+      localAddress: ctx.outsideAddress ?? null,
+      dpdInterval: dpd.interval,
+      dpdThreshold: dpd.threshold,
+    })),
+    ipsecProposals,
+    ipsecPolicy: { name: names.ipsecPolicy, proposals: proposalList(ipsecProposals.map((x) => x.name)), pfsGroup: junosPfsGroup(p.pfsGroup) },
+    tunnels,
+    loopback: ctx.bgp ? { address: `${ctx.bgp.localIp}/32` } : null,
+    mss: TUNNEL_MSS,
+    zones: {
+      untrust: String(ctx.options.untrustZone),
+      trust: String(ctx.options.trustZone),
+      vpn: String(ctx.options.vpnZone),
+      externalInterface,
+      bgp: ctx.bgp !== undefined,
+    },
+    addressBook: {
+      vnet: { setName: names.vnetAddressSet, entries: ctx.azure.vnetPrefixes.map((prefix, i) => ({ name: names.vnetAddress(i), prefix })) },
+      onprem: { setName: names.onpremAddressSet, entries: ctx.site.addressSpace.map((prefix, i) => ({ name: names.onpremAddress(i), prefix })) },
+    },
+    policies: { toAzure: names.policyToAzure, fromAzure: names.policyFromAzure },
+    vnetRoutes: ctx.bgp
+      ? []
+      : ctx.azure.vnetPrefixes.map((prefix) => ({
+          prefix,
+          nextHops: tunnels.map((t) => t.interfaceName),
+          preference: ctx.expressRouteBackup ? BACKUP_STATIC_PREFERENCE : null,
+        })),
+    hostRoutes: ctx.bgp ? ctx.tunnels.map((t) => ({ prefix: `${t.azureBgpIp}/32`, nextHop: stUnit(t.number) })) : [],
+    bgp: ctx.bgp ? buildBgp(ctx, names) : null,
+    azurePublicIps: ctx.tunnels.map((t) => t.azurePublicIp),
+    verify: {
+      vpns: tunnels.map((t) => t.vpn),
+      tunnels: tunnels.map((t) => t.interfaceName),
+      neighbors: ctx.tunnels.flatMap((t) => (t.azureBgpIp ? [t.azureBgpIp] : [])),
+      vnetPrefix: ctx.azure.vnetPrefixes[0] ?? '0.0.0.0/0',
+      pingSource: ctx.bgp ? ctx.bgp.localIp : null,
+    },
+  };
+}
+
+/** Junos set syntax for one or several names: `p1` or `[ p1 p2 ]`. */
+function proposalList(names: string[]): string {
+  return names.length === 1 ? names[0] : `[ ${names.join(' ')} ]`;
+}
+
+function buildBgp(ctx: SiteContext, names: JunosObjectNames): JunosBgpView {
+  const bgp = ctx.bgp!;
+  return {
+    localAsn: bgp.localAsn,
+    groupName: names.bgpGroup,
+    peerAsn: bgp.azureAsn,
+    localAddress: bgp.localIp,
+    multihopTtl: bgp.mode === 'apipa' ? APIPA_TTL : MULTIHOP_TTL,
+    holdSeconds: bgp.holdSeconds,
+    neighbors: ctx.tunnels.map((t) => ({ address: String(t.azureBgpIp), description: `azure-instance-${t.number}` })),
+    prefixListVnet: { name: names.prefixListVnet, prefixes: [...ctx.azure.vnetPrefixes] },
+    prefixListOnprem: { name: names.prefixListOnprem, prefixes: [...ctx.site.addressSpace] },
+    importPolicy: { name: names.importPolicy, localPreference: ctx.expressRouteBackup ? BACKUP_LOCAL_PREFERENCE : null },
+    exportPolicy: { name: names.exportPolicy, prepend: ctx.expressRouteBackup ? `${bgp.localAsn} ${bgp.localAsn}` : null },
+    aggregates: [...ctx.site.addressSpace],
+  };
+}
+
+function buildNotes(
+  ctx: SiteContext,
+  v: { externalInterface: string; dpd: { interval: number; threshold: number }; tunnels: JunosTunnelView[] },
+): string[] {
+  const notes: string[] = [];
+  const units = v.tunnels.map((t) => t.interfaceName).join(', ');
+  if (!ctx.bgp) {
+    notes.push(`Tunnels: ${units}, unnumbered; static routes to the Azure VNet prefixes use them.`);
+  } else if (ctx.bgp.mode === 'multihop') {
+    notes.push(`Tunnels: ${units}, unnumbered; ${LOOPBACK_UNIT} holds the BGP address ${ctx.bgp.localIp}/32.`);
+    notes.push(`BGP: eBGP multihop (TTL ${MULTIHOP_TTL}) from ${ctx.bgp.localIp} to Azure's GatewaySubnet BGP address(es); a /32 host route pins each to its own st0 unit.`);
+  } else {
+    notes.push(`Tunnels: ${units}, all unnumbered; ${LOOPBACK_UNIT} holds the one APIPA BGP address ${ctx.bgp.localIp}/32.`);
+    notes.push('Junos refuses the same address on two st0 units, so the APIPA /30 is not put on the tunnels; each Azure APIPA address');
+    notes.push(`is reached by a /32 host route through its own st0 unit and peered directly (multihop TTL ${APIPA_TTL}: one hop across the tunnel,`);
+    notes.push('multihop only lifts the connected-subnet check). Azure never initiates BGP from an APIPA address: the SRX initiates (no passive).');
+  }
+  if (ctx.bgp) {
+    notes.push(`routing-options autonomous-system is set to ${ctx.bgp.localAsn}; if the SRX already runs another AS, use local-as ${ctx.bgp.localAsn} in the BGP group instead.`);
+  }
+  notes.push(`MSS: security flow tcp-mss ipsec-vpn mss ${TUNNEL_MSS} clamps TCP through every IPsec tunnel.`);
+  notes.push(
+    `DPD: probe-idle-tunnel, interval ${v.dpd.interval} s, threshold ${v.dpd.threshold}: Azure declared dead after about ${v.dpd.interval * v.dpd.threshold} s (Azure's DPD timeout: ${ctx.dpdTimeoutSeconds} s${v.dpd.interval * v.dpd.threshold < ctx.dpdTimeoutSeconds ? '; the SRX allows at most 60 s x 5' : ''}).`,
+  );
+  if (ctx.outsideAddress) {
+    notes.push(`NAT: ${v.externalInterface} holds ${ctx.outsideAddress} behind NAT (IKE local-address); the IKE identity stays the public IP ${ctx.site.publicIp}.`);
+    notes.push('NAT-T is on by default (never set no-nat-traversal): IKE moves to UDP 4500; establish-tunnels immediately makes the SRX initiate.');
+  }
+  if (ctx.expressRouteBackup) {
+    notes.push(
+      ctx.bgp
+        ? `ExpressRoute is primary: routes learned over the VPN get local-preference ${BACKUP_LOCAL_PREFERENCE}; routes sent over it are prepended twice with AS ${ctx.bgp.localAsn}.`
+        : `ExpressRoute is primary: the static VNet routes over the VPN have preference ${BACKUP_STATIC_PREFERENCE}, used only when no ExpressRoute (BGP, 170) route exists.`,
+    );
+  }
+  notes.push('Address book: global; if this SRX uses zone-attached address books instead, move the address entries into the zones.');
+  notes.push(`${v.externalInterface} must not already sit in a zone other than ${String(ctx.options.untrustZone)}; st0 units go into ${String(ctx.options.vpnZone)}.`);
+  if (ctx.proposals.ike.some((x) => isGcm(x.encryption))) {
+    notes.push('IKE with AES-GCM: no authentication-algorithm; the SRX derives the PRF from the cipher (Azure ikeIntegrity).');
+  }
+  return notes;
+}
+
+/** Header and note lines are comments: no control character may break out of one. */
+function commentSafe(lines: string[]): string[] {
+  return lines.map((l) => l.replace(/[\u0000-\u001f\u007f]/g, ' '));
+}
+
+function clamp(n: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, n));
+}
