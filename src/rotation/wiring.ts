@@ -79,7 +79,10 @@ export async function connectAzure(hub: Hub, o: AzureConnectOptions): Promise<Az
   }
   const credential = await makeCredential(o.env);
   const { createSdkApi } = await import('../azure/sdk');
-  const api = createSdkApi({ credential, subscriptionId, ...(endpoint ? { endpoint } : {}), ...(ca ? { ca } : {}) });
+  // Long-running operations are polled every 2 s (the SDK default) unless Azure sends a Retry-After;
+  // TUNNELSMITH_POLL_INTERVAL_MS shortens it against a local emulator.
+  const poll = Number(o.env.TUNNELSMITH_POLL_INTERVAL_MS);
+  const api = createSdkApi({ credential, subscriptionId, ...(endpoint ? { endpoint } : {}), ...(ca ? { ca } : {}), ...(Number.isFinite(poll) && poll > 0 ? { pollIntervalMs: poll } : {}) });
   const vaultEndpoint = o.vaultEndpoint ?? o.env.TUNNELSMITH_VAULT_ENDPOINT;
   return { api, credential, ...(ca ? { ca } : {}), ...(vaultEndpoint ? { vaultEndpoint } : {}) };
 }

@@ -122,6 +122,7 @@ async function runRotateKey(args: RotateKeyArgs & { json: boolean }, io: CliIO):
   const secrets = await knownKeys(store, hub.sites.filter((s) => names.includes(s.name)).map((s) => [s.name, s.connectionName] as const));
   const scrub = (text: string) => secrets.reduce((t, k) => (k.length >= 8 ? t.split(k).join('[redacted]') : t), text);
   const showSecret = args['show-secret'];
+  for (const r of results) if (!r.ok && !r.hint) r.hint = NEXT_STEP[action];
   if (args.json) {
     const report = { action, sites: results.map((r) => jsonResult(r, showSecret, scrub)), exitCode: worstExitCode(results.map((r) => r.exitCode)) };
     writeLine(io.stdout, JSON.stringify(report, null, 2));
@@ -134,6 +135,15 @@ async function runRotateKey(args: RotateKeyArgs & { json: boolean }, io: CliIO):
   }
   return worstExitCode(results.map((r) => r.exitCode));
 }
+
+/** What to do after a failure the error itself gives no advice for: the journal says where it stopped. */
+const NEXT_STEP: Record<RotationAction, string> = {
+  prepare: 'fix the cause, then run rotate-key prepare again (a recorded key is kept)',
+  apply: 'the journal keeps both keys: run rotate-key apply again to finish, or rotate-key rollback',
+  rollback: 'the journal keeps both keys: run rotate-key rollback again to finish',
+  status: 'run rotate-key status again, or with --offline',
+  abort: 'run rotate-key status',
+};
 
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
