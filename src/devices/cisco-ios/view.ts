@@ -165,7 +165,7 @@ export function buildCiscoView(ctx: SiteContext, device: DeviceDefinition): Cisc
 
   return {
     header: commentSafe(buildHeaderLines(ctx, device, 'Cisco IOS-XE configuration for the Azure site-to-site VPN')),
-    notes: commentSafe(buildNotes(ctx, { outside, loopbackName, dpd, localAddress })),
+    notes: commentSafe(buildNotes(ctx, { outside, loopbackName, dpd })),
     ikeProposals,
     ikePolicy: { name: names.ikePolicy, localAddress, proposalNames: ikeProposals.map((x) => x.name) },
     keyring: {
@@ -247,7 +247,7 @@ function buildBgp(ctx: SiteContext, names: ReturnType<typeof ciscoObjectNames>, 
 
 function buildNotes(
   ctx: SiteContext,
-  v: { outside: string; loopbackName: string; dpd: { interval: number; retry: number }; localAddress: string },
+  v: { outside: string; loopbackName: string; dpd: { interval: number; retry: number } },
 ): string[] {
   const notes: string[] = [];
   const t = ctx.tunnels.length;

@@ -230,7 +230,8 @@ function buildNotes(
     );
   }
   notes.push('Address book: global; if this SRX uses zone-attached address books instead, move the address entries into the zones.');
-  notes.push(`${v.externalInterface} must not already sit in a zone other than ${String(ctx.options.untrustZone)}; st0 units go into ${String(ctx.options.vpnZone)}.`);
+  notes.push(`Zones: ${v.externalInterface} must not already sit in a zone other than ${String(ctx.options.untrustZone)}; the st0 units go into ${String(ctx.options.vpnZone)};`);
+  notes.push(`the zone ${String(ctx.options.trustZone)} must already exist and hold the on-premises interfaces.`);
   if (ctx.proposals.ike.some((x) => isGcm(x.encryption))) {
     notes.push('IKE with AES-GCM: no authentication-algorithm; the SRX derives the PRF from the cipher (Azure ikeIntegrity).');
   }
