@@ -9,7 +9,7 @@ import { AzureError, InternalError, type Problem } from '../errors';
 import type { Hub, Site } from '../hub/types';
 import type { AzureApi, CallOptions } from './api';
 import { diffPlan, diffResource, type Change, type DiffOutcome } from './diff';
-import { isAbortError, isAnotherOperationInProgress, isGatewayOrderRefusal, withHubField } from './errors';
+import { isAbortError, isAnotherOperationInProgress, isGatewayOrderRefusal, isTransientOperationFailure, withHubField } from './errors';
 import type { ApplyEvent, ApplyEventSink } from './events';
 import { isBusy, type ConnectionModel } from './model';
 import type { AzurePlan, PlannedResource } from './plan';
@@ -46,6 +46,9 @@ export interface ApplyReport {
   /** Steps that could not run yet because someone else must act (the provider's circuit). */
   waiting: WaitingItem[];
 }
+
+/** A write whose Azure operation failed transiently is tried this many more times. */
+const MAX_OPERATION_RETRIES = 2;
 
 const KIND_TEXT: Record<PlannedResource['kind'], string> = {
   resourceGroup: 'resource group',
@@ -359,12 +362,19 @@ class Runner {
   private async writeWaitingOutConflicts(r: PlannedResource, secrets: { sharedKey?: string; authorizationKey?: string } | undefined): Promise<unknown> {
     const started = this.now();
     const timeout = this.deps.busyTimeoutMs ?? 2 * 60 * 60 * 1000;
+    let failedOperations = 0;
     for (;;) {
       try {
         const out = await this.write(r, secrets);
         this.writes++;
         return out;
       } catch (e) {
+        if (isTransientOperationFailure(e) && failedOperations < MAX_OPERATION_RETRIES) {
+          failedOperations++;
+          this.event({ type: 'state', id: r.key, state: `operation failed in Azure (${(e as AzureError).details.azureCode}); retrying` });
+          await this.sleep(this.deps.busyPollMs ?? 10_000, this.signal);
+          continue;
+        }
         if (!isAnotherOperationInProgress(e)) throw withHubField(e, r.field);
         if (this.now() - started > timeout) {
           throw new AzureError('OperationStillInProgress', `${describeResource(r)}: another operation kept the gateway busy for longer than ${Math.round(timeout / 1000)} s`, { field: r.field }, 'run deploy again later; it resumes where it stopped');

@@ -43,6 +43,12 @@ export function isAnotherOperationInProgress(e: unknown): boolean {
   return code === 'AnotherOperationInProgress' || (e instanceof AzureError && e.details.statusCode === 409 && /another operation/i.test(e.message));
 }
 
+/** A long-running operation that failed for a reason worth retrying (not a refusal of the content). */
+export function isTransientOperationFailure(e: unknown): boolean {
+  if (!(e instanceof AzureError) || e.code !== 'OperationFailed') return false;
+  return /InternalServerError|InternalError|Retryable|ServiceUnavailable|TimedOut|Timeout|Canceled/i.test(e.details.azureCode ?? '');
+}
+
 /**
  * The service refused to create a gateway because of the order of the two gateways in the VNet
  * (azure-facts.md section 4: it has demanded the ExpressRoute gateway first).
@@ -57,6 +63,18 @@ export function isGatewayOrderRefusal(e: unknown): boolean {
 export function toAzureError(e: unknown, ctx: FailureContext): unknown {
   if (isAbortError(e) || e instanceof AzureError) return e;
   const r = asRest(e);
+  // A long-running operation that ended Failed: core-lro reports "... has failed. <code>. <message>".
+  const failed = /^The long-running operation has failed\.\s*([A-Za-z0-9_.]+)\.\s*([\s\S]*)$/.exec(r.message ?? '');
+  if (failed && r.statusCode === undefined) {
+    const where = ctx.resource ? ` ${ctx.resource}` : '';
+    return new AzureError(
+      'OperationFailed',
+      `${ctx.operation}${where} failed in Azure: ${failed[1]}: ${firstLine(failed[2])}`,
+      { azureCode: failed[1], ...(ctx.resource ? { resource: ctx.resource } : {}) },
+      'run deploy again: it retries what failed and resumes the rest',
+      { cause: e },
+    );
+  }
   const azureCode = r.code ?? (r.statusCode ? `Http${r.statusCode}` : 'RequestFailed');
   const reason = firstLine(r.message ?? String(e));
   const where = ctx.resource ? ` ${ctx.resource}` : '';
@@ -143,11 +161,11 @@ export function withHubField(e: unknown, resourceField: string): unknown {
   if (!(e instanceof AzureError) || e.details.field) return e;
   const known = describeRefusal(e.details.azureCode, e.message, resourceField);
   // Only a refusal of the request's content is about a hub value; auth, throttling and outages are not.
-  const isRefusal = known !== undefined || e.details.statusCode === 400 || e.details.statusCode === 422;
+  const isRefusal = known !== undefined || e.details.statusCode === 400 || e.details.statusCode === 422 || (e.code === 'OperationFailed' && !isTransientOperationFailure(e));
   if (!isRefusal) return e;
   const field = known?.field ?? resourceField;
   return new AzureError(
-    e.code === 'AzureRequestFailed' ? 'AzureRefused' : e.code,
+    e.code === 'AzureRequestFailed' || e.code === 'OperationFailed' ? 'AzureRefused' : e.code,
     `${field}: ${e.message}`,
     { ...e.details, field },
     known?.fix ?? e.hint,

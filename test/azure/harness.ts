@@ -73,8 +73,14 @@ export async function startHarness(opts: { durations?: Partial<EmulatorDurations
   };
 }
 
-/** The provider's side of the seed: the circuit exists and is provisioned with private peering. */
-export function seedCircuit(h: Harness, rg: string): void {
-  h.emu.control.addProvisionedCircuit({ subscriptionId: SUB, resourceGroup: rg, name: 'ra-hybrid-vpn-er-erc', location: 'centralus' });
-  void circuitId;
+/** The provider's side of the seed: the circuit exists and is provisioned with private peering. Returns its id. */
+export function seedCircuit(h: Harness, rg: string, name = 'ra-hybrid-vpn-er-erc'): string {
+  return h.emu.control.addProvisionedCircuit({ subscriptionId: SUB, resourceGroup: rg, name, location: 'centralus' }).id;
 }
+
+/** Writes that hit one resource type, e.g. `PUT virtualNetworkGateways`. */
+export function writesTo(h: Harness, method: string, type: string): number {
+  return h.writes().filter((w) => w.method === method && new RegExp(`/${type}/[^/]+$`, 'i').test(w.path)).length;
+}
+
+export { circuitId };
