@@ -129,6 +129,7 @@ async function apply(site: RotationSite, deps: RotationDeps): Promise<SiteOutcom
   const record = await deps.store.read(site.site, site.connection);
   if (!record) throw new UsageError('NothingPrepared', `site ${site.site}: no new key is prepared`, 'run rotate-key prepare first and stage the bundle it writes');
   orThrow(planApply(record, undefined, iso(deps))); // a refusal needs no Azure call
+  await waitUntilSettled(azure, site, deps);
   const azureKey = await readAzureKey(azure, site);
   const plan = orThrow(planApply(record, azureKey, iso(deps)));
   if (plan.record !== record) {
@@ -162,6 +163,7 @@ async function rollback(site: RotationSite, deps: RotationDeps): Promise<SiteOut
   const record = await deps.store.read(site.site, site.connection);
   if (!record) throw new UsageError('NothingToRollBack', `site ${site.site}: the key journal has no rotation for this site`, 'run rotate-key status');
   orThrow(planRollback(record, undefined, iso(deps))); // a refusal needs no Azure call
+  await waitUntilSettled(azure, site, deps);
   const azureKey = await readAzureKey(azure, site);
   const plan = orThrow(planRollback(record, azureKey, iso(deps)));
   if (plan.record !== record) {
@@ -228,6 +230,25 @@ async function status(site: RotationSite, deps: RotationDeps): Promise<SiteOutco
       ...(record.previous ? { previous: record.previous.key } : {}),
     },
   };
+}
+
+/**
+ * Waits while the connection is Updating (a key change an interrupted run started may still be running
+ * in Azure): a write now would be refused, and the key read now may be about to change.
+ */
+async function waitUntilSettled(azure: SharedKeyApi, site: RotationSite, deps: RotationDeps): Promise<void> {
+  const start = deps.now().getTime();
+  for (;;) {
+    const cn = await azure.getConnection(site.resourceGroup, site.connection);
+    if (!cn) throw new AzureError('ConnectionNotFound', `connection ${site.connection} does not exist in resource group ${site.resourceGroup}`, { resource: site.connection }, 'deploy the hub first (tunnelsmith deploy)');
+    const state = cn.provisioningState?.toLowerCase();
+    if (state !== 'updating' && state !== 'creating') return;
+    if (deps.now().getTime() - start >= deps.confirm.timeoutMs) {
+      throw new AzureError('ConnectionBusy', `connection ${site.connection} is still ${cn.provisioningState}`, { resource: site.connection }, 'wait for the running operation to end, then run the same rotate-key action again');
+    }
+    emit(deps, site, 'azure', `waiting: connection ${cn.provisioningState}`);
+    await deps.sleep(deps.confirm.intervalMs);
+  }
 }
 
 /** Reads Azure's key; a connection that cannot be read is an error naming the connection. */
