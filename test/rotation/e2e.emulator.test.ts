@@ -168,4 +168,24 @@ describe('rotate-key against the emulator', () => {
     ]);
     await collectKeys();
   });
+
+  it('rides out throttling (429 with Retry-After) on a fleet status', async () => {
+    h.emu.control.addFault({ kind: '429-retry-after', method: 'GET', path: 'sharedkey', count: 2, retryAfterSeconds: 0 });
+    const st = await rotate('status', '--all', '--json');
+    expect(st.code).toBe(0);
+    expect((JSON.parse(st.stdout) as { sites: { azure: string }[] }).sites.map((s) => s.azure)).toEqual(['current', 'current', 'current']);
+  });
+
+  it('bundle (live): renders the keys Azure holds, --diff reports nothing new right after, no key printed', async () => {
+    const b = await runCli(['bundle', '--device', 'all', '--out', 'handoff', '--archive'], { cwd: h.dir, env: h.env });
+    runs.push(b);
+    expect(b.code).toBe(0);
+    const key = await h.api.getSharedKey('rot-rg', 'cn-branch');
+    expect(readFileSync(path.join(h.dir, 'handoff', 'branch', 'cisco-ios', 'azure-vpn.cfg'), 'utf8')).toContain(key);
+    const d = await runCli(['bundle', '--device', 'all', '--out', 'handoff', '--diff'], { cwd: h.dir, env: h.env });
+    runs.push(d);
+    expect(d.code).toBe(0);
+    expect(d.stdout).toContain('branch: no change');
+    await collectKeys();
+  });
 });
