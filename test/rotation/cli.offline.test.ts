@@ -114,4 +114,22 @@ describe('rotate-key CLI (no Azure needed)', () => {
     const files = allFilesText(dir, (p) => p.endsWith('tunnelsmith.yaml'));
     expect([...files.keys()].some((f) => f.startsWith('out'))).toBe(false);
   });
+
+  it('prepare --redact --archive: the new key only in out/next/hq.key (0600); the archive never holds it', async () => {
+    const r = await runCli(['rotate-key', 'prepare', '--site', 'hq', '--facts', 'facts.json', '--redact', '--archive', '--device', 'all'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const entry = await readKeyJournal(keyJournalDir(path.join(dir, 'tunnelsmith.yaml')), HUB_ID, 'ra-hybrid-vpn-cn');
+    const newKey = entry?.pending?.key as string;
+    const next = path.join(dir, 'out', 'next');
+    expect(readFileSync(path.join(next, 'hq.key'), 'utf8')).toBe(`${newKey}\n`);
+    expect(statSync(path.join(next, 'hq.key')).mode & 0o777).toBe(0o600);
+    const texts = allFilesText(path.join(next, 'hq'), () => false);
+    expect([...texts.values()].some((t) => t.includes(newKey))).toBe(false);
+    expect([...texts.values()].some((t) => t.includes('__TUNNELSMITH_SHARED_KEY__'))).toBe(true);
+    const archive = readFileSync(path.join(next, 'hq.tar.gz'));
+    const { gunzipSync } = await import('node:zlib');
+    expect(gunzipSync(archive).toString('latin1')).not.toContain(newKey);
+    expect(r.stdout).toContain('archive:');
+    expect(r.stdout).not.toContain(newKey);
+  });
 });
