@@ -8,6 +8,7 @@ import type { Problem } from '../errors';
 import { POLICY_CATALOG, type PolicyEnumField } from '../policy/catalog';
 import { REFUSED_VPN_GATEWAY_SKUS } from './azureValues';
 import { PATTERN_FIXES } from './patterns';
+import { closestName } from './suggest';
 import { describeType, displayValue, formatPath, quoteKey, valueAt, type PathSegment } from './paths';
 
 /** The parts of a zod 4 issue this module reads. */
@@ -61,7 +62,7 @@ function translate(issue: IssueLike, base: PathSegment[], baseSchema: AnySchema 
     case 'unrecognized_keys': {
       const allowed = schema ? objectKeys(schema) : [];
       for (const key of issue.keys ?? []) {
-        const near = closest(key, allowed);
+        const near = closestName(key, allowed);
         out.push({
           path: formatPath([...path, key]),
           severity: 'error',
@@ -204,31 +205,4 @@ function objectKeys(schema: AnySchema): string[] {
 
 function describeSchema(schema: AnySchema): string | undefined {
   return schema.description ?? unwrap(schema).description;
-}
-
-/** The allowed key closest to a typo (edit distance <= 2 or a case-only difference). */
-function closest(key: string, allowed: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const a of allowed) {
-    const d = a.toLowerCase() === key.toLowerCase() ? 0 : editDistance(a, key);
-    if (d < bestDistance) {
-      best = a;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2 || b.length > 64) return 99;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length];
 }

@@ -87,7 +87,8 @@ export function detectFormat(file: string, text: string): HubFormat {
 }
 
 /**
- * Parses hub text and validates it; problems get the line and column of the value they name.
+ * Parses hub text and validates it; problems get the line and column of the value they name and come
+ * in file order.
  * Throws InputError `HubSyntax` when the text is not valid YAML/JSON. Pure apart from the device registry.
  */
 export function parseAndValidateHub(
@@ -123,13 +124,21 @@ export function parseAndValidateHub(
     const pos = locatable ? positionOf(doc, lineCounter, p.path) : undefined;
     return pos ? located(withFile, pos) : withFile;
   });
-  return { ...(hub ? { hub } : {}), problems: out };
+  return { ...(hub ? { hub } : {}), problems: inFileOrder(out) };
 }
 
 /** The YAML parser's own words, first line only, without control characters, clipped. */
 function yamlMessage(message: string): string {
   const first = message.split('\n')[0].replace(/[\u0000-\u001f\u007f]/g, ' ');
   return first.length > 100 ? `${first.slice(0, 100)}...` : first;
+}
+
+/** Stable sort by line: problems read top to bottom like the file (whole-file problems first). */
+function inFileOrder(problems: LocatedProblem[]): LocatedProblem[] {
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => (a.p.line ?? 0) - (b.p.line ?? 0) || (a.p.column ?? 0) - (b.p.column ?? 0) || a.i - b.i)
+    .map((x) => x.p);
 }
 
 function located(p: Problem, pos: { line: number; col: number }): LocatedProblem {

@@ -198,6 +198,29 @@ describe('validateHub: all problems together', () => {
   });
 });
 
+describe('validateHub: device checks', () => {
+  test('a misspelt device option gets a suggestion', () => {
+    const raw = seedHub();
+    raw.sites[0].deviceOptions = { outsideInterfce: 'Gi1' };
+    const { problems } = validate(raw);
+    expect(problems).toEqual([expect.objectContaining({ path: 'sites[0].deviceOptions.outsideInterfce', fix: 'did you mean outsideInterface?' })]);
+  });
+
+  test('a policy that breaks GCM pairing is not checked again by the device', () => {
+    const calls: string[] = [];
+    const picky = {
+      ...FAKE_DEVICES,
+      'cisco-ios': { ...FAKE_DEVICES['cisco-ios'], checkProposals: (p: any) => { calls.push(p.esp[0].integrity); return []; } },
+    };
+    const raw = seedHub();
+    raw.sites[0].ipsecPolicy = { ...SECURE_DEFAULT_POLICY, ipsecIntegrity: 'SHA256' };
+    raw.sites.push(branchSite({ device: 'cisco-ios' }));
+    const { problems } = validateHub(raw, { devices: picky });
+    expect(problems.map((p) => p.path)).toEqual(['sites[0].ipsecPolicy.ipsecIntegrity']);
+    expect(calls).toEqual(['GCMAES256']);
+  });
+});
+
 describe('validateHub: the device table', () => {
   test('defaults to the device registry', () => {
     const raw = seedHub();

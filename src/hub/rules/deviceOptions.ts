@@ -3,6 +3,7 @@ import type { Problem } from '../../errors';
 import { IPV4_ADDRESS } from '../patterns';
 import { error, sitePath, warning, type HubParts, type RuleEnv } from './types';
 import { quoteKey } from '../paths';
+import { closestName } from '../suggest';
 
 export const COMMON_DEVICE_OPTIONS = ['outsideAddress'] as const;
 
@@ -23,7 +24,8 @@ export function checkDeviceOptions(parts: HubParts, env: RuleEnv): Problem[] {
       }
       const spec = device.options[key];
       if (!spec) {
-        problems.push(error(path, `${quoteKey(key)} is not an option of ${device.displayName} (${site.device})`, `options for ${site.device}: ${known.join(', ')}`));
+        const near = closestName(key, known);
+        problems.push(error(path, `${quoteKey(key)} is not an option of ${device.displayName}`, near ? `did you mean ${near}?` : `options for ${site.device}: ${known.join(', ')}`));
         continue;
       }
       const complaint = spec.check(value);

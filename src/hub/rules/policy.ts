@@ -1,6 +1,7 @@
 /** IPsec policy: weak values warned, GCM encryption and integrity paired. */
 import type { Problem } from '../../errors';
 import { isGcm, POLICY_CATALOG, POLICY_ENUM_FIELDS } from '../../policy/catalog';
+import type { IpsecPolicy } from '../types';
 import { error, sitePath, warning, type HubParts } from './types';
 
 /** `azure-default` and weak values (DES, DES3, MD5, SHA1, DHGroup1/2, PFS1/2) draw a warning. */
@@ -30,9 +31,15 @@ export function checkGcmPairing(parts: HubParts): Problem[] {
     if (policy === undefined || policy === 'azure-default') continue;
     const enc = policy.ipsecEncryption;
     const integ = policy.ipsecIntegrity;
-    if ((isGcm(enc) || isGcm(integ)) && enc !== integ) {
+    if (gcmPairingBroken(policy)) {
       problems.push(error(sitePath(index, 'ipsecPolicy.ipsecIntegrity'), `${integ} does not match ipsecEncryption ${enc}: GCM provides both, so a GCM value must be the same in ipsecEncryption and ipsecIntegrity`, isGcm(enc) ? `set ipsecIntegrity: ${enc}` : `use SHA256 with ${enc}, or set ipsecEncryption: ${integ}`));
     }
   }
   return problems;
+}
+
+/** True when one of ipsecEncryption/ipsecIntegrity is GCM and the other is not the same value. */
+export function gcmPairingBroken(policy: Pick<IpsecPolicy, 'ipsecEncryption' | 'ipsecIntegrity'>): boolean {
+  const { ipsecEncryption: enc, ipsecIntegrity: integ } = policy;
+  return (isGcm(enc) || isGcm(integ)) && enc !== integ;
 }
