@@ -44,8 +44,8 @@ function translate(issue: IssueLike, base: PathSegment[], baseSchema: AnySchema 
   const schema = baseSchema ? schemaAt(baseSchema, rel) : undefined;
   const value = valueAt(raw, path);
   const at = formatPath(path);
-  const error = (message: string, fix?: string): void => {
-    out.push({ path: at, severity: 'error', message, ...(fix ? { fix } : {}) });
+  const error = (message: string, fix: string): void => {
+    out.push({ path: at, severity: 'error', message, fix });
   };
 
   switch (issue.code) {
@@ -55,9 +55,9 @@ function translate(issue: IssueLike, base: PathSegment[], baseSchema: AnySchema 
         const help = schema ? describeSchema(schema) : undefined;
         return error('is required', help ? `add it: ${help}` : 'add it');
       }
-      if (path.length === 0) return error(`the hub file must be a map of keys (azure, sites), not ${describeType(value)}`);
-      if (issue.expected === 'int') return error('must be a whole number');
-      return error(`must be ${expectedName(issue.expected)}, not ${describeType(value)}`, value === null ? 'give it a value or remove the key' : undefined);
+      if (path.length === 0) return error(`the hub file must be a map of keys (azure, sites), not ${describeType(value)}`, 'start from the example hub file in the README');
+      if (issue.expected === 'int') return error('must be a whole number', 'write a whole number');
+      return error(`must be ${expectedName(issue.expected)}, not ${describeType(value)}`, value === null ? 'give it a value or remove the key' : typeFix(issue.expected));
     }
     case 'unrecognized_keys': {
       const allowed = schema ? objectKeys(schema) : [];
@@ -89,7 +89,7 @@ function translate(issue: IssueLike, base: PathSegment[], baseSchema: AnySchema 
   }
 }
 
-function valueProblem(path: PathSegment[], value: unknown, values: unknown[], error: (m: string, f?: string) => void): void {
+function valueProblem(path: PathSegment[], value: unknown, values: unknown[], error: (m: string, f: string) => void): void {
   const last = path[path.length - 1];
   const shown = displayValue(value);
   const list = values.map((v) => String(v)).join(', ');
@@ -110,7 +110,7 @@ function valueProblem(path: PathSegment[], value: unknown, values: unknown[], er
 
 function unionProblem(
   issue: IssueLike, path: PathSegment[], schema: AnySchema | undefined, value: unknown, raw: unknown, out: Problem[],
-  error: (m: string, f?: string) => void,
+  error: (m: string, f: string) => void,
 ): void {
   const last = path[path.length - 1];
   if (typeof last === 'string' && SECRET_FIELDS.has(last)) {
@@ -136,8 +136,8 @@ function unionProblem(
   });
   if (best < 0 || bestScore >= 100) {
     if (last === 'ipsecPolicy') return error('must be azure-default or a policy object with all eight fields', 'remove it to use the secure default policy');
-    if (path.includes('deviceOptions')) return error(`must be a text or a whole number, not ${describeType(value)}`);
-    return error(`has the wrong shape (${describeType(value)})`);
+    if (path.includes('deviceOptions')) return error(`must be a text or a whole number, not ${describeType(value)}`, "see the deviceOptions table for the site's device");
+    return error(`has the wrong shape (${describeType(value)})`, 'see the hub file reference in the README');
   }
   for (const sub of branches[best]) translate(sub, path, options[best], raw, out);
 }
@@ -152,6 +152,16 @@ function branchScore(issues: IssueLike[]): number {
     else score += 1;
   }
   return score;
+}
+
+function typeFix(expected: string | undefined): string {
+  switch (expected) {
+    case 'number': return 'write the number without quotes';
+    case 'boolean': return 'write true or false without quotes';
+    case 'array': return 'write a list, e.g. [10.0.0.0/16] or one "- item" per line';
+    case 'object': case 'record': return 'write a map of keys (key: value lines, indented under this one)';
+    default: return 'write a text value';
+  }
 }
 
 function expectedName(expected: string | undefined): string {

@@ -108,6 +108,7 @@ function checkResult(raw: unknown, devices: DeviceTable, stats: { accepted: numb
   for (const p of result.problems) {
     expect(p.path.length).toBeGreaterThan(0);
     expect(p.message.length).toBeGreaterThan(0);
+    expect(p.fix).toBeTruthy();
     expect(`${p.path}${p.message}${p.fix ?? ''}`).not.toMatch(/[\r\n\u0000]/);
   }
   if (result.hub) {
