@@ -19,6 +19,8 @@ export interface SiteBundle {
 export interface WriteBundleOptions {
   outDir: string;
   force: boolean;
+  /** Also write `<out>/<site>.tar.gz`: the site folder as written, never the separate key file. */
+  archive?: boolean;
 }
 
 export interface WrittenSite {
@@ -26,6 +28,8 @@ export interface WrittenSite {
   dir: string;
   files: string[];
   keyFile?: string;
+  /** With `archive`: the `<out>/<site>.tar.gz` written. */
+  archive?: string;
   removedStale: string[];
 }
 
@@ -60,7 +64,12 @@ export async function writeBundles(bundles: SiteBundle[], opts: WriteBundleOptio
       keyFile = path.join(opts.outDir, `${b.site}.key`);
       await writeFileAtomic(keyFile, `${b.separateKey}\n`, { mode: 0o600, durable: true });
     }
-    written.push({ site: b.site, dir, files: b.files.map((f) => f.path), removedStale, ...(keyFile ? { keyFile } : {}) });
+    let archive: string | undefined;
+    if (opts.archive) {
+      const { writeSiteArchive } = await import('../bundle/writeArchive');
+      archive = await writeSiteArchive(opts.outDir, b.site, { holdsSecret: secret });
+    }
+    written.push({ site: b.site, dir, files: b.files.map((f) => f.path), removedStale, ...(keyFile ? { keyFile } : {}), ...(archive ? { archive } : {}) });
   }
   return written;
 }
@@ -122,6 +131,8 @@ export interface RenderBundleRequest {
   site?: string;
   redact?: boolean;
   force?: boolean;
+  /** Also write one `<out>/<site>.tar.gz` per site. */
+  archive?: boolean;
 }
 
 /** Renders every requested pair in memory (all problems at once, nothing written on failure), then writes. */
@@ -143,5 +154,5 @@ export async function renderAndWriteBundle(req: RenderBundleRequest): Promise<Wr
       ...(redact && key !== undefined ? { separateKey: key } : {}),
     };
   });
-  return writeBundles(bundles, { outDir: req.outDir, force: req.force ?? false });
+  return writeBundles(bundles, { outDir: req.outDir, force: req.force ?? false, ...(req.archive ? { archive: true } : {}) });
 }

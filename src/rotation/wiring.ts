@@ -135,15 +135,11 @@ export async function writeSiteBundle(loaded: LoadedHub, facts: AzureFacts, site
     site,
     redact: target.redact,
     force: target.force,
+    archive: target.archive,
   });
   const w = written[0];
   if (!w) throw new InputError('NothingRendered', `site ${site}: nothing was rendered`, [], 'check --site and --device');
-  let archive: string | undefined;
-  if (target.archive) {
-    const { writeSiteArchive } = await import('../bundle/writeArchive');
-    archive = await writeSiteArchive(target.outDir, site, { holdsSecret: !target.redact && key !== undefined });
-  }
-  return { dir: w.dir, files: w.files, ...(w.keyFile ? { keyFile: w.keyFile } : {}), ...(archive ? { archive } : {}) };
+  return { dir: w.dir, files: w.files, ...(w.keyFile ? { keyFile: w.keyFile } : {}), ...(w.archive ? { archive: w.archive } : {}) };
 }
 
 /** Facts for rendering: from a facts file, or read back from Azure (without keys: the caller supplies them). */

@@ -86,17 +86,7 @@ export const bundleCommand = defineCommand<BundleArgs>({
       return changed ? ExitCode.changesPending : ExitCode.ok;
     }
 
-    const written = await writeBundles(bundles, { outDir, force: args.force });
-    const report = [];
-    for (const w of written) {
-      let archive: string | undefined;
-      if (args.archive) {
-        const { writeSiteArchive } = await import('../../bundle/writeArchive');
-        const holdsSecret = bundles.find((b) => b.site === w.site)?.files.some((f) => f.holdsSecret) ?? false;
-        archive = await writeSiteArchive(outDir, w.site, { holdsSecret });
-      }
-      report.push({ ...w, ...(archive ? { archive } : {}) });
-    }
+    const report = await writeBundles(bundles, { outDir, force: args.force, archive: args.archive });
     if (args.json) {
       writeLine(io.stdout, JSON.stringify({ outDir, redacted: redact, sites: report }, null, 2));
     } else {
