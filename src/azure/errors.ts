@@ -135,7 +135,7 @@ const REFUSALS: RefusalRule[] = [
   { code: /Asn.*Reserved|Reserved.*Asn|InvalidAsn|BgpAsn/i, field: asnOf, fix: 'choose an ASN that Azure does not reserve (8074, 8075, 12076, 23456, 64496-64511, 65515 on-premises, 65517-65520, 65535-65551, 4294967295)' },
   { code: /Ipsec|IkePolicy/i, field: at('.ipsecPolicy'), fix: 'use a complete policy with values from azure-facts.md section 1; a GCM ipsecEncryption needs the same GCM ipsecIntegrity' },
   { code: /SharedKey/i, field: at('.sharedKey'), fix: 'use 1..128 printable ASCII characters without space, - or ~' },
-  { code: /CustomBgp|Apipa(?!.*AddressSpace)/i, field: fixed('azure.vpnGateway.apipaBgpIps'), fix: 'use APIPA addresses from 169.254.21.0-169.254.22.255, one per gateway instance' },
+  { code: /CustomBgp|ApipaBgp|InvalidApipa/i, field: fixed('azure.vpnGateway.apipaBgpIps'), fix: 'use APIPA addresses from 169.254.21.0-169.254.22.255, one per gateway instance' },
   { code: /BgpPeeringAddress/i, field: at('.bgp.peerIp'), fix: 'use the appliance\'s BGP address: an IPv4 loopback outside the VNet, or an APIPA address from 169.254.21.0-169.254.22.255' },
   { code: /Dpd/i, field: at('.dpdTimeoutSeconds'), fix: 'use 9..3600 seconds' },
   { code: /LocalNetworkGatewayIpAddress/i, field: at('.publicIp'), fix: 'use the appliance\'s public IPv4 address' },
