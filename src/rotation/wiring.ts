@@ -3,11 +3,12 @@
  * facts a bundle is rendered from, and the bundle writer. The command modules import this lazily.
  */
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { TokenCredential } from '@azure/core-auth';
 import type { AzureApi } from '../azure/api';
-import { InputError, UsageError, type Problem } from '../errors';
+import type { AzureCliArgs } from '../cli/azureOptions';
+import type { CliIO } from '../cli/command';
+import { InputError, type Problem } from '../errors';
 import type { AzureFacts } from '../facts/types';
 import type { Hub, Site } from '../hub/types';
 import type { DeviceSelection } from '../render/plan';
@@ -37,6 +38,10 @@ export async function loadHubFile(file: string, cwd: string): Promise<LoadedHub>
   };
 }
 
+function vaultLocation(c: AzureClients): { endpoint?: string; suffix?: string } {
+  return { ...(c.vaultEndpoint ? { endpoint: c.vaultEndpoint } : {}), ...(c.vaultSuffix ? { suffix: `.${c.vaultSuffix}` } : {}) };
+}
+
 /** The key Key Vault holds for a `{ keyVault }` reference (the secret resolver's plug). */
 export function keyVaultReader(clients: () => Promise<AzureClients>): (ref: { vaultName: string; secretName: string }, where: string) => Promise<string> {
   return async (ref, where) => {
@@ -44,16 +49,9 @@ export function keyVaultReader(clients: () => Promise<AzureClients>): (ref: { va
     const { createKeyVaultApi } = await import('../keyvault/sdk');
     const { vaultUrlFor } = await import('../keyvault/api');
     const { resolveKeyVaultRef } = await import('../keyvault/slot');
-    const api = createKeyVaultApi({ vaultUrl: vaultUrlFor(ref.vaultName, { ...(c.vaultEndpoint ? { endpoint: c.vaultEndpoint } : {}) }), credential: c.credential, ...(c.ca ? { ca: c.ca } : {}) });
+    const api = createKeyVaultApi({ vaultUrl: vaultUrlFor(ref.vaultName, vaultLocation(c)), credential: c.credential, ...(c.ca ? { ca: c.ca } : {}) });
     return resolveKeyVaultRef(api, ref, where);
   };
-}
-
-export interface AzureConnectOptions {
-  armEndpoint?: string;
-  caFile?: string;
-  vaultEndpoint?: string;
-  env: NodeJS.ProcessEnv;
 }
 
 export interface AzureClients {
@@ -61,39 +59,21 @@ export interface AzureClients {
   credential: TokenCredential;
   ca?: string;
   vaultEndpoint?: string;
+  /** The cloud's Key Vault suffix, e.g. `vault.azure.net`. */
+  vaultSuffix?: string;
 }
 
-/** The Azure clients: endpoint, CA and token from flags or TUNNELSMITH_* variables. Nothing is sent yet. */
-export async function connectAzure(hub: Hub, o: AzureConnectOptions): Promise<AzureClients> {
-  const subscriptionId = hub.azure.subscriptionId ?? o.env.AZURE_SUBSCRIPTION_ID;
-  if (!subscriptionId) throw new UsageError('NoSubscription', 'no Azure subscription: the hub file names none and AZURE_SUBSCRIPTION_ID is not set', 'set azure.subscriptionId in the hub file or AZURE_SUBSCRIPTION_ID');
-  const endpoint = o.armEndpoint ?? o.env.TUNNELSMITH_ARM_ENDPOINT;
-  const caFile = o.caFile ?? o.env.TUNNELSMITH_CA_FILE;
-  let ca: string | undefined;
-  if (caFile) {
-    try {
-      ca = await fs.readFile(caFile, 'utf8');
-    } catch {
-      throw new InputError('CaFileUnreadable', `cannot read the CA file ${caFile}`, [], 'pass --ca-file with a PEM certificate');
-    }
-  }
-  const credential = await makeCredential(o.env);
-  const { createSdkApi } = await import('../azure/sdk');
-  // Long-running operations are polled every 2 s (the SDK default) unless Azure sends a Retry-After;
-  // TUNNELSMITH_POLL_INTERVAL_MS shortens it against a local emulator.
-  const poll = Number(o.env.TUNNELSMITH_POLL_INTERVAL_MS);
-  const api = createSdkApi({ credential, subscriptionId, ...(endpoint ? { endpoint } : {}), ...(ca ? { ca } : {}), ...(Number.isFinite(poll) && poll > 0 ? { pollIntervalMs: poll } : {}) });
-  const vaultEndpoint = o.vaultEndpoint ?? o.env.TUNNELSMITH_VAULT_ENDPOINT;
-  return { api, credential, ...(ca ? { ca } : {}), ...(vaultEndpoint ? { vaultEndpoint } : {}) };
-}
-
-async function makeCredential(env: NodeJS.ProcessEnv): Promise<TokenCredential> {
-  const token = env.TUNNELSMITH_ARM_TOKEN;
-  if (token) {
-    return { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) };
-  }
-  const { DefaultAzureCredential } = await import('@azure/identity');
-  return new DefaultAzureCredential();
+/** The Azure clients, through the options every Azure command shares (cloud, endpoints, CA, token). */
+export async function connectAzure(hub: Hub, args: AzureCliArgs, io: CliIO, baseDir: string): Promise<AzureClients> {
+  const { connectAzure: connect } = await import('../cli/azureOptions');
+  const c = await connect(hub, args, io, baseDir);
+  return {
+    api: c.api,
+    credential: c.credential,
+    ...(c.ca ? { ca: c.ca } : {}),
+    ...(c.endpoints.vaultEndpoint ? { vaultEndpoint: c.endpoints.vaultEndpoint } : {}),
+    vaultSuffix: c.endpoints.cloud.vaultSuffix,
+  };
 }
 
 /** The Key Vault slot of a site whose `sharedKey` is a `{ keyVault }` reference; undefined otherwise. */
@@ -103,7 +83,7 @@ export async function vaultSlotFor(site: Site, clients: AzureClients): Promise<V
   const { createKeyVaultApi } = await import('../keyvault/sdk');
   const { vaultUrlFor } = await import('../keyvault/api');
   const { vaultSlot } = await import('../keyvault/slot');
-  const api = createKeyVaultApi({ vaultUrl: vaultUrlFor(ref.keyVault.vaultName, { ...(clients.vaultEndpoint ? { endpoint: clients.vaultEndpoint } : {}) }), credential: clients.credential, ...(clients.ca ? { ca: clients.ca } : {}) });
+  const api = createKeyVaultApi({ vaultUrl: vaultUrlFor(ref.keyVault.vaultName, vaultLocation(clients)), credential: clients.credential, ...(clients.ca ? { ca: clients.ca } : {}) });
   return vaultSlot(api, ref.keyVault);
 }
 

@@ -5,10 +5,12 @@
  */
 import path from 'node:path';
 import { ExitCode, InputError, formatProblem } from '../../errors';
+import { withAzureOptions } from '../azureOptions';
 import { defineCommand, writeLine } from '../command';
 
 interface BundleArgs {
-  file: string;
+  file?: string;
+  cloud?: string;
   out: string;
   site?: string;
   device: string;
@@ -26,8 +28,7 @@ export const bundleCommand = defineCommand<BundleArgs>({
   command: 'bundle',
   describe: 'Write the handoff bundle per site (device files, README, manifest, SHA256SUMS); --diff shows what would change',
   builder: (y) =>
-    y
-      .option('file', { type: 'string', default: 'tunnelsmith.yaml', describe: 'The hub file' })
+    withAzureOptions(y)
       .option('out', { type: 'string', default: 'out', describe: 'Output folder' })
       .option('site', { type: 'string', describe: 'Only this site' })
       .option('device', { type: 'string', default: 'own', describe: "Each site's own device, 'all', or one device id" })
@@ -35,10 +36,7 @@ export const bundleCommand = defineCommand<BundleArgs>({
       .option('redact', { type: 'boolean', default: false, describe: 'Key replaced by a placeholder; the key in <out>/<site>.key (0600)' })
       .option('archive', { type: 'boolean', default: false, describe: 'Also write <out>/<site>.tar.gz (the site folder as written)' })
       .option('force', { type: 'boolean', default: false, describe: 'Overwrite files edited by hand since the last render' })
-      .option('diff', { type: 'boolean', default: false, describe: "Compare with the previous bundle's manifest; write nothing; exit 10 on changes" })
-      .option('arm-endpoint', { type: 'string', describe: 'ARM endpoint (or TUNNELSMITH_ARM_ENDPOINT)' })
-      .option('ca-file', { type: 'string', describe: 'Extra CA certificate to trust (or TUNNELSMITH_CA_FILE)' })
-      .option('vault-endpoint', { type: 'string', describe: 'Key Vault base URL (or TUNNELSMITH_VAULT_ENDPOINT)' }) as never,
+      .option('diff', { type: 'boolean', default: false, describe: "Compare with the previous bundle's manifest; write nothing; exit 10 on changes" }) as never,
   run: async (args, io) => {
     const wiring = await import('../../rotation/wiring');
     const { planRender } = await import('../../render/plan');
@@ -52,17 +50,12 @@ export const bundleCommand = defineCommand<BundleArgs>({
     if (args.device !== 'own' && args.device !== 'all' && !isDeviceId(args.device)) {
       throw new InputError('UnknownDevice', `--device ${args.device} is not a device tunnelsmith renders`, [], 'use own, all, cisco-ios, juniper-srx, strongswan or windows-rras');
     }
-    const loaded = await wiring.loadHubFile(args.file, io.cwd);
+    const loaded = await wiring.loadHubFile(args.file ?? 'tunnelsmith.yaml', io.cwd);
     for (const w of loaded.warnings) writeLine(io.stderr, formatProblem(w));
     const hub = loaded.hub;
     let clientsPromise: ReturnType<typeof wiring.connectAzure> | undefined;
     const clients = () =>
-      (clientsPromise ??= wiring.connectAzure(hub, {
-        ...(args['arm-endpoint'] ? { armEndpoint: args['arm-endpoint'] } : {}),
-        ...(args['ca-file'] ? { caFile: args['ca-file'] } : {}),
-        ...(args['vault-endpoint'] ? { vaultEndpoint: args['vault-endpoint'] } : {}),
-        env: io.env,
-      }));
+      (clientsPromise ??= wiring.connectAzure(hub, args, io, loaded.baseDir));
 
     const keys = await wiring.keysForBundle(loaded, args.facts ? path.resolve(io.cwd, args.facts) : undefined, clients, io.env, args.site, (p) => writeLine(io.stderr, formatProblem(p)));
     const redact = args.redact;

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { UsageError, formatProblem } from '../../errors';
+import { withAzureOptions } from '../azureOptions';
 import { defineCommand, writeLine, type CliIO } from '../command';
 import type { RotationAction, SiteOutcome } from '../../rotation/run';
 import type { SiteResult } from '../../rotation/fleet';
@@ -12,7 +13,8 @@ const ACTIONS = ['prepare', 'apply', 'rollback', 'status', 'abort'] as const;
 
 interface RotateKeyArgs {
   action: RotationAction;
-  file: string;
+  file?: string;
+  cloud?: string;
   site?: string;
   all: boolean;
   out?: string;
@@ -35,9 +37,8 @@ export const rotateKeyCommand = defineCommand<RotateKeyArgs>({
   command: 'rotate-key <action>',
   describe: 'Rotate sites\' shared keys in two steps: prepare (new key + bundle), apply (Azure), rollback, status, abort',
   builder: (y) =>
-    y
+    withAzureOptions(y)
       .positional('action', { choices: ACTIONS, describe: 'prepare | apply | rollback | status | abort', demandOption: true })
-      .option('file', { type: 'string', default: 'tunnelsmith.yaml', describe: 'The hub file' })
       .option('site', { type: 'string', describe: 'One site by name' })
       .option('all', { type: 'boolean', default: false, describe: 'Every site of the hub' })
       .option('out', { type: 'string', describe: 'Bundle folder (prepare: out/next, rollback: out/rollback)' })
@@ -50,10 +51,7 @@ export const rotateKeyCommand = defineCommand<RotateKeyArgs>({
       .option('show-secret', { type: 'boolean', default: false, describe: 'Print keys (status, prepare): the only way a key reaches the screen' })
       .option('confirm-timeout', { type: 'number', default: 600, describe: 'Seconds to wait for Azure to confirm a key change' })
       .option('confirm-interval', { type: 'number', default: 2, describe: 'Seconds between read-backs while confirming' })
-      .option('offline', { type: 'boolean', default: false, describe: 'status: do not ask Azure which key it holds' })
-      .option('arm-endpoint', { type: 'string', describe: 'ARM endpoint (or TUNNELSMITH_ARM_ENDPOINT)' })
-      .option('ca-file', { type: 'string', describe: 'Extra CA certificate to trust (or TUNNELSMITH_CA_FILE)' })
-      .option('vault-endpoint', { type: 'string', describe: 'Key Vault base URL for every vault (or TUNNELSMITH_VAULT_ENDPOINT)' }) as never,
+      .option('offline', { type: 'boolean', default: false, describe: 'status: do not ask Azure which key it holds' }) as never,
   run: async (args, io) => runRotateKey(args, io),
 });
 
@@ -72,7 +70,7 @@ async function runRotateKey(args: RotateKeyArgs & { json: boolean }, io: CliIO):
   const { generateKey } = await import('../../rotation/generateKey');
   const { hubId } = await import('../../hub/types');
 
-  const loaded = await wiring.loadHubFile(args.file, io.cwd);
+  const loaded = await wiring.loadHubFile(args.file ?? 'tunnelsmith.yaml', io.cwd);
   const file = loaded.file;
   for (const w of loaded.warnings) writeLine(io.stderr, formatProblem(w));
   const hub = loaded.hub;
@@ -83,7 +81,7 @@ async function runRotateKey(args: RotateKeyArgs & { json: boolean }, io: CliIO):
 
   const needsAzure = action === 'apply' || action === 'rollback' || action === 'prepare' || (action === 'status' && !args.offline);
   let clientsPromise: ReturnType<typeof wiring.connectAzure> | undefined;
-  const clients = () => (clientsPromise ??= wiring.connectAzure(hub, { ...optional('armEndpoint', args['arm-endpoint']), ...optional('caFile', args['ca-file']), ...optional('vaultEndpoint', args['vault-endpoint']), env: io.env }));
+  const clients = () => (clientsPromise ??= wiring.connectAzure(hub, args, io, loaded.baseDir));
   const azure = needsAzure ? (await clients()).api : undefined;
 
   const outDir = wiring.resolveOut(io.cwd, args.out ?? (action === 'rollback' ? 'out/rollback' : 'out/next'));
@@ -144,10 +142,6 @@ const NEXT_STEP: Record<RotationAction, string> = {
   status: 'run rotate-key status again, or with --offline',
   abort: 'run rotate-key status',
 };
-
-function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
-}
 
 async function knownKeys(store: { read(site: string, cn: string): Promise<{ current?: { key: string }; previous?: { key: string }; pending?: { key: string } } | undefined> }, sites: (readonly [string, string])[]): Promise<string[]> {
   const keys: string[] = [];
