@@ -4,6 +4,7 @@ import type { CommandSpec } from './command';
 export function allCommands(): CommandSpec<any>[] {
   return [
     (require('./commands/validate') as typeof import('./commands/validate')).validateCommand,
+    (require('./commands/render') as typeof import('./commands/render')).renderCommand,
     (require('./commands/rotateKey') as typeof import('./commands/rotateKey')).rotateKeyCommand,
     (require('./commands/bundle') as typeof import('./commands/bundle')).bundleCommand,
     (require('./commands/emulator') as typeof import('./commands/emulator')).emulatorCommand,

@@ -6,7 +6,8 @@ import { parse as parseYaml } from 'yaml';
 import type { AzureFacts } from '../../src/facts/types';
 import type { Hub } from '../../src/hub/types';
 import { validateHub } from '../../src/hub/validate';
-import type { DeviceSelection } from '../../src/render/plan';
+import { DEVICES } from '../../src/devices/registry';
+import { planRender, type DeviceSelection, type SiteRenderPlan } from '../../src/render/plan';
 
 export const FIXTURES = path.resolve(__dirname, '..', '..', 'fixtures');
 
@@ -16,13 +17,14 @@ export interface GoldenCase {
   hub: Hub;
   hubDigest: string;
   facts: AzureFacts;
-  device: DeviceSelection;
+  /** One or more selections, rendered together. */
+  devices: DeviceSelection[];
   redact: boolean;
   expectedDir: string;
 }
 
 interface CaseOptions {
-  device?: DeviceSelection;
+  device?: DeviceSelection | DeviceSelection[];
   redact?: boolean;
 }
 
@@ -52,7 +54,7 @@ function loadCase(name: string): GoldenCase {
     hub: result.hub,
     hubDigest: createHash('sha256').update(hubText).digest('hex'),
     facts: JSON.parse(readFileSync(path.join(dir, 'facts.json'), 'utf8')) as AzureFacts,
-    device: options.device ?? 'own',
+    devices: ([] as DeviceSelection[]).concat(options.device ?? 'own'),
     redact: options.redact ?? false,
     expectedDir: path.join(dir, 'expected'),
   };
@@ -71,4 +73,19 @@ export function listTree(dir: string): string[] {
   };
   walk(dir, '');
   return out.sort();
+}
+
+/** Renders a case's selections and merges them per site (devices in selection order). */
+export function planCase(c: GoldenCase, keys: Record<string, string | undefined>): SiteRenderPlan[] {
+  const sites = new Map<string, SiteRenderPlan>();
+  for (const device of c.devices) {
+    const plan = planRender({ hub: c.hub, facts: c.facts, device, keys, redact: c.redact }, DEVICES);
+    if (!plan.ok) throw new Error(`${c.name}: ${plan.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+    for (const s of plan.sites) {
+      const merged = sites.get(s.site);
+      if (merged) merged.devices.push(...s.devices);
+      else sites.set(s.site, { ...s, devices: [...s.devices] });
+    }
+  }
+  return [...sites.values()];
 }

@@ -6,20 +6,16 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSiteBundle } from '../../src/bundle/build';
 import { DEVICE_IDS } from '../../src/devices/ids';
-import { DEVICES } from '../../src/devices/registry';
-import { planRender } from '../../src/render/plan';
 import { TOOL_VERSION } from '../../src/version';
-import { discoverCases, listTree, type GoldenCase } from './cases';
+import { discoverCases, listTree, planCase, type GoldenCase } from './cases';
 
 const UPDATE = process.env.TUNNELSMITH_UPDATE_GOLDENS === '1';
 if (UPDATE && process.env.CI) throw new Error('refusing to rewrite golden files in CI');
 
 function renderCase(c: GoldenCase): Map<string, string> {
   const keys = Object.fromEntries(c.facts.sites.map((s) => [s.name, s.sharedKey]));
-  const plan = planRender({ hub: c.hub, facts: c.facts, device: c.device, keys, redact: c.redact }, DEVICES);
-  if (!plan.ok) throw new Error(`${c.name}: ${plan.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
   const files = new Map<string, string>();
-  for (const site of plan.sites) {
+  for (const site of planCase(c, keys)) {
     for (const f of buildSiteBundle(site, { toolVersion: TOOL_VERSION, hubDigest: c.hubDigest, redacted: c.redact })) {
       files.set(`${site.site}/${f.path}`, f.content);
     }

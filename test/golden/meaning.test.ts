@@ -3,10 +3,8 @@
  * each Azure BGP address its neighbor and host route, the key only in the files marked secret.
  * Device-specific meaning (the proposal in the device's words) is tested per device.
  */
-import { DEVICES } from '../../src/devices/registry';
 import { REDACTED_KEY_PLACEHOLDER } from '../../src/render/context';
-import { planRender } from '../../src/render/plan';
-import { discoverCases } from './cases';
+import { discoverCases, planCase } from './cases';
 
 const cases = discoverCases();
 
@@ -16,9 +14,7 @@ function count(haystack: string, needle: string): number {
 
 describe.each(cases.map((c) => [c.name, c] as const))('meaning of %s', (_name, c) => {
   const keys = Object.fromEntries(c.facts.sites.map((s) => [s.name, s.sharedKey]));
-  const plan = planRender({ hub: c.hub, facts: c.facts, device: 'all', keys, redact: c.redact }, DEVICES);
-  if (!plan.ok) throw new Error(plan.problems.map((p) => `${p.path}: ${p.message}`).join('; '));
-  const pairs = plan.sites.flatMap((s) => s.devices.map((d) => ({ site: s.site, ctx: s.context, device: d })));
+  const pairs = planCase(c, keys).flatMap((s) => s.devices.map((d) => ({ site: s.site, ctx: s.context, device: d })));
 
   it.each(pairs.map((p) => [`${p.site}/${p.device.deviceId}`, p] as const))('%s', (_label, { site, ctx, device }) => {
     const all = device.files.map((f) => f.content).join('\n');
