@@ -98,7 +98,7 @@ function liveReporter(io: CliIO, now: () => number, refreshMs: number): Progress
   let drawn = 0;
   let frame = 0;
   const out = io.stderr;
-  const width = () => Math.max(40, ((io.stderr as { columns?: number }).columns ?? io.stdout.columns ?? 100) - 1);
+  const width = () => Math.max(40, ((io.stderr as { columns?: number }).columns || io.stdout.columns || 100) - 1);
   const clip = (s: string) => (s.length > width() ? `${s.slice(0, width() - 3)}...` : s);
   const erase = () => {
     if (drawn > 0) out.write(`\x1b[${drawn}A`);
@@ -142,7 +142,7 @@ function liveReporter(io: CliIO, now: () => number, refreshMs: number): Progress
           const a = active.get(e.id);
           active.delete(e.id);
           const mark = e.outcome === 'failed' ? 'x' : e.outcome === 'skipped' ? '-' : '+';
-          permanent(`${mark} ${a ? formatElapsed(e.at - a.started).padStart(5) : '     '}  ${a?.what ?? e.id}${e.outcome === 'done' ? '' : ` (${e.outcome}${e.detail ? `: ${e.detail}` : ''})`}`);
+          permanent(`${mark} ${a ? formatElapsed(e.at - a.started).padStart(5) : '     '}  ${a?.what ?? e.id}${e.outcome === 'done' ? (e.detail ? `: ${e.detail}` : '') : ` (${e.outcome}${e.detail ? `: ${e.detail}` : ''})`}`);
           break;
         }
         case 'note':
