@@ -15,6 +15,8 @@ export interface ResourceGroupRecord {
   location: string;
   tags?: Record<string, string>;
   deleting?: boolean;
+  /** Made by the control surface (addProvisionedCircuit): the first ARM PUT may set its location. */
+  implicit?: boolean;
 }
 
 export interface ResourceRecord {

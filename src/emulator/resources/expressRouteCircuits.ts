@@ -253,7 +253,7 @@ export function provisionCircuit(ctx: EmulatorContext, nameOrId: string, peering
 export function addProvisionedCircuit(ctx: EmulatorContext, spec: ProvisionedCircuitSpec): CircuitInfo {
   const location = normalizeLocation(spec.location ?? 'westus');
   if (!ctx.store.getRg(spec.subscriptionId, spec.resourceGroup)) {
-    ctx.store.putRg({ id: rgId(spec.subscriptionId, spec.resourceGroup), name: spec.resourceGroup, sub: spec.subscriptionId, location });
+    ctx.store.putRg({ id: rgId(spec.subscriptionId, spec.resourceGroup), name: spec.resourceGroup, sub: spec.subscriptionId, location, implicit: true });
   }
   const id = resourceId(spec.subscriptionId, spec.resourceGroup, 'expressRouteCircuits', spec.name);
   if (ctx.store.get(id)) throw new ArmError(409, 'CircuitAlreadyExists', `Circuit ${id} already exists.`);

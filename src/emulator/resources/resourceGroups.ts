@@ -36,7 +36,7 @@ export function putResourceGroup(ctx: EmulatorContext, sub: string, name: string
   }
   const location = normalizeLocation(body.location);
   if (!location) throw new ArmError(400, 'LocationRequired', 'The location property is required for this definition.');
-  if (existing && existing.location !== location) {
+  if (existing && existing.location !== location && !existing.implicit) {
     throw new ArmError(
       409,
       'InvalidResourceGroupLocation',
