@@ -21,6 +21,11 @@ export interface WriteBundleOptions {
   force: boolean;
   /** Also write `<out>/<site>.tar.gz`: the site folder as written, never the separate key file. */
   archive?: boolean;
+  /**
+   * false: secret files are still written atomically (temporary file + rename, mode 0600) but not
+   * fsynced one by one (benchmarks, throwaway output). Default true.
+   */
+  durable?: boolean;
 }
 
 export interface WrittenSite {
@@ -56,13 +61,13 @@ export async function writeBundles(bundles: SiteBundle[], opts: WriteBundleOptio
     for (const f of order) {
       const target = path.join(dir, f.path);
       await ensureDir(path.dirname(target), secret ? 0o700 : 0o755);
-      await writeFileAtomic(target, f.content, { mode: f.mode, durable: f.holdsSecret });
+      await writeFileAtomic(target, f.content, { mode: f.mode, durable: f.holdsSecret && opts.durable !== false });
     }
     const removedStale = await removeStale(dir, previous.get(b.site), new Set(b.files.map((f) => f.path)));
     let keyFile: string | undefined;
     if (b.separateKey !== undefined) {
       keyFile = path.join(opts.outDir, `${b.site}.key`);
-      await writeFileAtomic(keyFile, `${b.separateKey}\n`, { mode: 0o600, durable: true });
+      await writeFileAtomic(keyFile, `${b.separateKey}\n`, { mode: 0o600, durable: opts.durable !== false });
     }
     let archive: string | undefined;
     if (opts.archive) {
