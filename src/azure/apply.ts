@@ -173,8 +173,21 @@ class Runner {
   }
 
   async run(): Promise<ApplyReport> {
+    const er = this.deps.hub.azure.expressRoute;
+    if (er?.circuit && !er.circuitId) {
+      this.warn(
+        'azure.expressRoute.circuit',
+        `deploy does not create ExpressRoute circuits yet: circuit ${er.circuit.name} and the gateway's connection to it are left out`,
+        'order the circuit from the provider (the seed\'s second template), then set azure.expressRoute.circuitId to its id and deploy again',
+      );
+    }
     this.event({ type: 'start', id: 'read', what: `read what exists in ${this.plan.resourceGroup}`, kind: 'read' });
-    this.actual = await readActualState(this.deps.api, this.plan, { signal: this.signal });
+    try {
+      this.actual = await readActualState(this.deps.api, this.plan, { signal: this.signal });
+    } catch (e) {
+      this.event({ type: 'end', id: 'read', outcome: 'failed', detail: e instanceof Error ? e.message.split('\n')[0] : String(e) });
+      throw e;
+    }
     const diff = diffPlan(this.plan, this.actual);
     this.event({ type: 'end', id: 'read', outcome: 'done', detail: summarize(diff.changes) });
     throwConflicts(diff.conflicts);
