@@ -6,11 +6,17 @@ import { type Cidr, containsCidr, overlaps, parseCidr } from '../ipv4';
 import { badRequest } from '../rules';
 import type { ResourceRecord } from '../state';
 import { envelope, newRecord } from './generic';
+import { vnetKeyOfGateway } from './topology';
 import type { PutInput, ResourceKind } from './kind';
 
 function subnetPrefixes(props: Record<string, any>): string[] {
   if (Array.isArray(props.addressPrefixes) && props.addressPrefixes.length > 0) return props.addressPrefixes.map(String);
   return typeof props.addressPrefix === 'string' ? [props.addressPrefix] : [];
+}
+
+/** Gateways placed in a VNet: a VNet or subnet change waits for theirs to finish (409 otherwise). */
+function gatewaysInVnet(ctx: EmulatorContext, vnetKey: string): ResourceRecord[] {
+  return ctx.store.list('virtualNetworkGateways').filter((g) => vnetKeyOfGateway(g) === vnetKey);
 }
 
 /** Gateway ipConfigurations that use a subnet. */
@@ -85,6 +91,7 @@ export const subnetKind: ResourceKind = {
     delete stored.ipConfigurations;
     return newRecord(subnetKind, input, { props: stored });
   },
+  blockers: (ctx, rec) => gatewaysInVnet(ctx, rec.parentKey!),
   view: (ctx, rec) => withIpConfigurations(ctx, rec),
   beforeDelete(ctx, rec) {
     const users = subnetUsers(ctx, rec.key);
@@ -149,6 +156,7 @@ export const virtualNetworkKind: ResourceKind = {
     stored.virtualNetworkPeerings = stored.virtualNetworkPeerings ?? [];
     return newRecord(virtualNetworkKind, input, { props: stored });
   },
+  blockers: (ctx, rec) => gatewaysInVnet(ctx, rec.key),
   afterPut(ctx, rec, input: PutInput) {
     const props = asObject(input.body.properties, 'properties');
     const inline = Array.isArray(props.subnets) ? (props.subnets as any[]) : [];
