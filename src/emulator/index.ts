@@ -95,9 +95,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     control,
     stop() {
       stopped ??= (async () => {
-        lro.stopAll();
-        store.flush();
+        lro.shutdown();
         await Promise.all(listeners.map((l) => l.close()));
+        store.flush();
       })();
       return stopped;
     },

@@ -34,6 +34,7 @@ export interface StartOptions {
 export class OperationEngine {
   private readonly ops = new Map<string, Operation>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private shutDown = false;
   started = 0;
   failedCount = 0;
 
@@ -54,6 +55,8 @@ export class OperationEngine {
     };
     this.ops.set(op.id, op);
     this.started++;
+    // After shutdown an operation never finishes here; the next start from the state dir settles it.
+    if (this.shutDown) return op;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       this.finish(op, opts);
@@ -136,14 +139,15 @@ export class OperationEngine {
     return op;
   }
 
-  /** True while an operation is running (a timer is pending). */
-  get busy(): boolean {
-    return this.timers.size > 0;
-  }
-
   stopAll(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+  }
+
+  /** Clears every timer and starts no new one (the emulator is stopping). */
+  shutdown(): void {
+    this.shutDown = true;
+    this.stopAll();
   }
 
   clear(): void {

@@ -112,8 +112,18 @@ export class Store {
     if (stateDir) {
       const file = join(stateDir, STATE_FILE);
       if (existsSync(file)) {
-        const loaded = JSON.parse(readFileSync(file, 'utf8')) as PersistedState;
-        if (loaded.version === 1) this.state = { ...emptyState(defaultRules), ...loaded, sim: { ...emptySimulation(), ...loaded.sim } };
+        let loaded: PersistedState;
+        try {
+          loaded = JSON.parse(readFileSync(file, 'utf8')) as PersistedState;
+        } catch (e) {
+          throw Object.assign(new Error(`The emulator state file ${file} is not valid JSON (${(e as Error).message}); delete it to start over.`), {
+            code: 'EmulatorStateInvalid',
+          });
+        }
+        if (loaded?.version !== 1) {
+          throw Object.assign(new Error(`The emulator state file ${file} has an unknown version; delete it to start over.`), { code: 'EmulatorStateInvalid' });
+        }
+        this.state = { ...emptyState(defaultRules), ...loaded, sim: { ...emptySimulation(), ...loaded.sim } };
       }
     }
   }

@@ -92,3 +92,25 @@ test('bad flags are usage errors (exit 2) naming the flag', async () => {
   expect(await exec(['emulator', '--provisioned-circuit', 'not-an-id'], b.io)).toBe(2);
   expect(b.err()).toContain('--provisioned-circuit');
 });
+
+test('a port in use is a usage error; a corrupt state file is an input error naming the file', async () => {
+  const { startEmulator } = await import('../../src/emulator');
+  const other = await startEmulator();
+  const dir = mkdtempSync(join(tmpdir(), 'emu-cmd-'));
+  try {
+    const port = Number(new URL(other.endpoint).port);
+    const a = captureIO();
+    expect(await exec(['emulator', '--port', String(port)], a.io)).toBe(2);
+    expect(a.err()).toContain('PortInUse');
+    const { writeFileSync, mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, 'st'));
+    writeFileSync(join(dir, 'st', 'state.json'), '{not json');
+    const b = captureIO({}, dir);
+    expect(await exec(['emulator', '--state', 'st'], b.io)).toBe(3);
+    expect(b.err()).toContain(join(dir, 'st', 'state.json'));
+    expect(b.err()).toContain('delete it to start over');
+  } finally {
+    await other.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

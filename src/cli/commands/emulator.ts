@@ -2,7 +2,7 @@
  * `tunnelsmith emulator [--port N] [--state DIR] [--gateway-ms N ...]`: runs the ARM emulator in the
  * foreground, prints its endpoints, CA file and token, and stops on SIGINT/SIGTERM.
  */
-import { ExitCode, UsageError } from '../../errors';
+import { ExitCode, InputError, UsageError } from '../../errors';
 import { defineCommand, writeLine, type CliIO } from '../command';
 
 export interface EmulatorArgs {
@@ -83,15 +83,23 @@ export async function runEmulator(args: EmulatorArgs & { json: boolean }, io: Cl
   const token = io.env.TUNNELSMITH_ARM_TOKEN || undefined;
   const { resolve } = await import('node:path');
   const stateDir = args.state ? resolve(io.cwd, args.state) : undefined;
-  const emu = await startEmulator({
-    port: args.port,
-    vaultPort: args['vault-port'],
-    stateDir,
-    token,
-    durations,
-    retryAfterSeconds: args['retry-after'],
-    requireExpressRouteGatewayFirst: args['require-er-gateway-first'],
-  });
+  let emu: Awaited<ReturnType<typeof startEmulator>>;
+  try {
+    emu = await startEmulator({
+      port: args.port,
+      vaultPort: args['vault-port'],
+      stateDir,
+      token,
+      durations,
+      retryAfterSeconds: args['retry-after'],
+      requireExpressRouteGatewayFirst: args['require-er-gateway-first'],
+    });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'EADDRINUSE') throw new UsageError('PortInUse', `A port the emulator needs is in use (${(e as Error).message}).`, 'Pick another --port/--vault-port, or 0 for any free port.');
+    if (code === 'EmulatorStateInvalid') throw new InputError('EmulatorStateInvalid', (e as Error).message);
+    throw e;
+  }
   let tempDir: string | undefined;
   try {
     let caFile = emu.caFile;
