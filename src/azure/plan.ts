@@ -259,8 +259,3 @@ function planIpsecConnection(
       : [],
   };
 }
-
-/** Keys of `plan` in reverse creation order (what `destroy` follows). Pure. */
-export function reverseOrder(plan: AzurePlan): PlannedResource[] {
-  return [...plan.resources].reverse();
-}

@@ -134,4 +134,19 @@ describe('tunnelsmith Azure commands', () => {
     const again = await run(['destroy', '--yes']);
     expect(again.out).toMatch(/nothing to delete/);
   });
+
+  test('a referenced key the site device cannot carry stops deploy before any write (exit 3), never printing it', async () => {
+    const file = path.join(h.dir, 'keyhub.yaml');
+    const text = EMBEDDED_DEMO_HUB.replace(/ra-hybrid-vpn-er-rg/g, 'cli-key-rg').replace(/(\n\s*)circuitId: .*\n/, '\n').replace('connectionName: ra-hybrid-vpn-cn', 'connectionName: ra-hybrid-vpn-cn\n    sharedKey: { env: HQ_PSK }');
+    await fs.writeFile(file, text);
+    const bad = 'quote"inside1';
+    const io = captureIo(h.dir, { ...env, HQ_PSK: bad });
+    h.emu.control.clearRequestLog();
+    const code = await exec(['deploy', '--file', file], io);
+    expect(code).toBe(ExitCode.invalidInput);
+    expect(io.err()).toMatch(/error: sites\[0\]\.sharedKey: the shared key contains "\\"", which Cisco/);
+    expect(io.err()).toMatch(/\[SharedKeyInvalid\]/);
+    expect(io.out() + io.err()).not.toContain(bad);
+    expect(h.writes()).toEqual([]);
+  });
 });

@@ -113,12 +113,15 @@ describe.each(cases)('$name', ({ hub, field, code, fix }) => {
   });
 });
 
-test('an invalid shared key behind the reference names sites[0].sharedKey and never shows the key', async () => {
-  const bad = 'bad~key~value';
+test.each([
+  ['a character Azure refuses', 'bad~key~value'],
+  ['more than 128 characters', 'K'.repeat(129)],
+])('a shared key with %s behind the reference names sites[0].sharedKey and never shows the key', async (_what, bad) => {
   const hub = fresh(() => vpnOnlyHub([site({ sharedKey: { env: 'HQ_PSK' } })]));
   const e = await refusal(hub, { resolveSecret: async () => bad });
   expect(e.details.field).toBe('sites[0].sharedKey');
   expect(e.details.azureCode).toMatch(/SharedKey/);
+  expect(e.hint).toMatch(/1\.\.128 printable ASCII/);
   expect(`${e.message} ${e.hint} ${JSON.stringify(e.details)} ${JSON.stringify(h.events)}`).not.toContain(bad);
 });
 

@@ -44,7 +44,7 @@ export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject
     } else {
       writeLine(io.stdout, `Plan for ${plan.hubId} in subscription ${plan.subscriptionId}: ${summarize(diff.changes)}`);
       for (const c of diff.changes) {
-        const mark = { create: '+', update: '~', wait: '…', noop: '=' }[c.action];
+        const mark = { create: '+', update: '~', wait: '*', noop: '=' }[c.action];
         const tail = c.action === 'wait' ? ` (${c.state} in Azure; deploy waits for it)` : c.fields.length ? `: ${c.fields.join('; ')}` : '';
         writeLine(io.stdout, `  ${mark} ${c.action.padEnd(6)} ${describeResource(c.resource)}${tail}`);
       }
