@@ -30,7 +30,7 @@ export const emulatorCommand = defineCommand<EmulatorArgs>({
       .option('connection-ms', { type: 'number', describe: 'Duration of connection operations in ms' })
       .option('set-shared-key-ms', { type: 'number', describe: 'Duration of shared-key set/reset in ms' })
       .option('default-ms', { type: 'number', describe: 'Duration of every other operation in ms' })
-      .option('retry-after', { type: 'number', default: 1, describe: 'Retry-After seconds sent on long-running operations (0 makes SDK clients poll without pause)' })
+      .option('retry-after', { type: 'number', default: 0, describe: 'Retry-After seconds sent on long-running operations (0 = SDK clients keep their own polling interval)' })
       .option('require-er-gateway-first', { type: 'boolean', default: false, describe: "Enforce Azure's older rule: the ExpressRoute gateway must exist before the VPN gateway" })
       .option('provisioned-circuit', {
         type: 'string',
