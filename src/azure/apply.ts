@@ -76,14 +76,25 @@ export async function readActualState(api: AzureApi, plan: AzurePlan, o?: CallOp
     if (rg) state[rg.key] = undefined;
     return state;
   }
-  await Promise.all(
-    plan.resources
-      .filter((r) => r.kind !== 'resourceGroup')
-      .map(async (r) => {
-        state[r.key] = await readOne(api, plan.resourceGroup, r, o);
-      }),
+  await forEachLimited(
+    plan.resources.filter((r) => r.kind !== 'resourceGroup'),
+    READ_CONCURRENCY,
+    async (r) => {
+      state[r.key] = await readOne(api, plan.resourceGroup, r, o);
+    },
   );
   return state;
+}
+
+/** Reads in flight at once: enough to be quick, few enough not to trip ARM's throttling with many sites. */
+const READ_CONCURRENCY = 12;
+
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 function readOne(api: AzureApi, rg: string, r: PlannedResource, o?: CallOptions): Promise<unknown> {

@@ -99,3 +99,35 @@ describe('deploy against the emulator', () => {
     expect(JSON.stringify(report.warnings) + JSON.stringify(h.events)).not.toMatch(new RegExp(`${refKey}|${current}`));
   });
 });
+
+describe('read-back of an active-active gateway with APIPA BGP', () => {
+  test('two instances pair public IPs with BGP addresses; the APIPA site peers with the custom addresses', async () => {
+    const { readBackFacts } = await import('../../src/azure/readBack');
+    const aa = demoHub({
+      rg: 'aa-rg',
+      activeActive: true,
+      apipa: ['169.254.21.1', '169.254.22.1'],
+      sites: [
+        site({ bgp: { asn: 65010, peerIp: '169.254.21.2' } }),
+        site({ name: 'dc', publicIp: '40.50.60.90', addressSpace: ['172.20.0.0/16'], bgp: { asn: 65020, peerIp: '172.20.255.1' }, localNetworkGatewayName: 'lng-dc', connectionName: 'cn-dc' }),
+      ],
+    });
+    delete aa.azure.expressRoute;
+    await h.deploy(aa);
+    const facts = await readBackFacts(h.api, aa, { includeKeys: true });
+    const [i0, i1] = facts.vpnGateway.instances;
+    expect(facts.vpnGateway.activeActive).toBe(true);
+    expect([i0.index, i1.index]).toEqual([0, 1]);
+    const pips = await Promise.all(['ra-hybrid-vpn-vgw-pip1', 'ra-hybrid-vpn-vgw-pip2'].map((n) => h.api.getPublicIp('aa-rg', n)));
+    expect([i0.publicIp, i1.publicIp]).toEqual(pips.map((p) => p!.ipAddress));
+    expect(i0.publicIp).not.toBe(i1.publicIp);
+    expect([i0.apipaBgpIps, i1.apipaBgpIps]).toEqual([['169.254.21.1'], ['169.254.22.1']]);
+    expect(i0.defaultBgpIp).not.toBe(i1.defaultBgpIp);
+    const hq = facts.sites.find((s) => s.name === 'hq')!;
+    const dc = facts.sites.find((s) => s.name === 'dc')!;
+    expect(hq.azureBgpIps).toEqual(['169.254.21.1', '169.254.22.1']);
+    expect(dc.azureBgpIps).toEqual([i0.defaultBgpIp, i1.defaultBgpIp]);
+    expect(hq.sharedKey).toBe(await h.api.getSharedKey('aa-rg', hq.connectionName));
+    expect(hq.sharedKey).not.toBe(dc.sharedKey);
+  });
+});
