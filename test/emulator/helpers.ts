@@ -159,3 +159,23 @@ export const SECURE_POLICY = {
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/** Polls a resource (path without query) until its provisioningState is `state` (5 s at most). */
+export async function waitForState(emu: RunningEmulator, path: string, state = 'Succeeded'): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const res = await raw(emu, 'GET', `${path}?${API}`);
+    if (res.body?.properties?.provisioningState === state) return;
+    await sleep(10);
+  }
+  throw new Error(`${path} did not reach ${state}`);
+}
+
+/** Calls `get` every 10 ms until `done(result)` (5 s at most); returns the last result. */
+export async function pollUntil<T>(get: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
+  let v = await get();
+  for (let i = 0; i < 500 && !done(v); i++) {
+    await sleep(10);
+    v = await get();
+  }
+  return v;
+}

@@ -16,6 +16,7 @@ import {
   SECURE_POLICY,
   SUB,
   vpnGatewayBody,
+  waitForState,
 } from './helpers';
 
 let emu: RunningEmulator;
@@ -61,8 +62,10 @@ function rawVpnBody(opts: Parameters<typeof vpnGatewayBody>[0]) {
   };
 }
 
+/** Waits until every gateway in the resource group has finished its operation. */
 async function waitIdle(): Promise<void> {
-  await new Promise((r) => setTimeout(r, FAST.gatewayMs + 40));
+  const list = await raw(emu, 'GET', `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Network/virtualNetworkGateways?${API}`);
+  for (const gw of list.body.value) await waitForState(emu, gw.id);
 }
 
 describe('auth and addressing', () => {
@@ -216,7 +219,7 @@ describe('gateways', () => {
     expect(sibling.code).toBe('AnotherOperationInProgress');
     const del = await raw(emu, 'DELETE', `${netPath('virtualNetworkGateways', 'vgw-vpn')}?${API}`);
     expect(del.status).toBe(409);
-    await new Promise((r) => setTimeout(r, 340));
+    await waitIdle();
     expect((await put(netPath('virtualNetworkGateways', 'vgw-er'), erGatewayBody())).status).toBe(201);
   });
 
@@ -341,7 +344,7 @@ describe('connections', () => {
       expect(res.message).not.toContain(key || '\u0000');
     }
     expect((await put(path, body({ sharedKey: 'ok!#$%&()*+,./:;<=>?@[]^_{|}' }))).status).toBe(201);
-    await new Promise((r) => setTimeout(r, FAST.connectionMs + 30));
+    await waitForState(emu, path);
     await expect(net.virtualNetworkGatewayConnections.beginSetSharedKeyAndWait(RG, 'cn', { value: 'bad key' }, POLL)).rejects.toMatchObject({
       statusCode: 400,
       code: 'InvalidSharedKey',
@@ -378,7 +381,7 @@ describe('connections', () => {
     expect((await put(netPath('connections', 'cn'), body({}))).status).toBe(201);
     const again = await put(netPath('connections', 'cn'), body({}));
     expect(again.code).toBe('AnotherOperationInProgress');
-    await new Promise((r) => setTimeout(r, 240));
+    await waitForState(emu, netPath('connections', 'cn'));
     const set = await raw(emu, 'PUT', `${netPath('connections', 'cn')}/sharedkey?${API}`, { value: 'NewKey1' });
     expect(set.status).toBe(200);
     const reset = await raw(emu, 'POST', `${netPath('connections', 'cn')}/sharedkey/reset?${API}`, { keyLength: 10 });

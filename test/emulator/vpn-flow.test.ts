@@ -15,6 +15,8 @@ import {
   SECURE_POLICY,
   SUB,
   vpnGatewayBody,
+  waitForState,
+  pollUntil,
 } from './helpers';
 
 let emu: RunningEmulator;
@@ -94,6 +96,7 @@ test('a VPN gateway reads back with its public IP, BGP addresses per instance an
 
 test('a PUT answers Updating with an absolute Azure-AsyncOperation on this server, then the operation succeeds', async () => {
   await createVnet(emu);
+  emu.control.setDurations({ defaultMs: 300 });
   const res = await raw(emu, 'PUT', `${netPath('publicIPAddresses', 'pip-x')}?${API}`, {
     location: LOCATION,
     sku: { name: 'Standard' },
@@ -106,8 +109,7 @@ test('a PUT answers Updating with an absolute Azure-AsyncOperation on this serve
   expect(res.headers['retry-after']).toBe('0');
   const first = await raw(emu, 'GET', asyncUrl);
   expect(first.body.status).toBe('InProgress');
-  await new Promise((r) => setTimeout(r, FAST.defaultMs + 30));
-  const done = await raw(emu, 'GET', asyncUrl);
+  const done = await pollUntil(() => raw(emu, 'GET', asyncUrl), (r) => r.body.status !== 'InProgress');
   expect(done.body.status).toBe('Succeeded');
   const again = await raw(emu, 'PUT', `${netPath('publicIPAddresses', 'pip-x')}?${API}`, {
     location: LOCATION,
@@ -154,6 +156,7 @@ test('the connection never echoes its key; get/set/reset change it; a PUT of the
   );
   expect((await net.virtualNetworkGatewayConnections.getSharedKey(RG, 'cn-hq')).value).toBe('InitialKey123');
 
+  emu.control.setDurations({ connectionMs: 400 });
   const set = await net.virtualNetworkGatewayConnections.beginSetSharedKeyAndWait(RG, 'cn-hq', { value: 'RotatedKey456' }, POLL);
   expect(set.value).toBe('RotatedKey456');
   expect((await net.virtualNetworkGatewayConnections.getSharedKey(RG, 'cn-hq')).value).toBe('RotatedKey456');
@@ -161,7 +164,7 @@ test('the connection never echoes its key; get/set/reset change it; a PUT of the
   const during = await net.virtualNetworkGatewayConnections.get(RG, 'cn-hq');
   expect(during.provisioningState).toBe('Updating');
   expect(during.connectionStatus).toBe('Connecting');
-  await new Promise((r) => setTimeout(r, FAST.connectionMs + 30));
+  await waitForState(emu, netPath('connections', 'cn-hq'));
   const after = await net.virtualNetworkGatewayConnections.get(RG, 'cn-hq');
   expect(after.provisioningState).toBe('Succeeded');
   expect(after.connectionStatus).toBe('Connected');
@@ -287,14 +290,15 @@ test('lists answer every resource, paging past 50 with nextLink', async () => {
 
 test('deletes are long-running (202 + Location) and remove the resource; missing ones answer 404 on GET', async () => {
   const { net } = await deployVpnSite();
+  emu.control.setDurations({ connectionMs: 300 });
   const del = await raw(emu, 'DELETE', `${netPath('connections', 'cn-hq')}?${API}`);
   expect(del.status).toBe(202);
   expect(String(del.headers.location).startsWith(`${emu.endpoint}/subscriptions/${SUB}/providers/Microsoft.Network/locations/`)).toBe(true);
   expect(del.headers['azure-asyncoperation']).toBeDefined();
   const loc = await raw(emu, 'GET', String(del.headers.location));
   expect(loc.status).toBe(202);
-  await new Promise((r) => setTimeout(r, FAST.connectionMs + 40));
-  expect((await raw(emu, 'GET', String(del.headers.location))).status).toBe(204);
+  const final = await pollUntil(() => raw(emu, 'GET', String(del.headers.location)), (r) => r.status !== 202);
+  expect(final.status).toBe(204);
   await net.virtualNetworkGateways.beginDeleteAndWait(RG, 'vgw-vpn', POLL);
   await net.localNetworkGateways.beginDeleteAndWait(RG, 'lng-hq', POLL);
   await net.publicIPAddresses.beginDeleteAndWait(RG, 'pip-vpn-1', POLL);
