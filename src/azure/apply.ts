@@ -222,6 +222,8 @@ class Runner {
     const out = new Map<string, { sharedKey?: string; authorizationKey?: string }>();
     for (const c of changes) {
       const r = c.resource;
+      // A circuit id that names nothing fails the run before anything is written.
+      if (r.kind === 'erConnection' && c.action === 'create') await this.requireCircuit(r);
       if (r.kind === 'ipsecConnection' && c.action === 'create') {
         const { site, path } = this.site(r.site);
         out.set(r.key, { sharedKey: await this.deps.keys.keyForNewConnection(site, path) });
@@ -313,7 +315,13 @@ class Runner {
     const id = n.planned.key;
     if (change.action === 'wait') {
       this.event({ type: 'start', id, what: `wait for ${describeResource(n.planned)} (${change.state} in Azure)`, kind: 'wait' });
-      const current = await this.waitWhileBusy(n.planned);
+      let current: unknown;
+      try {
+        current = await this.waitWhileBusy(n.planned);
+      } catch (e) {
+        this.endFailed(id, e);
+        throw e;
+      }
       this.actual[id] = current;
       const again = diffResource(n.planned, current, { actual: this.actual, plan: this.plan, gatewaysExist: this.gatewaysExist() });
       if ('conflicts' in again) {
@@ -348,7 +356,7 @@ class Runner {
     try {
       this.actual[id] = await this.writeWaitingOutConflicts(change.resource, secrets);
     } catch (e) {
-      this.event({ type: 'end', id, outcome: 'failed', detail: e instanceof Error ? e.message.split('\n')[0] : String(e) });
+      this.endFailed(id, e);
       throw e;
     }
     if (n.planned.kind === 'ipsecConnection') await this.deps.keys.confirmConnection(this.site(n.planned.site).site);
@@ -356,12 +364,22 @@ class Runner {
     this.event({ type: 'end', id, outcome: 'done' });
   }
 
+  /** Ends an operation that threw: failed, or stopped waiting when the run was interrupted. */
+  private endFailed(id: string, e: unknown): void {
+    const stopped = isAbortError(e);
+    this.event({
+      type: 'end',
+      id,
+      outcome: stopped ? 'skipped' : 'failed',
+      detail: stopped ? 'stopped waiting; the operation goes on in Azure and the next deploy resumes it' : e instanceof Error ? e.message.split('\n')[0] : String(e),
+    });
+  }
+
   private gatewaysExist(): boolean {
     return this.plan.resources.some((r) => (r.kind === 'vpnGateway' || r.kind === 'erGateway') && this.actual[r.key] !== undefined);
   }
 
-  /** The circuit must be provisioned by the provider (with private peering) before a gateway connects. */
-  private async circuitReady(r: PlannedResource & { kind: 'erConnection' }): Promise<boolean> {
+  private async requireCircuit(r: PlannedResource & { kind: 'erConnection' }) {
     const circuitId = r.desired.circuitId!;
     const circuit = await this.deps.api.getCircuit(circuitId, { signal: this.signal });
     if (!circuit) {
@@ -372,6 +390,12 @@ class Runner {
         'check the circuit id; a circuit in another subscription also needs azure.expressRoute.authorizationKey',
       );
     }
+    return circuit;
+  }
+
+  /** The circuit must be provisioned by the provider (with private peering) before a gateway connects. */
+  private async circuitReady(r: PlannedResource & { kind: 'erConnection' }): Promise<boolean> {
+    const circuit = await this.requireCircuit(r);
     const provisioned = (circuit.serviceProviderProvisioningState ?? '').toLowerCase() === 'provisioned';
     if (provisioned && circuit.privatePeering) return true;
     const reason = provisioned
