@@ -17,6 +17,7 @@ import {
   SUB,
   vpnGatewayBody,
   waitForState,
+  pollUntil,
 } from './helpers';
 
 let emu: RunningEmulator;
@@ -388,5 +389,85 @@ describe('connections', () => {
     expect(reset.status).toBe(409);
     expect(reset.body.error.code).toBe('AnotherOperationInProgress');
     await expect(net.virtualNetworkGatewayConnections.beginSetSharedKeyAndWait(RG, 'cn', { value: 'Other1' }, POLL)).rejects.toMatchObject({ statusCode: 409 });
+  });
+});
+
+describe('more refusals', () => {
+  test('one gateway of each type per VNet; Basic or policy-based VPN gateways cannot coexist with ExpressRoute', async () => {
+    await createVnet(emu);
+    for (const p of ['pip-1', 'pip-2', 'pip-er']) await createPip(emu, p);
+    await createPip(emu, 'pip-basic', 'Dynamic');
+    expect((await put(netPath('virtualNetworkGateways', 'vgw-vpn'), rawVpnBody({ pips: ['pip-1'] }))).status).toBe(201);
+    await waitIdle();
+    const second = rawVpnBody({ pips: ['pip-2'] });
+    expect((await put(netPath('virtualNetworkGateways', 'vgw-vpn2'), second)).code).toBe('VnetCanHaveOnlyOneGatewayOfEachType');
+    await raw(emu, 'DELETE', `${netPath('virtualNetworkGateways', 'vgw-vpn')}?${API}`);
+    await pollUntil(() => raw(emu, 'GET', `${netPath('virtualNetworkGateways', 'vgw-vpn')}?${API}`), (r) => r.status === 404);
+    expect((await put(netPath('virtualNetworkGateways', 'vgw-er'), erGatewayBody())).status).toBe(201);
+    await waitIdle();
+    const basic = await put(netPath('virtualNetworkGateways', 'vgw-basic'), rawVpnBody({ pips: ['pip-basic'], sku: 'Basic', enableBgp: false }));
+    expect(basic.code).toBe('BasicSkuNotSupportedForCoexistence');
+    const policy = rawVpnBody({ pips: ['pip-1'], enableBgp: false, sku: 'VpnGw1' });
+    (policy.properties as any).vpnType = 'PolicyBased';
+    expect((await put(netPath('virtualNetworkGateways', 'vgw-pb'), policy)).code).toBe('PolicyBasedGatewayNotSupportedForCoexistence');
+  });
+
+  test('public IPs: Standard must be static; a Basic IP cannot serve an AZ gateway', async () => {
+    await createVnet(emu);
+    const dyn = await put(netPath('publicIPAddresses', 'p'), { location: LOCATION, sku: { name: 'Standard' }, properties: { publicIPAllocationMethod: 'Dynamic' } });
+    expect(dyn.code).toBe('StandardSkuPublicIPAddressesMustBeStatic');
+    await createPip(emu, 'pip-basic', 'Dynamic');
+    const az = await put(netPath('virtualNetworkGateways', 'vgw-vpn'), rawVpnBody({ pips: ['pip-basic'], sku: 'VpnGw2AZ' }));
+    expect(az.code).toBe('PublicIpWithBasicSkuNotAllowedOnVpnGateways');
+  });
+
+  test('a connection may only name custom BGP addresses the gateway has, one per instance', async () => {
+    await createVnet(emu);
+    await createPip(emu, 'pip-1');
+    await createPip(emu, 'pip-2');
+    const net = networkClient(emu);
+    const gw = await net.virtualNetworkGateways.beginCreateOrUpdateAndWait(
+      RG,
+      'vgw-vpn',
+      vpnGatewayBody({ pips: ['pip-1', 'pip-2'], activeActive: true, apipa: ['169.254.21.1', '169.254.22.1'] }),
+      POLL,
+    );
+    const lng = await net.localNetworkGateways.beginCreateOrUpdateAndWait(
+      RG,
+      'lng',
+      { location: LOCATION, gatewayIpAddress: '40.50.60.70', localNetworkAddressSpace: { addressPrefixes: [] }, bgpSettings: { asn: 65010, bgpPeeringAddress: '169.254.21.2' } },
+      POLL,
+    );
+    const ipc = gw.ipConfigurations!.map((c) => c.id!);
+    const body = (custom: Array<{ ipConfigurationId: string; customBgpIpAddress: string }>) => ({
+      location: LOCATION,
+      properties: { connectionType: 'IPsec', virtualNetworkGateway1: { id: gw.id }, localNetworkGateway2: { id: lng.id }, enableBgp: true, gatewayCustomBgpIpAddresses: custom },
+    });
+    const notOnGateway = await put(netPath('connections', 'cn'), body([{ ipConfigurationId: ipc[0], customBgpIpAddress: '169.254.21.9' }, { ipConfigurationId: ipc[1], customBgpIpAddress: '169.254.22.1' }]));
+    expect(notOnGateway.code).toBe('CustomBgpIpAddressNotConfiguredOnGateway');
+    const partial = await put(netPath('connections', 'cn'), body([{ ipConfigurationId: ipc[0], customBgpIpAddress: '169.254.21.1' }]));
+    expect(partial.code).toBe('GatewayCustomBgpIpAddressesIncomplete');
+    const ok = await put(netPath('connections', 'cn'), body([{ ipConfigurationId: ipc[0], customBgpIpAddress: '169.254.21.1' }, { ipConfigurationId: ipc[1], customBgpIpAddress: '169.254.22.1' }]));
+    expect(ok.status).toBe(201);
+    // The device script is refused for BGP on active-active, as Azure does.
+    await waitForState(emu, netPath('connections', 'cn'));
+    const script = await raw(emu, 'POST', `${netPath('connections', 'cn')}/vpndeviceconfigurationscript?${API}`, { vendor: 'Cisco' });
+    expect(script.body.error.code).toBe('VpnDeviceConfigurationScriptNotSupported');
+  });
+
+  test('local network gateways: an APIPA BGP address outside Azure range, or an APIPA prefix, is refused', async () => {
+    await resourcesClient(emu).resourceGroups.createOrUpdate(RG, { location: LOCATION });
+    const outside = await put(netPath('localNetworkGateways', 'l'), {
+      location: LOCATION,
+      properties: { gatewayIpAddress: '40.50.60.70', localNetworkAddressSpace: { addressPrefixes: [] }, bgpSettings: { asn: 65010, bgpPeeringAddress: '169.254.1.1' } },
+    });
+    expect(outside.code).toBe('BgpPeeringAddressNotInAllowedApipaRange');
+    const prefix = await put(netPath('localNetworkGateways', 'l'), {
+      location: LOCATION,
+      properties: { gatewayIpAddress: '40.50.60.70', localNetworkAddressSpace: { addressPrefixes: ['169.254.21.2/32'] } },
+    });
+    expect(prefix.code).toBe('LocalNetworkGatewayAddressSpaceContainsApipa');
+    const noAddress = await put(netPath('localNetworkGateways', 'l'), { location: LOCATION, properties: { localNetworkAddressSpace: { addressPrefixes: [] } } });
+    expect(noAddress.code).toBe('LocalNetworkGatewayIpAddressOrFqdnRequired');
   });
 });
