@@ -305,7 +305,6 @@ class Runner {
     vpn.after.delete(n.planned.key);
     n.deps.add(vpn.planned.key);
     n.status = 'pending';
-    this.event({ type: 'end', id: n.planned.key, outcome: 'skipped', detail: 'the service refused this order; creating the VPN gateway first' });
     this.event({ type: 'note', level: 'info', message: `Azure refused to create ${describeResource(n.planned)} before the VPN gateway; creating the VPN gateway first` });
     return true;
   }
