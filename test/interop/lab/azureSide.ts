@@ -259,11 +259,15 @@ function buildBird(
         .map(
           (c) => `protocol bgp ${c.bgpProtocol} {
   description "Azure instance ${c.index}";
+  debug { states, events };
   local ${c.bgpIp} as ${facts.vpnGateway.asn};
   neighbor ${bgp.peeringAddress} as ${bgp.asn};
   # both instances share this namespace: each listens on its own address only
   strict bind on;
-  multihop 8;
+${c.index === configs[0].index ? '' : `  # BIRD 2.0.12 runs one session per (neighbor, port, interface, VRF): the second speaker to the same
+  # neighbor needs another VRF; binding it to the tunnel device is harmless, its session runs through it
+  vrf "${tun}";
+`}  multihop 8;
 ${mode === 'apipa' ? '  # Azure never initiates BGP from an APIPA address\n  passive on;\n' : ''}  hold time 180;
   keepalive time 60;
   connect delay time 1;
@@ -285,6 +289,7 @@ ${mode === 'apipa' ? '  # Azure never initiates BGP from an APIPA address\n  pas
   const er = input.expressRoute
     ? `# ExpressRoute private peering (simulated): Azure prefers it over the VPN for the same prefix
 protocol bgp expressroute {
+  debug { states, events };
   local ${input.expressRoute.azureIp} as ${EXPRESSROUTE_ASN};
   neighbor ${input.expressRoute.onPremIp} as ${input.expressRoute.onPremAsn};
   strict bind on;

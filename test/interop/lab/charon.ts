@@ -150,8 +150,9 @@ export class Charon {
     return this.swanctl(['--rekey', '--child', child], { allowFail: true });
   }
 
+  /** `force`: send the DELETE but destroy the IKE_SA at once instead of waiting for the peer's answer. */
   terminateIke(ike: string, opts: { force?: boolean } = {}): Promise<RunResult> {
-    return this.swanctl(['--terminate', '--ike', ike, ...(opts.force ? ['--force', '--timeout', '1'] : ['--timeout', '5'])], {
+    return this.swanctl(['--terminate', '--ike', ike, ...(opts.force ? ['--force'] : ['--timeout', '5'])], {
       allowFail: true,
     });
   }

@@ -173,3 +173,13 @@ export async function waitBirdLearned(bird: Bird, prefix: string, protocols: str
     timeoutMs,
   );
 }
+
+/**
+ * A swanctl.conf where every tunnel uses the first tunnel's if_id: what a rendering defect that shares
+ * one XFRM interface between tunnels would produce (negative case). Pure.
+ */
+export function withSharedInterfaceId(conf: string): string {
+  const ids = [...conf.matchAll(/^\s*if_id_(?:in|out)\s*=\s*(\S+)\s*$/gm)].map((m) => m[1]);
+  if (new Set(ids).size < 2) throw new Error('the config has fewer than two distinct if_id values to merge');
+  return conf.replace(/^(\s*if_id_(?:in|out)\s*=\s*)(\S+)(\s*)$/gm, (_m, head: string, _id: string, tail: string) => `${head}${ids[0]}${tail}`);
+}

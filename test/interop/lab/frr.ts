@@ -124,6 +124,15 @@ export class Frr {
     }));
   }
 
+  /** Who opened a session's TCP connection: `local` when this router connected to the peer's port 179. */
+  async sessionInitiator(neighbor: string): Promise<'local' | 'remote' | undefined> {
+    const j = await this.json<Record<string, { portLocal?: number; portForeign?: number }>>(`show bgp neighbors ${neighbor} json`);
+    const n = j[neighbor];
+    if (n?.portForeign === 179) return 'local';
+    if (n?.portLocal === 179) return 'remote';
+    return undefined;
+  }
+
   log(daemon: (typeof DAEMONS)[number]): string {
     const f = path.join(this.dir, `${daemon}.log`);
     return existsSync(f) ? readFileSync(f, 'utf8') : '';

@@ -33,7 +33,7 @@ function escapeRegExp(s: string): string {
 /** Replaces whole-word occurrences of each production interface name with the lab's. Pure. */
 export function rewriteInterfaceNames(text: string, names: string[], labName: string): string {
   let out = text;
-  for (const n of names) out = out.replace(new RegExp(`(?<![\\w-])${escapeRegExp(n)}(?![\\w-])`, 'g'), labName);
+  for (const n of names) out = out.replace(new RegExp(`(?<![\\w])${escapeRegExp(n)}(?![\\w-])`, 'g'), labName);
   return out;
 }
 

@@ -20,6 +20,9 @@ import { LabState } from './state';
 /** kernel-libipsec's TUN device: the lab's stand-in for every production tunnel interface. */
 export const LAB_TUNNEL_INTERFACE = 'ipsec0';
 
+/** Routing table whose only route is `unreachable default`: what a crashed instance can still send. */
+const SILENCE_TABLE = 199;
+
 export interface LabNamespaces {
   azure: string;
   onPrem: string;
@@ -135,6 +138,42 @@ export class InteropLab {
   async reloadAzureSwanctl(conf: string): Promise<void> {
     for (const sa of await this.azureCharon.listSas()) await this.azureCharon.terminateIke(sa.name, { force: true });
     await this.azureCharon.load(conf, 'azure.conf');
+  }
+
+  /**
+   * Takes Azure instance `index` away. `planned`: the internet stops reaching the instance, then it closes
+   * its BGP session (Cease) and deletes its IKE_SA (the appliance gets the DELETE; its answers go nowhere).
+   * `crash`: nothing more leaves the instance (its public IP and BGP address fall silent) and it loses its
+   * state; the appliance must notice by itself (DPD, BGP hold timer).
+   */
+  async loseInstance(index: number, mode: 'planned' | 'crash'): Promise<void> {
+    const inst = this.instance(index);
+    if (mode === 'crash') {
+      for (const src of [inst.publicIp, inst.bgpIp].filter((x): x is string => x !== undefined)) {
+        await run(['ip', 'rule', 'add', 'from', src, 'lookup', String(SILENCE_TABLE), 'pref', '100'], { ns: this.ns.azure });
+      }
+      await run(['ip', 'route', 'replace', 'unreachable', 'default', 'table', String(SILENCE_TABLE)], { ns: this.ns.azure });
+    }
+    await addRoute(this.ns.onPrem, ['unreachable', `${inst.publicIp}/32`]);
+    if (inst.bgpProtocol) await this.bird.disable(inst.bgpProtocol);
+    // planned: the DELETE goes out, but the instance does not wait for an answer it could no longer receive
+    await this.azureCharon.terminateIke(inst.connection, { force: true });
+  }
+
+  /** Brings instance `index` back: reachable again, its BGP speaker enabled; Azure does not initiate IKE. */
+  async restoreInstance(index: number): Promise<void> {
+    const inst = this.instance(index);
+    for (const src of [inst.publicIp, inst.bgpIp].filter((x): x is string => x !== undefined)) {
+      await run(['ip', 'rule', 'del', 'from', src, 'lookup', String(SILENCE_TABLE)], { ns: this.ns.azure, allowFail: true });
+    }
+    await addRoute(this.ns.onPrem, [`${inst.publicIp}/32`, 'dev', 'wan']);
+    if (inst.bgpProtocol) await this.bird.enable(inst.bgpProtocol);
+  }
+
+  private instance(index: number) {
+    const inst = this.azure.instances.find((i) => i.index === index);
+    if (!inst) throw new Error(`no Azure instance ${index}`);
+    return inst;
   }
 
   /** Runs the rendered tunnel-setup.sh (interface names rewritten) with `routes`: the static routes only. */
