@@ -23,12 +23,20 @@ export async function readFactsLive(hub: Hub, azureOptions: AzureCliArgs, io: Cl
   return readBackFacts(conn.api, hub, { includeKeys: true });
 }
 
+/** `own`, `all` or a device id; anything else is a usage error (checked before deploying). */
+export function checkDeviceSelection(device: string): void {
+  if (device !== 'own' && device !== 'all' && !(DEVICE_IDS as readonly string[]).includes(device)) {
+    throw new UsageError('UnknownDevice', `unknown device ${device}`, `use own, all or one of ${DEVICE_IDS.join(', ')}`);
+  }
+}
+
 export interface RenderLiveRequest {
   loaded: LoadedHub;
   api: AzureApi;
   outDir: string;
   device: string;
   redact: boolean;
+  archive?: boolean;
   force: boolean;
   cwd: string;
 }
@@ -36,9 +44,7 @@ export interface RenderLiveRequest {
 /** Reads back and writes the bundle (`deploy --out`, the demo). Returns the written files, relative to cwd. */
 export async function renderLive(req: RenderLiveRequest): Promise<string[]> {
   const device = req.device;
-  if (device !== 'own' && device !== 'all' && !(DEVICE_IDS as readonly string[]).includes(device)) {
-    throw new UsageError('UnknownDevice', `unknown device ${device}`, `use own, all or one of ${DEVICE_IDS.join(', ')}`);
-  }
+  checkDeviceSelection(device);
   const facts = await readBackFacts(req.api, req.loaded.hub, { includeKeys: true });
   const { renderAndWriteBundle } = await import('../io/writeBundle');
   const { sha256 } = await import('../bundle/build');
@@ -53,11 +59,13 @@ export async function renderLive(req: RenderLiveRequest): Promise<string[]> {
     device: device as never,
     redact: req.redact,
     force: req.force,
+    ...(req.archive ? { archive: true } : {}),
   });
   const files: string[] = [];
   for (const w of written) {
     for (const f of w.files) files.push(path.relative(req.cwd, path.join(w.dir, f)) || f);
     if (w.keyFile) files.push(path.relative(req.cwd, w.keyFile));
+    if (w.archive) files.push(path.relative(req.cwd, w.archive));
   }
   return files;
 }

@@ -61,6 +61,24 @@ describe('tunnelsmith Azure commands', () => {
     expect(lines[lines.length - 1]).toMatchObject({ event: 'deployed', writes: 0, changes: [] });
   });
 
+  test('deploy --out renders after deploying (here redacted, with the archive), with the key Azure holds', async () => {
+    const key = await h.api.getSharedKey(RG, 'ra-hybrid-vpn-cn');
+    const r = await run(['deploy', '--out', 'bundle', '--device', 'strongswan', '--redact', '--archive']);
+    expect(r.code).toBe(ExitCode.ok);
+    expect(r.out).toMatch(/Nothing to change/);
+    expect(r.out).toMatch(/Rendered into bundle:\n(  .*\n)*  bundle\/hq\/strongswan\/swanctl\.conf\n/);
+    expect(r.out).toMatch(/  bundle\/hq\.tar\.gz/);
+    expect(await fs.readFile(path.join(h.dir, 'bundle/hq/strongswan/swanctl.conf'), 'utf8')).not.toContain(key);
+    expect((await fs.readFile(path.join(h.dir, 'bundle/hq.key'), 'utf8')).trim()).toBe(key);
+    expect((await fs.stat(path.join(h.dir, 'bundle/hq.key'))).mode & 0o777).toBe(0o600);
+    expect(r.out + r.err).not.toContain(key);
+    h.emu.control.clearRequestLog();
+    const bad = await run(['deploy', '--out', 'bundle', '--device', 'nokia']);
+    expect(bad.code).toBe(ExitCode.usage);
+    expect(h.emu.control.requestLog()).toEqual([]);
+    expect(bad.err).toMatch(/unknown device nokia/);
+  });
+
   test('facts: without keys by default; with --include-secrets the file is 0600 and stdout still has no key', async () => {
     const key = await h.api.getSharedKey(RG, 'ra-hybrid-vpn-cn');
     const plain = await run(['facts', '--out', 'f/plain.json']);

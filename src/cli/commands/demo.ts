@@ -104,7 +104,7 @@ export async function runDemo(args: DemoArgs & GlobalArgs, io: CliIO, inject: De
     say('');
     say('== deploy');
     const { runDeploy } = await import('./deploy');
-    const deployCode = await runDeploy({ file: hubFile, plan: false, device: 'all', redact: false, force: false, json: args.json, debug: args.debug }, io, inj);
+    const deployCode = await runDeploy({ file: hubFile, plan: false, device: 'all', redact: false, archive: false, force: false, json: args.json, debug: args.debug }, io, inj);
     if (deployCode !== ExitCode.ok) return deployCode;
 
     say('');

@@ -9,6 +9,7 @@ export interface DeployArgs extends AzureCliArgs {
   out?: string;
   device: string;
   redact: boolean;
+  archive: boolean;
   force: boolean;
 }
 
@@ -21,12 +22,14 @@ export const deployCommand = defineCommand<DeployArgs>({
       .option('out', { type: 'string', describe: 'After deploying, read back and render the bundle into DIR' })
       .option('device', { type: 'string', default: 'own', describe: "With --out: 'own' (each site's device), 'all', or a device id" })
       .option('redact', { type: 'boolean', default: false, describe: 'With --out: keep the key out of the site folder (<out>/<site>.key)' })
+      .option('archive', { type: 'boolean', default: false, describe: 'With --out: also write <out>/<site>.tar.gz' })
       .option('force', { type: 'boolean', default: false, describe: 'With --out: overwrite files edited by hand' }) as unknown as Argv<DeployArgs & GlobalArgs>,
   run: (args, io) => runDeploy(args, io),
 });
 
 /** Exported for the demo and tests: `inject` supplies an in-process credential and endpoint. */
 export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject: AzureInjection & { busyPollMs?: number } = {}): Promise<number> {
+  if (args.out) (await import('../../azure/live')).checkDeviceSelection(args.device);
   const { loadHub, connectAzure, sharedKeyChecker } = await import('../azureOptions');
   const { planAzure } = await import('../../azure/plan');
   const loaded = await loadHub(args, io);
@@ -96,7 +99,7 @@ export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject
 
   if (args.out) {
     const { renderLive } = await import('../../azure/live');
-    const files = await renderLive({ loaded, api: conn.api, outDir: args.out, device: args.device, redact: args.redact, force: args.force, cwd: io.cwd });
+    const files = await renderLive({ loaded, api: conn.api, outDir: args.out, device: args.device, redact: args.redact, archive: args.archive, force: args.force, cwd: io.cwd });
     if (!args.json) {
       writeLine(io.stdout, `Rendered into ${args.out}:`);
       for (const f of files) writeLine(io.stdout, `  ${f}`);
