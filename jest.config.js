@@ -5,4 +5,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
   testTimeout: 60000,
+  // Most suites wait on emulator timers, not the CPU: more workers than cores shortens the run.
+  maxWorkers: 3,
 };

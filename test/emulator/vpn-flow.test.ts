@@ -96,7 +96,8 @@ test('a VPN gateway reads back with its public IP, BGP addresses per instance an
 
 test('a PUT answers Updating with an absolute Azure-AsyncOperation on this server, then the operation succeeds', async () => {
   await createVnet(emu);
-  emu.control.setDurations({ defaultMs: 300 });
+  // Long enough that the first poll is still InProgress on a loaded machine.
+  emu.control.setDurations({ defaultMs: 2000 });
   const res = await raw(emu, 'PUT', `${netPath('publicIPAddresses', 'pip-x')}?${API}`, {
     location: LOCATION,
     sku: { name: 'Standard' },
