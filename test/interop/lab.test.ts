@@ -38,7 +38,13 @@ const measured: Record<string, number> = {};
 
 async function startLab(name: LabCaseName): Promise<InteropLab> {
   const hub = labHub(name);
-  return InteropLab.create(hub, await labDeployment(hub));
+  const t0 = Date.now();
+  const deployment = await labDeployment(hub);
+  measured[`${name}: deploy to the ARM emulator and read back (${deployment.source})`] = Date.now() - t0;
+  const t1 = Date.now();
+  const lab = await InteropLab.create(hub, deployment);
+  measured[`${name}: namespaces and daemons started`] = Date.now() - t1;
+  return lab;
 }
 
 function policyOf(lab: InteropLab): IpsecPolicy {
@@ -152,6 +158,20 @@ if (skipRequested || blockers.length > 0) {
       expectPolicyNegotiated(up.onPrem, policyOf(lab));
       expectPolicyNegotiated(up.azure, policyOf(lab));
     }, 60_000);
+
+    test('the Azure side is what deploy created: its public IP, BGP address, policy and generated key', async () => {
+      const facts = lab.deployment.facts;
+      expect(lab.deployment.source).toBe(process.env.TUNNELSMITH_LAB_FACTS === 'hub' ? 'hub' : 'emulator');
+      expect(lab.azure.instances.map((i) => i.publicIp)).toEqual(facts.vpnGateway.instances.map((i) => i.publicIp));
+      expect(lab.azure.instances.map((i) => i.bgpIp)).toEqual(facts.sites[0].azureBgpIps);
+      expect(lab.azure.instances[0].publicIp).toMatch(/^203\.0\.113\./);
+      const key = lab.deployment.sharedKeys[lab.onPrem.ctx.site.name];
+      expect(key).toMatch(/^[A-Za-z0-9]{40,}$/);
+      expect(lab.azure.swanctlConf).toContain(`secret = "${key}"`);
+      expect(lab.onPrem.swanctlConf).toContain(`secret = "${key}"`);
+      const sas = await tunnelStates(lab.azureCharon, azureConnections(lab));
+      expect(sas.map((t) => t.ike?.localHost)).toEqual(facts.vpnGateway.instances.map((i) => i.publicIp));
+    });
 
     test('pings cross the tunnel in both directions', async () => {
       expect((await ping(lab.ns.onPremHost, AZURE_HOST.ip, 3)).received).toBe(3);

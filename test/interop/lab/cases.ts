@@ -99,7 +99,8 @@ export function rawLabHub(name: LabCaseName): Record<string, unknown> {
             expressRoute: {
               gatewayName: 'lab-er-vgw',
               sku: 'ErGw1AZ',
-              circuitId: `/subscriptions/00000000-0000-0000-0000-00000000a11b/resourceGroups/${rg}/providers/Microsoft.Network/expressRouteCircuits/lab-erc`,
+              // the provider's circuit, in its own resource group (the lab provisions it in the emulator)
+              circuitId: '/subscriptions/00000000-0000-0000-0000-00000000a11b/resourceGroups/lab-provider-rg/providers/Microsoft.Network/expressRouteCircuits/lab-erc',
             },
           }
         : {}),

@@ -3,6 +3,16 @@
  * connection's shared key. Everything on the Azure side of the lab is derived from this.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { applyPlan } from '../../../src/azure/apply';
+import { staticTokenCredential } from '../../../src/azure/credentials';
+import { planAzure } from '../../../src/azure/plan';
+import { readBackFacts } from '../../../src/azure/readBack';
+import { createSdkApi, parseArmId } from '../../../src/azure/sdk';
+import { createJournalKeyStore } from '../../../src/azure/sharedKeys';
+import { startEmulator } from '../../../src/emulator';
 import type { AzureFacts } from '../../../src/facts/types';
 import { FACTS_VERSION } from '../../../src/facts/types';
 import type { Hub } from '../../../src/hub/types';
@@ -70,10 +80,77 @@ export function factsFromHub(hub: Hub): LabDeployment {
   return { source: 'hub', facts, lngs, sharedKeys };
 }
 
+/** Emulator operation durations for the lab (ms): fast, the lab is about the data plane. */
+const LAB_EMULATOR_DURATIONS = { gatewayMs: 50, connectionMs: 20, setSharedKeyMs: 10, defaultMs: 2 };
+
 /**
- * The facts source of every lab case. Deploys to the ARM emulator and reads back when the product's
- * deploy path is available; see `deployToEmulator`.
+ * Deploys the hub to a private ARM emulator with tunnelsmith's own plan and apply (the real SDK over
+ * HTTPS), then reads back what deploy created: the facts (with the keys deploy generated), and each
+ * site's local network gateway. The emulator is stopped before returning.
+ */
+export async function deployToEmulator(hub: Hub): Promise<LabDeployment> {
+  const subscriptionId = hub.azure.subscriptionId;
+  if (!subscriptionId) throw new Error('the lab hub names no subscription');
+  const emu = await startEmulator({ durations: LAB_EMULATOR_DURATIONS });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tunnelsmith-lab-deploy-'));
+  try {
+    const circuitId = hub.azure.expressRoute?.circuitId;
+    if (circuitId) {
+      // the provider's side: the circuit exists, provisioned, with private peering
+      const c = parseArmId(circuitId);
+      if (!c) throw new Error(`the lab hub's circuit id does not parse: ${circuitId}`);
+      emu.control.addProvisionedCircuit({ subscriptionId: c.subscriptionId, resourceGroup: c.resourceGroup, name: c.name, location: hub.azure.location });
+    }
+    const api = createSdkApi({
+      credential: staticTokenCredential(emu.token),
+      subscriptionId,
+      endpoint: emu.endpoint,
+      ca: emu.caPem,
+      pollIntervalMs: 10,
+      retry: { retryDelayInMs: 20, maxRetryDelayInMs: 100 },
+    });
+    const plan = planAzure(hub, subscriptionId);
+    const resolveSecret = async (): Promise<string> => {
+      throw new Error('the lab hubs reference no secrets');
+    };
+    const report = await applyPlan(plan, {
+      api,
+      hub,
+      keys: createJournalKeyStore({ journalDir: path.join(dir, 'keys'), hubId: plan.hubId, resolveSecret }),
+      resolveSecret,
+      busyPollMs: 10,
+      busyTimeoutMs: 30_000,
+    });
+    if (report.waiting.length > 0) throw new Error(`deploy is waiting: ${report.waiting.map((w) => `${w.what}: ${w.reason}`).join('; ')}`);
+    const withKeys = await readBackFacts(api, hub, { includeKeys: true });
+    const lngs: Record<string, LabLocalNetworkGateway> = {};
+    const sharedKeys: Record<string, string> = {};
+    for (const site of hub.sites) {
+      const lng = await api.getLocalNetworkGateway(hub.azure.resourceGroup, site.localNetworkGatewayName);
+      if (!lng) throw new Error(`deploy created no local network gateway ${site.localNetworkGatewayName}`);
+      lngs[site.name] = {
+        gatewayIpAddress: lng.gatewayIpAddress,
+        addressPrefixes: [...lng.addressPrefixes],
+        ...(lng.bgp ? { bgp: { asn: lng.bgp.asn, peeringAddress: lng.bgp.peeringAddress } } : {}),
+      };
+      const key = withKeys.sites.find((s) => s.name === site.name)?.sharedKey;
+      if (!key) throw new Error(`read-back returned no shared key for ${site.name}`);
+      sharedKeys[site.name] = key;
+    }
+    // the facts as a facts file holds them: keys travel separately
+    const facts: AzureFacts = { ...withKeys, sites: withKeys.sites.map(({ sharedKey: _key, ...rest }) => rest) };
+    return { source: 'emulator', facts, lngs, sharedKeys };
+  } finally {
+    await emu.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The facts source of every lab case: deploy to the ARM emulator and read back, so the Azure side is
+ * derived from what deploy created. `TUNNELSMITH_LAB_FACTS=hub` builds them from the hub instead
+ * (`factsFromHub`), for working on the lab without the deploy path.
  */
 export async function labDeployment(hub: Hub): Promise<LabDeployment> {
-  return factsFromHub(hub);
+  return process.env.TUNNELSMITH_LAB_FACTS === 'hub' ? factsFromHub(hub) : deployToEmulator(hub);
 }
