@@ -96,6 +96,8 @@ export interface DeviceDefinition {
    * and by `render` (the policy Azure reports).
    */
   checkProposals(proposals: Proposals): Problem[];
+  /** The proposals in the device's own keywords, one line each, for the handoff sheet (checked proposals only). */
+  policyWords(proposals: Proposals): string[];
   /** Anything else this device cannot do for this context (paths relative to the site); often []. */
   checkSite(ctx: SiteContext): Problem[];
   /** The plain object the templates see. No CIDR math or defaulting happens in templates. */

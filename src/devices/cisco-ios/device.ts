@@ -1,7 +1,7 @@
 /** The cisco-ios device: IOS-XE 16.x+ route-based VTI with IKEv2, optional eBGP. */
 import type { Problem } from '../../errors';
 import type { DeviceDefinition, SiteContext } from '../types';
-import { checkCiscoProposals } from './names';
+import { checkCiscoProposals, ciscoPolicyWords } from './names';
 import { CISCO_OPTIONS } from './options';
 import { buildCiscoView } from './view';
 
@@ -43,6 +43,7 @@ export const ciscoIos: DeviceDefinition = {
   options: CISCO_OPTIONS,
   unsafeKeyChars: CISCO_UNSAFE_KEY_CHARS,
   checkProposals: checkCiscoProposals,
+  policyWords: ciscoPolicyWords,
   checkSite: checkCiscoSite,
   buildView(ctx) {
     return buildCiscoView(ctx, ciscoIos);

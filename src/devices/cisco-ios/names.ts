@@ -165,3 +165,19 @@ function must(table: Readonly<Record<string, string>>, key: string, field: strin
   if (v === undefined) throw new Error(`unexpressible ${field} ${key} reached the Cisco view (checkProposals must run first)`);
   return v;
 }
+
+/** The proposals in IOS-XE keywords, for the handoff sheet (proposals already checked). */
+export function ciscoPolicyWords(p: Proposals): string[] {
+  const ike = p.ike.map((i) => {
+    const c = ciscoIkeProposal(i);
+    return `crypto ikev2 proposal: encryption ${c.encryption}; ${c.integrity ? `integrity ${c.integrity}` : `prf ${c.prf}`}; group ${c.group}`;
+  });
+  const esp = p.esp.map((e) => `crypto ipsec transform-set: ${ciscoTransforms(e)}`);
+  const pfs = ciscoPfsGroup(p.pfsGroup);
+  return [
+    ...ike,
+    ...esp,
+    pfs ? `set pfs ${pfs}` : 'no PFS (no set pfs)',
+    `set security-association lifetime seconds ${p.saLifeTimeSeconds} / kilobytes ${p.saDataSizeKilobytes}`,
+  ];
+}

@@ -1,7 +1,7 @@
 /** The juniper-srx device: Junos SRX route-based VPN (st0 units) with IKEv2, optional eBGP, as `set` commands. */
 import type { Problem } from '../../errors';
 import type { DeviceDefinition, SiteContext } from '../types';
-import { checkJunosProposals } from './names';
+import { checkJunosProposals, junosPolicyWords } from './names';
 import { JUNOS_OPTIONS } from './options';
 import { buildJunosView } from './view';
 
@@ -52,6 +52,7 @@ export const juniperSrx: DeviceDefinition = {
   options: JUNOS_OPTIONS,
   unsafeKeyChars: JUNOS_UNSAFE_KEY_CHARS,
   checkProposals: checkJunosProposals,
+  policyWords: junosPolicyWords,
   checkSite: checkJunosSite,
   buildView(ctx) {
     return buildJunosView(ctx, juniperSrx);

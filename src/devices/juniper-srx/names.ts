@@ -190,3 +190,22 @@ function must(table: Readonly<Record<string, string>>, key: string, field: strin
   if (v === undefined) throw new Error(`unexpressible ${field} ${key} reached the Junos view (checkProposals must run first)`);
   return v;
 }
+
+/** The proposals in Junos keywords, for the handoff sheet (proposals already checked). */
+export function junosPolicyWords(p: Proposals): string[] {
+  const ike = p.ike.map((i) => {
+    const j = junosIkeProposal(i);
+    return `ike proposal: encryption-algorithm ${j.encryption}${j.authentication ? `, authentication-algorithm ${j.authentication}` : ''}, dh-group ${j.dhGroup}`;
+  });
+  const esp = p.esp.map((e) => {
+    const j = junosEspProposal(e);
+    return `ipsec proposal: encryption-algorithm ${j.encryption}${j.authentication ? `, authentication-algorithm ${j.authentication}` : ''}`;
+  });
+  const pfs = junosPfsGroup(p.pfsGroup);
+  return [
+    ...ike,
+    ...esp,
+    pfs ? `ipsec policy: perfect-forward-secrecy keys ${pfs}` : 'ipsec policy: no perfect-forward-secrecy',
+    `lifetime-seconds ${p.saLifeTimeSeconds}, lifetime-kilobytes ${p.saDataSizeKilobytes}`,
+  ];
+}

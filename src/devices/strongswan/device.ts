@@ -1,7 +1,7 @@
 /** The strongSwan + FRR device: swanctl.conf, tunnel-setup.sh and, with BGP, frr.conf. */
 import type { Problem } from '../../errors';
 import type { DeviceDefinition, DeviceFileSpec, SiteContext } from '../types';
-import { checkStrongswanProposals } from './names';
+import { checkStrongswanProposals, strongswanPolicyWords } from './names';
 import { STRONGSWAN_OPTIONS } from './options';
 import { buildStrongswanView } from './view';
 
@@ -31,6 +31,7 @@ export const strongswan: DeviceDefinition = {
   options: STRONGSWAN_OPTIONS,
   unsafeKeyChars: ['"', '\\'],
   checkProposals: checkStrongswanProposals,
+  policyWords: strongswanPolicyWords,
   checkSite: checkStrongswanSite,
   buildView(ctx) {
     return buildStrongswanView(ctx, strongswan);

@@ -219,3 +219,13 @@ function dedupe(problems: Problem[]): Problem[] {
     return true;
   });
 }
+
+/** The proposals in swanctl.conf keywords, for the handoff sheet (proposals already checked). */
+export function strongswanPolicyWords(p: Proposals): string[] {
+  const life = childLifetimes(p);
+  return [
+    `proposals = ${p.ike.map(ikeProposalKeyword).join(', ')}`,
+    `esp_proposals = ${p.esp.map((e) => espProposalKeyword(e, p.pfsGroup)).join(', ')}`,
+    `rekey_time = ${life.rekeySeconds}s, rekey_bytes = ${life.rekeyBytes}`,
+  ];
+}

@@ -1,7 +1,7 @@
 /** The Windows Server RRAS device: one PowerShell script, tunnelsmith-azure.ps1. */
 import type { Problem } from '../../errors';
 import type { DeviceDefinition, DeviceFileSpec, SiteContext } from '../types';
-import { checkRrasProposals } from './names';
+import { checkRrasProposals, rrasPolicyWords } from './names';
 import { RRAS_OPTIONS } from './options';
 import { buildRrasView } from './view';
 
@@ -33,6 +33,7 @@ export const windowsRras: DeviceDefinition = {
   options: RRAS_OPTIONS,
   unsafeKeyChars: ["'", '"', '`', '$'],
   checkProposals: checkRrasProposals,
+  policyWords: rrasPolicyWords,
   checkSite: checkRrasSite,
   buildView(ctx) {
     return buildRrasView(ctx, windowsRras);

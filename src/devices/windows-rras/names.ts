@@ -187,3 +187,13 @@ export function checkRrasProposals(p: Proposals): Problem[] {
   checkLifetimes(p, out);
   return out;
 }
+
+/** The custom policy in Set-VpnS2SInterface parameter words, for the handoff sheet (proposals already checked). */
+export function rrasPolicyWords(p: Proposals): string[] {
+  const r = rrasPolicy(p);
+  return [
+    `-EncryptionMethod ${r.encryptionMethod} -IntegrityCheckMethod ${r.integrityCheckMethod} -DHGroup ${r.dhGroup}`,
+    `-CipherTransformConstants ${r.cipherTransformConstants} -AuthenticationTransformConstants ${r.authenticationTransformConstants} -PfsGroup ${r.pfsGroup}`,
+    `-SALifeTimeSeconds ${r.saLifeTimeSeconds} -SADataSizeForRenegotiationKilobytes ${r.saDataSizeKilobytes}`,
+  ];
+}

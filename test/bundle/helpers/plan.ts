@@ -47,6 +47,7 @@ export function fakeDevice(id: DeviceId, extra: Record<string, unknown> = {}): D
     unsafeKeyChars: [],
     checkProposals: () => [],
     checkSite: () => [],
+    policyWords: () => [],
     buildView: () => ({}),
     files: () => [],
     ...extra,
