@@ -6,6 +6,9 @@ import { buildProposals } from '../policy/catalog';
 import type { DeviceDefinition, SiteContext, TunnelContext } from '../devices/types';
 import { isAzureApipa } from '../net/ipv4';
 
+/** An Azure VPN gateway has one instance, or two when active-active; devices number tunnels from it. */
+export const MAX_GATEWAY_INSTANCES = 2;
+
 export const REDACTED_KEY_PLACEHOLDER = '__TUNNELSMITH_SHARED_KEY__';
 
 export interface ContextInput {
@@ -35,6 +38,9 @@ export function buildSiteContext(input: ContextInput): ContextResult {
     };
   }
   const instances = [...facts.vpnGateway.instances].sort((a, b) => a.index - b.index);
+  if (instances.length > MAX_GATEWAY_INSTANCES) {
+    problems.push({ path: 'facts.vpnGateway.instances', severity: 'error', message: `${instances.length} gateway instances reported; an Azure VPN gateway has at most ${MAX_GATEWAY_INSTANCES}`, fix: 'read the facts back again (tunnelsmith facts)' });
+  }
   if (instances.length === 0) {
     problems.push({ path: 'facts.vpnGateway.instances', severity: 'error', message: 'no gateway instance (public IP) is known', fix: 'wait until the VPN gateway is provisioned, then read the facts again' });
   }

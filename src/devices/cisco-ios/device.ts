@@ -5,9 +5,6 @@ import { checkCiscoProposals, ciscoPolicyWords } from './names';
 import { CISCO_OPTIONS } from './options';
 import { buildCiscoView } from './view';
 
-/** An Azure VPN gateway has one or two instances (active-active); tunnel numbering relies on it. */
-const MAX_GATEWAY_INSTANCES = 2;
-
 /** Characters IOS-XE cannot carry safely in a PSK (azure-facts.md section 3): `?` opens CLI help, `"` quotes. */
 export const CISCO_UNSAFE_KEY_CHARS: readonly string[] = ['?', '"'];
 
@@ -17,14 +14,6 @@ export const CISCO_UNSAFE_KEY_CHARS: readonly string[] = ['?', '"'];
  */
 export function checkCiscoSite(ctx: SiteContext): Problem[] {
   const problems: Problem[] = [];
-  if (ctx.tunnels.length > MAX_GATEWAY_INSTANCES) {
-    problems.push({
-      path: 'facts.vpnGateway.instances',
-      severity: 'error',
-      message: `${ctx.tunnels.length} gateway instances reported; an Azure VPN gateway has at most ${MAX_GATEWAY_INSTANCES}`,
-      fix: 'read the facts back again (tunnelsmith facts)',
-    });
-  }
   if (ctx.bgp && ctx.options.loopbackInterface === ctx.options.outsideInterface) {
     problems.push({
       path: 'deviceOptions.loopbackInterface',

@@ -5,9 +5,6 @@ import { checkJunosProposals, junosPolicyWords } from './names';
 import { JUNOS_OPTIONS } from './options';
 import { buildJunosView } from './view';
 
-/** An Azure VPN gateway has one or two instances (active-active); tunnel numbering relies on it. */
-const MAX_GATEWAY_INSTANCES = 2;
-
 /** Characters Junos cannot carry safely in a quoted PSK (azure-facts.md section 3). */
 export const JUNOS_UNSAFE_KEY_CHARS: readonly string[] = ['"', '\\'];
 
@@ -17,14 +14,6 @@ export const JUNOS_UNSAFE_KEY_CHARS: readonly string[] = ['"', '\\'];
  */
 export function checkJunosSite(ctx: SiteContext): Problem[] {
   const problems: Problem[] = [];
-  if (ctx.tunnels.length > MAX_GATEWAY_INSTANCES) {
-    problems.push({
-      path: 'facts.vpnGateway.instances',
-      severity: 'error',
-      message: `${ctx.tunnels.length} gateway instances reported; an Azure VPN gateway has at most ${MAX_GATEWAY_INSTANCES}`,
-      fix: 'read the facts back again (tunnelsmith facts)',
-    });
-  }
   const { untrustZone, trustZone, vpnZone } = ctx.options;
   if (vpnZone === untrustZone || vpnZone === trustZone) {
     problems.push({

@@ -86,11 +86,3 @@ describe('cisco-ios options', () => {
     expect(ciscoIos.unsafeKeyChars).toEqual(['?', '"']);
   });
 });
-
-describe('cisco-ios site checks', () => {
-  it('refuses facts with more than two gateway instances', () => {
-    const ctx = makeContext(ciscoIos, { activeActive: true });
-    const three = { ...ctx, tunnels: [...ctx.tunnels, { index: 2, number: 3, azurePublicIp: '20.30.40.52' }] };
-    expect(checkCiscoSite(three)).toEqual([expect.objectContaining({ path: 'facts.vpnGateway.instances', severity: 'error' })]);
-  });
-});
