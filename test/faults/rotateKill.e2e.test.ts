@@ -1,0 +1,125 @@
+/**
+ * Crash-resume of a fleet rotation: `rotate-key prepare --all` then `rotate-key apply --all` (real CLI
+ * processes, two sites at a time, one site's key kept in Key Vault) killed with SIGKILL at points spread
+ * over the whole cycle, then the cycle finished by running the same commands again. After every kill each
+ * key Azure holds is in the journal (or is the vault's referenced key) and no site's old key is lost; at
+ * the end every site is where the uninterrupted cycle leaves it, holding the key prepare chose.
+ */
+import { readKeyJournal } from '../../src/io/keyJournal';
+import { runCli } from '../rotation/helpers/cli';
+import { deployHub, HUB_ID, RG, VAULT_KEY_V1, type DeployedHub } from '../rotation/helpers/emulatorHub';
+import { journalKeys, keysNotInJournal, runCliKilledAfter, spreadPoints } from './helpers';
+
+const SITES = ['hq', 'branch', 'vaulted'];
+const CONNECTIONS = SITES.map((s) => `cn-${s}`);
+const KILL_POINTS = 8;
+const PREPARE = ['rotate-key', 'prepare', '--all', '--concurrency', '2'];
+const APPLY = ['rotate-key', 'apply', '--all', '--concurrency', '2', '--confirm-interval', '0.02', '--confirm-timeout', '30'];
+
+type Keys = Record<string, string>;
+
+async function azureKeys(h: DeployedHub): Promise<Keys> {
+  return Object.fromEntries(await Promise.all(CONNECTIONS.map(async (c) => [c, await h.api.getSharedKey(RG, c)] as const)));
+}
+
+async function pendingKeys(h: DeployedHub): Promise<Keys> {
+  const out: Keys = {};
+  for (const c of CONNECTIONS) {
+    const key = (await readKeyJournal(h.journalDir, HUB_ID, c))?.pending?.key;
+    if (key) out[c] = key;
+  }
+  return out;
+}
+
+/** The invariant after any kill: Azure's key and each site's old key are known (journal, or the vault reference). */
+async function expectNoKeyLost(h: DeployedHub, original: Keys): Promise<void> {
+  expect(await keysNotInJournal(h.api, RG, h.journalDir, HUB_ID, CONNECTIONS, { 'cn-vaulted': VAULT_KEY_V1 })).toEqual([]);
+  for (const c of CONNECTIONS) {
+    if (original[c] === VAULT_KEY_V1) continue;
+    expect(await journalKeys(h.journalDir, HUB_ID, c)).toContain(original[c]);
+  }
+}
+
+/** Where a site ends up, in terms that do not depend on the keys drawn. */
+async function finalState(h: DeployedHub, original: Keys): Promise<unknown> {
+  const azure = await azureKeys(h);
+  const vaultLatest = (await h.secrets.getSecret('vaulted-psk')).value;
+  const out: Record<string, unknown> = {};
+  for (const c of CONNECTIONS) {
+    const e = (await readKeyJournal(h.journalDir, HUB_ID, c)) as (Awaited<ReturnType<typeof readKeyJournal>> & { rotation?: { state: string } }) | undefined;
+    out[c] = {
+      rotation: e?.rotation?.state,
+      azureHoldsCurrent: azure[c] === e?.current.key,
+      currentIsNew: e?.current.key !== original[c],
+      previousIsOriginal: e?.previous?.key === original[c],
+      pending: e?.pending !== undefined,
+      ...(c === 'cn-vaulted' ? { vaultHoldsCurrent: vaultLatest === e?.current.key } : {}),
+    };
+  }
+  return out;
+}
+
+async function cli(h: DeployedHub, argv: string[]): Promise<void> {
+  const r = await runCli(argv, { cwd: h.dir, env: h.env });
+  expect(r.stderr).not.toMatch(/error/);
+  expect(r.code).toBe(0);
+}
+
+function requestsSoFar(h: DeployedHub): number {
+  return h.emu.control.counts().requests;
+}
+
+test(`rotate-key prepare/apply --all killed at ${KILL_POINTS} points spread over the cycle, then run again: no key lost, the uninterrupted end state`, async () => {
+  // The uninterrupted cycle: how many requests each step makes, and where it leaves the sites.
+  const ref = await deployHub();
+  let expected: unknown;
+  let prepareRequests: number;
+  let total: number;
+  try {
+    const original = await azureKeys(ref);
+    const start = requestsSoFar(ref);
+    expect(await runCliKilledAfter(ref.emu, PREPARE, { cwd: ref.dir, env: ref.env, afterRequests: Infinity })).toMatchObject({ killed: false, code: 0 });
+    prepareRequests = requestsSoFar(ref) - start;
+    const prepared = await pendingKeys(ref);
+    expect(Object.keys(prepared).sort()).toEqual([...CONNECTIONS].sort());
+    expect(await runCliKilledAfter(ref.emu, APPLY, { cwd: ref.dir, env: ref.env, afterRequests: Infinity })).toMatchObject({ killed: false, code: 0 });
+    total = requestsSoFar(ref) - start;
+    expect(await azureKeys(ref)).toEqual(prepared);
+    expected = await finalState(ref, original);
+    expect(Object.values(expected as Record<string, { rotation: string }>).map((s) => s.rotation)).toEqual(['applied', 'applied', 'applied']);
+  } finally {
+    await ref.close();
+  }
+
+  const points = spreadPoints(total, KILL_POINTS);
+  expect(points.some((p) => p <= prepareRequests)).toBe(true);
+  expect(points.filter((p) => p > prepareRequests).length).toBeGreaterThanOrEqual(KILL_POINTS / 2);
+  for (const point of points) {
+    const h = await deployHub();
+    try {
+      const original = await azureKeys(h);
+      if (point <= prepareRequests) {
+        const run = await runCliKilledAfter(h.emu, PREPARE, { cwd: h.dir, env: h.env, afterRequests: point });
+        expect(run.killed).toBe(true);
+        await expectNoKeyLost(h, original);
+        expect(await azureKeys(h)).toEqual(original); // prepare never touches Azure's key
+        await cli(h, PREPARE);
+      } else {
+        await cli(h, PREPARE);
+      }
+      const prepared = await pendingKeys(h);
+      if (point > prepareRequests) {
+        const run = await runCliKilledAfter(h.emu, APPLY, { cwd: h.dir, env: h.env, afterRequests: point - prepareRequests });
+        expect(run.killed).toBe(true);
+        await expectNoKeyLost(h, original);
+        for (const key of [...Object.values(original), ...Object.values(prepared)]) expect(run.output).not.toContain(key);
+      }
+      await cli(h, APPLY);
+      await expectNoKeyLost(h, original);
+      expect(await azureKeys(h)).toEqual(prepared);
+      expect(await finalState(h, original)).toEqual(expected);
+    } finally {
+      await h.close();
+    }
+  }
+});
