@@ -13,8 +13,6 @@ function load<T>(rel: string): T {
 export const dist = {
   validate: () => load<typeof import('../src/hub/validate')>('hub/validate'),
   factsIo: () => load<typeof import('../src/facts/io')>('facts/io'),
-  factsTypes: () => load<typeof import('../src/facts/types')>('facts/types'),
-  generateKey: () => load<typeof import('../src/rotation/generateKey')>('rotation/generateKey'),
   renderPlan: () => load<typeof import('../src/render/plan')>('render/plan'),
   bundleBuild: () => load<typeof import('../src/bundle/build')>('bundle/build'),
   registry: () => load<typeof import('../src/devices/registry')>('devices/registry'),

@@ -3,9 +3,9 @@
  * ExpressRoute plus an active-active VPN gateway, BGP on every site, the four devices mixed, two IPsec
  * policies and each device's options. Same seed, same bytes.
  */
-import type { AzureFacts, SiteFacts } from '../src/facts/types';
+import { FACTS_VERSION, type AzureFacts, type SiteFacts } from '../src/facts/types';
 import type { Hub } from '../src/hub/types';
-import { dist } from './dist';
+import { KEY_ALPHABET } from '../src/rotation/generateKey';
 
 const DEVICES = ['cisco-ios', 'juniper-srx', 'strongswan', 'windows-rras'] as const;
 
@@ -81,7 +81,7 @@ export function generateHub(o: GenerateOptions): GeneratedHub {
   const activeActive = o.activeActive ?? true;
   const sites: Record<string, unknown>[] = [];
   const keys: Record<string, string> = {};
-  const alphabet = dist.generateKey().KEY_ALPHABET;
+  const alphabet = KEY_ALPHABET;
   for (let i = 0; i < o.sites; i++) {
     const name = siteName(i);
     const device = pick(DEVICES);
@@ -142,7 +142,7 @@ export function factsForHub(hub: Hub, keys: Record<string, string>): AzureFacts 
     sharedKey: keys[s.name],
   }));
   return {
-    version: dist.factsTypes().FACTS_VERSION,
+    version: FACTS_VERSION,
     hub: `${hub.azure.resourceGroup}/${hub.azure.vnet.name}`,
     location: hub.azure.location,
     vnetAddressSpace: [...hub.azure.vnet.addressSpace],
