@@ -22,7 +22,7 @@ import {
 } from './lab/checks';
 import { onPremExpressRouteFrr } from './lab/expressRoute';
 import { linkCounters, routeDevice, setLink } from './lab/netns';
-import { startPingStream } from './lab/ping';
+import { parsePingReplies, startPingStream } from './lab/ping';
 import { sleep, waitFor } from './lab/run';
 import { labDeployment } from './lab/facts';
 import { labBlockers, SKIP_ENV } from './lab/prereqs';
@@ -104,13 +104,22 @@ async function negotiateAgainst(
   const azureFrom = lab.azureCharon.log().length;
   await lab.onPremCharon.start();
   await lab.onPremCharon.load(lab.onPrem.swanctlConf);
-  // the appliance initiates by itself (start_action); give it a few exchanges
-  await sleep(2_500);
-  return {
+  // the appliance initiates by itself (start_action): wait until every tunnel is up or a failure is named
+  const observe = async () => ({
     states: await tunnelStates(lab.onPremCharon, onPremConnections(lab)),
     onPremLog: lab.onPremCharon.log().slice(onPremFrom),
     azureLog: lab.azureCharon.log().slice(azureFrom),
-  };
+  });
+  return waitFor(
+    'the appliance to come up or fail for a named reason',
+    async () => {
+      const o = await observe();
+      if (o.states.every(tunnelUp) || diagnoseTunnelFailure(o.onPremLog, o.azureLog, 'establish') !== undefined) return o;
+      return undefined;
+    },
+    15_000,
+    100,
+  );
 }
 
 if (skipRequested || blockers.length > 0) {
@@ -220,8 +229,9 @@ if (skipRequested || blockers.length > 0) {
       await sleep(500);
       const lost = await down.stop();
       measured['failover drill: failover (longest ping gap, 10 ms probes)'] = lost.longestGapMs;
-      expect(lost.received).toBeGreaterThan(0);
-      expect(lost.sent - lost.received).toBeLessThan(lost.sent);
+      // replies kept coming after the cut: the last one answers one of the last probes sent
+      const replies = parsePingReplies(lost.output);
+      expect(replies[replies.length - 1].seq).toBeGreaterThan(lost.sent - 20);
       tunnelBefore = await tunnelBytesOut(lab);
       await waitPingsBothWays(lab, 5_000);
       expect((await ping(lab.ns.onPremHost, AZURE_HOST.ip, 10)).received).toBe(10);
