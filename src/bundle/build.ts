@@ -1,6 +1,6 @@
 /**
- * The handoff bundle of one site, in memory: the device files, the handoff README, the manifest and
- * SHA256SUMS. Pure (hashing is deterministic); the writer puts it on disk.
+ * The handoff bundle of one site, in memory: the device files, the handoff README, the handoff page
+ * (`index.html`), the manifest and SHA256SUMS. Pure (hashing is deterministic); the writer puts it on disk.
  */
 import { createHash } from 'node:crypto';
 import type { DeviceId } from '../devices/ids';
@@ -8,6 +8,7 @@ import type { DeviceDefinition } from '../devices/types';
 import type { SiteRenderPlan } from '../render/plan';
 import { templateEngine, type TemplateEngine } from '../render/engine';
 import { buildHandoffView } from './handoffView';
+import { buildPageView, pageHoldsSecret } from './pageView';
 
 export const MANIFEST_VERSION = 1;
 
@@ -70,6 +71,9 @@ export function buildSiteBundle(
   }
   const readme = engine.render('handoff/README.md.njk', buildHandoffView(plan, meta, devices));
   files.push({ path: 'README.md', content: readme, mode: 0o644, holdsSecret: false });
+  const page = engine.render('handoff/index.html.njk', buildPageView(plan, meta, devices));
+  const pageSecret = pageHoldsSecret(plan, meta);
+  files.push({ path: 'index.html', content: page, mode: fileMode(pageSecret, false), holdsSecret: pageSecret });
   files.sort((a, b) => a.path.localeCompare(b.path));
   const manifest: Manifest = {
     manifestVersion: MANIFEST_VERSION,
