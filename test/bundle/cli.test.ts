@@ -94,7 +94,7 @@ describe('tunnelsmith bundle', () => {
     const changed = await cli('--diff', '--json');
     expect(changed.code).toBe(10);
     const d = JSON.parse(changed.stdout) as { sites: { files: { path: string; change: string; secret: boolean }[] }[] };
-    expect(d.sites[0]?.files).toEqual([expect.objectContaining({ change: 'changed', secret: true })]);
+    expect(d.sites[0]?.files).toEqual([expect.objectContaining({ change: 'changed', secret: true }), expect.objectContaining({ path: 'index.html', change: 'changed', secret: true })]);
     expect(changed.stdout).not.toContain('Zz99');
   });
 

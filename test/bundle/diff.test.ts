@@ -22,6 +22,7 @@ describe('bundle --diff (manifest comparison)', () => {
     const d = diffManifests(manifestOf(KEY), manifestOf(other));
     expect(d.files.map((f) => [f.path, f.change, f.secret])).toEqual([
       ['cisco-ios/azure-vpn.cfg', 'changed', true],
+      ['index.html', 'changed', true],
       ['strongswan/swanctl.conf', 'changed', true],
     ]);
     const text = formatBundleDiff(d).join('\n');
@@ -40,8 +41,9 @@ describe('bundle --diff (manifest comparison)', () => {
     if (tunnel) tunnel.mode = '0644';
     after.devices = ['cisco-ios', 'strongswan', 'windows-rras'];
     const d = diffManifests(before, after);
-    // The README names the tool version, so it changes too.
+    // The README and the page name the tool version, so they change too.
     expect(d.files.map((f) => `${f.change} ${f.path}`)).toEqual([
+      'changed index.html',
       'changed README.md',
       'removed strongswan/frr.conf',
       'mode strongswan/tunnel-setup.sh',

@@ -50,7 +50,8 @@ describe('bundle on disk', () => {
     expect(t.get('strongswan/tunnel-setup.sh')?.mode).toBe(0o755);
     expect(t.get('cisco-ios/')?.mode).toBe(0o700);
     expect(statSync(path.join(out, 'hq')).mode & 0o777).toBe(0o700);
-    expect(grepTree(path.join(out, 'hq'), KEY).sort()).toEqual(['cisco-ios/azure-vpn.cfg', 'strongswan/swanctl.conf']);
+    expect(grepTree(path.join(out, 'hq'), KEY).sort()).toEqual(['cisco-ios/azure-vpn.cfg', 'index.html', 'strongswan/swanctl.conf']);
+    expect(t.get('index.html')?.mode).toBe(0o600);
     const { createHash } = await import('node:crypto');
     for (const line of (t.get('SHA256SUMS')?.content as string).trim().split('\n')) {
       const [sum, file] = line.split('  ');
@@ -61,7 +62,7 @@ describe('bundle on disk', () => {
   it('--redact: no key anywhere in the site folder, the key alone in <out>/<site>.key (0600)', async () => {
     await writeBundles([bundle(true)], { outDir: out, force: false });
     expect(grepTree(path.join(out, 'hq'), KEY)).toEqual([]);
-    expect(grepTree(path.join(out, 'hq'), REDACTED_KEY_PLACEHOLDER).sort()).toEqual(['README.md', 'cisco-ios/azure-vpn.cfg', 'strongswan/swanctl.conf']);
+    expect(grepTree(path.join(out, 'hq'), REDACTED_KEY_PLACEHOLDER).sort()).toEqual(['README.md', 'cisco-ios/azure-vpn.cfg', 'index.html', 'strongswan/swanctl.conf']);
     expect(readFileSync(path.join(out, 'hq.key'), 'utf8')).toBe(`${KEY}\n`);
     expect(statSync(path.join(out, 'hq.key')).mode & 0o777).toBe(0o600);
   });
