@@ -126,6 +126,25 @@ function operations(ctx: EmulatorContext, req: ArmRequest, segs: string[], meta:
   return which === 'operations' ? ctx.lro.statusResult(segs[7]) : ctx.lro.locationResult(segs[7]);
 }
 
+/**
+ * `GET .../resourceGroups/{rg}/resources` (Microsoft.Resources): every top-level resource in the group, of
+ * any type, as generic resources (id, name, type, location, tags, sku). Child resources (subnets,
+ * peerings) are not listed, as in Azure.
+ */
+function listGroupResources(ctx: EmulatorContext, sub: string, rg: string, req: ArmRequest): HandlerResult {
+  const rgRec = requireRg(ctx, sub, rg);
+  const items = ctx.store
+    .all()
+    .filter((r) => r.parentKey === undefined && r.sub.toLowerCase() === sub.toLowerCase() && r.rg.toLowerCase() === rgRec.name.toLowerCase())
+    .map((r) => {
+      const body: Record<string, unknown> = { id: r.id, name: r.name, type: r.fullType, location: r.location };
+      if (r.tags) body.tags = r.tags;
+      if (r.sku) body.sku = r.sku;
+      return body;
+    });
+  return pagedList(ctx, req.rawPath, req.query, items);
+}
+
 /** Handles one ARM request; `meta` receives its kind and subscription. */
 export function handleArm(ctx: EmulatorContext, req: ArmRequest, meta: ArmMeta): HandlerResult {
   const segs = req.path.split('/').filter(Boolean);
@@ -162,6 +181,11 @@ export function handleArm(ctx: EmulatorContext, req: ArmRequest, meta: ArmMeta):
         default:
           throw methodNotAllowed(req.method);
       }
+    }
+    if (segs.length === 5 && lower[4] === 'resources') {
+      meta.kind = `${req.method} resources`;
+      if (req.method !== 'GET') throw methodNotAllowed(req.method);
+      return listGroupResources(ctx, segs[1], segs[3], req);
     }
     if (segs.length >= 7 && lower[4] === 'providers' && lower[5] === 'microsoft.network') {
       return networkInGroup(ctx, req, segs, meta);

@@ -5,7 +5,7 @@ import { ArmError, asObject, type HandlerResult, type ParsedRequest } from './ht
 import { keyOf } from './ids';
 import { parseCidr } from './ipv4';
 import type { RequestLog } from './requestLog';
-import { addProvisionedCircuit, findCircuit, provisionCircuit } from './resources/expressRouteCircuits';
+import { addProvisionedCircuit, deprovisionCircuit, findCircuit, provisionCircuit } from './resources/expressRouteCircuits';
 import type { ResourceRecord } from './state';
 import type {
   CircuitInfo,
@@ -65,6 +65,7 @@ export class Control implements EmulatorControl {
   setRules(r: Partial<EmulatorRules>): EmulatorRules {
     const rules = this.ctx.store.state.rules;
     if (r.requireExpressRouteGatewayFirst !== undefined) rules.requireExpressRouteGatewayFirst = r.requireExpressRouteGatewayFirst === true;
+    if (r.allowRetiredSkus !== undefined) rules.allowRetiredSkus = r.allowRetiredSkus === true;
     this.ctx.store.markDirty();
     this.ctx.store.flush();
     return { ...rules };
@@ -135,6 +136,12 @@ export class Control implements EmulatorControl {
 
   provisionCircuit(circuit: string, peering?: PrivatePeeringSpec): CircuitInfo {
     const out = provisionCircuit(this.ctx, circuit, peering);
+    this.save();
+    return out;
+  }
+
+  deprovisionCircuit(circuit: string): CircuitInfo {
+    const out = deprovisionCircuit(this.ctx, circuit);
     this.save();
     return out;
   }
@@ -227,6 +234,7 @@ const ROUTES: Route[] = [
   { method: 'POST', path: 'expressroute-path', run: (c, b) => c.setExpressRoutePath(b.state, b.circuit) },
   { method: 'POST', path: 'circuits', run: (c, b) => c.addProvisionedCircuit(b as ProvisionedCircuitSpec) },
   { method: 'POST', path: 'circuits/provision', run: (c, b) => c.provisionCircuit(b.circuit, b.peering) },
+  { method: 'POST', path: 'circuits/deprovision', run: (c, b) => c.deprovisionCircuit(b.circuit) },
   { method: 'POST', path: 'onprem-prefixes', run: (c, b) => c.setOnPremAdvertisedPrefixes(b.prefixes ?? null, b.circuit) },
   { method: 'POST', path: 'site-reachable', run: (c, b) => c.setSiteReachable(b.connection, b.reachable) },
   { method: 'POST', path: 'site-shared-key', run: (c, b) => c.setSiteSharedKey(b.connection, b.key ?? null) },

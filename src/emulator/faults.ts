@@ -3,7 +3,7 @@ import { ArmError } from './http';
 import { seededRandom } from './ids';
 import type { FaultKind, FaultRule, FaultStatus, ThrottlingOptions } from './types';
 
-const KINDS: FaultKind[] = ['429-retry-after', '429-retry-after-ms', '500', '503', 'reset', 'failOperation'];
+const KINDS: FaultKind[] = ['429-retry-after', '429-retry-after-ms', '500', '503', 'reset', '409-another-operation', 'failOperation'];
 
 interface ActiveRule {
   status: FaultStatus;
@@ -104,6 +104,13 @@ export class FaultInjector {
           status: 429,
           headers: { 'retry-after-ms': String(s.retryAfterMs ?? 0) },
           body: { error: { code: 'TooManyRequests', message: 'The request was throttled (injected fault).' } },
+        };
+      case '409-another-operation':
+        return {
+          kind: s.kind,
+          status: 409,
+          headers: {},
+          body: { error: { code: 'AnotherOperationInProgress', message: 'Another operation on this or dependent resource is in progress (injected fault).' } },
         };
       case '500':
         return {

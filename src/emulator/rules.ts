@@ -149,9 +149,13 @@ export function checkDpdTimeout(v: unknown, connectionId: string): number {
 export const VPN_SKUS = ['Basic', 'VpnGw1', 'VpnGw2', 'VpnGw3', 'VpnGw4', 'VpnGw5', 'VpnGw1AZ', 'VpnGw2AZ', 'VpnGw3AZ', 'VpnGw4AZ', 'VpnGw5AZ'];
 export const ER_SKUS = ['Standard', 'HighPerformance', 'UltraPerformance', 'ErGw1AZ', 'ErGw2AZ', 'ErGw3AZ', 'ErGwScale'];
 
-export function checkGatewaySku(gatewayType: string, sku: string, gatewayId: string): void {
+/** The retired VPN SKUs, accepted only while the `allowRetiredSkus` rule is on (Azure before the retirement). */
+export const RETIRED_VPN_SKUS = ['Standard', 'HighPerformance'];
+
+export function checkGatewaySku(gatewayType: string, sku: string, gatewayId: string, allowRetired = false): void {
   const allowed = gatewayType === 'Vpn' ? VPN_SKUS : ER_SKUS;
-  if (['Standard', 'HighPerformance'].includes(sku) && gatewayType === 'Vpn') {
+  if (gatewayType === 'Vpn' && allowRetired && RETIRED_VPN_SKUS.includes(sku)) return;
+  if (RETIRED_VPN_SKUS.includes(sku) && gatewayType === 'Vpn') {
     throw badRequest(
       'VpnGatewaySkuRetired',
       `The ${sku} SKU for VPN gateway ${gatewayId} is retired; use VpnGw1AZ or VpnGw2AZ (or another VpnGw SKU).`,
@@ -197,4 +201,42 @@ export function checkCustomBgpAddress(ip: unknown, owner: string): string {
     );
   }
   return ip;
+}
+
+/** SKUs that resize into each other in place; anything else needs a new gateway (or Azure's migration). */
+const SKU_FAMILIES: string[][] = [
+  ['Basic'],
+  ['Standard', 'HighPerformance'],
+  ['VpnGw1', 'VpnGw2', 'VpnGw3', 'VpnGw4', 'VpnGw5'],
+  ['VpnGw1AZ', 'VpnGw2AZ', 'VpnGw3AZ', 'VpnGw4AZ', 'VpnGw5AZ'],
+];
+const ER_SKU_FAMILIES: string[][] = [['Standard', 'HighPerformance', 'UltraPerformance'], ['ErGw1AZ', 'ErGw2AZ', 'ErGw3AZ'], ['ErGwScale']];
+/** VPN SKUs each generation offers (VpnGw1 only in Generation1, VpnGw4/5 only in Generation2). */
+const GENERATION_SKUS: Record<string, string[]> = {
+  Generation1: ['Basic', 'VpnGw1', 'VpnGw2', 'VpnGw3', 'VpnGw1AZ', 'VpnGw2AZ', 'VpnGw3AZ', 'Standard', 'HighPerformance'],
+  Generation2: ['VpnGw2', 'VpnGw3', 'VpnGw4', 'VpnGw5', 'VpnGw2AZ', 'VpnGw3AZ', 'VpnGw4AZ', 'VpnGw5AZ'],
+};
+
+/** The generation a new VPN gateway gets when the request names none. */
+export function defaultGeneration(sku: string): string {
+  return GENERATION_SKUS.Generation1.includes(sku) && !GENERATION_SKUS.Generation2.includes(sku) ? 'Generation1' : 'Generation2';
+}
+
+/** A SKU change of an existing gateway: only within one SKU family and (VPN) one generation. */
+export function checkGatewaySkuChange(gatewayType: string, from: string, to: string, generation: string | undefined, gatewayId: string): void {
+  if (from === to) return;
+  const families = gatewayType === 'Vpn' ? SKU_FAMILIES : ER_SKU_FAMILIES;
+  const family = families.find((f) => f.includes(from));
+  if (!family || !family.includes(to)) {
+    throw badRequest(
+      'GatewaySkuResizeNotSupported',
+      `Virtual network gateway ${gatewayId} cannot be resized from ${from} to ${to}: a resize stays within one SKU family. Create a new gateway (or migrate the gateway) instead.`,
+    );
+  }
+  if (gatewayType === 'Vpn' && generation && GENERATION_SKUS[generation] && !GENERATION_SKUS[generation].includes(to)) {
+    throw badRequest(
+      'GatewaySkuResizeNotSupported',
+      `Virtual network gateway ${gatewayId} is ${generation}, which has no ${to} SKU; a resize cannot change the generation.`,
+    );
+  }
 }

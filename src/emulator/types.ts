@@ -55,6 +55,7 @@ export type FaultKind =
   | '500'
   | '503'
   | 'reset' // the socket is destroyed without an answer
+  | '409-another-operation' // 409 AnotherOperationInProgress, as while a gateway of the VNet is Updating
   | 'failOperation'; // the long-running operation started by the request ends Failed
 
 export interface FaultRule {
@@ -151,6 +152,11 @@ export interface CircuitInfo {
 export interface EmulatorRules {
   /** "To deploy both an Expressroute and VPN gateway in the same vnet, the Expressroute gateway must be created first". */
   requireExpressRouteGatewayFirst: boolean;
+  /**
+   * Azure before the retirements: the Standard and HighPerformance VPN gateway SKUs are accepted (default
+   * false), so a test can build the hand-made, pre-retirement setups tunnelsmith must take over.
+   */
+  allowRetiredSkus?: boolean;
 }
 
 export interface EmulatorControl {
@@ -173,6 +179,8 @@ export interface EmulatorControl {
   addProvisionedCircuit(spec: ProvisionedCircuitSpec): CircuitInfo;
   /** The provider's side: Provisioned + AzurePrivatePeering (circuit name or id). */
   provisionCircuit(circuit: string, peering?: PrivatePeeringSpec): CircuitInfo;
+  /** The provider's side of a cancellation: NotProvisioned, private peering removed (then the circuit can be deleted). */
+  deprovisionCircuit(circuit: string): CircuitInfo;
   /** What on-prem advertises over ExpressRoute; null = the address spaces of the local network gateways. */
   setOnPremAdvertisedPrefixes(prefixes: string[] | null, circuit?: string): void;
   /** Whether the on-prem device of a connection (name or id) answers (default true). */

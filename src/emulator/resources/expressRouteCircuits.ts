@@ -187,6 +187,13 @@ export const expressRouteCircuitKind: ResourceKind = {
     if (conns.length > 0) {
       throw badRequest('CircuitInUseByConnection', `ExpressRoute circuit ${rec.id} is in use by connection ${conns[0].id}; delete the connection first.`);
     }
+    const state = rec.props.serviceProviderProvisioningState;
+    if (state === 'Provisioned' || state === 'Provisioning') {
+      throw badRequest(
+        'CircuitCannotBeDeletedWhileProvisioned',
+        `ExpressRoute circuit ${rec.id} is ${state} by its service provider; ask the provider to deprovision it, then delete it.`,
+      );
+    }
   },
 };
 
@@ -245,6 +252,20 @@ export function provisionCircuit(ctx: EmulatorContext, nameOrId: string, peering
   circuit.props.serviceProviderProvisioningState = 'Provisioned';
   circuit.etag = newEtag();
   if (!privatePeering(ctx, circuit) || peering) putPrivatePeering(ctx, circuit, peering ?? {});
+  ctx.store.markDirty();
+  return info(circuit);
+}
+
+/** The provider's side of a cancellation: serviceProviderProvisioningState NotProvisioned, private peering removed. */
+export function deprovisionCircuit(ctx: EmulatorContext, nameOrId: string): CircuitInfo {
+  const circuit = findCircuit(ctx, nameOrId);
+  const conns = erConnectionsOfCircuit(ctx, circuit);
+  if (conns.length > 0) {
+    throw badRequest('CircuitInUseByConnection', `ExpressRoute circuit ${circuit.id} is in use by connection ${conns[0].id}; delete the connection first.`);
+  }
+  for (const p of ctx.store.children(circuit.key, 'peerings')) ctx.store.delete(p);
+  circuit.props.serviceProviderProvisioningState = 'NotProvisioned';
+  circuit.etag = newEtag();
   ctx.store.markDirty();
   return info(circuit);
 }

@@ -13,6 +13,8 @@ import {
   checkCustomBgpAddress,
   checkGatewayAsn,
   checkGatewaySku,
+  checkGatewaySkuChange,
+  defaultGeneration,
   ER_SKUS,
 } from '../rules';
 import type { ResourceRecord } from '../state';
@@ -98,7 +100,10 @@ export const virtualNetworkGatewayKind: ResourceKind = {
       throw badRequest('GatewayTypeCannotBeChanged', `The gateway type of virtual network gateway ${id} cannot be changed from ${input.existing.props.gatewayType} to ${gatewayType}.`);
     }
     const skuName = String(props.sku?.name ?? '');
-    checkGatewaySku(gatewayType, skuName, id);
+    checkGatewaySku(gatewayType, skuName, id, ctx.store.state.rules.allowRetiredSkus === true);
+    if (input.existing) {
+      checkGatewaySkuChange(gatewayType, String(input.existing.props.sku?.name ?? ''), skuName, input.existing.props.vpnGatewayGeneration, id);
+    }
     const vpnType = gatewayType === 'Vpn' ? String(props.vpnType ?? 'RouteBased') : undefined;
     if (vpnType && vpnType !== 'RouteBased' && vpnType !== 'PolicyBased') {
       throw badRequest('InvalidVpnType', `vpnType of virtual network gateway ${id} must be RouteBased or PolicyBased; got ${vpnType}.`);
@@ -197,7 +202,7 @@ export const virtualNetworkGatewayKind: ResourceKind = {
     };
     if (vpnType) {
       stored.vpnType = vpnType;
-      stored.vpnGatewayGeneration = String(props.vpnGatewayGeneration ?? (skuName === 'Basic' ? 'Generation1' : 'Generation2'));
+      stored.vpnGatewayGeneration = String(input.existing?.props.vpnGatewayGeneration ?? props.vpnGatewayGeneration ?? defaultGeneration(skuName));
     }
     const rec = newRecord(virtualNetworkGatewayKind, input, { props: stored });
     rec.internal.customBgpIps = custom;
