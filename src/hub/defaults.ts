@@ -24,3 +24,14 @@ export function defaultConnectionName(siteName: string): string {
 export function defaultExpressRouteConnectionName(gatewayName: string): string {
   return `${gatewayName}-cn`;
 }
+
+/** `<gatewayName>-pip1`: the ExpressRoute gateway's public IP when `expressRoute.publicIpName` is not set. */
+export function defaultExpressRoutePublicIpName(gatewayName: string): string {
+  return `${gatewayName}-pip1`;
+}
+
+/**
+ * What `tunnelsmith import` writes as a site's device when no `--device` was given: not a device id, so
+ * `validate` refuses the file until the user names the appliance.
+ */
+export const IMPORT_DEVICE_PLACEHOLDER = 'FILL-IN-DEVICE';

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Problem } from '../errors';
 import { POLICY_CATALOG, type PolicyEnumField } from '../policy/catalog';
 import { REFUSED_VPN_GATEWAY_SKUS } from './azureValues';
+import { IMPORT_DEVICE_PLACEHOLDER } from './defaults';
 import { PATTERN_FIXES } from './patterns';
 import { closestName } from './suggest';
 import { describeType, displayValue, formatPath, quoteKey, valueAt, type PathSegment } from './paths';
@@ -93,6 +94,12 @@ function valueProblem(path: PathSegment[], value: unknown, values: unknown[], er
   const last = path[path.length - 1];
   const shown = displayValue(value);
   const list = values.map((v) => String(v)).join(', ');
+  if (last === 'device' && value === IMPORT_DEVICE_PLACEHOLDER) {
+    return error(
+      `is still ${IMPORT_DEVICE_PLACEHOLDER}, the placeholder tunnelsmith import writes: tunnelsmith cannot tell from Azure which appliance terminates this site's tunnels`,
+      `write the site's device: one of ${list} (or run tunnelsmith import again with --device ID)`,
+    );
+  }
   if (last === 'sku' && path[path.length - 2] === 'vpnGateway' && typeof value === 'string' && REFUSED_VPN_GATEWAY_SKUS[value]) {
     const r = REFUSED_VPN_GATEWAY_SKUS[value];
     return error(`${shown} is refused: ${r.reason}`, `use ${r.use} (or another of ${list})`);

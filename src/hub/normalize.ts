@@ -48,6 +48,7 @@ function normalizeExpressRoute(er: RawExpressRoute): ExpressRouteSpec {
     ...(er.circuitId !== undefined ? { circuitId: er.circuitId } : {}),
     ...(er.circuit !== undefined ? { circuit: { ...er.circuit } } : {}),
     connectionName: er.connectionName ?? defaultExpressRouteConnectionName(er.gatewayName),
+    ...(er.publicIpName !== undefined ? { publicIpName: er.publicIpName } : {}),
     ...(er.authorizationKey !== undefined ? { authorizationKey: copySecretRef(er.authorizationKey) } : {}),
   };
 }

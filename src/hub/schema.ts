@@ -127,6 +127,8 @@ export const ExpressRouteSchema = z
       .optional().describe('Resource id of an existing circuit to connect (never together with circuit)'),
     connectionName: resourceName('ExpressRoute connection name').optional()
       .describe("The gateway's connection to the circuit. Default <gatewayName>-cn"),
+    publicIpName: resourceName('public IP name').optional()
+      .describe("The ExpressRoute gateway's public IP. Default <gatewayName>-pip1 (name an existing gateway's own IP to adopt it)"),
     authorizationKey: SecretRefSchema.optional().describe('Authorization key reference, for a circuitId in another subscription'),
     circuit: CircuitSchema.optional(),
   })

@@ -67,6 +67,8 @@ export interface ExpressRouteSpec {
   circuit?: ExpressRouteCircuitSpec;
   /** Default `<gatewayName>-cn`. */
   connectionName: string;
+  /** The gateway's public IP; absent: `<gatewayName>-pip1` (additive field, see `erPublicIpName`). */
+  publicIpName?: string;
   authorizationKey?: SecretRef;
 }
 

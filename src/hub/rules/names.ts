@@ -1,6 +1,8 @@
 /** Resource names: valid (defaults included) and unique per resource type; site names unique. */
 import type { Problem } from '../../errors';
-import { defaultConnectionName, defaultExpressRouteConnectionName, defaultLocalNetworkGatewayName, defaultPublicIpNames } from '../defaults';
+import {
+  defaultConnectionName, defaultExpressRouteConnectionName, defaultExpressRoutePublicIpName, defaultLocalNetworkGatewayName, defaultPublicIpNames,
+} from '../defaults';
 import { RESOURCE_NAME } from '../patterns';
 import { error, sitePath, type HubParts } from './types';
 
@@ -17,6 +19,9 @@ export function checkDerivedNames(parts: HubParts): Problem[] {
     }
   }
   const er = parts.expressRoute;
+  if (er && !er.publicIpName && !RESOURCE_NAME.test(defaultExpressRoutePublicIpName(er.gatewayName))) {
+    problems.push(error('azure.expressRoute.gatewayName', `the default public IP name ${defaultExpressRoutePublicIpName(er.gatewayName)} is longer than 80 characters`, 'shorten the gateway name or set azure.expressRoute.publicIpName'));
+  }
   if (er && !er.connectionName && !RESOURCE_NAME.test(defaultExpressRouteConnectionName(er.gatewayName))) {
     problems.push(error('azure.expressRoute.gatewayName', `the default connection name ${defaultExpressRouteConnectionName(er.gatewayName)} is longer than 80 characters`, 'shorten the gateway name or set azure.expressRoute.connectionName'));
   }
@@ -50,6 +55,7 @@ export function checkResourceNamesUnique(parts: HubParts): Problem[] {
   if (parts.expressRoute) {
     const er = parts.expressRoute;
     gateways.push({ path: 'azure.expressRoute.gatewayName', name: er.gatewayName });
+    publicIps.push({ path: er.publicIpName ? 'azure.expressRoute.publicIpName' : 'azure.expressRoute.gatewayName', name: er.publicIpName ?? defaultExpressRoutePublicIpName(er.gatewayName) });
     connections.push({ path: 'azure.expressRoute.connectionName', name: er.connectionName ?? defaultExpressRouteConnectionName(er.gatewayName) });
   }
   for (const { index, site } of parts.sites) {
