@@ -7,6 +7,7 @@
 import type {
   BgpPeerModel,
   CircuitModel,
+  CircuitSpecModel,
   ConnectionModel,
   GatewayModel,
   ListedResource,
@@ -61,6 +62,8 @@ export interface AzureApi {
 
   /** By full ARM id (the circuit may live in another resource group or subscription). */
   getCircuit(circuitId: string, o?: CallOptions): Promise<CircuitModel | undefined>;
+  /** Creates or updates a circuit in the hub's subscription; keeps its peerings and authorizations. */
+  putCircuit(rg: string, circuit: CircuitSpecModel, o?: CallOptions): Promise<CircuitModel>;
 
   /** Every resource of one type in a resource group (all pages). Empty when the group is missing. */
   listByType(rg: string, type: NetworkResourceType, o?: CallOptions): Promise<ListedResource[]>;

@@ -5,14 +5,16 @@
  * in place. `409 AnotherOperationInProgress` is waited out. The ExpressRoute gateway goes before the
  * VPN gateway, and the other way round when the service refuses that order.
  */
+import { setMaxListeners } from 'node:events';
 import { AzureError, InternalError, type Problem } from '../errors';
 import type { Hub, Site } from '../hub/types';
 import type { AzureApi, CallOptions } from './api';
-import { diffPlan, diffResource, type Change, type DiffOutcome } from './diff';
+import { diffPlan, diffResource, type Change, type CircuitChange, type DiffExtras, type DiffOutcome } from './diff';
 import { isAbortError, isAnotherOperationInProgress, isGatewayOrderRefusal, isTransientOperationFailure, withHubField } from './errors';
 import type { ApplyEvent, ApplyEventSink } from './events';
-import { isBusy, type ConnectionModel } from './model';
+import { isBusy, isProviderProvisioned, type CircuitModel, type ConnectionModel } from './model';
 import type { AzurePlan, PlannedResource } from './plan';
+import { runGatewaySubnetRecreate } from './recreate';
 import type { SecretResolver, SharedKeyStore } from './sharedKeys';
 
 export interface ApplyDeps {
@@ -29,12 +31,39 @@ export interface ApplyDeps {
   busyPollMs?: number;
   /** How long to wait for a busy resource before giving up (default 2 h: gateways take 45 min+). */
   busyTimeoutMs?: number;
+  /**
+   * `--wait-for-circuit`: instead of leaving the ExpressRoute connection for a later run, poll the
+   * circuit until the provider has provisioned it (with private peering), at most `timeoutMs`.
+   */
+  circuitWait?: { timeoutMs: number; pollMs?: number };
+  /**
+   * `--allow-recreate`, confirmed: the GatewaySubnet change from `from` to `to` may delete the gateways
+   * that use it (connections first) so the subnet can be recreated. Any other change is not approved.
+   */
+  allowRecreate?: { from: string; to: string };
+}
+
+/** The circuit tunnelsmith created (or found) for `expressRoute.circuit`, as the provider needs it. */
+export interface CircuitReport {
+  name: string;
+  id: string;
+  /** The one value the provider needs to provision the circuit. Not a secret. */
+  serviceKey?: string;
+  /** NotProvisioned, Provisioning, Provisioned. */
+  serviceProviderProvisioningState?: string;
+  privatePeering: boolean;
+  serviceProviderName?: string;
+  peeringLocation?: string;
+  /** Created by this run. */
+  created: boolean;
 }
 
 export interface WaitingItem {
   field: string;
   what: string;
   reason: string;
+  /** The plan key of the step that waits. */
+  key?: string;
 }
 
 export interface ApplyReport {
@@ -45,6 +74,10 @@ export interface ApplyReport {
   warnings: Problem[];
   /** Steps that could not run yet because someone else must act (the provider's circuit). */
   waiting: WaitingItem[];
+  /** Present when the hub has tunnelsmith create the circuit (`expressRoute.circuit`). */
+  circuit?: CircuitReport;
+  /** What `--allow-recreate` deleted before the subnet was recreated, in order. */
+  recreated?: string[];
 }
 
 /** A write whose Azure operation failed transiently is tried this many more times. */
@@ -116,10 +149,22 @@ function readOne(api: AzureApi, rg: string, r: PlannedResource, o?: CallOptions)
   }
 }
 
+/**
+ * What the diff needs besides the planned resources: the group's connections (to name every connection
+ * of a gateway in a remedy) and the circuit tunnelsmith creates, if any. Reads in parallel.
+ */
+export async function readDiffExtras(api: AzureApi, plan: AzurePlan, o?: CallOptions): Promise<DiffExtras> {
+  const [connections, circuit] = await Promise.all([
+    api.listByType(plan.resourceGroup, 'connections', o),
+    plan.circuit ? api.getCircuit(plan.circuit.id, o) : Promise.resolve(undefined),
+  ]);
+  return { connections, ...(circuit ? { circuit } : {}) };
+}
+
 /** What `deploy --plan` shows: the difference, without writing anything. */
 export async function diffAgainstAzure(api: AzureApi, plan: AzurePlan, o?: CallOptions): Promise<DiffOutcome> {
-  const actual = await readActualState(api, plan, o);
-  return diffPlan(plan, actual);
+  const [actual, extras] = await Promise.all([readActualState(api, plan, o), readDiffExtras(api, plan, o)]);
+  return diffPlan(plan, actual, extras);
 }
 
 /** Throws the conflicts of a diff as one AzureError naming every field and remedy. */
@@ -159,6 +204,10 @@ class Runner {
   private readonly waiting: WaitingItem[] = [];
   private actual: Record<string, unknown> = {};
   private writes = 0;
+  private circuitTask: Promise<void> = Promise.resolve();
+  private pendingCircuit: CircuitChange | undefined;
+  private circuitReport: CircuitReport | undefined;
+  private recreated: string[] | undefined;
   private orderSwapped = false;
   private readonly nodes = new Map<string, Node>();
 
@@ -169,6 +218,8 @@ class Runner {
     this.now = deps.now ?? Date.now;
     this.sleep = deps.sleep ?? sleepFor;
     this.emit = deps.onEvent ?? (() => undefined);
+    // Every request in flight listens on the run's signal (reads run a dozen at a time).
+    setMaxListeners(200, this.internal.signal);
     if (deps.signal) {
       if (deps.signal.aborted) this.internal.abort(deps.signal.reason);
       else deps.signal.addEventListener('abort', () => this.internal.abort(deps.signal!.reason), { once: true });
@@ -184,23 +235,28 @@ class Runner {
   }
 
   async run(): Promise<ApplyReport> {
-    const er = this.deps.hub.azure.expressRoute;
-    if (er?.circuit && !er.circuitId) {
-      this.warn(
-        'azure.expressRoute.circuit',
-        `deploy does not create ExpressRoute circuits yet: circuit ${er.circuit.name} and the gateway's connection to it are left out`,
-        'order the circuit from the provider (the seed\'s second template), then set azure.expressRoute.circuitId to its id and deploy again',
-      );
+    let diff = await this.readAndDiff();
+    if (diff.recreate && this.deps.allowRecreate) {
+      const r = diff.recreate;
+      const approved = this.deps.allowRecreate;
+      if (approved.from !== r.from || approved.to !== r.to) {
+        throw new AzureError('RecreateNotApproved', `azure.vnet.gatewaySubnet: the GatewaySubnet change now needed (${r.from} -> ${r.to}) is not the one confirmed (${approved.from} -> ${approved.to})`, { field: 'azure.vnet.gatewaySubnet' }, 'run deploy --allow-recreate again and confirm the steps it shows');
+      }
+      // Every other conflict still stops the run before anything is deleted.
+      throwConflicts(diff.conflicts.filter((p) => p.path !== 'azure.vnet.gatewaySubnet'));
+      this.recreated = await runGatewaySubnetRecreate(r, {
+        api: this.deps.api,
+        hub: this.deps.hub,
+        keys: this.deps.keys,
+        emit: (e) => this.event(e),
+        signal: this.signal,
+        now: this.now,
+        ...(this.deps.busyPollMs !== undefined ? { busyPollMs: this.deps.busyPollMs } : {}),
+        ...(this.deps.busyTimeoutMs !== undefined ? { busyTimeoutMs: this.deps.busyTimeoutMs } : {}),
+      });
+      this.writes += this.recreated.length;
+      diff = await this.readAndDiff();
     }
-    this.event({ type: 'start', id: 'read', what: `read what exists in ${this.plan.resourceGroup}`, kind: 'read' });
-    try {
-      this.actual = await readActualState(this.deps.api, this.plan, { signal: this.signal });
-    } catch (e) {
-      this.event({ type: 'end', id: 'read', outcome: 'failed', detail: e instanceof Error ? e.message.split('\n')[0] : String(e) });
-      throw e;
-    }
-    const diff = diffPlan(this.plan, this.actual);
-    this.event({ type: 'end', id: 'read', outcome: 'done', detail: summarize(diff.changes) });
     throwConflicts(diff.conflicts);
 
     // Keys and secrets first: a missing reference fails the run before anything is written.
@@ -211,19 +267,88 @@ class Runner {
       const p = planned.get(change.resource.key)!;
       this.nodes.set(p.key, { planned: p, change, status: change.action === 'noop' ? 'done' : 'pending', deps: new Set(p.dependsOn), after: new Set(p.orderAfter) });
     }
+    // The circuit is created beside the rest once its resource group exists (see schedule).
+    this.pendingCircuit = diff.circuit;
     await this.schedule(secrets);
+    await this.circuitTask;
 
     // Existing connections: confirm journal entries, and compare the hub's reference with Azure's key.
     await this.checkExistingKeys(diff.changes);
-    return { changes: diff.changes, writes: this.writes, warnings: this.warnings, waiting: this.waiting };
+    return {
+      changes: diff.changes,
+      writes: this.writes,
+      warnings: this.warnings,
+      waiting: this.waiting,
+      ...(this.circuitReport ? { circuit: this.circuitReport } : {}),
+      ...(this.recreated ? { recreated: this.recreated } : {}),
+    };
+  }
+
+  private async readAndDiff(): Promise<DiffOutcome> {
+    this.event({ type: 'start', id: 'read', what: `read what exists in ${this.plan.resourceGroup}`, kind: 'read' });
+    let extras: DiffExtras;
+    try {
+      [this.actual, extras] = await Promise.all([
+        readActualState(this.deps.api, this.plan, { signal: this.signal }),
+        readDiffExtras(this.deps.api, this.plan, { signal: this.signal }),
+      ]);
+    } catch (e) {
+      this.event({ type: 'end', id: 'read', outcome: 'failed', detail: e instanceof Error ? e.message.split('\n')[0] : String(e) });
+      throw e;
+    }
+    const diff = diffPlan(this.plan, this.actual, extras);
+    if (extras.circuit) this.circuitReport = circuitReport(extras.circuit, false);
+    const circuitText = diff.circuit && diff.circuit.action !== 'noop' ? `; circuit ${diff.circuit.circuit.name}: ${diff.circuit.action}` : '';
+    this.event({ type: 'end', id: 'read', outcome: 'done', detail: `${summarize(diff.changes)}${circuitText}` });
+    return diff;
+  }
+
+  /** Creates, updates or waits for the circuit tunnelsmith creates; the ExpressRoute connection waits on this. */
+  private async runCircuit(change: CircuitChange): Promise<void> {
+    const c = change.circuit;
+    const api = this.deps.api;
+    const rg = this.plan.resourceGroup;
+    if (change.action === 'noop') return;
+    if (change.action === 'wait') {
+      this.event({ type: 'start', id: c.key, what: `wait for ExpressRoute circuit ${c.name} (${change.state} in Azure)`, kind: 'wait' });
+      const started = this.now();
+      const timeout = this.deps.busyTimeoutMs ?? 2 * 60 * 60 * 1000;
+      for (;;) {
+        const cur = await api.getCircuit(c.id, { signal: this.signal });
+        if (!cur || !isBusy(cur.provisioningState)) {
+          if (cur) this.circuitReport = circuitReport(cur, false);
+          this.event({ type: 'end', id: c.key, outcome: 'unchanged', detail: cur ? 'in place' : 'gone' });
+          if (!cur) break;
+          return;
+        }
+        if (this.now() - started > timeout) {
+          throw new AzureError('OperationStillInProgress', `ExpressRoute circuit ${c.name} is still ${cur.provisioningState}`, { field: c.field }, 'run deploy again later; it resumes where it stopped');
+        }
+        await this.sleep(this.deps.busyPollMs ?? 10_000, this.signal);
+      }
+    }
+    const created = change.action !== 'update';
+    const d = c.desired;
+    const what = `${created ? 'create' : 'update'} ExpressRoute circuit ${c.name} (${d.serviceProviderName}, ${d.peeringLocation}, ${d.bandwidthInMbps} Mbps, ${d.skuTier}/${d.skuFamily})${change.fields.length ? `: ${change.fields.join('; ')}` : ''}`;
+    this.event({ type: 'start', id: c.key, what, kind: created ? 'create' : 'update' });
+    try {
+      const out = await api.putCircuit(rg, d, { signal: this.signal });
+      this.writes++;
+      this.circuitReport = circuitReport(out, created);
+    } catch (e) {
+      this.endFailed(c.key, e);
+      throw withHubField(e, c.field);
+    }
+    this.event({ type: 'end', id: c.key, outcome: 'done', detail: `provider state ${this.circuitReport.serviceProviderProvisioningState ?? 'unknown'}` });
   }
 
   private async prepareSecrets(changes: Change[]): Promise<Map<string, { sharedKey?: string; authorizationKey?: string }>> {
     const out = new Map<string, { sharedKey?: string; authorizationKey?: string }>();
     for (const c of changes) {
       const r = c.resource;
-      // A circuit id that names nothing fails the run before anything is written.
-      if (r.kind === 'erConnection' && c.action === 'create') await this.requireCircuit(r);
+      // A circuit id that names nothing fails the run before anything is written (a circuit
+      // tunnelsmith creates itself is made in this run).
+      if (r.kind === 'erConnection' && c.action === 'create' && !this.plan.circuit) await this.requireCircuit(r);
       if (r.kind === 'ipsecConnection' && c.action === 'create') {
         const { site, path } = this.site(r.site);
         out.set(r.key, { sharedKey: await this.deps.keys.keyForNewConnection(site, path) });
@@ -254,7 +379,14 @@ class Runner {
       const n = this.nodes.get(k);
       return n !== undefined && (n.status === 'skipped' || n.status === 'failed');
     };
+    const rgKey = this.plan.resources.find((r) => r.kind === 'resourceGroup')?.key;
     for (;;) {
+      if (failure === undefined && this.pendingCircuit && (!rgKey || settled(rgKey))) {
+        this.circuitTask = this.runCircuit(this.pendingCircuit);
+        this.pendingCircuit = undefined;
+        // Awaited by the ExpressRoute connection and after the schedule; never an unhandled rejection.
+        this.circuitTask.catch(() => undefined);
+      }
       if (failure === undefined) {
         for (const n of this.nodes.values()) {
           if (n.status !== 'pending') continue;
@@ -343,6 +475,7 @@ class Runner {
       change = again;
     }
     if (n.planned.kind === 'erConnection' && change.action === 'create') {
+      await this.circuitTask;
       const ready = await this.circuitReady(n.planned);
       if (!ready) {
         n.status = 'skipped';
@@ -382,25 +515,45 @@ class Runner {
     const circuitId = r.desired.circuitId!;
     const circuit = await this.deps.api.getCircuit(circuitId, { signal: this.signal });
     if (!circuit) {
+      const field = this.plan.circuit ? 'azure.expressRoute.circuit' : 'azure.expressRoute.circuitId';
       throw new AzureError(
         'CircuitNotFound',
-        `azure.expressRoute.circuitId: the ExpressRoute circuit ${circuitId} does not exist (or this identity cannot read it)`,
-        { field: 'azure.expressRoute.circuitId', resource: circuitId, statusCode: 404 },
-        'check the circuit id; a circuit in another subscription also needs azure.expressRoute.authorizationKey',
+        `${field}: the ExpressRoute circuit ${circuitId} does not exist (or this identity cannot read it)`,
+        { field, resource: circuitId, statusCode: 404 },
+        this.plan.circuit ? 'run deploy again: it creates the circuit' : 'check the circuit id; a circuit in another subscription also needs azure.expressRoute.authorizationKey',
       );
     }
     return circuit;
   }
 
-  /** The circuit must be provisioned by the provider (with private peering) before a gateway connects. */
+  /**
+   * The circuit must be provisioned by the provider (with private peering) before a gateway connects.
+   * With `circuitWait`, polls until it is (or the wait times out); else the connection waits for a later run.
+   */
   private async circuitReady(r: PlannedResource & { kind: 'erConnection' }): Promise<boolean> {
-    const circuit = await this.requireCircuit(r);
-    const provisioned = (circuit.serviceProviderProvisioningState ?? '').toLowerCase() === 'provisioned';
-    if (provisioned && circuit.privatePeering) return true;
-    const reason = provisioned
-      ? `circuit ${circuit.name} has no Azure private peering yet`
-      : `circuit ${circuit.name} is ${circuit.serviceProviderProvisioningState ?? 'not provisioned'} at the provider`;
-    this.waiting.push({ field: 'azure.expressRoute.circuitId', what: describeResource(r), reason });
+    const field = this.plan.circuit ? 'azure.expressRoute.circuit' : 'azure.expressRoute.circuitId';
+    let circuit = await this.requireCircuit(r);
+    const ready = (c: CircuitModel) => isProviderProvisioned(c) && c.privatePeering;
+    const why = (c: CircuitModel) =>
+      isProviderProvisioned(c) ? `circuit ${c.name} has no Azure private peering yet` : `circuit ${c.name} is ${c.serviceProviderProvisioningState ?? 'not provisioned'} at the provider`;
+    const wait = this.deps.circuitWait;
+    if (!ready(circuit) && wait) {
+      const id = `${r.key}:provider`;
+      const started = this.now();
+      let last = why(circuit);
+      this.event({ type: 'start', id, what: `wait for the provider to provision circuit ${circuit.name} (at most ${Math.round(wait.timeoutMs / 1000)} s)`, kind: 'wait' });
+      this.event({ type: 'state', id, state: last });
+      while (!ready(circuit) && this.now() - started < wait.timeoutMs) {
+        await this.sleep(Math.min(wait.pollMs ?? 30_000, Math.max(1, wait.timeoutMs - (this.now() - started))), this.signal);
+        circuit = await this.requireCircuit(r);
+        if (why(circuit) !== last && !ready(circuit)) this.event({ type: 'state', id, state: (last = why(circuit)) });
+      }
+      this.event({ type: 'end', id, outcome: ready(circuit) ? 'done' : 'skipped', detail: ready(circuit) ? 'provisioned, private peering configured' : `gave up after ${Math.round(wait.timeoutMs / 1000)} s` });
+    }
+    if (this.circuitReport && this.plan.circuit) this.circuitReport = { ...circuitReport(circuit, this.circuitReport.created) };
+    if (ready(circuit)) return true;
+    const reason = `${why(circuit)}${wait ? ` (still so after waiting ${Math.round(wait.timeoutMs / 1000)} s)` : ''}`;
+    this.waiting.push({ field, what: describeResource(r), reason, key: r.key });
     this.event({ type: 'end', id: r.key, outcome: 'skipped', detail: `waiting: ${reason}` });
     return false;
   }
@@ -518,6 +671,19 @@ class Runner {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+function circuitReport(c: CircuitModel, created: boolean): CircuitReport {
+  return {
+    name: c.name,
+    id: c.id,
+    ...(c.serviceKey ? { serviceKey: c.serviceKey } : {}),
+    ...(c.serviceProviderProvisioningState ? { serviceProviderProvisioningState: c.serviceProviderProvisioningState } : {}),
+    privatePeering: c.privatePeering,
+    ...(c.serviceProviderName ? { serviceProviderName: c.serviceProviderName } : {}),
+    ...(c.peeringLocation ? { peeringLocation: c.peeringLocation } : {}),
+    created,
+  };
+}
 
 /** One line per change kind, e.g. `2 to create, 1 to update, 5 in place`. Pure. */
 export function summarize(changes: readonly Change[]): string {

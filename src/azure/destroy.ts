@@ -26,6 +26,11 @@ export interface DestroyPlan {
   kept: ListedResource[];
   /** The group itself carries this hub's tags. */
   ownsResourceGroup: boolean;
+  /**
+   * Circuits tunnelsmith created that the provider still has provisioned: Azure deletes a circuit only
+   * once the provider has deprovisioned it, so they are kept (with that remedy) and the rest goes.
+   */
+  heldByProvider?: ListedResource[];
 }
 
 const STAGE: Record<NetworkResourceType, number> = {
@@ -33,6 +38,7 @@ const STAGE: Record<NetworkResourceType, number> = {
   virtualNetworkGateways: 1,
   localNetworkGateways: 2,
   publicIPAddresses: 2,
+  expressRouteCircuits: 2,
   virtualNetworks: 3,
 };
 
@@ -41,8 +47,14 @@ const TYPE_TEXT: Record<NetworkResourceType, string> = {
   virtualNetworkGateways: 'gateway',
   localNetworkGateways: 'local network gateway',
   publicIPAddresses: 'public IP',
+  expressRouteCircuits: 'ExpressRoute circuit',
   virtualNetworks: 'virtual network',
 };
+
+function heldByItsProvider(r: ListedResource): boolean {
+  const state = (r.serviceProviderProvisioningState ?? '').toLowerCase();
+  return r.type === 'expressRouteCircuits' && (state === 'provisioned' || state === 'provisioning');
+}
 
 export function describeListed(r: { type: NetworkResourceType; name: string }): string {
   return `${TYPE_TEXT[r.type]} ${r.name}`;
@@ -52,13 +64,15 @@ export function describeListed(r: { type: NetworkResourceType; name: string }): 
 export function planDestroy(hubId: string, resourceGroup: string, listed: ListedResource[], groupTags: Record<string, string> | undefined): DestroyPlan {
   const owned = listed.filter((r) => isOwnedBy(r.tags, hubId));
   const kept = listed.filter((r) => !isOwnedBy(r.tags, hubId));
+  const held = owned.filter(heldByItsProvider);
   const steps = owned
+    .filter((r) => !heldByItsProvider(r))
     .map((r) => ({ stage: STAGE[r.type], type: r.type, name: r.name }))
     .sort((a, b) => a.stage - b.stage || a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
-  return { hubId, resourceGroup, steps, kept, ownsResourceGroup: groupTags !== undefined && isOwnedBy(groupTags, hubId) };
+  return { hubId, resourceGroup, steps, kept, ownsResourceGroup: groupTags !== undefined && isOwnedBy(groupTags, hubId), ...(held.length > 0 ? { heldByProvider: held } : {}) };
 }
 
-const TYPES: NetworkResourceType[] = ['connections', 'virtualNetworkGateways', 'localNetworkGateways', 'publicIPAddresses', 'virtualNetworks'];
+const TYPES: NetworkResourceType[] = ['connections', 'virtualNetworkGateways', 'localNetworkGateways', 'publicIPAddresses', 'expressRouteCircuits', 'virtualNetworks'];
 
 /** Lists the group and plans the deletions; undefined when the group does not exist. */
 export async function readDestroyPlan(api: AzureApi, hubId: string, resourceGroup: string, o?: CallOptions): Promise<DestroyPlan | undefined> {
@@ -109,9 +123,14 @@ export async function runDestroy(plan: DestroyPlan, deps: DestroyDeps): Promise<
     else await Promise.all(steps.map(one));
   }
 
-  if (!plan.ownsResourceGroup) return { deleted, resourceGroupDeleted: false };
+  const held = plan.heldByProvider ?? [];
+  const heldText = held.length > 0
+    ? `${held.map(describeListed).join(', ')} ${held.length === 1 ? 'is' : 'are'} still provisioned by the connectivity provider and Azure deletes a circuit only once the provider has deprovisioned it: ask the provider to deprovision it (give them its service key), then run destroy again`
+    : undefined;
+  if (!plan.ownsResourceGroup) return { deleted, resourceGroupDeleted: false, ...(heldText ? { resourceGroupKept: heldText } : {}) };
   const contents = await deps.api.listResourceGroupContents(plan.resourceGroup, o);
   if (contents === undefined) return { deleted, resourceGroupDeleted: false, resourceGroupKept: 'the service could not list everything in it, so it is not known to be empty' };
+  if (heldText) return { deleted, resourceGroupDeleted: false, resourceGroupKept: heldText };
   if (contents.length > 0) return { deleted, resourceGroupDeleted: false, resourceGroupKept: `it still holds ${contents.length} resource(s) tunnelsmith did not create` };
   const id = `resourceGroup:${plan.resourceGroup}`;
   emit({ type: 'start', id, what: `delete resource group ${plan.resourceGroup}`, kind: 'delete', at: now() });
@@ -120,7 +139,8 @@ export async function runDestroy(plan: DestroyPlan, deps: DestroyDeps): Promise<
   return { deleted: [...deleted, `resource group ${plan.resourceGroup}`], resourceGroupDeleted: true };
 }
 
-async function retryWhileBusy(fn: () => Promise<void>, deps: DestroyDeps, onWait: () => void): Promise<void> {
+/** Runs a delete, waiting out `409 AnotherOperationInProgress`; a resource already gone is done. */
+export async function retryWhileBusy(fn: () => Promise<void>, deps: Pick<DestroyDeps, 'now' | 'busyPollMs' | 'busyTimeoutMs' | 'signal'>, onWait: () => void): Promise<void> {
   const started = (deps.now ?? Date.now)();
   const timeout = deps.busyTimeoutMs ?? 2 * 60 * 60 * 1000;
   for (;;) {

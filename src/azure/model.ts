@@ -80,6 +80,8 @@ export interface GatewayModel extends ResourceBase {
   /** `RouteBased` for VPN gateways; absent for ExpressRoute. */
   vpnType?: string;
   sku: string;
+  /** Read-only: `Generation1` or `Generation2` (VPN gateways; a resize cannot change it). */
+  generation?: string;
   activeActive: boolean;
   enableBgp: boolean;
   ipConfigurations: GatewayIpConfigModel[];
@@ -123,10 +125,35 @@ export interface CircuitModel {
   id: string;
   name: string;
   location?: string;
+  tags?: Tags;
+  /** NotProvisioned, Provisioning, Provisioned: the connectivity provider's side. */
   serviceProviderProvisioningState?: string;
   provisioningState?: ProvisioningState;
   /** The circuit has Azure private peering configured (needed to connect a gateway). */
   privatePeering: boolean;
+  /** Read-only: the key the provider needs to provision the circuit (not a secret). */
+  serviceKey?: string;
+  serviceProviderName?: string;
+  peeringLocation?: string;
+  bandwidthInMbps?: number;
+  /** Standard, Premium, Local. */
+  skuTier?: string;
+  /** MeteredData, UnlimitedData. */
+  skuFamily?: string;
+}
+
+/** A circuit tunnelsmith creates (`expressRoute.circuit`): what a PUT sends. */
+export interface CircuitSpecModel extends ResourceBase {
+  serviceProviderName: string;
+  peeringLocation: string;
+  bandwidthInMbps: number;
+  skuTier: string;
+  skuFamily: string;
+}
+
+/** The provider has provisioned the circuit. */
+export function isProviderProvisioned(c: Pick<CircuitModel, 'serviceProviderProvisioningState'> | undefined): boolean {
+  return (c?.serviceProviderProvisioningState ?? '').toLowerCase() === 'provisioned';
 }
 
 export interface BgpPeerModel {
@@ -155,7 +182,8 @@ export type NetworkResourceType =
   | 'publicIPAddresses'
   | 'virtualNetworkGateways'
   | 'localNetworkGateways'
-  | 'connections';
+  | 'connections'
+  | 'expressRouteCircuits';
 
 /** An entry of a list by type. */
 export interface ListedResource {
@@ -166,6 +194,10 @@ export interface ListedResource {
   provisioningState?: ProvisioningState;
   /** For gateways and connections: enough to order deletions. */
   gatewayType?: string;
+  /** For connections: the gateway they belong to (`virtualNetworkGateway1`). */
+  gatewayId?: string;
+  /** For circuits: the provider's state (a provisioned circuit cannot be deleted). */
+  serviceProviderProvisioningState?: string;
 }
 
 /** ARM resource id of a Microsoft.Network resource. Pure. */

@@ -7,12 +7,17 @@
  * - The ExpressRoute gateway gets its own Standard static public IP (`<gatewayName>-pip1`).
  * - The ExpressRoute gateway is ordered before the VPN gateway (`orderAfter`, which the apply layer may
  *   swap when the service refuses that order); every other edge is a hard dependency.
+ * - A circuit the hub asks tunnelsmith to create (`expressRoute.circuit`) is `AzurePlan.circuit`, not one
+ *   of `resources`: it is created beside the rest, and the ExpressRoute connection to it waits until the
+ *   provider has provisioned it.
  */
 import { hubId as hubIdOf, type Hub, type Site } from '../hub/types';
 import { isAzureApipa } from '../net/ipv4';
+import { defaultExpressRoutePublicIpName } from '../hub/defaults';
 import {
   networkResourceId,
   ownershipTags,
+  type CircuitSpecModel,
   type ConnectionModel,
   type GatewayModel,
   type LngModel,
@@ -45,6 +50,22 @@ interface PlannedBase {
   dependsOn: string[];
   /** Keys ordered first when possible; the apply layer may swap this order if Azure refuses it. */
   orderAfter: string[];
+  /**
+   * VPN gateway only: BGP is on by tunnelsmith's choice alone (no site peers over BGP, default ASN, no
+   * APIPA addresses), so an existing gateway without BGP is adopted as it is rather than updated.
+   */
+  bgpOptional?: boolean;
+}
+
+/** The circuit tunnelsmith creates for `expressRoute.circuit` (the seed's second template). */
+export interface PlannedCircuit {
+  /** `circuit:<name>`. */
+  key: string;
+  name: string;
+  field: 'azure.expressRoute.circuit';
+  /** Its ARM id, which the ExpressRoute connection names. */
+  id: string;
+  desired: CircuitSpecModel;
 }
 
 export type PlannedResource =
@@ -65,6 +86,8 @@ export interface AzurePlan {
   tags: Tags;
   /** In a valid creation order. */
   resources: PlannedResource[];
+  /** Present when the hub asks tunnelsmith to create the ExpressRoute circuit. */
+  circuit?: PlannedCircuit;
 }
 
 export function resourceKey(kind: ResourceKind, name: string): string {
@@ -80,9 +103,17 @@ export function ipConfigurationName(index: number): string {
   return `gwipconfig${index + 1}`;
 }
 
-/** The ExpressRoute gateway's public IP name. */
+/** The ExpressRoute gateway's default public IP name (`expressRoute.publicIpName` overrides it). */
 export function erPublicIpName(gatewayName: string): string {
-  return `${gatewayName}-pip1`;
+  return defaultExpressRoutePublicIpName(gatewayName);
+}
+
+/** The circuit's id, from `circuitId` or from the circuit tunnelsmith creates. Pure. */
+export function circuitIdOf(hub: Hub, subscriptionId: string): string | undefined {
+  const er = hub.azure.expressRoute;
+  if (!er) return undefined;
+  if (er.circuitId) return er.circuitId;
+  return er.circuit ? networkResourceId(subscriptionId, hub.azure.resourceGroup, 'expressRouteCircuits', er.circuit.name) : undefined;
 }
 
 /**
@@ -132,8 +163,8 @@ export function planAzure(hub: Hub, subscriptionId: string): AzurePlan {
   let erGatewayKey: string | undefined;
   const er = az.expressRoute;
   if (er) {
-    const erPip = erPublicIpName(er.gatewayName);
-    resources.push(pip(erPip, 'azure.expressRoute.gatewayName'));
+    const erPip = er.publicIpName ?? erPublicIpName(er.gatewayName);
+    resources.push(pip(erPip, er.publicIpName ? 'azure.expressRoute.publicIpName' : 'azure.expressRoute.gatewayName'));
     erGatewayKey = resourceKey('erGateway', er.gatewayName);
     const erGatewayId = nid('virtualNetworkGateways', er.gatewayName);
     resources.push({
@@ -159,8 +190,10 @@ export function planAzure(hub: Hub, subscriptionId: string): AzurePlan {
   const vpnPipNames = vpn.publicIpNames.slice(0, instances);
   vpnPipNames.forEach((name, i) => resources.push(pip(name, `azure.vpnGateway.publicIpNames[${i}]`)));
   const vpnGatewayKey = resourceKey('vpnGateway', vpn.name);
+  const bgpOptional = !hub.sites.some((s) => s.bgp) && vpn.asn === 65515 && (vpn.apipaBgpIps ?? []).length === 0;
   resources.push({
     ...base('vpnGateway', vpn.name, 'azure.vpnGateway', [vnetKey, ...vpnPipNames.map((n) => resourceKey('publicIp', n))], erGatewayKey ? [erGatewayKey] : []),
+    ...(bgpOptional ? { bgpOptional } : {}),
     kind: 'vpnGateway',
     desired: {
       name: vpn.name,
@@ -205,7 +238,29 @@ export function planAzure(hub: Hub, subscriptionId: string): AzurePlan {
     });
   });
 
-  if (er && erGatewayKey && er.circuitId) {
+  let circuit: PlannedCircuit | undefined;
+  if (er?.circuit && !er.circuitId) {
+    const c = er.circuit;
+    circuit = {
+      key: `circuit:${c.name}`,
+      name: c.name,
+      field: 'azure.expressRoute.circuit',
+      id: nid('expressRouteCircuits', c.name),
+      desired: {
+        name: c.name,
+        location,
+        tags: { ...tags },
+        serviceProviderName: c.serviceProviderName,
+        peeringLocation: c.peeringLocation,
+        bandwidthInMbps: c.bandwidthInMbps,
+        skuTier: c.skuTier,
+        skuFamily: c.skuFamily,
+      },
+    };
+  }
+
+  const circuitId = er?.circuitId ?? circuit?.id;
+  if (er && erGatewayKey && circuitId) {
     resources.push({
       ...base('erConnection', er.connectionName, 'azure.expressRoute', [erGatewayKey]),
       kind: 'erConnection',
@@ -215,14 +270,14 @@ export function planAzure(hub: Hub, subscriptionId: string): AzurePlan {
         tags: { ...tags },
         connectionType: 'ExpressRoute',
         gatewayId: nid('virtualNetworkGateways', er.gatewayName),
-        circuitId: er.circuitId,
+        circuitId,
         enableBgp: false,
         customBgpIps: [],
       },
     });
   }
 
-  return { subscriptionId, resourceGroup: rg, location, hubId: id, tags, resources };
+  return { subscriptionId, resourceGroup: rg, location, hubId: id, tags, resources, ...(circuit ? { circuit } : {}) };
 }
 
 function planLng(site: Site, location: string, tags: Tags): LngModel {

@@ -23,6 +23,7 @@ import { isAbortError, isNotFound, toAzureError } from './errors';
 import type {
   BgpPeerModel,
   CircuitModel,
+  CircuitSpecModel,
   ConnectionModel,
   GatewayModel,
   ListedResource,
@@ -319,6 +320,28 @@ class SdkApi implements AzureApi {
     return c && circuitFromSdk(c, circuitId, parsed.name);
   }
 
+  async putCircuit(rg: string, circuit: CircuitSpecModel, o?: CallOptions): Promise<CircuitModel> {
+    const current = await this.read('get ExpressRoute circuit', circuit.name, () => this.network.expressRouteCircuits.get(rg, circuit.name, this.plain(o)));
+    // GET-merge-PUT: the peerings and authorizations the provider and the owner made stay as they are.
+    const body: ExpressRouteCircuit = {
+      ...(current ?? {}),
+      location: circuit.location,
+      tags: circuit.tags,
+      sku: { name: `${circuit.skuTier}_${circuit.skuFamily}`, tier: circuit.skuTier, family: circuit.skuFamily },
+      serviceProviderProperties: {
+        ...(current?.serviceProviderProperties ?? {}),
+        serviceProviderName: circuit.serviceProviderName,
+        peeringLocation: circuit.peeringLocation,
+        bandwidthInMbps: circuit.bandwidthInMbps,
+      },
+    };
+    const out = await this.call('create or update ExpressRoute circuit', circuit.name, () =>
+      this.network.expressRouteCircuits.beginCreateOrUpdateAndWait(rg, circuit.name, body, this.lro(o)),
+    );
+    const id = out.id ?? `/subscriptions/${this.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Network/expressRouteCircuits/${circuit.name}`;
+    return circuitFromSdk(out, id, circuit.name);
+  }
+
   private clientFor(subscriptionId: string): NetworkManagementClient {
     let c = this.otherSubscriptions.get(subscriptionId);
     if (!c) {
@@ -343,7 +366,16 @@ class SdkApi implements AzureApi {
         case 'localNetworkGateways':
           return (await collect(n.localNetworkGateways.list(rg, p))).map((r) => toListed(type, r));
         case 'connections':
-          return (await collect(n.virtualNetworkGatewayConnections.list(rg, p))).map((r) => ({ ...toListed(type, r), gatewayType: r.connectionType }));
+          return (await collect(n.virtualNetworkGatewayConnections.list(rg, p))).map((r) => ({
+            ...toListed(type, r),
+            gatewayType: r.connectionType,
+            ...(r.virtualNetworkGateway1?.id ? { gatewayId: r.virtualNetworkGateway1.id } : {}),
+          }));
+        case 'expressRouteCircuits':
+          return (await collect(n.expressRouteCircuits.list(rg, p))).map((r) => ({
+            ...toListed(type, r),
+            ...(r.serviceProviderProvisioningState ? { serviceProviderProvisioningState: r.serviceProviderProvisioningState } : {}),
+          }));
       }
     });
     return listed ?? [];
@@ -374,6 +406,8 @@ class SdkApi implements AzureApi {
           return await n.localNetworkGateways.beginDeleteAndWait(rg, name, opts);
         case 'connections':
           return await n.virtualNetworkGatewayConnections.beginDeleteAndWait(rg, name, opts);
+        case 'expressRouteCircuits':
+          return await n.expressRouteCircuits.beginDeleteAndWait(rg, name, opts);
       }
     } catch (e) {
       if (isNotFound(e)) return;
@@ -437,6 +471,7 @@ function gatewayFromSdk(g: VirtualNetworkGateway, name: string): GatewayModel {
     gatewayType: g.gatewayType ?? '',
     vpnType: g.vpnType,
     sku: g.sku?.name ?? '',
+    ...(g.vpnGatewayGeneration && g.vpnGatewayGeneration !== 'None' ? { generation: g.vpnGatewayGeneration } : {}),
     activeActive: g.active ?? false,
     enableBgp: g.enableBgp ?? false,
     ipConfigurations: (g.ipConfigurations ?? []).map((c) => ({
@@ -509,13 +544,21 @@ function circuitFromSdk(c: ExpressRouteCircuit, id: string, name: string): Circu
   const privatePeering = (c.peerings ?? []).some(
     (p) => (p.peeringType ?? p.name ?? '').toLowerCase() === 'azureprivatepeering' && (p.state === undefined || p.state.toLowerCase() === 'enabled'),
   );
+  const spp = c.serviceProviderProperties;
   return {
     id: c.id ?? id,
     name: c.name ?? name,
     location: c.location,
+    tags: c.tags ?? {},
     serviceProviderProvisioningState: c.serviceProviderProvisioningState,
     provisioningState: c.provisioningState,
     privatePeering,
+    ...(c.serviceKey ? { serviceKey: c.serviceKey } : {}),
+    ...(spp?.serviceProviderName ? { serviceProviderName: spp.serviceProviderName } : {}),
+    ...(spp?.peeringLocation ? { peeringLocation: spp.peeringLocation } : {}),
+    ...(spp?.bandwidthInMbps !== undefined ? { bandwidthInMbps: spp.bandwidthInMbps } : {}),
+    ...(c.sku?.tier ? { skuTier: c.sku.tier } : {}),
+    ...(c.sku?.family ? { skuFamily: c.sku.family } : {}),
   };
 }
 

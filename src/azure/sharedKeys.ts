@@ -39,6 +39,12 @@ export interface SharedKeyStore {
   confirmConnection(site: Site): Promise<void>;
   /** The key the site's reference names (to compare with Azure's); undefined when it has none. */
   referencedKey(site: Site, sitePath: string): Promise<string | undefined>;
+  /**
+   * The site's connection is about to be deleted and recreated (`deploy --allow-recreate`): keep the key
+   * Azure holds for it, so the recreated connection gets the key the device has. A site with a
+   * `sharedKey` reference keeps using its reference. Optional for stores that cannot keep keys.
+   */
+  preserveAzureKey?(site: Site, key: string): Promise<void>;
 }
 
 export interface JournalKeyStoreOptions {
@@ -93,6 +99,19 @@ export function createJournalKeyStore(o: JournalKeyStoreOptions): SharedKeyStore
     async referencedKey(site, sitePath) {
       if (!site.sharedKey) return undefined;
       return o.resolveSecret(site.sharedKey, `${sitePath}.sharedKey`);
+    },
+    async preserveAzureKey(site, key) {
+      if (site.sharedKey) return;
+      const existing = await readKeyJournal(o.journalDir, o.hubId, site.connectionName);
+      if (existing && existing.current.key === key && existing.current.state !== 'retired') return;
+      await writeKeyJournal(o.journalDir, {
+        version: 1,
+        hub: o.hubId,
+        site: site.name,
+        connectionName: site.connectionName,
+        current: { key, origin: 'azure', state: 'active', since: now().toISOString() },
+        ...(existing && existing.current.key !== key ? { previous: { ...existing.current, state: 'retired' as const } } : {}),
+      });
     },
   };
 

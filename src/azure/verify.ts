@@ -29,7 +29,18 @@ export interface VerifyObservations {
     connection: ConnectionObservation;
     /** `getLearnedRoutes` of the ExpressRoute gateway. */
     routes: RouteModel[];
+    /** The circuit (circuitId or the one tunnelsmith creates), when the hub names one. */
+    circuit?: CircuitObservation;
   };
+}
+
+export interface CircuitObservation {
+  id: string;
+  exists: boolean;
+  name?: string;
+  /** NotProvisioned, Provisioning, Provisioned. */
+  serviceProviderProvisioningState?: string;
+  privatePeering?: boolean;
 }
 
 export interface Check {
@@ -99,15 +110,27 @@ export function buildVerifyReport(obs: VerifyObservations): VerifyReport {
     // Every VPN-side check passes, but ExpressRoute carries no on-prem prefix: traffic is on the VPN.
     const vpnFine = sites.every((s) => s.checks.filter((c) => !c.name.startsWith('expressroute')).every((c) => c.ok));
     const erCarriesNothing = sites.every((s) => s.checks.some((c) => c.name === 'expressroute routes' && c.detail.startsWith('none')));
-    failover = vpnFine && erCarriesNothing ? 'on-vpn' : 'not-ready';
+    // A circuit the provider has not provisioned never carried traffic: that is not a failover.
+    const circuitUp = !er || er.checks.filter((c) => c.name === 'circuit').every((c) => c.ok);
+    failover = vpnFine && erCarriesNothing && circuitUp ? 'on-vpn' : 'not-ready';
   }
   return { hub: hubName, ready, failover, ...(er ? { expressRoute: er } : {}), sites, reasons };
+}
+
+function circuitCheck(c: CircuitObservation): Check {
+  if (!c.exists) return { name: 'circuit', ok: false, detail: `${c.id.split('/').pop()} does not exist (run tunnelsmith deploy: it creates a circuit given as expressRoute.circuit)` };
+  const state = c.serviceProviderProvisioningState ?? 'Unknown';
+  const provisioned = state.toLowerCase() === 'provisioned';
+  if (provisioned && c.privatePeering) return { name: 'circuit', ok: true, detail: `${c.name}: Provisioned by the provider, Azure private peering configured` };
+  if (provisioned) return { name: 'circuit', ok: false, detail: `${c.name}: Provisioned, but Azure private peering is not configured yet (the provider or you configure it)` };
+  return { name: 'circuit', ok: false, detail: `${c.name}: ${state} at the provider (give the provider the circuit's service key: tunnelsmith deploy prints it)` };
 }
 
 function erChecks(obs: VerifyObservations): { ready: boolean; checks: Check[] } {
   const er = obs.expressRoute;
   const name = obs.hub.azure.expressRoute!;
   const checks: Check[] = [];
+  if (er?.circuit) checks.push(circuitCheck(er.circuit));
   if (!er || !er.gatewayExists) {
     checks.push({ name: 'gateway', ok: false, detail: `ExpressRoute gateway ${name.gatewayName} does not exist (run tunnelsmith deploy)` });
     return { ready: false, checks };
@@ -118,7 +141,9 @@ function erChecks(obs: VerifyObservations): { ready: boolean; checks: Check[] } 
     checks.push({
       name: 'connection',
       ok: false,
-      detail: name.circuitId ? `connection ${name.connectionName} to the circuit does not exist (run tunnelsmith deploy; the provider must have provisioned the circuit)` : 'no circuit is configured (azure.expressRoute.circuitId)',
+      detail: name.circuitId || name.circuit
+        ? `connection ${name.connectionName} to the circuit does not exist (run tunnelsmith deploy; the provider must have provisioned the circuit)`
+        : 'no circuit is configured (azure.expressRoute.circuitId or azure.expressRoute.circuit)',
     });
   } else {
     const state = cn.provisioningState ?? 'Succeeded';

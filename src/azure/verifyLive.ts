@@ -2,7 +2,8 @@
 import { AzureError } from '../errors';
 import type { Hub } from '../hub/types';
 import type { AzureApi, CallOptions } from './api';
-import { buildVerifyReport, type ConnectionObservation, type VerifyObservations, type VerifyReport } from './verify';
+import { circuitIdOf } from './plan';
+import { buildVerifyReport, type CircuitObservation, type ConnectionObservation, type VerifyObservations, type VerifyReport } from './verify';
 
 /** Reads the observations for a hub. Throws AzureError `NotDeployed` when the VPN gateway is missing. */
 export async function readVerifyObservations(api: AzureApi, hub: Hub, o?: CallOptions): Promise<VerifyObservations> {
@@ -16,16 +17,24 @@ export async function readVerifyObservations(api: AzureApi, hub: Hub, o?: CallOp
     return cn ? { exists: true, provisioningState: cn.provisioningState, connectionStatus: cn.connectionStatus } : { exists: false };
   };
   const er = hub.azure.expressRoute;
+  const circuitId = circuitIdOf(hub, api.subscriptionId);
+  const observeCircuit = async (): Promise<CircuitObservation | undefined> => {
+    if (!circuitId) return undefined;
+    const c = await api.getCircuit(circuitId, o);
+    return c
+      ? { id: circuitId, exists: true, name: c.name, privatePeering: c.privatePeering, ...(c.serviceProviderProvisioningState ? { serviceProviderProvisioningState: c.serviceProviderProvisioningState } : {}) }
+      : { id: circuitId, exists: false };
+  };
   const [connections, vpnPeers, vpnRoutes, erObs] = await Promise.all([
     Promise.all(hub.sites.map(async (s) => [s.name, await observe(s.connectionName)] as const)).then((e) => Object.fromEntries(e)),
     hub.sites.some((s) => s.bgp) ? api.getBgpPeerStatus(rg, vpn.name, o) : Promise.resolve([]),
     api.getLearnedRoutes(rg, vpn.name, o),
     er
       ? (async () => {
-          const gw = await api.getGateway(rg, er.gatewayName, o);
-          if (!gw) return { gatewayExists: false, connection: { exists: false }, routes: [] };
+          const [gw, circuit] = await Promise.all([api.getGateway(rg, er.gatewayName, o), observeCircuit()]);
+          if (!gw) return { gatewayExists: false, connection: { exists: false }, routes: [], ...(circuit ? { circuit } : {}) };
           const [connection, routes] = await Promise.all([observe(er.connectionName), api.getLearnedRoutes(rg, er.gatewayName, o)]);
-          return { gatewayExists: true, connection, routes };
+          return { gatewayExists: true, connection, routes, ...(circuit ? { circuit } : {}) };
         })()
       : Promise.resolve(undefined),
   ]);

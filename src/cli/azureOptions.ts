@@ -64,8 +64,11 @@ export interface AzureInjection {
   retry?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
 }
 
-/** Resolves endpoints and credentials and creates the SDK-backed AzureApi. */
-export async function connectAzure(hub: Hub, args: AzureCliArgs, io: CliIO, baseDir: string, inject: AzureInjection = {}): Promise<AzureConnection> {
+/**
+ * Resolves endpoints and credentials and creates the SDK-backed AzureApi. Only the hub's subscription
+ * is read, so a command without a hub file (`import`) passes `{ azure: { subscriptionId } }`.
+ */
+export async function connectAzure(hub: Pick<Hub, 'azure'> | { azure: { subscriptionId?: string } }, args: AzureCliArgs, io: CliIO, baseDir: string, inject: AzureInjection = {}): Promise<AzureConnection> {
   const { resolveEndpoints } = await import('../azure/endpoints');
   const endpoints = resolveEndpoints(
     {

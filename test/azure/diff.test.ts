@@ -106,7 +106,10 @@ describe('diffPlan', () => {
     expect(d.conflicts).toHaveLength(1);
     expect(d.conflicts[0].path).toBe('azure.vnet.gatewaySubnet');
     expect(d.conflicts[0].message).toMatch(/10\.200\.255\.240\/28/);
-    expect(d.conflicts[0].fix).toMatch(/delete both gateways/);
+    expect(d.conflicts[0].message).toMatch(/needs \/27 or larger/);
+    expect(d.conflicts[0].fix).toMatch(/1\. delete connections ra-hybrid-vpn-cn, ra-hybrid-er-cn .*2\. delete gateways ra-hybrid-er-vgw then ra-hybrid-vpn-vgw .*3\. recreate the GatewaySubnet .* as 10\.200\.255\.224\/27 .*deploy --allow-recreate/);
+    expect(d.recreate).toMatchObject({ from: '10.200.255.240/28', to: '10.200.255.224/27', undescribed: [] });
+    expect(d.recreate!.gateways.map((g) => g.name)).toEqual(['ra-hybrid-er-vgw', 'ra-hybrid-vpn-vgw']);
   });
 
   test('the same GatewaySubnet change without gateways is an update', () => {
@@ -119,7 +122,7 @@ describe('diffPlan', () => {
 
   test('unchangeable states are conflicts: region, Basic public IP, gateway type, connection peer', () => {
     const actual = azureHolds(plan);
-    (actual['resourceGroup:ra-hybrid-vpn-er-rg'] as { location: string }).location = 'westeurope';
+    (actual[vnetKey] as { location: string }).location = 'westeurope';
     Object.assign(actual['publicIp:ra-hybrid-vpn-vgw-pip1'] as PublicIpModel, { sku: 'Basic', allocation: 'Dynamic' });
     (actual['erGateway:ra-hybrid-er-vgw'] as GatewayModel).gatewayType = 'Vpn';
     (actual[cnKey] as ConnectionModel).localNetworkGatewayId = '/subscriptions/x/resourceGroups/y/providers/Microsoft.Network/localNetworkGateways/other';

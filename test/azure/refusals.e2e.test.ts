@@ -163,7 +163,8 @@ test('state Azure cannot change in place is refused before any write, naming the
   const e = await refusal(smaller);
   expect(e.code).toBe('AzureStateConflict');
   expect(e.details.field).toBe('azure.vnet.gatewaySubnet');
-  expect(e.message).toMatch(/GatewaySubnet is 10\.200\.255\.224\/27 in Azure and gateways use it/);
+  expect(e.message).toMatch(/GatewaySubnet of VNet ra-hybrid-vpn-er-vnet is 10\.200\.255\.224\/27 in Azure and gateways use it/);
+  expect(e.message).toMatch(/1\. delete connection ra-hybrid-vpn-cn .*2\. delete gateway ra-hybrid-vpn-vgw/);
   expect(h.writes()).toEqual([]);
 });
 

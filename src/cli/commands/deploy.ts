@@ -1,6 +1,13 @@
-/** `tunnelsmith deploy`: plan the hub's Azure resources, apply only the difference, optionally render. */
+/**
+ * `tunnelsmith deploy`: plan the hub's Azure resources, apply only the difference, optionally render.
+ * Creates the ExpressRoute circuit when the hub asks for one and prints its service key for the provider;
+ * the ExpressRoute connection waits for the provider (exit 12, or `--wait-for-circuit SECONDS`).
+ * `--allow-recreate` carries out the GatewaySubnet remedy after a typed confirmation (or `--yes`).
+ */
 import type { Argv } from 'yargs';
-import { ExitCode } from '../../errors';
+import type { CircuitReport } from '../../azure/apply';
+import type { GatewaySubnetRecreate } from '../../azure/diff';
+import { ExitCode, UsageError } from '../../errors';
 import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
 import { withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
 
@@ -11,7 +18,13 @@ export interface DeployArgs extends AzureCliArgs {
   redact: boolean;
   archive: boolean;
   force: boolean;
+  'wait-for-circuit'?: number;
+  'allow-recreate'?: boolean;
+  yes?: boolean;
 }
+
+/** `--wait-for-circuit` without a number: one hour (providers take hours to days; run again later). */
+export const DEFAULT_CIRCUIT_WAIT_SECONDS = 3600;
 
 export const deployCommand = defineCommand<DeployArgs>({
   command: 'deploy',
@@ -23,13 +36,30 @@ export const deployCommand = defineCommand<DeployArgs>({
       .option('device', { type: 'string', default: 'own', describe: "With --out: 'own' (each site's device), 'all', or a device id" })
       .option('redact', { type: 'boolean', default: false, describe: 'With --out: keep the key out of the site folder (<out>/<site>.key)' })
       .option('archive', { type: 'boolean', default: false, describe: 'With --out: also write <out>/<site>.tar.gz' })
-      .option('force', { type: 'boolean', default: false, describe: 'With --out: overwrite files edited by hand' }) as unknown as Argv<DeployArgs & GlobalArgs>,
+      .option('force', { type: 'boolean', default: false, describe: 'With --out: overwrite files edited by hand' })
+      .option('wait-for-circuit', {
+        // A string, so a bare --wait-for-circuit ('') is told apart from a value that is not a number.
+        type: 'string',
+        describe: `Wait up to SECONDS (default ${DEFAULT_CIRCUIT_WAIT_SECONDS}) for the provider to provision the circuit, then connect it (exit 12 when it times out)`,
+        coerce: (v: unknown) => {
+          if (v === undefined) return undefined;
+          if (v === '') return DEFAULT_CIRCUIT_WAIT_SECONDS;
+          if (!/^\d+(\.\d+)?$/.test(String(v).trim())) throw new Error(`--wait-for-circuit takes a number of seconds (e.g. 1800), not ${JSON.stringify(String(v).slice(0, 40))}`);
+          return Number(v);
+        },
+      })
+      .option('allow-recreate', { type: 'boolean', default: false, describe: 'Carry out what a GatewaySubnet change needs: delete the gateways using it (connections first), recreate it, redeploy; asks for the hub id' })
+      .option('yes', { type: 'boolean', default: false, describe: 'With --allow-recreate: skip the typed confirmation' }) as unknown as Argv<DeployArgs & GlobalArgs>,
   run: (args, io) => runDeploy(args, io),
 });
 
 /** Exported for the demo and tests: `inject` supplies an in-process credential and endpoint. */
 export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject: AzureInjection & { busyPollMs?: number } = {}): Promise<number> {
   if (args.out) (await import('../../azure/live')).checkDeviceSelection(args.device);
+  const waitSeconds = args['wait-for-circuit'];
+  if (waitSeconds !== undefined && !(Number.isFinite(waitSeconds) && waitSeconds >= 0)) {
+    throw new UsageError('BadWait', `--wait-for-circuit ${String(waitSeconds)} is not a number of seconds`, 'give a number of seconds, e.g. --wait-for-circuit 1800');
+  }
   const { loadHub, connectAzure, sharedKeyChecker } = await import('../azureOptions');
   const { planAzure } = await import('../../azure/plan');
   const loaded = await loadHub(args, io);
@@ -42,18 +72,47 @@ export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject
     const diff = await diffAgainstAzure(conn.api, plan);
     throwConflicts(diff.conflicts);
     const pending = diff.changes.filter((c) => c.action !== 'noop');
+    const circuitPending = diff.circuit !== undefined && diff.circuit.action !== 'noop';
+    const mark = { create: '+', update: '~', wait: '*', noop: '=' };
     if (args.json) {
-      io.stdout.write(`${JSON.stringify({ event: 'plan', hub: plan.hubId, pending: pending.length > 0, changes: diff.changes.map((c) => ({ action: c.action, resource: c.resource.key, fields: c.fields, ...(c.state ? { state: c.state } : {}) })) })}\n`);
+      io.stdout.write(`${JSON.stringify({
+        event: 'plan',
+        hub: plan.hubId,
+        pending: pending.length > 0 || circuitPending,
+        changes: diff.changes.map((c) => ({ action: c.action, resource: c.resource.key, fields: c.fields, ...(c.state ? { state: c.state } : {}) })),
+        ...(diff.circuit ? { circuit: { action: diff.circuit.action, resource: diff.circuit.circuit.key, fields: diff.circuit.fields } } : {}),
+      })}\n`);
     } else {
       writeLine(io.stdout, `Plan for ${plan.hubId} in subscription ${plan.subscriptionId}: ${summarize(diff.changes)}`);
-      for (const c of diff.changes) {
-        const mark = { create: '+', update: '~', wait: '*', noop: '=' }[c.action];
-        const tail = c.action === 'wait' ? ` (${c.state} in Azure; deploy waits for it)` : c.fields.length ? `: ${c.fields.join('; ')}` : '';
-        writeLine(io.stdout, `  ${mark} ${c.action.padEnd(6)} ${describeResource(c.resource)}${tail}`);
+      if (diff.circuit) {
+        const c = diff.circuit;
+        const tail = c.action === 'create' ? ' (then give the provider its service key; the ExpressRoute connection waits until they provision it)' : c.fields.length ? `: ${c.fields.join('; ')}` : '';
+        writeLine(io.stdout, `  ${mark[c.action]} ${c.action.padEnd(6)} ExpressRoute circuit ${c.circuit.name}${tail}`);
       }
-      if (pending.length === 0) writeLine(io.stdout, 'Nothing to change.');
+      for (const c of diff.changes) {
+        const tail = c.action === 'wait' ? ` (${c.state} in Azure; deploy waits for it)` : c.fields.length ? `: ${c.fields.join('; ')}` : '';
+        writeLine(io.stdout, `  ${mark[c.action]} ${c.action.padEnd(6)} ${describeResource(c.resource)}${tail}`);
+      }
+      if (pending.length === 0 && !circuitPending) writeLine(io.stdout, 'Nothing to change.');
     }
-    return pending.length > 0 ? ExitCode.changesPending : ExitCode.ok;
+    return pending.length > 0 || circuitPending ? ExitCode.changesPending : ExitCode.ok;
+  }
+
+  let allowRecreate: { from: string; to: string } | undefined;
+  if (args['allow-recreate']) {
+    const { diffAgainstAzure, throwConflicts } = await import('../../azure/apply');
+    const diff = await diffAgainstAzure(conn.api, plan);
+    if (diff.recreate) {
+      const others = diff.conflicts.filter((p) => p.path !== 'azure.vnet.gatewaySubnet');
+      throwConflicts(others);
+      if (diff.recreate.undescribed.length > 0) throwConflicts(diff.conflicts);
+      printRecreate(diff.recreate, plan.hubId, io, args.json);
+      if (!(await confirmRecreate(plan.hubId, args, io))) {
+        writeLine(io.stderr, 'confirmation did not match; nothing was changed');
+        return ExitCode.usage;
+      }
+      allowRecreate = { from: diff.recreate.from, to: diff.recreate.to };
+    }
   }
 
   const { applyPlan, describeResource } = await import('../../azure/apply');
@@ -74,6 +133,8 @@ export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject
       onEvent: (e) => progress.onEvent(e),
       signal: controller.signal,
       ...(inject.busyPollMs !== undefined ? { busyPollMs: inject.busyPollMs } : {}),
+      ...(waitSeconds !== undefined ? { circuitWait: { timeoutMs: Math.round(waitSeconds * 1000), pollMs: circuitPollMs(io, inject) } } : {}),
+      ...(allowRecreate ? { allowRecreate } : {}),
     });
   } catch (e) {
     progress.close();
@@ -87,14 +148,28 @@ export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject
   }
   progress.close();
 
-  const written = report.changes.filter((c) => c.action !== 'noop');
+  const waitingKeys = new Set(report.waiting.map((w) => w.key));
+  const written = report.changes.filter((c) => c.action !== 'noop' && !waitingKeys.has(c.resource.key));
   if (args.json) {
-    io.stdout.write(`${JSON.stringify({ event: 'deployed', hub: plan.hubId, writes: report.writes, changes: written.map((c) => ({ action: c.action, resource: c.resource.key, fields: c.fields })), warnings: report.warnings, waiting: report.waiting })}\n`);
+    io.stdout.write(`${JSON.stringify({
+      event: 'deployed',
+      hub: plan.hubId,
+      writes: report.writes,
+      changes: written.map((c) => ({ action: c.action, resource: c.resource.key, fields: c.fields })),
+      warnings: report.warnings,
+      waiting: report.waiting,
+      ...(report.circuit ? { circuit: { ...report.circuit, serviceKeyIsSecret: false } } : {}),
+      ...(report.recreated ? { recreated: report.recreated } : {}),
+    })}\n`);
   } else {
-    if (written.length === 0) writeLine(io.stdout, `Nothing to change: ${plan.hubId} is as the hub file describes.`);
-    else writeLine(io.stdout, `Deployed ${plan.hubId}: ${report.writes} write(s) for ${written.length} resource(s): ${written.map((c) => `${c.action} ${describeResource(c.resource)}`).join(', ')}.`);
+    if (report.recreated) writeLine(io.stdout, `Deleted to recreate the GatewaySubnet: ${report.recreated.join(', ')}.`);
+    if (written.length === 0 && report.writes === 0) writeLine(io.stdout, `Nothing to change: ${plan.hubId} is as the hub file describes.`);
+    else writeLine(io.stdout, `Deployed ${plan.hubId}: ${report.writes} write(s)${written.length ? ` for ${written.length} resource(s): ${written.map((c) => `${c.action} ${describeResource(c.resource)}`).join(', ')}` : ''}.`);
+    if (report.circuit) printCircuit(report.circuit, io);
     for (const w of report.warnings) writeLine(io.stderr, `warning: ${w.path}: ${w.message}${w.fix ? ` (fix: ${w.fix})` : ''}`);
-    for (const w of report.waiting) writeLine(io.stdout, `Waiting: ${w.what}: ${w.reason}. Run deploy again once the provider has provisioned it.`);
+    for (const w of report.waiting) {
+      writeLine(io.stdout, `Waiting: ${w.what}: ${w.reason}. Run deploy again once the provider has provisioned it (or deploy --wait-for-circuit SECONDS to wait for it).`);
+    }
   }
 
   if (args.out) {
@@ -108,4 +183,65 @@ export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject
     }
   }
   return report.waiting.length > 0 ? ExitCode.waiting : ExitCode.ok;
+}
+
+/** How often `--wait-for-circuit` asks Azure: 30 s, or TUNNELSMITH_POLL_INTERVAL_MS when smaller. */
+function circuitPollMs(io: CliIO, inject: { busyPollMs?: number }): number {
+  const env = Number(io.env.TUNNELSMITH_POLL_INTERVAL_MS);
+  const fromEnv = Number.isFinite(env) && env > 0 ? env : undefined;
+  return Math.min(30_000, inject.busyPollMs ?? fromEnv ?? 30_000);
+}
+
+/** The circuit block: the service key for the provider (said not to be a secret) and the provider's state. */
+export function printCircuit(c: CircuitReport, io: CliIO): void {
+  const where = [c.serviceProviderName, c.peeringLocation].filter(Boolean).join(', ');
+  writeLine(io.stdout, `ExpressRoute circuit ${c.name}${where ? ` (${where})` : ''}${c.created ? ', created now' : ''}:`);
+  if (c.serviceKey) {
+    writeLine(io.stdout, `  service key: ${c.serviceKey}`);
+    writeLine(io.stdout, `  Give this service key to ${c.serviceProviderName ?? 'the connectivity provider'} to provision the circuit. It is not a secret: it only identifies the circuit.`);
+  }
+  const state = c.serviceProviderProvisioningState ?? 'unknown';
+  const peering = c.privatePeering ? 'Azure private peering configured' : 'no Azure private peering yet';
+  writeLine(io.stdout, `  provider state: ${state} (NotProvisioned -> Provisioning -> Provisioned); ${peering}`);
+}
+
+function printRecreate(r: GatewaySubnetRecreate, hubId: string, io: CliIO, json: boolean): void {
+  if (json) {
+    io.stdout.write(`${JSON.stringify({ event: 'recreate', hub: hubId, from: r.from, to: r.to, steps: r.steps })}\n`);
+    return;
+  }
+  writeLine(io.stdout, `The GatewaySubnet of ${hubId} must change from ${r.from} to ${r.to}, and Azure allows that only once the gateways that use it are deleted:`);
+  r.steps.forEach((step, i) => writeLine(io.stdout, `  ${i + 1}. ${step}`));
+}
+
+/** `--yes`, or the hub id typed on a terminal. */
+async function confirmRecreate(hubId: string, args: { yes?: boolean }, io: CliIO): Promise<boolean> {
+  if (args.yes) return true;
+  if (!io.stdin || io.stdin.isTTY !== true) {
+    throw new UsageError('ConfirmationNeeded', '--allow-recreate deletes gateways and connections and needs a typed confirmation, but stdin is not a terminal', 'run it from a terminal, or pass --yes');
+  }
+  io.stdout.write(`Type the hub id (${hubId}) to delete them and go on: `);
+  return (await readLine(io.stdin)).trim() === hubId;
+}
+
+/** One line from a stream (the typed confirmation). */
+function readLine(stream: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve) => {
+    let buf = '';
+    const onData = (chunk: Buffer | string) => {
+      buf += chunk.toString();
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) finish(buf.slice(0, nl));
+    };
+    const onEnd = () => finish(buf);
+    const finish = (line: string) => {
+      stream.removeListener('data', onData);
+      stream.removeListener('end', onEnd);
+      stream.pause();
+      resolve(line);
+    };
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.resume();
+  });
 }
