@@ -9,6 +9,7 @@ export function allCommands(): CommandSpec<any>[] {
     (require('./commands/bundle') as typeof import('./commands/bundle')).bundleCommand,
     (require('./commands/emulator') as typeof import('./commands/emulator')).emulatorCommand,
     (require('./commands/deploy') as typeof import('./commands/deploy')).deployCommand,
+    (require('./commands/import') as typeof import('./commands/import')).importCommand,
     (require('./commands/destroy') as typeof import('./commands/destroy')).destroyCommand,
     (require('./commands/facts') as typeof import('./commands/facts')).factsCommand,
     (require('./commands/verify') as typeof import('./commands/verify')).verifyCommand,

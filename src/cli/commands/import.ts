@@ -1,0 +1,79 @@
+/**
+ * `tunnelsmith import --resource-group RG [--device ID] [--vnet NAME] [--out FILE] [--force]`: writes a
+ * hub file from what a resource group already holds, so a hand-built setup can be managed here.
+ * Reads only; the file deploys with no write when Azure still matches it.
+ */
+import path from 'node:path';
+import type { Argv } from 'yargs';
+import { ExitCode, formatProblem, UsageError } from '../../errors';
+import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
+import type { AzureCliArgs, AzureInjection } from '../azureOptions';
+
+export interface ImportArgs extends Omit<AzureCliArgs, 'file'> {
+  'resource-group': string;
+  device?: string;
+  vnet?: string;
+  subscription?: string;
+  out: string;
+  force: boolean;
+}
+
+export const importCommand = defineCommand<ImportArgs>({
+  command: 'import',
+  describe: 'Write a hub file from an existing resource group (VNet, gateways, local network gateways, connections, policies)',
+  builder: (y) =>
+    y
+      .option('resource-group', { type: 'string', alias: 'g', demandOption: true, describe: 'The resource group to read' })
+      .option('device', { type: 'string', describe: "Every site's device (cisco-ios, juniper-srx, strongswan, windows-rras); default: a placeholder to fill in" })
+      .option('vnet', { type: 'string', describe: 'The hub VNet, when the group holds several' })
+      .option('subscription', { type: 'string', describe: 'Subscription id (default AZURE_SUBSCRIPTION_ID)' })
+      .option('out', { type: 'string', alias: 'o', default: 'tunnelsmith.yaml', describe: 'Where to write the hub file' })
+      .option('force', { type: 'boolean', default: false, describe: 'Overwrite an existing file' })
+      .option('cloud', { type: 'string', describe: 'AzureCloud | AzureUSGovernment | AzureChinaCloud (env TUNNELSMITH_CLOUD)' })
+      .option('arm-endpoint', { type: 'string', describe: 'ARM endpoint URL, e.g. Azure Stack Hub or the emulator (env TUNNELSMITH_ARM_ENDPOINT)' })
+      .option('ca-file', { type: 'string', describe: 'PEM file of an extra CA to trust (env TUNNELSMITH_CA_FILE)' }) as unknown as Argv<ImportArgs & GlobalArgs>,
+  run: (args, io) => runImport(args, io),
+});
+
+export async function runImport(args: ImportArgs & GlobalArgs, io: CliIO, inject: AzureInjection = {}): Promise<number> {
+  const { DEVICE_IDS } = await import('../../devices/ids');
+  if (args.device !== undefined && !(DEVICE_IDS as readonly string[]).includes(args.device)) {
+    throw new UsageError('UnknownDevice', `unknown device ${args.device}`, `use one of ${DEVICE_IDS.join(', ')}`);
+  }
+  const { GUID } = await import('../../hub/patterns');
+  if (args.subscription !== undefined && !GUID.test(args.subscription)) {
+    throw new UsageError('BadSubscription', `--subscription ${args.subscription} is not a subscription id (a GUID)`, 'copy it from `az account show --query id -o tsv`');
+  }
+  const { promises: fs } = await import('node:fs');
+  const out = path.resolve(io.cwd, args.out);
+  if (!args.force && (await fs.stat(out).then(() => true, () => false))) {
+    throw new UsageError('FileExists', `${args.out} exists; import does not overwrite a hub file`, 'choose another --out, or pass --force');
+  }
+
+  const { connectAzure } = await import('../azureOptions');
+  const { readImportSnapshot } = await import('../../azure/importRead');
+  const { buildImportedHub, renderImportedHub } = await import('../../azure/importHub');
+  const conn = await connectAzure({ azure: { ...(args.subscription ? { subscriptionId: args.subscription } : {}) } }, args, io, io.cwd, inject);
+  const snapshot = await readImportSnapshot(conn.api, args['resource-group']);
+  const result = buildImportedHub(snapshot, { ...(args.device ? { device: args.device } : {}), ...(args.vnet ? { vnet: args.vnet } : {}) });
+  const text = renderImportedHub(result);
+
+  const { writeFileAtomic, ensureDir } = await import('../../io/atomicWrite');
+  await ensureDir(path.dirname(out), 0o755);
+  await writeFileAtomic(out, text, { mode: 0o644 });
+
+  const shown = path.relative(io.cwd, out) || out;
+  if (args.json) {
+    io.stdout.write(`${JSON.stringify({ event: 'imported', file: shown, resourceGroup: snapshot.resourceGroup, sites: result.hub.sites.map((s) => s.name), placeholders: result.placeholders, notes: result.notes })}\n`);
+  } else {
+    const h = result.hub;
+    writeLine(io.stdout, `Wrote ${shown} from resource group ${snapshot.resourceGroup}: VNet ${h.azure.vnet.name}, VPN gateway ${h.azure.vpnGateway.name}${h.azure.expressRoute ? `, ExpressRoute gateway ${h.azure.expressRoute.gatewayName}` : ''}, ${h.sites.length} site(s)${h.sites.length ? ` (${h.sites.map((s) => s.name).join(', ')})` : ''}.`);
+    for (const n of result.notes) writeLine(io.stderr, formatProblem(n));
+    if (result.placeholders > 0) {
+      const { IMPORT_DEVICE_PLACEHOLDER } = await import('../../hub/defaults');
+      writeLine(io.stdout, `Next: write each site's device in ${shown} (or import again with --device ID); validate refuses the placeholder ${IMPORT_DEVICE_PLACEHOLDER} until then.`);
+    }
+    writeLine(io.stdout, `Then: tunnelsmith validate --file ${shown}; tunnelsmith deploy --file ${shown} --plan shows what deploy would change (nothing, when Azure matches).`);
+  }
+  return ExitCode.ok;
+}
