@@ -1,4 +1,4 @@
-/** `tunnelsmith demo` (npm start) in-process: deploy, read back, render all four devices, verify; twice. */
+/** `tunnelsmith demo` (npm start) in-process: the two-step circuit flow, read back, render all four devices, verify; twice. */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,8 +20,10 @@ test('first run deploys, renders every device into ./out and is ready; the secon
   const io = captureIo(cwd, { TUNNELSMITH_POLL_INTERVAL_MS: '10' });
   expect(await runDemo(args, io, fast)).toBe(0);
   const out = io.out();
-  expect(out).toMatch(/Seeded ExpressRoute circuit ra-hybrid-vpn-er-erc/);
-  expect(out).toMatch(/Deployed ra-hybrid-vpn-er-rg\/ra-hybrid-vpn-er-vnet: 8 write\(s\)/);
+  // The two-step circuit flow: ordered, deploy waits for the provider, the provider provisions, deploy connects.
+  expect(out).toMatch(/Ordered ExpressRoute circuit ra-hybrid-vpn-er-erc \(Equinix, Silicon Valley, 50 Mbps\); service key [0-9a-f-]{36} \(not a secret\)/);
+  expect(out).toMatch(/Deployed ra-hybrid-vpn-er-rg\/ra-hybrid-vpn-er-vnet: 7 write\(s\)[^]*Waiting: ExpressRoute connection ra-hybrid-er-cn: circuit ra-hybrid-vpn-er-erc is NotProvisioned at the provider/);
+  expect(out).toMatch(/== the provider provisions the circuit[^]*Deployed ra-hybrid-vpn-er-rg\/ra-hybrid-vpn-er-vnet: 1 write\(s\) for 1 resource\(s\): create ExpressRoute connection ra-hybrid-er-cn\./);
   for (const f of ['out/hq/cisco-ios/', 'out/hq/juniper-srx/', 'out/hq/strongswan/swanctl.conf', 'out/hq/windows-rras/', 'out/hq/README.md']) expect(out).toContain(f);
   expect(out).toMatch(/Failover readiness: READY/);
   expect(out).toMatch(/emulator state +\.tunnelsmith\/emulator/);
@@ -33,6 +35,6 @@ test('first run deploys, renders every device into ./out and is ready; the secon
   const again = captureIo(cwd, { TUNNELSMITH_POLL_INTERVAL_MS: '10' });
   expect(await runDemo(args, again, fast)).toBe(0);
   expect(again.out()).toMatch(/Nothing to change: ra-hybrid-vpn-er-rg\/ra-hybrid-vpn-er-vnet is as the hub file describes\./);
-  expect(again.out()).not.toMatch(/Seeded/);
+  expect(again.out()).not.toMatch(/Ordered|provider provisions/);
   expect(again.out()).toMatch(/Failover readiness: READY/);
 });

@@ -1,9 +1,10 @@
 /**
  * `tunnelsmith demo` (what `npm start` runs): the whole job offline. Starts the ARM emulator in-process
- * (state under `.tunnelsmith/emulator`, gateway operations of a few seconds so progress shows), seeds the
- * ExpressRoute circuit as a provider would have provisioned it, deploys the demo hub, reads it back,
- * renders all four devices into `./out`, verifies, prints where everything is, and stops the emulator.
- * A second run finds nothing to change.
+ * (state under `.tunnelsmith/emulator`, gateway operations of a few seconds so progress shows), orders the
+ * ExpressRoute circuit (not yet provisioned by the provider), deploys the demo hub (everything but the
+ * ExpressRoute connection: exit 12, waiting for the provider), lets the emulator play the provider, deploys
+ * again (the connection), reads it back, renders all four devices into `./out`, verifies, prints where
+ * everything is, and stops the emulator. A second run finds nothing to change.
  */
 import type { Argv } from 'yargs';
 import { ExitCode } from '../../errors';
@@ -93,18 +94,30 @@ export async function runDemo(args: DemoArgs & GlobalArgs, io: CliIO, inject: De
     const { loadHub, connectAzure } = await import('../azureOptions');
     const loaded = await loadHub({ file: hubFile }, io);
     const conn = await connectAzure(loaded.hub, {}, io, loaded.baseDir, inj);
+    // The seed's second step: the circuit is ordered (as its template does), the provider provisions it later.
     const circuitId = loaded.hub.azure.expressRoute?.circuitId;
+    let orderedNow = false;
     if (circuitId && !(await conn.api.getCircuit(circuitId))) {
       const { parseArmId } = await import('../../azure/sdk');
       const c = parseArmId(circuitId)!;
-      emu.control.addProvisionedCircuit({ subscriptionId: c.subscriptionId, resourceGroup: c.resourceGroup, name: c.name, location: loaded.hub.azure.location, serviceProviderName: 'Equinix', peeringLocation: 'Silicon Valley', bandwidthInMbps: 50, skuTier: 'Premium', skuFamily: 'UnlimitedData' });
-      say(`Seeded ExpressRoute circuit ${c.name} as the provider would have provisioned it.`);
+      const location = loaded.hub.azure.location;
+      if (!(await conn.api.getResourceGroup(c.resourceGroup))) await conn.api.putResourceGroup({ name: c.resourceGroup, location, tags: {} });
+      const ordered = await conn.api.putCircuit(c.resourceGroup, { name: c.name, location, tags: {}, serviceProviderName: 'Equinix', peeringLocation: 'Silicon Valley', bandwidthInMbps: 50, skuTier: 'Premium', skuFamily: 'UnlimitedData' });
+      say(`Ordered ExpressRoute circuit ${c.name} (Equinix, Silicon Valley, 50 Mbps); service key ${ordered.serviceKey} (not a secret); the provider has not provisioned it yet.`);
+      orderedNow = true;
     }
 
     say('');
     say('== deploy');
     const { runDeploy } = await import('./deploy');
-    const deployCode = await runDeploy({ file: hubFile, plan: false, device: 'all', redact: false, archive: false, force: false, json: args.json, debug: args.debug }, io, inj);
+    const deployArgs = { file: hubFile, plan: false, device: 'all', redact: false, archive: false, force: false, json: args.json, debug: args.debug };
+    let deployCode = await runDeploy(deployArgs, io, inj);
+    if (deployCode === ExitCode.waiting && orderedNow && circuitId) {
+      say('');
+      say('== the provider provisions the circuit (the emulator plays the provider), then deploy again');
+      emu.control.provisionCircuit(circuitId);
+      deployCode = await runDeploy(deployArgs, io, inj);
+    }
     if (deployCode !== ExitCode.ok) return deployCode;
 
     say('');
