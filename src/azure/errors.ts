@@ -141,7 +141,7 @@ const REFUSALS: RefusalRule[] = [
   { code: /LocalNetworkGatewayIpAddress/i, field: at('.publicIp'), fix: 'use the appliance\'s public IPv4 address' },
   { code: /Location|Region/i, field: fixed('azure.location'), fix: 'choose a region where the resource type is available' },
   { code: /AddressSpace|AddressPrefix|Overlap|Netcfg/i, field: (f) => (f.startsWith('sites[') ? `${f}.addressSpace` : f), fix: 'correct the prefixes (inside the VNet address space, not overlapping, host bits zero)' },
-  { code: /Circuit|Peering|ExpressRoute.*NotProvisioned/i, field: fixed('azure.expressRoute.circuitId'), fix: 'check the circuit id, that the provider provisioned it, and that Azure private peering is configured' },
+  { code: /Circuit|Peering|ExpressRoute.*NotProvisioned/i, field: (f) => (f === 'azure.expressRoute.circuit' ? f : 'azure.expressRoute.circuitId'), fix: 'check the circuit id, that the provider provisioned it, and that Azure private peering is configured' },
 ];
 
 /** The hub-file field and fix for an Azure refusal, when tunnelsmith knows them. Pure. */

@@ -48,6 +48,9 @@ describe('describeRefusal', () => {
     ['VnetCanHaveOnlyOneGatewayOfEachType', 'azure.expressRoute', 'azure.expressRoute.gatewayName'],
     ['BasicSkuVirtualNetworkGatewayDoesNotSupportBgp', 'azure.vpnGateway', 'azure.vpnGateway.sku'],
     ['LocalNetworkGatewayAddressSpaceContainsApipa', 'sites[0]', 'sites[0].addressSpace'],
+    ['CircuitNotProvisionedByServiceProvider', 'azure.expressRoute', 'azure.expressRoute.circuitId'],
+    ['InvalidCircuitSku', 'azure.expressRoute.circuit', 'azure.expressRoute.circuit'],
+    ['GatewaySkuResizeNotSupported', 'azure.vpnGateway', 'azure.vpnGateway.sku'],
   ])('%s while writing %s names %s', (code, resourceField, field) => {
     expect(describeRefusal(code, '', resourceField)!.field).toBe(field);
   });
