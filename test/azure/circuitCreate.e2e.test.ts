@@ -138,3 +138,23 @@ test('--wait-for-circuit gives up after its timeout: exit 12, saying how long it
   expect(bad.code).toBe(ExitCode.usage);
   expect(bad.err).toMatch(/--wait-for-circuit takes a number of seconds \(e\.g\. 1800\), not "soon"/);
 });
+
+test('destroy keeps a circuit its provider still provisions, and deletes it (and the group) once deprovisioned', async () => {
+  const rg = 'destroy-circuit-rg';
+  const file = await hubWithCircuit(rg);
+  expect((await cli(['deploy', '--file', file])).code).toBe(ExitCode.waiting);
+  h.emu.control.provisionCircuit(circuitId(rg));
+  expect((await cli(['deploy', '--file', file])).code).toBe(ExitCode.ok);
+
+  const first = await cli(['destroy', '--yes', '--file', file]);
+  expect(first.code).toBe(ExitCode.ok);
+  expect(first.out).toMatch(/Resource group destroy-circuit-rg kept: ExpressRoute circuit ra-hybrid-vpn-er-erc is still provisioned by the connectivity provider and Azure deletes a circuit only once the provider has deprovisioned it: ask the provider to deprovision it/);
+  expect(await h.api.getConnection(rg, 'ra-hybrid-er-cn')).toBeUndefined();
+  expect(await h.api.getCircuit(circuitId(rg))).toBeDefined();
+
+  h.emu.control.deprovisionCircuit(circuitId(rg));
+  const second = await cli(['destroy', '--yes', '--file', file]);
+  expect(second.code).toBe(ExitCode.ok);
+  expect(second.out).toMatch(/- ExpressRoute circuit ra-hybrid-vpn-er-erc/);
+  expect(await h.api.getResourceGroup(rg)).toBeUndefined();
+});

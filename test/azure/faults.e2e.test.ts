@@ -64,3 +64,24 @@ test('throttling per subscription (token bucket answering 429 with Retry-After) 
   expect(h.writes()).toEqual([]);
   h.emu.control.setThrottling(null);
 });
+
+test('409 AnotherOperationInProgress on a gateway write and on a delete is waited out and retried', async () => {
+  const c = h.emu.control;
+  c.addFault({ kind: '409-another-operation', method: 'PUT', path: '/virtualNetworkGateways/ra-hybrid-vpn-vgw$', count: 2 });
+  const x = hub('conflict-rg');
+  const report = await h.deploy(x);
+  expect(report.waiting).toEqual([]);
+  expect(c.counts().faults).toEqual({ '409-another-operation': 2 });
+  expect(h.events.filter((e) => e.type === 'state' && e.id === 'vpnGateway:ra-hybrid-vpn-vgw' && e.state === 'waiting: another operation is in progress')).toHaveLength(2);
+  expect(await h.api.getGateway('conflict-rg', 'ra-hybrid-vpn-vgw')).toMatchObject({ provisioningState: 'Succeeded' });
+
+  const { readDestroyPlan, runDestroy } = await import('../../src/azure/destroy');
+  c.addFault({ kind: '409-another-operation', method: 'DELETE', path: '/connections/ra-hybrid-vpn-cn$', count: 1 });
+  const plan = (await readDestroyPlan(h.api, 'conflict-rg/ra-hybrid-vpn-er-vnet', 'conflict-rg'))!;
+  const destroyed = await runDestroy(plan, { api: h.api, busyPollMs: 10 });
+  expect(c.counts().faults['409-another-operation']).toBe(3);
+  expect(destroyed.deleted).toContain('connection ra-hybrid-vpn-cn');
+  // The group tunnelsmith created is proven empty by the resource-group listing, then deleted.
+  expect(destroyed.resourceGroupDeleted).toBe(true);
+  expect(await h.api.getResourceGroup('conflict-rg')).toBeUndefined();
+});
