@@ -146,6 +146,19 @@ test('destroy keeps a circuit its provider still provisions, and deletes it (and
   h.emu.control.provisionCircuit(circuitId(rg));
   expect((await cli(['deploy', '--file', file])).code).toBe(ExitCode.ok);
 
+  // A higher bandwidth is changed in place; the provider's private peering stays.
+  await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace('bandwidthInMbps: 50', 'bandwidthInMbps: 200'));
+  h.emu.control.clearRequestLog();
+  const bigger = await cli(['deploy', '--file', file]);
+  expect(bigger.code).toBe(ExitCode.ok);
+  expect(bigger.err).toMatch(/start +update ExpressRoute circuit ra-hybrid-vpn-er-erc .*: bandwidthInMbps: 50 -> 200/);
+  expect(h.writes().map((w) => `${w.method} ${w.path.split('/').slice(-2).join('/')}`)).toEqual(['PUT expressRouteCircuits/ra-hybrid-vpn-er-erc']);
+  expect(await h.api.getCircuit(circuitId(rg))).toMatchObject({ bandwidthInMbps: 200, privatePeering: true, serviceProviderProvisioningState: 'Provisioned' });
+  await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace('bandwidthInMbps: 200', 'bandwidthInMbps: 100'));
+  const lower = await cli(['deploy', '--file', file]);
+  expect(lower.code).toBe(ExitCode.azure);
+  expect(lower.err).toMatch(/azure\.expressRoute\.circuit\.bandwidthInMbps: circuit ra-hybrid-vpn-er-erc has 200 Mbps; Azure raises a circuit's bandwidth in place but never lowers it \(fix: set bandwidthInMbps: 200/);
+
   const first = await cli(['destroy', '--yes', '--file', file]);
   expect(first.code).toBe(ExitCode.ok);
   expect(first.out).toMatch(/Resource group destroy-circuit-rg kept: ExpressRoute circuit ra-hybrid-vpn-er-erc is still provisioned by the connectivity provider and Azure deletes a circuit only once the provider has deprovisioned it: ask the provider to deprovision it/);
