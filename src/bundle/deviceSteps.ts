@@ -62,10 +62,16 @@ const procedures: Record<DeviceId, (i: ProcedureInput) => DeviceProcedure> = {
     const swanctl = named(i.files, 'swanctl.conf') ?? 'strongswan/swanctl.conf';
     const setup = named(i.files, 'tunnel-setup.sh') ?? 'strongswan/tunnel-setup.sh';
     const frr = named(i.files, 'frr.conf');
+    const timers = named(i.files, 'strongswan.d/tunnelsmith.conf');
     return {
-      before: ['Back up `/etc/swanctl/conf.d/`, and `/etc/frr/frr.conf` when FRR is used.'],
+      before: [`Back up \`/etc/swanctl/conf.d/\`${timers ? ' and `/etc/strongswan.d/`' : ''}, and \`/etc/frr/frr.conf\` when FRR is used.`],
       apply: [
         `Copy \`${swanctl}\` to \`/etc/swanctl/conf.d/azure.conf\` as root with mode 0600 (it holds the shared key).`,
+        ...(timers
+          ? [
+              `Copy \`${timers}\` to \`/etc/strongswan.d/tunnelsmith.conf\` and run \`swanctl --reload-settings\`: charon's retransmission timers, so a silent Azure instance is declared dead within the DPD timeout. They are global: they apply to every connection of this charon, not only the Azure tunnels.`,
+            ]
+          : []),
         `Run \`sh ${setup}\` as root: it creates the XFRM interfaces, sysctls and firewall openings${i.bgp ? '' : ', and the static routes'}.`,
         'Load the connections: `swanctl --load-all`.',
         ...(frr ? [`Merge \`${frr}\` into \`/etc/frr/frr.conf\` and reload FRR: \`systemctl reload frr\`.`] : []),
@@ -77,6 +83,7 @@ const procedures: Record<DeviceId, (i: ProcedureInput) => DeviceProcedure> = {
       ],
       rollback: [
         'Remove `/etc/swanctl/conf.d/azure.conf` (or restore the backup) and run `swanctl --load-all`; terminate the SAs with `swanctl --terminate --ike <name>`.',
+        ...(timers ? ['Remove `/etc/strongswan.d/tunnelsmith.conf` (or restore the backup) and run `swanctl --reload-settings`.'] : []),
         'Delete the XFRM interfaces the setup script created (`ip link del <name>`)' + (frr ? ' and restore `/etc/frr/frr.conf`, then `systemctl reload frr`.' : '.'),
       ],
     };

@@ -104,6 +104,6 @@ describe('planRender', () => {
     const r = planRender({ hub, facts, device: 'strongswan', site: 'branch-b', keys: {}, redact: true }, DEVICES);
     if (!r.ok) throw new Error('expected ok');
     expect(r.sites.map((s) => [s.site, s.devices.map((d) => d.deviceId)])).toEqual([['branch-b', ['strongswan']]]);
-    expect(r.sites[0].devices[0].files.map((f) => f.path).sort()).toEqual(['frr.conf', 'swanctl.conf', 'tunnel-setup.sh']);
+    expect(r.sites[0].devices[0].files.map((f) => f.path).sort()).toEqual(['frr.conf', 'strongswan.d/tunnelsmith.conf', 'swanctl.conf', 'tunnel-setup.sh']);
   });
 });

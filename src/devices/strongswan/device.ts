@@ -1,16 +1,17 @@
-/** The strongSwan + FRR device: swanctl.conf, tunnel-setup.sh and, with BGP, frr.conf. */
+/**
+ * The strongSwan + FRR device: swanctl.conf, tunnel-setup.sh, charon's retransmission timers
+ * (strongswan.d/tunnelsmith.conf) and, with BGP, frr.conf.
+ */
 import type { Problem } from '../../errors';
 import type { DeviceDefinition, DeviceFileSpec, SiteContext } from '../types';
 import { checkStrongswanProposals, strongswanPolicyWords } from './names';
 import { STRONGSWAN_OPTIONS } from './options';
 import { buildStrongswanView } from './view';
 
-/** Active-active gateways have two instances; one digit of tunnel number follows the interface prefix. */
-const MAX_TUNNELS = 2;
-
 /**
  * Re-checks the options the context carries (defaults overlaid with the site's deviceOptions), so no
- * value reaches a template unchecked, and the tunnel count the interface naming relies on. Pure.
+ * value reaches a template unchecked. The gateway instance count (one digit of tunnel number follows
+ * the interface prefix) is checked for every device by `buildSiteContext`. Pure.
  */
 export function checkStrongswanSite(ctx: SiteContext): Problem[] {
   const problems: Problem[] = [];
@@ -18,11 +19,11 @@ export function checkStrongswanSite(ctx: SiteContext): Problem[] {
     const message = spec.check(ctx.options[key]);
     if (message) problems.push({ path: `deviceOptions.${key}`, severity: 'error', message, fix: `remove it to use the default ${JSON.stringify(spec.default)}` });
   }
-  if (ctx.tunnels.length > MAX_TUNNELS) {
-    problems.push({ path: 'facts.vpnGateway.instances', severity: 'error', message: `${ctx.tunnels.length} gateway instances reported; an Azure VPN gateway has at most ${MAX_TUNNELS}`, fix: 'read the facts back again (tunnelsmith facts)' });
-  }
   return problems;
 }
+
+/** charon's retransmission timers, installed as `/etc/strongswan.d/tunnelsmith.conf`. */
+export const STRONGSWAN_TIMERS_FILE = 'strongswan.d/tunnelsmith.conf';
 
 export const strongswan: DeviceDefinition = {
   id: 'strongswan',
@@ -40,6 +41,7 @@ export const strongswan: DeviceDefinition = {
     const files: DeviceFileSpec[] = [
       { template: 'swanctl.conf.njk', output: 'swanctl.conf', holdsSecret: true },
       { template: 'tunnel-setup.sh.njk', output: 'tunnel-setup.sh', holdsSecret: false, executable: true },
+      { template: 'charon-timers.conf.njk', output: STRONGSWAN_TIMERS_FILE, holdsSecret: false },
     ];
     if (ctx.bgp) files.push({ template: 'frr.conf.njk', output: 'frr.conf', holdsSecret: false });
     return files;

@@ -1,10 +1,12 @@
 /**
- * The strongSwan view: every value the three templates (swanctl.conf, tunnel-setup.sh, frr.conf) print,
- * computed here from the site context. Pure; the templates only loop and print.
+ * The strongSwan view: every value the four templates (swanctl.conf, tunnel-setup.sh, frr.conf and the
+ * charon timers strongswan.d/tunnelsmith.conf) print, computed here from the site context. Pure; the
+ * templates only loop and print.
  */
 import { buildHeaderLines } from '../../render/header';
 import type { DeviceDefinition, SiteContext } from '../types';
 import { childLifetimes, espProposalKeyword, ikeLifetimes, ikeProposalKeyword } from './names';
+import { CHARON_DEFAULT_RETRANSMIT, DPD_SCHEDULING_SLACK_MS, retransmitTimersFor, retransmitTotalMs, retransmitWaitsMs, type RetransmitTimers } from './retransmit';
 
 /** Azure's MSS recommendation and the MTU used where the clamp is not in the interface itself. */
 export const TUNNEL_MTU = 1400;
@@ -68,12 +70,25 @@ export interface StrongswanBgpView {
   backup: { localPreference: number; prependPath: string } | null;
 }
 
+/** charon's retransmission timers (strongswan.d/tunnelsmith.conf) and what they give, as printed. */
+export interface StrongswanRetransmitView {
+  /** `retransmit_timeout` in seconds, one decimal. */
+  timeout: string;
+  base: string;
+  tries: number;
+  /** Seconds from the first DPD request until charon declares the peer dead. */
+  totalSeconds: number;
+  /** Seconds from the peer's last packet until it is declared dead: dpd_delay + totalSeconds. */
+  detectionSeconds: number;
+}
+
 export interface StrongswanView extends Record<string, unknown> {
   siteName: string;
-  headers: { swanctl: string[]; setup: string[]; frr: string[] };
+  headers: { swanctl: string[]; setup: string[]; frr: string[]; timers: string[] };
   ike: { proposals: string; rekeySeconds: number; overSeconds: number };
   esp: { proposals: string; rekeySeconds: number; lifeSeconds: number; rekeyBytes: string; lifeBytes: string };
   dpd: { delaySeconds: number; timeoutSeconds: number };
+  retransmit: StrongswanRetransmitView;
   localAddress: string;
   localId: string;
   behindNat: boolean;
@@ -89,7 +104,7 @@ export interface StrongswanView extends Record<string, unknown> {
   hasStaticRoutes: boolean;
   staticRoutes: { prefix: string; interfaceVar: string; metric: number }[];
   bgp: StrongswanBgpView | null;
-  verify: { swanctl: string[]; setup: string[]; frr: string[] };
+  verify: { swanctl: string[]; setup: string[]; frr: string[]; timers: string[] };
 }
 
 function tunnelViews(ctx: SiteContext): StrongswanTunnelView[] {
@@ -145,19 +160,54 @@ function bgpView(ctx: SiteContext, tunnels: StrongswanTunnelView[]): StrongswanB
   };
 }
 
-function swanctlNotes(ctx: SiteContext, dpdDelay: number): string[] {
+function swanctlNotes(ctx: SiteContext, dpdDelay: number, retransmit: StrongswanRetransmitView): string[] {
   const notes = [
     'Install: copy to /etc/swanctl/conf.d/ (mode 0600: it holds the shared key), run tunnel-setup.sh first, then swanctl --load-all',
     'Proposals: Azure\'s policy mapped to strongSwan keywords; Azure offers and accepts only the policy it holds',
     'Route-based: one connection per Azure instance, traffic selectors 0.0.0.0/0, each CHILD_SA bound to its XFRM interface by if_id',
     'start_action = start on every tunnel: the VPN is a standby path that must be up before it is needed (with APIPA BGP or NAT the appliance must initiate anyway); a trap policy would wait for traffic. dpd_action = restart, close_action = start and keyingtries = 0 bring a lost tunnel back',
-    `DPD: dpd_delay ${dpdDelay} s (a third of Azure's ${ctx.dpdTimeoutSeconds} s DPD timeout); with IKEv2 charon declares the peer dead when the DPD request goes unanswered through its retransmission sequence (strongswan.conf charon.retransmit_*, about 165 s by default); dpd_timeout applies to IKEv1 only and is set to Azure's value for reference`,
+    `DPD: dpd_delay ${dpdDelay} s (a third of Azure's ${ctx.dpdTimeoutSeconds} s DPD timeout); with IKEv2 charon declares the peer dead when the DPD request goes unanswered through its retransmission sequence: strongswan.d/tunnelsmith.conf sets charon's retransmission timers so that takes ${retransmit.totalSeconds} s (dead about ${retransmit.detectionSeconds} s after the last packet); dpd_timeout applies to IKEv1 only and is set to Azure's value for reference`,
     'Lifetimes: rekey_time/rekey_bytes are Azure\'s; life_time/life_bytes 10% above, so strongSwan\'s random rekey margin stays small',
   ];
   if (ctx.outsideAddress) {
     notes.push(`Behind NAT: IKE binds to ${ctx.outsideAddress}, the identity stays ${ctx.site.publicIp}, encap = yes forces UDP 4500 (NAT-T) and this side initiates`);
   }
   return notes;
+}
+
+/** Milliseconds as seconds with one decimal. */
+function seconds(ms: number): number {
+  return Math.round(ms / 100) / 10;
+}
+
+/**
+ * charon's retransmission timers for this site, as printed. The caller sized them so the DPD delay, the
+ * late start of the DPD request and its retransmissions end within Azure's DPD timeout: the appliance
+ * gives up on a silent instance no later than Azure gives up on a silent appliance.
+ */
+function retransmitView(dpdDelay: number, timers: RetransmitTimers): StrongswanRetransmitView {
+  const totalSeconds = seconds(retransmitTotalMs(timers));
+  return {
+    timeout: (timers.timeoutMs / 1000).toFixed(1),
+    base: String(timers.base),
+    tries: timers.tries,
+    totalSeconds,
+    detectionSeconds: seconds(dpdDelay * 1000 + retransmitTotalMs(timers)),
+  };
+}
+
+function timersNotes(ctx: SiteContext, dpdDelay: number, timers: RetransmitTimers, view: StrongswanRetransmitView): string[] {
+  const waits = retransmitWaitsMs(timers).map((ms) => seconds(ms).toFixed(1));
+  const d = CHARON_DEFAULT_RETRANSMIT;
+  const defaults = { timeoutMs: d.timeoutSeconds * 1000, base: d.base, tries: d.tries };
+  return [
+    "charon's IKEv2 retransmission timers: how long charon waits for the answer to an IKE request (a DPD request included) before it declares the peer dead",
+    'Install: copy to /etc/strongswan.d/tunnelsmith.conf (the stock /etc/strongswan.conf includes strongswan.d/*.conf), then run swanctl --reload-settings before swanctl --load-all: IKE SAs set up from then on use these timers, running ones keep theirs until they are re-established',
+    'GLOBAL: these are charon settings, not connection settings: they apply to EVERY connection of this charon (not only the Azure tunnels) and to every IKE exchange (setup, rekeying, DPD). A charon serving several sites needs one such file: install the one of the site with the shortest DPD timeout',
+    `Detection: after dpd_delay ${dpdDelay} s (swanctl.conf) without traffic from an Azure instance charon sends a DPD request and waits ${waits.join(' + ')} s for an answer (the request and ${timers.tries} retransmissions); then it declares the instance dead, ${view.totalSeconds} s after the request and about ${view.detectionSeconds} s after the instance fell silent (up to ${seconds(DPD_SCHEDULING_SLACK_MS)} s more: charon counts idle time in whole seconds), within Azure's ${ctx.dpdTimeoutSeconds} s DPD timeout; dpd_action = restart re-initiates`,
+    `Without this file charon's defaults (${d.timeoutSeconds} s, base ${d.base}, ${d.tries} retransmissions) take ${seconds(retransmitTotalMs(defaults))} s after the DPD delay`,
+    'retransmit_jitter and retransmit_limit stay at their defaults (off); set elsewhere they only shorten these waits',
+  ];
 }
 
 function setupNotes(ctx: SiteContext): string[] {
@@ -198,6 +248,8 @@ export function buildStrongswanView(ctx: SiteContext, device: DeviceDefinition):
   const child = childLifetimes(p);
   const ikeLife = ikeLifetimes(p.ikeLifetimeSeconds);
   const dpdDelay = Math.max(1, Math.floor(ctx.dpdTimeoutSeconds / 3));
+  const timers = retransmitTimersFor((ctx.dpdTimeoutSeconds - dpdDelay) * 1000 - DPD_SCHEDULING_SLACK_MS);
+  const retransmit = retransmitView(dpdDelay, timers);
   const bgp = bgpView(ctx, tunnels);
   const header = (title: string, notes: string[]) => [...buildHeaderLines(ctx, device, title), ...notes];
   const firstTunnel = tunnels[0]?.interfaceName ?? '';
@@ -205,9 +257,10 @@ export function buildStrongswanView(ctx: SiteContext, device: DeviceDefinition):
   return {
     siteName: ctx.site.name,
     headers: {
-      swanctl: header(`swanctl.conf for site ${ctx.site.name}`, swanctlNotes(ctx, dpdDelay)),
+      swanctl: header(`swanctl.conf for site ${ctx.site.name}`, swanctlNotes(ctx, dpdDelay, retransmit)),
       setup: header(`tunnel-setup.sh for site ${ctx.site.name}`, setupNotes(ctx)),
       frr: header(`frr.conf for site ${ctx.site.name}`, frrNotes(ctx)),
+      timers: header(`strongswan.d/tunnelsmith.conf for site ${ctx.site.name}`, timersNotes(ctx, dpdDelay, timers, retransmit)),
     },
     ike: { proposals: p.ike.map(ikeProposalKeyword).join(','), rekeySeconds: ikeLife.rekeySeconds, overSeconds: ikeLife.overSeconds },
     esp: {
@@ -218,6 +271,7 @@ export function buildStrongswanView(ctx: SiteContext, device: DeviceDefinition):
       lifeBytes: child.lifeBytes,
     },
     dpd: { delaySeconds: dpdDelay, timeoutSeconds: ctx.dpdTimeoutSeconds },
+    retransmit,
     localAddress: ctx.outsideAddress ?? ctx.site.publicIp,
     localId: ctx.site.publicIp,
     behindNat: ctx.outsideAddress !== undefined,
@@ -240,6 +294,10 @@ export function buildStrongswanView(ctx: SiteContext, device: DeviceDefinition):
       : ctx.azure.vnetPrefixes.flatMap((prefix) => tunnels.map((t) => ({ prefix, interfaceVar: t.interfaceVar, metric: t.routeMetric }))),
     bgp,
     verify: {
+      timers: [
+        'grep -rn retransmit_ /etc/strongswan.conf /etc/strongswan.d/   # only this file sets them (a file read later wins)',
+        `journalctl -u strongswan | grep -E 'retransmit|giving up'   # a silent instance: retransmit 1..${timers.tries} of request, then giving up after ${timers.tries} retransmits`,
+      ],
       swanctl: [
         'swanctl --list-conns',
         'swanctl --list-sas                 # each connection ESTABLISHED, each child INSTALLED',

@@ -24,8 +24,8 @@ describe('strongSwan rendering: static, single instance', () => {
   const files = render();
   const conns = connections(files);
 
-  test('writes swanctl.conf and tunnel-setup.sh, no frr.conf without BGP', () => {
-    expect(Object.keys(files).sort()).toEqual(['swanctl.conf', 'tunnel-setup.sh']);
+  test('writes swanctl.conf, tunnel-setup.sh and the charon timers, no frr.conf without BGP', () => {
+    expect(Object.keys(files).sort()).toEqual(['strongswan.d/tunnelsmith.conf', 'swanctl.conf', 'tunnel-setup.sh']);
   });
 
   test('one connection to the Azure IP with explicit identities, the policy mapped through the names table', () => {
@@ -193,6 +193,7 @@ describe('strongSwan rendering: variants', () => {
     expect(result.files.map((f) => [f.path, f.holdsSecret, f.executable])).toEqual([
       ['swanctl.conf', true, false],
       ['tunnel-setup.sh', false, true],
+      ['strongswan.d/tunnelsmith.conf', false, false],
     ]);
   });
 
