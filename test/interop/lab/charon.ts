@@ -1,9 +1,10 @@
 /**
  * One strongSwan charon per namespace: a self-contained strongswan.conf (kernel-libipsec before
- * kernel-netlink, its own vici socket, file log, lab retransmission timers), the /run bind mount that
- * keeps charon 5.9.8's hard-coded pid file private, and swanctl helpers that check output, not exit codes.
+ * kernel-netlink, its own vici socket, file log, retransmission timers: the lab's own, or rendered
+ * strongswan.d files included as /etc/strongswan.conf includes them), the /run bind mount that keeps
+ * charon 5.9.8's hard-coded pid file private, and swanctl helpers that check output, not exit codes.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { listRules } from './netns';
 import { run, startDaemon, waitFor, type RunResult } from './run';
@@ -13,26 +14,39 @@ import { parseListSas, type IkeSa } from './vici';
 export const CHARON_BINARY = '/usr/lib/ipsec/charon';
 
 /**
- * Retransmission timers of the lab's strongswan.conf (both sides). charon's defaults (4 s, base 1.8,
- * 5 tries: about 165 s before a silent peer is declared dead) would make the crash drill take minutes;
- * the product renders no strongswan.conf, so this is the appliance operator's knob, not the rendering.
+ * Retransmission timers of the lab's strongswan.conf for a charon without rendered settings (the Azure
+ * side). charon's defaults (4 s, base 1.8, 5 tries: about 165 s before a silent peer is declared dead)
+ * would make the crash drill take minutes. The appliance uses the product's rendered
+ * strongswan.d/tunnelsmith.conf instead (see `CharonOptions.strongswanD`).
  */
 export const LAB_RETRANSMIT = { timeoutS: 1, base: 1.4, tries: 3 } as const;
+
+export interface CharonOptions {
+  /**
+   * Files for the charon's own `strongswan.d/` (name -> content), included at the top level of its
+   * strongswan.conf as the stock /etc/strongswan.conf includes /etc/strongswan.d/*.conf. When given,
+   * the lab's retransmission timers are left out: the included files decide them.
+   */
+  strongswanD?: Record<string, string>;
+}
 
 /** Plugins for PSK IKEv2 with every proposal Azure offers, userspace ESP and vici. */
 const CHARON_PLUGINS = 'random nonce aes sha1 sha2 hmac gcm gmp pem pkcs1 x509 openssl kdf kernel-libipsec kernel-netlink socket-default vici';
 
-export function buildStrongswanConf(dir: string): string {
+export function buildStrongswanConf(dir: string, opts: { includeStrongswanD?: boolean } = {}): string {
   const vici = `unix://${path.join(dir, 'charon.vici')}`;
+  const timers = opts.includeStrongswanD
+    ? ''
+    : `  retransmit_timeout = ${LAB_RETRANSMIT.timeoutS}
+  retransmit_base = ${LAB_RETRANSMIT.base}
+  retransmit_tries = ${LAB_RETRANSMIT.tries}
+`;
   return `# interop lab: one charon per namespace (not the product's configuration)
 charon {
   load_modular = no
   load = ${CHARON_PLUGINS}
   install_routes = no
-  retransmit_timeout = ${LAB_RETRANSMIT.timeoutS}
-  retransmit_base = ${LAB_RETRANSMIT.base}
-  retransmit_tries = ${LAB_RETRANSMIT.tries}
-  filelog {
+${timers}  filelog {
     lab {
       path = ${path.join(dir, 'charon.log')}
       time_format = %H:%M:%S
@@ -52,7 +66,7 @@ swanctl {
   load = random nonce pem pkcs1 x509
   socket = ${vici}
 }
-`;
+${opts.includeStrongswanD ? 'include strongswan.d/*.conf\n' : ''}`;
 }
 
 export class Charon {
@@ -63,6 +77,7 @@ export class Charon {
     private readonly state: LabState,
     readonly ns: string,
     readonly label: string,
+    private readonly opts: CharonOptions = {},
   ) {
     this.dir = path.join(state.dir, `charon-${label}`);
   }
@@ -84,7 +99,14 @@ export class Charon {
   async start(): Promise<void> {
     mkdirSync(path.join(this.dir, 'run'), { recursive: true, mode: 0o700 });
     mkdirSync(path.join(this.dir, 'swanctl'), { recursive: true, mode: 0o700 });
-    writeFileSync(path.join(this.dir, 'strongswan.conf'), buildStrongswanConf(this.dir), { mode: 0o600 });
+    const included = this.opts.strongswanD;
+    if (included) {
+      const d = path.join(this.dir, 'strongswan.d');
+      rmSync(d, { recursive: true, force: true });
+      mkdirSync(d, { mode: 0o700 });
+      for (const [name, content] of Object.entries(included)) writeFileSync(path.join(d, name), content, { mode: 0o600 });
+    }
+    writeFileSync(path.join(this.dir, 'strongswan.conf'), buildStrongswanConf(this.dir, { includeStrongswanD: included !== undefined }), { mode: 0o600 });
     const runDir = path.join(this.dir, 'run');
     const daemon = startDaemon(
       ['sh', '-c', `mount --bind '${runDir}' /run && exec ${CHARON_BINARY}`],

@@ -3,7 +3,7 @@
  * (buildSiteContext + renderDeviceFiles), used unchanged apart from the tunnel interface name: the lab's
  * data path is kernel-libipsec's TUN device, because this kernel has no XFRM interfaces.
  */
-import { strongswan } from '../../../src/devices/strongswan/device';
+import { STRONGSWAN_TIMERS_FILE, strongswan } from '../../../src/devices/strongswan/device';
 import type { SiteContext } from '../../../src/devices/types';
 import { formatProblem } from '../../../src/errors';
 import type { Hub } from '../../../src/hub/types';
@@ -16,6 +16,8 @@ export interface OnPremRender {
   /** The files exactly as tunnelsmith rendered them. */
   rendered: RenderedFile[];
   swanctlConf: string;
+  /** strongswan.d/tunnelsmith.conf (charon's retransmission timers), unchanged. */
+  charonTimers: string;
   /** frr.conf with the tunnel interface names rewritten (BGP sites only). */
   frrConf?: string;
   /** tunnel-setup.sh with the tunnel interface names rewritten. */
@@ -49,8 +51,9 @@ export function renderOnPrem(hub: Hub, deployment: LabDeployment, siteName: stri
   const file = (name: string) => rendered.files.find((f) => f.path === name)?.content;
   const swanctlConf = file('swanctl.conf');
   const tunnelSetup = file('tunnel-setup.sh');
-  if (swanctlConf === undefined || tunnelSetup === undefined) {
-    throw new Error(`the strongSwan rendering lacks swanctl.conf or tunnel-setup.sh (got ${rendered.files.map((f) => f.path).join(', ')})`);
+  const charonTimers = file(STRONGSWAN_TIMERS_FILE);
+  if (swanctlConf === undefined || tunnelSetup === undefined || charonTimers === undefined) {
+    throw new Error(`the strongSwan rendering lacks swanctl.conf, tunnel-setup.sh or ${STRONGSWAN_TIMERS_FILE} (got ${rendered.files.map((f) => f.path).join(', ')})`);
   }
   const prefix = String(built.ctx.options.tunnelInterfacePrefix);
   const tunnelInterfaces = built.ctx.tunnels.map((t) => `${prefix}${t.number}`);
@@ -63,6 +66,7 @@ export function renderOnPrem(hub: Hub, deployment: LabDeployment, siteName: stri
     ctx: built.ctx,
     rendered: rendered.files,
     swanctlConf,
+    charonTimers,
     ...(frr !== undefined ? { frrConf: rewriteInterfaceNames(frr, tunnelInterfaces, labInterface) } : {}),
     tunnelSetup: rewriteInterfaceNames(tunnelSetup, tunnelInterfaces, labInterface),
     tunnelInterfaces,

@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { STRONGSWAN_TIMERS_FILE } from '../../../src/devices/strongswan/device';
 import type { Hub } from '../../../src/hub/types';
 import { buildAzureSide, type AzureSideConfig, type LabExpressRoute } from './azureSide';
 import { Bird } from './bird';
@@ -49,7 +50,8 @@ export class InteropLab {
     readonly expressRoute: LabExpressRoute | undefined,
   ) {
     this.azureCharon = new Charon(state, ns.azure, 'azure');
-    this.onPremCharon = new Charon(state, ns.onPrem, 'onprem');
+    // the appliance's retransmission timers are the rendered strongswan.d/tunnelsmith.conf, included
+    this.onPremCharon = new Charon(state, ns.onPrem, 'onprem', { strongswanD: { [path.basename(STRONGSWAN_TIMERS_FILE)]: onPrem.charonTimers } });
     this.bird = new Bird(state, ns.azure, 'azure');
     this.frr = onPrem.frrConf !== undefined ? new Frr(state, ns.onPrem, 'onprem') : undefined;
     this.azure = buildAzureSide(this.azureSideInput());
