@@ -1,19 +1,14 @@
 /** The view behind a site's handoff README: everything the on-prem engineer needs to work alone. Pure. */
 import type { DeviceId } from '../devices/ids';
 import type { DeviceDefinition } from '../devices/types';
-import type { Proposals } from '../policy/catalog';
 import type { SiteRenderPlan } from '../render/plan';
 import type { BundleMeta } from './build';
 import { buildDeviceProcedure } from './deviceSteps';
 import { buildTopologyDiagram } from './topologyDiagram';
 
-/**
- * Optional device capability (proposed as an additive field of DeviceDefinition): the proposal in the
- * device's own keywords, one line per setting. Until a device has it, the README shows Azure's names.
- */
-type WithPolicyWords = DeviceDefinition & { policyWords?: (p: Proposals) => string[] };
+export type HandoffView = ReturnType<typeof buildHandoffView>;
 
-export function buildHandoffView(plan: SiteRenderPlan, meta: BundleMeta, devices: Readonly<Record<DeviceId, DeviceDefinition>>): Record<string, unknown> {
+export function buildHandoffView(plan: SiteRenderPlan, meta: BundleMeta, devices: Readonly<Record<DeviceId, DeviceDefinition>>) {
   const ctx = plan.context;
   const p = ctx.proposals;
   const rows: [string, string][] = [
@@ -37,16 +32,14 @@ export function buildHandoffView(plan: SiteRenderPlan, meta: BundleMeta, devices
     ['Shared key', meta.redacted ? 'not in this bundle: it travels separately (replace the placeholder)' : 'inside the files marked secret (mode 0600)'],
   ];
   const deviceViews = plan.devices.map((d) => {
-    const def = devices[d.deviceId] as WithPolicyWords;
+    const def = devices[d.deviceId];
     const files = d.files.map((f) => ({ path: `${d.deviceId}/${f.path}`, secret: f.holdsSecret }));
-    const words = def.policyWords ? def.policyWords(p) : undefined;
     return {
       id: d.deviceId,
       name: def.displayName,
       targets: def.targets,
       files,
-      policyWords: words ?? [],
-      policyInAzureNames: words === undefined,
+      policyWords: def.policyWords(p),
       procedure: buildDeviceProcedure(d.deviceId, { files: files.map((f) => f.path), bgp: ctx.bgp !== undefined, tunnels: ctx.tunnels.length }),
     };
   });

@@ -138,8 +138,7 @@ export function pageHoldsSecret(plan: SiteRenderPlan, meta: BundleMeta): boolean
 
 /** Everything the handoff page template prints. Reuses the README's view; adds what only the page shows. */
 export function buildPageView(plan: SiteRenderPlan, meta: BundleMeta, devices: Readonly<Record<DeviceId, DeviceDefinition>>): Record<string, unknown> {
-  // buildHandoffView returns a plain record; these are the fields of it the page reads.
-  const handoff = buildHandoffView(plan, meta, devices) as unknown as HandoffView & Record<string, unknown>;
+  const handoff = buildHandoffView(plan, meta, devices);
   const ctx = plan.context;
   const redacted = meta.redacted || ctx.keyRedacted;
   let fileNumber = 0;
@@ -149,7 +148,7 @@ export function buildPageView(plan: SiteRenderPlan, meta: BundleMeta, devices: R
       id: d.id,
       name: d.name,
       targets: d.targets,
-      policyWords: d.policyInAzureNames ? [] : d.policyWords,
+      policyWords: d.policyWords,
       procedure: {
         before: d.procedure.before.map(splitCode),
         apply: d.procedure.apply.map(splitCode),
@@ -188,18 +187,6 @@ export function buildPageView(plan: SiteRenderPlan, meta: BundleMeta, devices: R
     copyScript: COPY_SCRIPT,
     csp: buildContentSecurityPolicy(COPY_SCRIPT),
   };
-}
-
-interface HandoffView {
-  rows: { name: string; value: string }[];
-  devices: {
-    id: string;
-    name: string;
-    targets: string;
-    policyWords: string[];
-    policyInAzureNames: boolean;
-    procedure: DeviceProcedure;
-  }[];
 }
 
 // ---- topology layout -------------------------------------------------------------------------------
