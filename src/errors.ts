@@ -8,6 +8,8 @@ export const ExitCode = {
   changesPending: 10,
   notReady: 11,
   waiting: 12,
+  /** Ctrl-C: operations already started go on in Azure; running again resumes. */
+  interrupted: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 

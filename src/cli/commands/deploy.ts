@@ -140,7 +140,7 @@ export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject
     progress.close();
     if (controller.signal.aborted) {
       writeLine(io.stderr, 'interrupted: operations already started go on in Azure; run tunnelsmith deploy again to resume');
-      return 130;
+      return ExitCode.interrupted;
     }
     throw e;
   } finally {
