@@ -103,6 +103,7 @@ test(`rotate-key prepare/apply --all killed at ${KILL_POINTS} points spread over
         expect(run.killed).toBe(true);
         await expectNoKeyLost(h, original);
         expect(await azureKeys(h)).toEqual(original); // prepare never touches Azure's key
+        for (const key of [...Object.values(original), ...Object.values(await pendingKeys(h))]) expect(run.output).not.toContain(key);
         await cli(h, PREPARE);
       } else {
         await cli(h, PREPARE);
