@@ -1,6 +1,6 @@
 /**
  * Crash-resume of deploy: a real `tunnelsmith deploy` process is killed with SIGKILL at points spread
- * over the run (after the n-th request the emulator answered), then deploy runs again. After every kill
+ * over the run (in time, from its first request), then deploy runs again. After every kill
  * each key Azure holds is in the key journal (or is the hub's referenced key); after the re-run Azure
  * holds exactly what the uninterrupted run left, every key confirmed, and one more deploy writes nothing.
  */
@@ -29,7 +29,7 @@ const HUB_YAML = `${EMBEDDED_DEMO_HUB}  - name: branch
 let h: Harness;
 let caseNo = 0;
 beforeAll(async () => {
-  h = await startHarness({ durations: { gatewayMs: 300, connectionMs: 100, defaultMs: 30 } });
+  h = await startHarness({ durations: { gatewayMs: 300, connectionMs: 100, defaultMs: 100 } });
 });
 afterAll(async () => {
   await h.close();
@@ -75,21 +75,25 @@ async function expectNoKeyLost(c: Case): Promise<void> {
 
 test(`deploy killed at ${KILL_POINTS} points spread over the run, then run again: the uninterrupted run's state, no key lost`, async () => {
   const reference = await freshCase();
-  const full = await runCliKilledAfter(h.emu, ['deploy', '--file', reference.hubFile], { cwd: reference.dir, env: reference.env, afterRequests: Infinity });
+  const full = await runCliKilledAfter(h.emu, ['deploy', '--file', reference.hubFile], { cwd: reference.dir, env: reference.env, afterMs: Infinity });
   expect(full).toMatchObject({ killed: false, code: 0 });
-  const total = h.emu.control.counts().requests;
   const expected = await stateSnapshot(h.api, reference.plan);
   expect(await pendingChanges(h.api, reference.plan)).toEqual([]);
-  expect(total).toBeGreaterThan(4 * KILL_POINTS);
 
-  const points = spreadPoints(total, KILL_POINTS);
-  expect(points).toHaveLength(KILL_POINTS);
-  const killedAt: number[] = [];
-  for (const point of points) {
+  let killed = 0;
+  /** What was left to do at each kill: the kills must land at different stages of the run. */
+  const stages = new Set<string>();
+  // Evenly over the run, plus two points among the first reads and writes.
+  const points = [0.02 * full.runMs, 0.05 * full.runMs, ...spreadPoints(full.runMs, KILL_POINTS - 2)];
+  for (const afterMs of points) {
     const c = await freshCase();
-    const run = await runCliKilledAfter(h.emu, ['deploy', '--file', c.hubFile], { cwd: c.dir, env: c.env, afterRequests: point });
-    expect(run.killed).toBe(true);
-    killedAt.push(run.requestsAtKill);
+    const run = await runCliKilledAfter(h.emu, ['deploy', '--file', c.hubFile], { cwd: c.dir, env: c.env, afterMs });
+    if (run.killed) {
+      killed++;
+      stages.add((await pendingChanges(h.api, c.plan)).join(', '));
+    } else {
+      expect(run.code).toBe(0); // a run faster than the reference may finish first; it is checked all the same
+    }
     await expectNoKeyLost(c);
 
     await deployAgain(c);
@@ -105,7 +109,6 @@ test(`deploy killed at ${KILL_POINTS} points spread over the run, then run again
     await deployAgain(c);
     expect(writeAttempts(h.emu.control.requestLog())).toEqual([]);
   }
-  // The kills really were spread over the run: early, middle and late.
-  expect(Math.min(...killedAt)).toBeLessThan(total / 4);
-  expect(Math.max(...killedAt)).toBeGreaterThan((3 * total) / 4);
+  expect(killed).toBeGreaterThanOrEqual(KILL_POINTS - 1);
+  expect(stages.size).toBeGreaterThanOrEqual(4);
 });

@@ -87,43 +87,47 @@ export interface KilledRun {
   killed: boolean;
   code: number | null;
   output: string;
-  /** Requests the emulator had seen from this run when the kill was sent. */
-  requestsAtKill: number;
+  /** Milliseconds from the run's first request to its exit (or to the kill). */
+  runMs: number;
 }
 
 /**
- * Runs the CLI (from the sources) in a child process and kills it with SIGKILL once the emulator has
- * answered `afterRequests` more requests (ARM and Key Vault) than when it started.
+ * Runs the CLI (from the sources) in a child process and kills it with SIGKILL `afterMs` after the
+ * emulator saw its first request (so the process start-up does not count). `Infinity` never kills.
+ * The operations' durations in the emulator set most of a run's length, so a point is at about the
+ * same place in the run on a busy machine too.
  */
-export function runCliKilledAfter(emu: RunningEmulator, argv: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; afterRequests: number }): Promise<KilledRun> {
+export function runCliKilledAfter(emu: RunningEmulator, argv: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; afterMs: number }): Promise<KilledRun> {
   const base = emu.control.counts().requests;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI_CHILD, ...argv], { cwd: opts.cwd, env: { PATH: process.env.PATH ?? '', HOME: opts.cwd, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    let requestsAtKill = -1;
+    let firstRequestAt: number | undefined;
+    let timer: NodeJS.Timeout | undefined;
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const watch = setInterval(() => {
-      const seen = emu.control.counts().requests - base;
-      if (seen >= opts.afterRequests) {
-        clearInterval(watch);
-        requestsAtKill = seen;
-        child.kill('SIGKILL');
-      }
-    }, 1);
-    child.on('error', (e) => {
+      if (emu.control.counts().requests === base) return;
       clearInterval(watch);
+      firstRequestAt = Date.now();
+      if (Number.isFinite(opts.afterMs)) timer = setTimeout(() => child.kill('SIGKILL'), opts.afterMs);
+    }, 1);
+    const stop = () => {
+      clearInterval(watch);
+      if (timer) clearTimeout(timer);
+    };
+    child.on('error', (e) => {
+      stop();
       reject(e);
     });
     child.on('close', (code, signal) => {
-      clearInterval(watch);
-      resolve({ killed: signal === 'SIGKILL', code, output, requestsAtKill });
+      stop();
+      resolve({ killed: signal === 'SIGKILL', code, output, runMs: firstRequestAt === undefined ? 0 : Date.now() - firstRequestAt });
     });
   });
 }
 
-/** `count` points spread evenly over `total` (1-based, strictly inside the run). */
+/** `count` points spread evenly strictly inside (0, total). */
 export function spreadPoints(total: number, count: number): number[] {
-  const points = Array.from({ length: count }, (_, k) => Math.max(1, Math.round(((k + 1) * total) / (count + 1))));
-  return [...new Set(points)];
+  return Array.from({ length: count }, (_, k) => Math.round(((k + 1) * total) / (count + 1)));
 }
