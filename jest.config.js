@@ -7,4 +7,5 @@ module.exports = {
   testTimeout: 60000,
   // Most suites wait on emulator timers, not the CPU: more workers than cores shortens the run.
   maxWorkers: 3,
+  reporters: ['default', '<rootDir>/test/summaryReporter.js'],
 };
