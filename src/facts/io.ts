@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { InputError, type Problem } from '../errors';
+import { formatPath, quoteKey } from '../hub/paths';
 import { IPV4_ADDRESS, IPV4_CIDR, LOCATION, RESOURCE_GROUP_NAME, RESOURCE_NAME, SITE_NAME } from '../hub/patterns';
 import { ensureDir, writeFileAtomic } from '../io/atomicWrite';
 import { POLICY_CATALOG, type PolicyEnumField } from '../policy/catalog';
@@ -82,8 +83,9 @@ export function parseFacts(text: string, source: string): AzureFacts {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch (e) {
-    throw new InputError('FactsInvalid', `${source} is not valid JSON: ${(e as Error).message}`, [], 'write it again with tunnelsmith facts');
+  } catch {
+    // Node's JSON message quotes the text around the error, which may hold a key: never pass it on.
+    throw new InputError('FactsInvalid', `${source} is not valid JSON`, [], 'write it again with tunnelsmith facts');
   }
   const version = typeof raw === 'object' && raw !== null ? (raw as { version?: unknown }).version : undefined;
   if (version !== FACTS_VERSION) {
@@ -96,12 +98,14 @@ export function parseFacts(text: string, source: string): AzureFacts {
   }
   const parsed = FactsSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems: Problem[] = parsed.error.issues.map((i) => ({
-      path: ['facts', ...i.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))].join('.').replace(/\.\[/g, '['),
-      // Never echo the value: a key may sit in it.
-      message: i.message,
-      severity: 'error',
-    }));
+    const problems: Problem[] = parsed.error.issues.flatMap((i): Problem[] => {
+      const at = ['facts', ...i.path.filter((p): p is string | number => typeof p !== 'symbol')];
+      // Unknown keys are named (quoted, clipped: a key name may hold anything); values never are: a key may sit in one.
+      if (i.code === 'unrecognized_keys') {
+        return i.keys.map((k) => ({ path: formatPath([...at, k]), message: `unknown key ${quoteKey(k)}`, fix: 'remove it', severity: 'error' }));
+      }
+      return [{ path: formatPath(at), message: i.message, severity: 'error' }];
+    });
     throw new InputError('FactsInvalid', `${source} is not a valid facts file`, problems, 'write it again with tunnelsmith facts');
   }
   return parsed.data as AzureFacts;
