@@ -6,6 +6,8 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSiteBundle } from '../../src/bundle/build';
 import { DEVICE_IDS } from '../../src/devices/ids';
+import { DEVICES } from '../../src/devices/registry';
+import { TEMPLATE_ROOT } from '../../src/render/engine';
 import { TOOL_VERSION } from '../../src/version';
 import { discoverCases, listTree, planCase, type GoldenCase } from './cases';
 
@@ -38,6 +40,18 @@ describe('golden bundles', () => {
   it('covers every device with at least one case', () => {
     const rendered = new Set(cases.flatMap((c) => [...renderCase(c).keys()].map((p) => p.split('/')[1])));
     for (const id of DEVICE_IDS) expect(rendered).toContain(id);
+  });
+
+  it('exercises every device template in some case', () => {
+    const used = new Set(['handoff/README.md.njk', 'handoff/index.html.njk']);
+    for (const c of cases) {
+      const keys = Object.fromEntries(c.facts.sites.map((s) => [s.name, s.sharedKey]));
+      for (const site of planCase(c, keys)) {
+        for (const d of site.devices) for (const f of DEVICES[d.deviceId].files(site.context)) used.add(`${d.deviceId}/${f.template}`);
+      }
+    }
+    const templates = listTree(TEMPLATE_ROOT).filter((t) => t.endsWith('.njk'));
+    expect(templates.filter((t) => !used.has(t))).toEqual([]);
   });
 
   describe.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
