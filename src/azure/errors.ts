@@ -15,7 +15,15 @@ interface RestErrorLike {
   statusCode?: number;
   code?: string;
   message?: string;
+  /** The SDK's RestError keeps the answer; only its headers are read here (never the body). */
+  response?: { headers?: { get?(name: string): string | undefined } };
 }
+
+/** AzureError details, plus the wait a throttled (429) or unavailable (503) answer asked for. */
+export type AzureErrorDetails = AzureError['details'] & {
+  /** Milliseconds from `retry-after-ms`, `x-ms-retry-after-ms` or `Retry-After` (seconds or HTTP date). */
+  retryAfterMs?: number;
+};
 
 function asRest(e: unknown): RestErrorLike {
   return typeof e === 'object' && e !== null ? (e as RestErrorLike) : {};
@@ -36,6 +44,41 @@ export function isNotFound(e: unknown): boolean {
 export function azureCodeOf(e: unknown): string | undefined {
   if (e instanceof AzureError) return e.details.azureCode;
   return asRest(e).code;
+}
+
+/**
+ * The wait (ms) an answer's headers ask for, read as the SDK reads them: `retry-after-ms`,
+ * `x-ms-retry-after-ms`, then `Retry-After` in seconds or as an HTTP date (relative to `nowMs`).
+ * Undefined when no header says. Pure.
+ */
+export function retryAfterMsFromHeaders(get: (name: string) => string | undefined, nowMs: number): number | undefined {
+  for (const [name, factor] of [['retry-after-ms', 1], ['x-ms-retry-after-ms', 1], ['retry-after', 1000]] as const) {
+    const raw = get(name)?.trim();
+    if (!raw) continue;
+    if (/^\d+(\.\d+)?$/.test(raw)) return Number(raw) * factor;
+    if (name === 'retry-after') {
+      const at = Date.parse(raw);
+      if (Number.isFinite(at)) return Math.max(0, at - nowMs);
+    }
+  }
+  return undefined;
+}
+
+/** A request Azure throttled (429), as the SDK's error or already mapped (retries exhausted). */
+export function isThrottled(e: unknown): boolean {
+  if (e instanceof AzureError) return e.details.statusCode === 429;
+  return asRest(e).statusCode === 429;
+}
+
+/** The Retry-After (ms) carried by a failure: mapped errors carry it in details, SDK errors in their headers. */
+export function retryAfterMsOf(e: unknown): number | undefined {
+  if (e instanceof AzureError) {
+    const carried = (e.details as AzureErrorDetails).retryAfterMs;
+    return carried ?? (e.cause !== undefined && e.cause !== e ? retryAfterMsOf(e.cause) : undefined);
+  }
+  const headers = asRest(e).response?.headers;
+  if (!headers || typeof headers.get !== 'function') return undefined;
+  return retryAfterMsFromHeaders((name) => headers.get?.(name) ?? undefined, Date.now());
 }
 
 export function isAnotherOperationInProgress(e: unknown): boolean {
@@ -79,13 +122,15 @@ export function toAzureError(e: unknown, ctx: FailureContext): unknown {
   const reason = firstLine(r.message ?? String(e));
   const where = ctx.resource ? ` ${ctx.resource}` : '';
   const hint = hintFor(azureCode, r.statusCode);
-  return new AzureError(
-    'AzureRequestFailed',
-    `${ctx.operation}${where} failed: ${azureCode}: ${reason}`,
-    { ...(r.statusCode ? { statusCode: r.statusCode } : {}), azureCode, ...(ctx.resource ? { resource: ctx.resource } : {}) },
-    hint,
-    { cause: e },
-  );
+  // A throttled or unavailable answer keeps the wait it asked for: callers retrying past the SDK honour it.
+  const retryAfterMs = r.statusCode === 429 || r.statusCode === 503 ? retryAfterMsOf(e) : undefined;
+  const details: AzureErrorDetails = {
+    ...(r.statusCode ? { statusCode: r.statusCode } : {}),
+    azureCode,
+    ...(ctx.resource ? { resource: ctx.resource } : {}),
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  };
+  return new AzureError('AzureRequestFailed', `${ctx.operation}${where} failed: ${azureCode}: ${reason}`, details, hint, { cause: e });
 }
 
 function firstLine(s: string): string {
