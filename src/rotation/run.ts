@@ -2,7 +2,10 @@
  * Runs one rotate-key action for one site: the state machine's plans, each journal record written
  * durably before Azure is touched, Azure confirmed by reading the key back until it matches and the
  * connection is Succeeded. A crash anywhere leaves a record that a re-run of the same action finishes.
+ * Every Azure request is paced with the fleet (`pacing.ts`): a 429 that outlasted the SDK's retries is
+ * waited out and the step run again, within the confirm timeout.
  */
+import { azureCodeOf, isThrottled, retryAfterMsOf } from '../azure/errors';
 import { AzureError, UsageError } from '../errors';
 import {
   completeApply,
@@ -19,6 +22,7 @@ import {
   type RotationSummary,
   type Step,
 } from './machine';
+import { currentPacing, FleetPacing } from './pacing';
 import type { BundleWriter, Checkpoint, RotationEvent, RotationStore, SharedKeyApi, VaultSlot } from './ports';
 
 export type RotationAction = 'prepare' | 'apply' | 'rollback' | 'status' | 'abort';
@@ -32,7 +36,10 @@ export interface RotationSite {
 }
 
 export interface ConfirmOptions {
-  /** Give up waiting after this long (the journal stays in its in-progress state; a re-run goes on). */
+  /**
+   * Give up waiting after this long (the journal stays in its in-progress state; a re-run goes on). Also
+   * bounds how long one step keeps waiting out Azure's throttling.
+   */
   timeoutMs: number;
   intervalMs: number;
 }
@@ -50,6 +57,11 @@ export interface RotationDeps {
   onEvent?: (e: RotationEvent) => void;
   /** Called after each named step; tests throw (or kill the process) here. */
   checkpoint?: (point: Checkpoint, site: string) => void | Promise<void>;
+  /**
+   * The fleet's pacing (Retry-After pauses, sites in flight). Default: the fleet run's this runs in
+   * (`runForSites`), else one of this run's own on `now` and `sleep`.
+   */
+  pacing?: FleetPacing;
 }
 
 /** Which of the journal's keys Azure holds, when it was asked. */
@@ -77,7 +89,9 @@ export interface SiteOutcome {
 }
 
 /** Runs `action` for one site. Refusals throw UsageError; Azure failures AzureError (both without keys). */
-export async function runRotation(action: RotationAction, site: RotationSite, deps: RotationDeps): Promise<SiteOutcome> {
+export async function runRotation(action: RotationAction, site: RotationSite, given: RotationDeps): Promise<SiteOutcome> {
+  const pacing = given.pacing ?? currentPacing() ?? new FleetPacing({ maxInFlight: 1, now: () => given.now().getTime(), sleep: given.sleep });
+  const deps: RotationDeps = { ...given, pacing };
   switch (action) {
     case 'prepare':
       return prepare(site, deps);
@@ -101,7 +115,7 @@ async function prepare(site: RotationSite, deps: RotationDeps): Promise<SiteOutc
   if (!record.current && record.state === 'idle') {
     // The journal must know the key Azure holds before a new one is recorded: it is the rollback target.
     if (!deps.azure) throw new UsageError('CurrentKeyUnknown', `site ${site.site}: the key journal does not know the key Azure holds`, 'run prepare with Azure access so the current key can be read and kept');
-    const held = await readAzureKey(deps.azure, site);
+    const held = await readAzureKey(deps.azure, site, deps);
     record = { ...record, current: { key: held, origin: 'azure', recordedAt: iso(deps) } };
   }
   const plan = orThrow(planPrepare(record, deps.generateKey(), iso(deps)));
@@ -130,7 +144,7 @@ async function apply(site: RotationSite, deps: RotationDeps): Promise<SiteOutcom
   if (!record) throw new UsageError('NothingPrepared', `site ${site.site}: no new key is prepared`, 'run rotate-key prepare first and stage the bundle it writes');
   orThrow(planApply(record, undefined, iso(deps))); // a refusal needs no Azure call
   await waitUntilSettled(azure, site, deps);
-  const azureKey = await readAzureKey(azure, site);
+  const azureKey = await readAzureKey(azure, site, deps);
   const plan = orThrow(planApply(record, azureKey, iso(deps)));
   if (plan.record !== record) {
     await deps.store.write(plan.record);
@@ -139,7 +153,7 @@ async function apply(site: RotationSite, deps: RotationDeps): Promise<SiteOutcom
   await deps.checkpoint?.('apply:journal-applying', site.site);
   if (plan.action.kind === 'set') {
     emit(deps, site, 'azure', `setting the new key on connection ${site.connection}`);
-    await azure.setSharedKey(site.resourceGroup, site.connection, plan.action.key);
+    await setKey(azure, site, plan.action.key, deps);
   }
   await deps.checkpoint?.('apply:key-set', site.site);
   const status = await confirmKey(azure, site, plan.action.key, deps);
@@ -164,7 +178,7 @@ async function rollback(site: RotationSite, deps: RotationDeps): Promise<SiteOut
   if (!record) throw new UsageError('NothingToRollBack', `site ${site.site}: the key journal has no rotation for this site`, 'run rotate-key status');
   orThrow(planRollback(record, undefined, iso(deps))); // a refusal needs no Azure call
   await waitUntilSettled(azure, site, deps);
-  const azureKey = await readAzureKey(azure, site);
+  const azureKey = await readAzureKey(azure, site, deps);
   const plan = orThrow(planRollback(record, azureKey, iso(deps)));
   if (plan.record !== record) {
     await deps.store.write(plan.record);
@@ -173,7 +187,7 @@ async function rollback(site: RotationSite, deps: RotationDeps): Promise<SiteOut
   await deps.checkpoint?.('rollback:journal-rolling-back', site.site);
   if (plan.action.kind === 'set') {
     emit(deps, site, 'azure', `setting the previous key back on connection ${site.connection}`);
-    await azure.setSharedKey(site.resourceGroup, site.connection, plan.action.key);
+    await setKey(azure, site, plan.action.key, deps);
   }
   await deps.checkpoint?.('rollback:key-set', site.site);
   const status = await confirmKey(azure, site, plan.action.key, deps);
@@ -212,10 +226,11 @@ async function status(site: RotationSite, deps: RotationDeps): Promise<SiteOutco
   let agreement: AzureAgreement = 'not-checked';
   let connectionStatus: string | undefined;
   if (deps.azure) {
+    const azure = deps.azure;
     try {
-      const key = await deps.azure.getSharedKey(site.resourceGroup, site.connection);
+      const key = await readAzureKey(azure, site, deps);
       agreement = key === record.current?.key ? 'current' : key === record.pending?.key ? 'pending' : key === record.previous?.key ? 'previous' : 'unknown-key';
-      connectionStatus = (await deps.azure.getConnection(site.resourceGroup, site.connection))?.connectionStatus;
+      connectionStatus = (await paced(deps, site, 'read connection', () => azure.getConnection(site.resourceGroup, site.connection)))?.connectionStatus;
     } catch {
       agreement = 'unreadable';
     }
@@ -239,7 +254,7 @@ async function status(site: RotationSite, deps: RotationDeps): Promise<SiteOutco
 async function waitUntilSettled(azure: SharedKeyApi, site: RotationSite, deps: RotationDeps): Promise<void> {
   const start = deps.now().getTime();
   for (;;) {
-    const cn = await azure.getConnection(site.resourceGroup, site.connection);
+    const cn = await paced(deps, site, 'read connection', () => azure.getConnection(site.resourceGroup, site.connection));
     if (!cn) throw new AzureError('ConnectionNotFound', `connection ${site.connection} does not exist in resource group ${site.resourceGroup}`, { resource: site.connection }, 'deploy the hub first (tunnelsmith deploy)');
     const state = cn.provisioningState?.toLowerCase();
     if (state !== 'updating' && state !== 'creating') return;
@@ -252,28 +267,51 @@ async function waitUntilSettled(azure: SharedKeyApi, site: RotationSite, deps: R
 }
 
 /** Reads Azure's key; a connection that cannot be read is an error naming the connection. */
-async function readAzureKey(azure: SharedKeyApi, site: RotationSite): Promise<string> {
-  return azure.getSharedKey(site.resourceGroup, site.connection);
+async function readAzureKey(azure: SharedKeyApi, site: RotationSite, deps: RotationDeps): Promise<string> {
+  return paced(deps, site, 'read key', () => azure.getSharedKey(site.resourceGroup, site.connection));
 }
 
 /**
- * Reads the key back until it is `key` and the connection is Succeeded (set-key can return while the
- * connection is still Updating). Resolves the connection status. On timeout the journal is left as it
- * is: a re-run confirms again.
+ * Sets `key` on the connection. After a 429 it never sends the set-key again blindly: the throttled
+ * answer may have been a poll of a set-key Azure accepted, so it waits until the connection settles and
+ * reads the key back; only a connection that does not hold `key` gets it again (the same key).
+ */
+async function setKey(azure: SharedKeyApi, site: RotationSite, key: string, deps: RotationDeps): Promise<void> {
+  await paced(deps, site, 'set key', async (attempt) => {
+    if (attempt > 0) {
+      await waitUntilSettled(azure, site, deps);
+      if ((await readAzureKey(azure, site, deps)) === key) {
+        emit(deps, site, 'azure', 'Azure holds the key already (the throttled set-key had reached it)');
+        return;
+      }
+    }
+    await azure.setSharedKey(site.resourceGroup, site.connection, key);
+  });
+}
+
+/**
+ * Reads the connection until it is Succeeded and then the key, until it is `key` (set-key can return
+ * while the connection is still Updating; the key is read only once the connection settled, which
+ * spares requests under throttling). Resolves the connection status. On timeout the journal is left as
+ * it is: a re-run confirms again.
  */
 async function confirmKey(azure: SharedKeyApi, site: RotationSite, key: string, deps: RotationDeps): Promise<string | undefined> {
   const start = deps.now().getTime();
   let lastState = 'unknown';
   for (;;) {
-    const held = await azure.getSharedKey(site.resourceGroup, site.connection);
-    const cn = await azure.getConnection(site.resourceGroup, site.connection);
-    lastState = held === key ? `key matches, connection ${cn?.provisioningState ?? 'missing'}` : 'Azure does not hold the key yet';
-    if (held === key && cn?.provisioningState?.toLowerCase() === 'succeeded') {
-      emit(deps, site, 'azure', 'key confirmed by read-back; connection Succeeded');
-      return cn.connectionStatus;
-    }
-    if (cn?.provisioningState?.toLowerCase() === 'failed') {
+    const cn = await paced(deps, site, 'read connection', () => azure.getConnection(site.resourceGroup, site.connection));
+    const state = cn?.provisioningState?.toLowerCase();
+    if (state === 'failed') {
       throw new AzureError('ConnectionFailed', `connection ${site.connection} is in state Failed after the key change`, { resource: site.connection }, 'check the connection in Azure, then run the same rotate-key action again');
+    }
+    if (state === 'succeeded') {
+      if ((await readAzureKey(azure, site, deps)) === key) {
+        emit(deps, site, 'azure', 'key confirmed by read-back; connection Succeeded');
+        return cn?.connectionStatus;
+      }
+      lastState = 'Azure does not hold the key yet';
+    } else {
+      lastState = `connection ${cn ? (cn.provisioningState ?? 'in no state') : 'missing'}`;
     }
     if (deps.now().getTime() - start >= deps.confirm.timeoutMs) {
       throw new AzureError(
@@ -295,6 +333,60 @@ async function storeInVault(site: RotationSite, key: string, state: string, deps
   const version = await site.vault.storeVersion(key, { 'managed-by': 'tunnelsmith', connection: site.connection, 'rotation-state': state });
   emit(deps, site, 'keyvault', `new version stored in ${site.vault.label}`);
   return version;
+}
+
+/**
+ * One Azure request of a step, sent only when no Retry-After the fleet was given is pending. A 429 that
+ * outlasted the SDK's own retries pauses the fleet for at least its Retry-After (and halves the sites in
+ * flight); then `attempt` runs again, for at most `confirm.timeoutMs` after the step's first 429.
+ * `attempt` gets its number: one after a 429 must be safe to repeat.
+ */
+async function paced<T>(deps: RotationDeps, site: RotationSite, what: string, attempt: (n: number) => Promise<T>): Promise<T> {
+  const pacing = deps.pacing as FleetPacing;
+  let firstThrottleMs: number | undefined;
+  for (let n = 0; ; n++) {
+    // Checked again right before the request goes out: another site may have been throttled meanwhile.
+    do await pacing.ready();
+    while (pacing.pauseMs() > 0);
+    try {
+      return await attempt(n);
+    } catch (e) {
+      if (!isRetryableThrottle(e)) throw e;
+      const now = deps.now().getTime();
+      firstThrottleMs ??= now;
+      const asked = retryAfterMsOf(e);
+      const waitMs = asked ?? throttleBackoffMs(n);
+      const throttledFor = now - firstThrottleMs;
+      if (throttledFor + waitMs > deps.confirm.timeoutMs) throw stillThrottled(e, site, what, throttledFor);
+      const verdict = pacing.throttled(waitMs);
+      const why = asked === undefined ? 'no Retry-After; backing off' : 'as Azure asked (Retry-After)';
+      emit(deps, site, 'azure', `${what}: throttled (429) past the SDK's retries; waiting ${seconds(verdict.waitMs)} s ${why}, then again; ${verdict.sitesInFlight} site(s) at a time`);
+    }
+  }
+}
+
+/** A 429 the SDK gave up on (not our own give-up, which carries the 429 too). */
+function isRetryableThrottle(e: unknown): boolean {
+  return isThrottled(e) && !(e instanceof AzureError && e.code === 'AzureThrottled');
+}
+
+/** Without a Retry-After: 1, 2, 4 ... s, at most 30 s. */
+function throttleBackoffMs(attempt: number): number {
+  return Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5));
+}
+
+function stillThrottled(e: unknown, site: RotationSite, what: string, forMs: number): AzureError {
+  return new AzureError(
+    'AzureThrottled',
+    `connection ${site.connection}: ${what}: Azure kept throttling (429) for ${seconds(forMs)} s, past the SDK's retries and the confirm timeout`,
+    { statusCode: 429, resource: site.connection, ...(azureCodeOf(e) ? { azureCode: azureCodeOf(e) } : {}) },
+    'run the same rotate-key action again later (or with a lower --concurrency): the journal says where it stopped',
+    { cause: e },
+  );
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(ms < 10_000 ? 1 : 0);
 }
 
 function describeState(record: RotationRecord, azure: AzureAgreement): string {

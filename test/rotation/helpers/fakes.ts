@@ -1,4 +1,5 @@
 /** In-memory stand-ins for the journal and Azure, for the runner's unit tests. */
+import { toAzureError } from '../../../src/azure/errors';
 import { AzureError } from '../../../src/errors';
 import type { RotationRecord } from '../../../src/rotation/machine';
 import type { Checkpoint, RotationStore, SharedKeyApi, VaultSlot } from '../../../src/rotation/ports';
@@ -22,6 +23,29 @@ export class MemoryStore implements RotationStore {
   }
 }
 
+export type FakeOp = 'getSharedKey' | 'setSharedKey' | 'getConnection';
+
+/**
+ * Azure answering 429 after the SDK's retries, as `toAzureError` maps it. `times` calls matching `op` (and
+ * `connection` when given) are refused; `retryAfterMs` undefined sends no Retry-After header. `landed`
+ * (set-key only): Azure accepted the key before the 429, as when the operation's poll was throttled.
+ */
+export interface ThrottleRule {
+  op: FakeOp;
+  connection?: string;
+  times: number;
+  retryAfterMs?: number;
+  landed?: boolean;
+}
+
+/** One call the fake received: when (its clock), what, for which connection, and whether it was throttled. */
+export interface FakeCall {
+  at: number;
+  op: FakeOp;
+  connection: string;
+  throttled?: { retryAfterMs?: number };
+}
+
 /** One connection's key with Azure's set-key behaviour: the connection is Updating for `updatingReads` reads. */
 export class FakeAzure implements SharedKeyApi {
   keys = new Map<string, string>();
@@ -29,23 +53,49 @@ export class FakeAzure implements SharedKeyApi {
   sets = 0;
   failNextSets = 0;
   updatingReads = 1;
+  throttles: ThrottleRule[] = [];
+  readonly calls: FakeCall[] = [];
   private pendingUpdating = new Map<string, number>();
 
+  constructor(private readonly clock: () => number = Date.now) {}
+
+  /** Records the call; throws the mapped 429 when a throttle rule matches (after `land` for a landed set-key). */
+  private enter(op: FakeOp, connection: string, land?: () => void): void {
+    const rule = this.throttles.find((r) => r.op === op && r.times > 0 && (r.connection === undefined || r.connection === connection));
+    const call: FakeCall = { at: this.clock(), op, connection };
+    this.calls.push(call);
+    if (!rule) return;
+    rule.times--;
+    call.throttled = rule.retryAfterMs === undefined ? {} : { retryAfterMs: rule.retryAfterMs };
+    if (rule.landed) land?.();
+    const headers = new Map<string, string>(rule.retryAfterMs === undefined ? [] : [['retry-after-ms', String(rule.retryAfterMs)]]);
+    throw toAzureError(
+      { statusCode: 429, code: 'SubscriptionRequestsThrottled', message: 'Number of requests for subscription exceeded the limit.', response: { headers: { get: (n: string) => headers.get(n.toLowerCase()) } } },
+      { operation: op, resource: connection },
+    );
+  }
+
   async getSharedKey(_rg: string, connection: string): Promise<string> {
+    this.enter('getSharedKey', connection);
     const k = this.keys.get(connection);
     if (k === undefined) throw new AzureError('ResourceNotFound', `connection ${connection} not found`, { statusCode: 404 });
     return k;
   }
   async setSharedKey(_rg: string, connection: string, key: string): Promise<void> {
+    this.enter('setSharedKey', connection, () => this.land(connection, key));
     if (this.failNextSets > 0) {
       this.failNextSets--;
       throw new AzureError('InternalServerError', 'the operation failed', { statusCode: 500 });
     }
+    this.land(connection, key);
+  }
+  private land(connection: string, key: string): void {
     this.sets++;
     this.keys.set(connection, key);
     this.pendingUpdating.set(connection, this.updatingReads);
   }
   async getConnection(_rg: string, connection: string): Promise<{ provisioningState?: string; connectionStatus?: string } | undefined> {
+    this.enter('getConnection', connection);
     if (!this.keys.has(connection)) return undefined;
     const left = this.pendingUpdating.get(connection) ?? 0;
     if (left > 0) {
