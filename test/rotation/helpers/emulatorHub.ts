@@ -61,11 +61,12 @@ export interface DeployedHub {
   close(): Promise<void>;
 }
 
-export async function deployHub(): Promise<DeployedHub> {
+/** Deploys `yaml` (default the three-site hub above; another hub must use the same subscription, group and VNet). */
+export async function deployHub(yaml: string = HUB_YAML): Promise<DeployedHub> {
   const emu = await startEmulator({ durations: { gatewayMs: 30, connectionMs: 10, setSharedKeyMs: 20, defaultMs: 2 } });
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-rotate-e2e-'));
   const hubFile = path.join(dir, 'tunnelsmith.yaml');
-  await fs.writeFile(hubFile, HUB_YAML);
+  await fs.writeFile(hubFile, yaml);
   const caFile = path.join(dir, 'ca.pem');
   await fs.writeFile(caFile, emu.caPem);
   const credential = staticTokenCredential(emu.token);
