@@ -3,11 +3,11 @@
  * redacted bundle beside the site folder, and no overwrite of a file edited by hand since the last
  * render (the previous manifest knows what was written) unless forced.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, type Problem } from '../errors';
 import { sha256, type BundleFile, type Manifest } from '../bundle/build';
-import { ensureDir, writeFileAtomic } from './atomicWrite';
+import { ensureDirSync, writeFileAtomic, writeFilesAtomic } from './atomicWrite';
 
 export interface SiteBundle {
   site: string;
@@ -38,31 +38,31 @@ export interface WrittenSite {
   removedStale: string[];
 }
 
-/** Checks every site first (hand edits), then writes; nothing is written when any check fails. */
+/**
+ * Checks every site first (hand edits), then writes; nothing is written when any check fails. Each
+ * site's folders are created once, then its files are written as one batch (see `writeFilesAtomic`):
+ * the device files and README first, then manifest.json, then SHA256SUMS.
+ */
 export async function writeBundles(bundles: SiteBundle[], opts: WriteBundleOptions): Promise<WrittenSite[]> {
   const problems: Problem[] = [];
   const previous = new Map<string, Manifest | undefined>();
   for (const b of bundles) {
     const dir = path.join(opts.outDir, b.site);
-    const manifest = await readManifest(dir);
+    const manifest = readManifestSync(dir);
     previous.set(b.site, manifest);
-    if (!opts.force) problems.push(...(await findHandEdits(dir, manifest)));
+    if (!opts.force) problems.push(...findHandEdits(dir, manifest));
   }
   if (problems.length > 0) {
     throw new InputError('HandEdited', 'some files were edited by hand since tunnelsmith wrote them; nothing was written', problems, 'keep your edits elsewhere, or run again with --force to overwrite them');
   }
+  if (bundles.length > 0) ensureDirSync(opts.outDir, 0o755);
   const written: WrittenSite[] = [];
   for (const b of bundles) {
     const dir = path.join(opts.outDir, b.site);
     const secret = b.files.some((f) => f.holdsSecret);
-    await ensureDir(opts.outDir, 0o755);
-    await ensureDir(dir, secret ? 0o700 : 0o755);
-    const order = [...b.files.filter((f) => f.path !== 'manifest.json' && f.path !== 'SHA256SUMS'), ...b.files.filter((f) => f.path === 'manifest.json'), ...b.files.filter((f) => f.path === 'SHA256SUMS')];
-    for (const f of order) {
-      const target = path.join(dir, f.path);
-      await ensureDir(path.dirname(target), secret ? 0o700 : 0o755);
-      await writeFileAtomic(target, f.content, { mode: f.mode, durable: f.holdsSecret && opts.durable !== false });
-    }
+    const folders = new Set([dir, ...b.files.map((f) => path.dirname(path.join(dir, f.path)))]);
+    for (const folder of folders) ensureDirSync(folder, secret ? 0o700 : 0o755);
+    await writeFilesAtomic(writeOrder(b.files).map((f) => ({ file: path.join(dir, f.path), content: f.content, mode: f.mode, durable: f.holdsSecret && opts.durable !== false })));
     const removedStale = await removeStale(dir, previous.get(b.site), new Set(b.files.map((f) => f.path)));
     let keyFile: string | undefined;
     if (b.separateKey !== undefined) {
@@ -79,10 +79,20 @@ export async function writeBundles(bundles: SiteBundle[], opts: WriteBundleOptio
   return written;
 }
 
+/** The manifest names the files written before it, and SHA256SUMS comes last. */
+function writeOrder(files: BundleFile[]): BundleFile[] {
+  const last = (f: BundleFile) => (f.path === 'manifest.json' ? 1 : f.path === 'SHA256SUMS' ? 2 : 0);
+  return [...files].sort((a, b) => last(a) - last(b));
+}
+
 export async function readManifest(siteDir: string): Promise<Manifest | undefined> {
+  return readManifestSync(siteDir);
+}
+
+function readManifestSync(siteDir: string): Manifest | undefined {
   let text: string;
   try {
-    text = await fs.readFile(path.join(siteDir, 'manifest.json'), 'utf8');
+    text = readFileSync(path.join(siteDir, 'manifest.json'), 'utf8');
   } catch {
     return undefined;
   }
@@ -94,14 +104,14 @@ export async function readManifest(siteDir: string): Promise<Manifest | undefine
   }
 }
 
-async function findHandEdits(dir: string, manifest: Manifest | undefined): Promise<Problem[]> {
+function findHandEdits(dir: string, manifest: Manifest | undefined): Problem[] {
   if (!manifest) return [];
   const problems: Problem[] = [];
   for (const entry of manifest.files) {
     const file = path.join(dir, entry.path);
     let current: string;
     try {
-      current = await fs.readFile(file, 'utf8');
+      current = readFileSync(file, 'utf8');
     } catch {
       continue;
     }

@@ -1,0 +1,109 @@
+/** writeBundles across several sites: every site checked before any write, folders, modes, fsync, re-render. */
+import nodeFs from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildSiteBundle } from '../../src/bundle/build';
+import { InputError } from '../../src/errors';
+import { REDACTED_KEY_PLACEHOLDER } from '../../src/render/context';
+import { templateEngine } from '../../src/render/engine';
+import { writeBundles, type SiteBundle } from '../../src/io/writeBundle';
+import { FAKE_DEVICES, KEY, sitePlan } from '../bundle/helpers/plan';
+
+let out: string;
+let umask: number;
+beforeEach(() => {
+  out = mkdtempSync(path.join(os.tmpdir(), 'ts-write-'));
+  umask = process.umask();
+});
+afterEach(() => {
+  process.umask(umask);
+  jest.restoreAllMocks();
+  rmSync(out, { recursive: true, force: true });
+});
+
+const OTHER_KEY = 'AnotherKey000000000000000000000000000000000000000';
+
+function bundle(site: string, opts: { key?: string; redact?: boolean } = {}): SiteBundle {
+  const key = opts.key ?? KEY;
+  const files = buildSiteBundle(sitePlan(opts.redact ? REDACTED_KEY_PLACEHOLDER : key), { toolVersion: '1.0.0', hubDigest: 'a'.repeat(64), redacted: opts.redact ?? false }, templateEngine, FAKE_DEVICES);
+  return { site, files, ...(opts.redact ? { separateKey: key } : {}) };
+}
+
+const modeOf = (p: string) => statSync(p).mode & 0o777;
+const allNames = (root: string) => readdirSync(root, { recursive: true }) as string[];
+
+describe('writeBundles', () => {
+  it('writes every site with its files, exact modes under a strict umask, and no temporary file', async () => {
+    process.umask(0o077);
+    const sites = ['hq', 'branch1', 'branch2'].map((s) => bundle(s));
+    const written = await writeBundles(sites, { outDir: path.join(out, 'fresh'), force: false, durable: false });
+    expect(written.map((w) => w.site)).toEqual(['hq', 'branch1', 'branch2']);
+    for (const b of sites) {
+      for (const f of b.files) {
+        const p = path.join(out, 'fresh', b.site, f.path);
+        expect(readFileSync(p, 'utf8')).toBe(f.content);
+        expect(modeOf(p)).toBe(f.mode);
+      }
+      expect(modeOf(path.join(out, 'fresh', b.site))).toBe(0o700);
+      expect(modeOf(path.join(out, 'fresh', b.site, 'cisco-ios'))).toBe(0o700);
+    }
+    expect(modeOf(path.join(out, 'fresh'))).toBe(0o755);
+    expect(allNames(out).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('checks every site before writing any: a hand edit in the last site stops the first one too', async () => {
+    await writeBundles([bundle('hq'), bundle('branch')], { outDir: out, force: false });
+    const edited = path.join(out, 'branch', 'README.md');
+    writeFileSync(edited, 'my notes\n');
+    const next = [bundle('hq', { key: OTHER_KEY }), bundle('branch', { key: OTHER_KEY }), bundle('new-site', { key: OTHER_KEY })];
+    const err = await writeBundles(next, { outDir: out, force: false }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).problems.map((p) => p.path)).toEqual([edited]);
+    expect(readFileSync(path.join(out, 'hq', 'cisco-ios', 'azure-vpn.cfg'), 'utf8')).toContain(KEY);
+    expect(existsSync(path.join(out, 'new-site'))).toBe(false);
+  });
+
+  it('renders again over its own output, forcing folder modes (a site that now holds the key becomes 0700)', async () => {
+    const redacted = bundle('hq', { redact: true });
+    await writeBundles([redacted], { outDir: out, force: false });
+    chmodSync(path.join(out, 'hq'), 0o755);
+    chmodSync(path.join(out, 'hq', 'cisco-ios'), 0o755);
+    chmodSync(out, 0o700);
+    const withKey = bundle('hq');
+    const [w] = await writeBundles([withKey], { outDir: out, force: false });
+    expect(w?.files.sort()).toEqual(withKey.files.map((f) => f.path).sort());
+    expect(modeOf(path.join(out, 'hq'))).toBe(0o700);
+    expect(modeOf(path.join(out, 'hq', 'cisco-ios'))).toBe(0o700);
+    expect(modeOf(out)).toBe(0o755);
+    expect(readFileSync(path.join(out, 'hq', 'cisco-ios', 'azure-vpn.cfg'), 'utf8')).toContain(KEY);
+    expect(JSON.parse(readFileSync(path.join(out, 'hq', 'manifest.json'), 'utf8')).redacted).toBe(false);
+  });
+
+  it('fsyncs exactly the files holding the key (and the separate key file) unless durable is false', async () => {
+    const fsync = jest.spyOn(nodeFs, 'fsync');
+    const secret = (b: SiteBundle) => b.files.filter((f) => f.holdsSecret).length;
+    const durable = [bundle('hq'), bundle('branch', { redact: true })];
+    await writeBundles(durable, { outDir: path.join(out, 'a'), force: false });
+    expect(secret(durable[0] as SiteBundle)).toBeGreaterThan(0);
+    expect(fsync).toHaveBeenCalledTimes(secret(durable[0] as SiteBundle) + secret(durable[1] as SiteBundle) + 1);
+    fsync.mockClear();
+    await writeBundles([bundle('hq'), bundle('branch', { redact: true })], { outDir: path.join(out, 'b'), force: false, durable: false });
+    expect(fsync).not.toHaveBeenCalled();
+    expect(readFileSync(path.join(out, 'b', 'branch.key'), 'utf8')).toBe(`${KEY}\n`);
+    expect(modeOf(path.join(out, 'b', 'branch.key'))).toBe(0o600);
+  });
+
+  it('writes the manifest after the files it lists, and SHA256SUMS last', async () => {
+    const renames: string[] = [];
+    const real = nodeFs.renameSync;
+    jest.spyOn(nodeFs, 'renameSync').mockImplementation((from, to) => {
+      renames.push(path.basename(String(to)));
+      real(from, to);
+    });
+    const b = bundle('hq');
+    await writeBundles([b], { outDir: out, force: false, durable: false });
+    expect(renames).toHaveLength(b.files.length);
+    expect(renames.slice(-2)).toEqual(['manifest.json', 'SHA256SUMS']);
+  });
+});
