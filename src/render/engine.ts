@@ -1,28 +1,97 @@
-/** The template engine behind a small interface: nunjucks over `device-templates/`, no logic, no escaping. */
+/**
+ * The template engine behind a small interface: nunjucks over `device-templates/`, no logic, no escaping.
+ *
+ * The build (`npm run build`, `scripts/precompile-templates.js`) compiles every template ahead of time
+ * into `dist/render/templates.precompiled.js`, so a start of the CLI does not spend its time lexing,
+ * parsing and compiling templates. A template is taken from there only when its source still has the
+ * sha256 it was compiled from, and the nunjucks version and options match; otherwise (tests, a template
+ * edited since the build) it is compiled from `device-templates/` as before.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import nunjucks from 'nunjucks';
 
 export const TEMPLATE_ROOT = path.resolve(__dirname, '..', '..', 'device-templates');
 
+/** The options every template is compiled and rendered with (the precompile step uses these too). */
+export const ENGINE_OPTIONS = Object.freeze({ autoescape: false, throwOnUndefined: true, trimBlocks: true, lstripBlocks: true } as const);
+
+/** What `scripts/precompile-templates.js` writes: each template's compiled code, keyed by its name. */
+export interface PrecompiledTemplates {
+  compiledWith: { nunjucks: string; options: Record<string, unknown> };
+  templates: Record<string, { sha256: string; load: () => object }>;
+}
+
+/** The module the build writes beside this one; its name without the extension. */
+export const PRECOMPILED_MODULE = 'templates.precompiled';
+
 export interface TemplateEngine {
   render(templatePath: string, view: Record<string, unknown>): string;
 }
 
-let shared: nunjucks.Environment | undefined;
-
-function environment(): nunjucks.Environment {
-  shared ??= new nunjucks.Environment(new nunjucks.FileSystemLoader(TEMPLATE_ROOT, { noCache: false }), {
-    autoescape: false,
-    throwOnUndefined: true,
-    trimBlocks: true,
-    lstripBlocks: true,
-  });
-  return shared;
+/** Whether precompiled code was made by this nunjucks with these options (else it is not used at all). */
+export function precompiledMatches(p: PrecompiledTemplates, nunjucksVersion: string): boolean {
+  return p.compiledWith.nunjucks === nunjucksVersion && JSON.stringify(p.compiledWith.options) === JSON.stringify(ENGINE_OPTIONS);
 }
+
+/**
+ * A loader over `root`: a template's precompiled code when its source is unchanged since the build,
+ * else its source (compiled on first use). Either way the result is cached for the process.
+ */
+function templateLoader(root: string, precompiled: PrecompiledTemplates | undefined): nunjucks.ILoader {
+  return {
+    getSource(name: string) {
+      const fullpath = path.resolve(root, name);
+      if (!fullpath.startsWith(root + path.sep)) throw new Error(`template ${name} is outside ${root}`);
+      let src: string;
+      try {
+        src = readFileSync(fullpath, 'utf8');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null as unknown as nunjucks.LoaderSource; // "template not found"
+        throw e;
+      }
+      const compiled = precompiled?.templates[name];
+      if (compiled && compiled.sha256 === createHash('sha256').update(src, 'utf8').digest('hex')) {
+        return { src: { type: 'code', obj: compiled.load() }, path: fullpath, noCache: false } as unknown as nunjucks.LoaderSource;
+      }
+      return { src, path: fullpath, noCache: false };
+    },
+  };
+}
+
+/** An engine over `root` (default `device-templates/`), using `precompiled` where it still matches. */
+export function createTemplateEngine(opts: { root?: string; precompiled?: PrecompiledTemplates } = {}): TemplateEngine {
+  let env: nunjucks.Environment | undefined;
+  return {
+    render(templatePath, view) {
+      env ??= new nunjucks.Environment(templateLoader(opts.root ?? TEMPLATE_ROOT, opts.precompiled), { ...ENGINE_OPTIONS });
+      return env.render(templatePath, view);
+    },
+  };
+}
+
+/** The build's precompiled templates, when present beside this module and made for this nunjucks. */
+function builtPrecompiled(): PrecompiledTemplates | undefined {
+  let p: PrecompiledTemplates;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    p = require(`./${PRECOMPILED_MODULE}`) as PrecompiledTemplates;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return undefined;
+    throw e;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { version } = require('nunjucks/package.json') as { version: string };
+  return precompiledMatches(p, version) ? p : undefined;
+}
+
+let shared: TemplateEngine | undefined;
 
 /** Renders `device-templates/<templatePath>`; an undefined variable is an error, never an empty string. */
 export const templateEngine: TemplateEngine = {
   render(templatePath, view) {
-    return environment().render(templatePath, view);
+    shared ??= createTemplateEngine({ root: TEMPLATE_ROOT, precompiled: builtPrecompiled() });
+    return shared.render(templatePath, view);
   },
 };
