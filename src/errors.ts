@@ -66,7 +66,14 @@ export class AzureError extends AppError {
   constructor(
     code: string,
     message: string,
-    readonly details: { statusCode?: number; azureCode?: string; resource?: string; field?: string } = {},
+    readonly details: {
+      statusCode?: number;
+      azureCode?: string;
+      resource?: string;
+      field?: string;
+      /** The wait a throttled (429) or unavailable (503) answer asked for, in ms. */
+      retryAfterMs?: number;
+    } = {},
     hint?: string,
     options?: { cause?: unknown },
   ) {

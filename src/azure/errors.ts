@@ -19,11 +19,8 @@ interface RestErrorLike {
   response?: { headers?: { get?(name: string): string | undefined } };
 }
 
-/** AzureError details, plus the wait a throttled (429) or unavailable (503) answer asked for. */
-export type AzureErrorDetails = AzureError['details'] & {
-  /** Milliseconds from `retry-after-ms`, `x-ms-retry-after-ms` or `Retry-After` (seconds or HTTP date). */
-  retryAfterMs?: number;
-};
+/** AzureError details; `retryAfterMs` comes from `retry-after-ms`, `x-ms-retry-after-ms` or `Retry-After`. */
+export type AzureErrorDetails = AzureError['details'];
 
 function asRest(e: unknown): RestErrorLike {
   return typeof e === 'object' && e !== null ? (e as RestErrorLike) : {};
@@ -73,7 +70,7 @@ export function isThrottled(e: unknown): boolean {
 /** The Retry-After (ms) carried by a failure: mapped errors carry it in details, SDK errors in their headers. */
 export function retryAfterMsOf(e: unknown): number | undefined {
   if (e instanceof AzureError) {
-    const carried = (e.details as AzureErrorDetails).retryAfterMs;
+    const carried = e.details.retryAfterMs;
     return carried ?? (e.cause !== undefined && e.cause !== e ? retryAfterMsOf(e.cause) : undefined);
   }
   const headers = asRest(e).response?.headers;
