@@ -38,9 +38,11 @@ export async function writeFilesAtomic(entries: readonly AtomicWriteEntry[]): Pr
   const toFlush: number[] = [];
   const open: number[] = [];
   let renamed = 0;
+  // One random tag per batch (the index keeps the names of one batch apart).
+  const tag = randomBytes(6).toString('hex');
   try {
-    for (const e of entries) {
-      const tmp = path.join(path.dirname(e.file), `.${path.basename(e.file)}.${randomBytes(6).toString('hex')}.tmp`);
+    for (const [i, e] of entries.entries()) {
+      const tmp = path.join(path.dirname(e.file), `.${path.basename(e.file)}.${tag}${i}.tmp`);
       const fd = openSync(tmp, 'wx', e.mode);
       temps.push(tmp);
       open.push(fd);
