@@ -1,14 +1,17 @@
 /**
  * Atomic file writes: a temporary file in the same folder, then rename. fsync where a loss would matter.
  *
- * The quick calls (open, write, chmod, close, rename, mkdir) are made inline with the synchronous API:
- * on a small file each takes microseconds, while the asynchronous API sends every call through the
- * thread pool, and on a busy machine each of those round trips costs far more than the call itself
- * (writing a 1,000-site bundle took 1.4-1.9 s that way, 0.3-0.5 s inline). Only fsync, which waits for
- * the disk, is awaited, so the files of one batch are flushed together.
+ * A batch creates its temporary files in parallel on the thread pool: creating a file allocates an
+ * inode, the one call that can be slow (on a file system still busy with many recent deletes, each
+ * allocation searches past the freed inodes, and parallel creations share that work across cores).
+ * The quick calls that follow (write, chmod, close, rename) are made inline with the synchronous API:
+ * on a small file each takes microseconds, while a thread-pool round trip costs more than the call
+ * itself on a busy machine. fsync, which waits for the disk, is awaited, and the files of one batch are
+ * flushed together. Writing a 1,000-site bundle (5,720 files) took 1.4-2.3 s with one awaited call
+ * after another, 0.25-0.3 s this way.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fchmodSync, fsync, mkdirSync, openSync, chmodSync, promises as fs, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, fchmodSync, fsync, open, promises as fs, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export interface AtomicWriteOptions {
@@ -34,50 +37,55 @@ export async function writeFileAtomic(file: string, content: string | Buffer, op
  * once, after the renames. On failure, no temporary file is left behind; the files already renamed stay.
  */
 export async function writeFilesAtomic(entries: readonly AtomicWriteEntry[]): Promise<void> {
-  const temps: string[] = [];
-  const toFlush: number[] = [];
-  const open: number[] = [];
-  let renamed = 0;
   // One random tag per batch (the index keeps the names of one batch apart).
   const tag = randomBytes(6).toString('hex');
+  const temps = entries.map((e, i) => path.join(path.dirname(e.file), `.${path.basename(e.file)}.${tag}${i}.tmp`));
+  const opened = await Promise.allSettled(temps.map((tmp, i) => openExclusive(tmp, entries[i].mode)));
+  const fds = opened.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
+  let renamed = 0;
   try {
+    throwFirstRejection(opened);
     for (const [i, e] of entries.entries()) {
-      const tmp = path.join(path.dirname(e.file), `.${path.basename(e.file)}.${tag}${i}.tmp`);
-      const fd = openSync(tmp, 'wx', e.mode);
-      temps.push(tmp);
-      open.push(fd);
-      writeFileSync(fd, e.content);
+      writeFileSync(fds[i] as number, e.content);
       // open() applies the umask; set the exact mode explicitly.
-      fchmodSync(fd, e.mode);
-      if (e.durable) toFlush.push(fd);
-      else closeFd(open, fd);
+      fchmodSync(fds[i] as number, e.mode);
     }
     // Settle every flush before closing anything: an fd closed under a pending fsync could be reused.
-    const flushed = await Promise.allSettled(toFlush.map(fsyncFd));
-    const failed = flushed.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    for (const fd of [...open]) closeFd(open, fd);
+    throwFirstRejection(await Promise.allSettled(entries.flatMap((e, i) => (e.durable ? [fsyncFd(fds[i] as number)] : []))));
+    for (const i of fds.keys()) {
+      const fd = fds[i] as number;
+      fds[i] = undefined;
+      closeSync(fd);
+    }
     for (; renamed < entries.length; renamed++) renameSync(temps[renamed], entries[renamed].file);
   } catch (e) {
-    for (const fd of [...open]) closeFd(open, fd, true);
-    for (const tmp of temps.slice(renamed)) rmSync(tmp, { force: true });
+    for (const fd of fds) if (fd !== undefined) closeQuietly(fd);
+    for (const [i, r] of opened.entries()) if (r.status === 'fulfilled' && i >= renamed) rmSync(temps[i], { force: true });
     throw e;
   }
   const durableDirs = new Set(entries.filter((e) => e.durable).map((e) => path.dirname(e.file)));
   await Promise.all([...durableDirs].map(syncDir));
 }
 
-function closeFd(open: number[], fd: number, quiet = false): void {
-  open.splice(open.indexOf(fd), 1);
-  try {
-    closeSync(fd);
-  } catch (e) {
-    if (!quiet) throw e;
-  }
+function openExclusive(file: string, mode: number): Promise<number> {
+  return new Promise((resolve, reject) => open(file, 'wx', mode, (e, fd) => (e ? reject(e) : resolve(fd))));
 }
 
 function fsyncFd(fd: number): Promise<void> {
   return new Promise((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
+}
+
+function throwFirstRejection(results: PromiseSettledResult<unknown>[]): void {
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // already failing: the first error is the one reported
+  }
 }
 
 export async function syncDir(dir: string): Promise<void> {
@@ -91,12 +99,15 @@ export async function syncDir(dir: string): Promise<void> {
 
 /** mkdir -p, then force the mode on the last folder (mkdir applies the umask). */
 export async function ensureDir(dir: string, mode: number): Promise<void> {
-  await fs.mkdir(dir, { recursive: true, mode });
-  await fs.chmod(dir, mode);
+  await ensureDirs([dir], mode);
 }
 
-/** {@link ensureDir} with the synchronous calls (for many folders at once: both are quick metadata calls). */
-export function ensureDirSync(dir: string, mode: number): void {
-  mkdirSync(dir, { recursive: true, mode });
-  chmodSync(dir, mode);
+/**
+ * {@link ensureDir} for several folders: created in parallel (creating a folder allocates an inode, see
+ * above), then each one's mode forced inline.
+ */
+export async function ensureDirs(dirs: Iterable<string>, mode: number): Promise<void> {
+  const list = [...dirs];
+  await Promise.all(list.map((d) => fs.mkdir(d, { recursive: true, mode })));
+  for (const d of list) chmodSync(d, mode);
 }

@@ -7,7 +7,7 @@ import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, type Problem } from '../errors';
 import { sha256, type BundleFile, type Manifest } from '../bundle/build';
-import { ensureDirSync, writeFileAtomic, writeFilesAtomic } from './atomicWrite';
+import { ensureDir, ensureDirs, writeFileAtomic, writeFilesAtomic } from './atomicWrite';
 
 export interface SiteBundle {
   site: string;
@@ -38,10 +38,14 @@ export interface WrittenSite {
   removedStale: string[];
 }
 
+/** How many sites are written at once (their files are created in parallel; see `writeFilesAtomic`). */
+export const SITES_AT_ONCE = 8;
+
 /**
- * Checks every site first (hand edits), then writes; nothing is written when any check fails. Each
- * site's folders are created once, then its files are written as one batch (see `writeFilesAtomic`):
- * the device files and README first, then manifest.json, then SHA256SUMS.
+ * Checks every site first (hand edits), then writes; nothing is written when any check fails. Up to
+ * {@link SITES_AT_ONCE} sites are written at once. Each site's folders are created once, then its files
+ * are written as one batch: the device files and README first, then manifest.json, then SHA256SUMS.
+ * When a site fails, no further site is started, the ones under way finish, and the first error is thrown.
  */
 export async function writeBundles(bundles: SiteBundle[], opts: WriteBundleOptions): Promise<WrittenSite[]> {
   const problems: Problem[] = [];
@@ -55,28 +59,50 @@ export async function writeBundles(bundles: SiteBundle[], opts: WriteBundleOptio
   if (problems.length > 0) {
     throw new InputError('HandEdited', 'some files were edited by hand since tunnelsmith wrote them; nothing was written', problems, 'keep your edits elsewhere, or run again with --force to overwrite them');
   }
-  if (bundles.length > 0) ensureDirSync(opts.outDir, 0o755);
-  const written: WrittenSite[] = [];
-  for (const b of bundles) {
-    const dir = path.join(opts.outDir, b.site);
-    const secret = b.files.some((f) => f.holdsSecret);
-    const folders = new Set([dir, ...b.files.map((f) => path.dirname(path.join(dir, f.path)))]);
-    for (const folder of folders) ensureDirSync(folder, secret ? 0o700 : 0o755);
-    await writeFilesAtomic(writeOrder(b.files).map((f) => ({ file: path.join(dir, f.path), content: f.content, mode: f.mode, durable: f.holdsSecret && opts.durable !== false })));
-    const removedStale = await removeStale(dir, previous.get(b.site), new Set(b.files.map((f) => f.path)));
-    let keyFile: string | undefined;
-    if (b.separateKey !== undefined) {
-      keyFile = path.join(opts.outDir, `${b.site}.key`);
-      await writeFileAtomic(keyFile, `${b.separateKey}\n`, { mode: 0o600, durable: opts.durable !== false });
-    }
-    let archive: string | undefined;
-    if (opts.archive) {
-      const { writeSiteArchive } = await import('../bundle/writeArchive');
-      archive = await writeSiteArchive(opts.outDir, b.site, { holdsSecret: secret });
-    }
-    written.push({ site: b.site, dir, files: b.files.map((f) => f.path), removedStale, ...(keyFile ? { keyFile } : {}), ...(archive ? { archive } : {}) });
+  if (bundles.length > 0) await ensureDir(opts.outDir, 0o755);
+  return mapAtMost(bundles, SITES_AT_ONCE, (b) => writeSite(b, previous.get(b.site), opts));
+}
+
+async function writeSite(b: SiteBundle, previous: Manifest | undefined, opts: WriteBundleOptions): Promise<WrittenSite> {
+  const dir = path.join(opts.outDir, b.site);
+  const secret = b.files.some((f) => f.holdsSecret);
+  await ensureDirs(new Set([dir, ...b.files.map((f) => path.dirname(path.join(dir, f.path)))]), secret ? 0o700 : 0o755);
+  await writeFilesAtomic(writeOrder(b.files).map((f) => ({ file: path.join(dir, f.path), content: f.content, mode: f.mode, durable: f.holdsSecret && opts.durable !== false })));
+  const removedStale = await removeStale(dir, previous, new Set(b.files.map((f) => f.path)));
+  let keyFile: string | undefined;
+  if (b.separateKey !== undefined) {
+    keyFile = path.join(opts.outDir, `${b.site}.key`);
+    await writeFileAtomic(keyFile, `${b.separateKey}\n`, { mode: 0o600, durable: opts.durable !== false });
   }
-  return written;
+  let archive: string | undefined;
+  if (opts.archive) {
+    const { writeSiteArchive } = await import('../bundle/writeArchive');
+    archive = await writeSiteArchive(opts.outDir, b.site, { holdsSecret: secret });
+  }
+  return { site: b.site, dir, files: b.files.map((f) => f.path), removedStale, ...(keyFile ? { keyFile } : {}), ...(archive ? { archive } : {}) };
+}
+
+/**
+ * `fn` over `items`, at most `limit` at a time; results in the order of `items`. After a failure no new
+ * item starts; the ones under way finish, then the first error is thrown.
+ */
+async function mapAtMost<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (!failure && next < items.length) {
+      const i = next++;
+      try {
+        results[i] = await fn(items[i] as T);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.error;
+  return results;
 }
 
 /** The manifest names the files written before it, and SHA256SUMS comes last. */

@@ -3,7 +3,7 @@ import nodeFs from 'node:fs';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureDirSync, writeFileAtomic, writeFilesAtomic } from '../../src/io/atomicWrite';
+import { ensureDir, writeFileAtomic, writeFilesAtomic } from '../../src/io/atomicWrite';
 
 let dir: string;
 let umask: number;
@@ -101,14 +101,14 @@ describe('writeFilesAtomic', () => {
   });
 });
 
-describe('ensureDirSync', () => {
-  it('creates missing folders and forces the mode of an existing one', () => {
+describe('ensureDir', () => {
+  it('creates missing folders and forces the mode of an existing one', async () => {
     const existing = path.join(dir, 'site');
     mkdirSync(existing, { mode: 0o755 });
     process.umask(0o077);
-    ensureDirSync(existing, 0o700);
+    await ensureDir(existing, 0o700);
     expect(modeOf(existing)).toBe(0o700);
-    ensureDirSync(path.join(dir, 'a', 'b'), 0o755);
+    await ensureDir(path.join(dir, 'a', 'b'), 0o755);
     expect(modeOf(path.join(dir, 'a', 'b'))).toBe(0o755);
   });
 });

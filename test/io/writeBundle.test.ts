@@ -4,10 +4,11 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { buildSiteBundle } from '../../src/bundle/build';
+import * as atomicWrite from '../../src/io/atomicWrite';
 import { InputError } from '../../src/errors';
 import { REDACTED_KEY_PLACEHOLDER } from '../../src/render/context';
 import { templateEngine } from '../../src/render/engine';
-import { writeBundles, type SiteBundle } from '../../src/io/writeBundle';
+import { SITES_AT_ONCE, writeBundles, type SiteBundle } from '../../src/io/writeBundle';
 import { FAKE_DEVICES, KEY, sitePlan } from '../bundle/helpers/plan';
 
 let out: string;
@@ -105,5 +106,36 @@ describe('writeBundles', () => {
     await writeBundles([b], { outDir: out, force: false, durable: false });
     expect(renames).toHaveLength(b.files.length);
     expect(renames.slice(-2)).toEqual(['manifest.json', 'SHA256SUMS']);
+  });
+
+  it(`writes ${SITES_AT_ONCE} sites at a time and reports them in the order given`, async () => {
+    const names = Array.from({ length: SITES_AT_ONCE * 2 + 3 }, (_, i) => `site-${String(i).padStart(2, '0')}`).reverse();
+    const real = atomicWrite.writeFilesAtomic;
+    let running = 0;
+    let most = 0;
+    jest.spyOn(atomicWrite, 'writeFilesAtomic').mockImplementation(async (entries) => {
+      most = Math.max(most, ++running);
+      try {
+        await real(entries);
+      } finally {
+        running--;
+      }
+    });
+    const written = await writeBundles(names.map((n) => bundle(n)), { outDir: out, force: false, durable: false });
+    expect(most).toBe(SITES_AT_ONCE);
+    expect(written.map((w) => w.site)).toEqual(names);
+    expect(written.map((w) => w.dir)).toEqual(names.map((n) => path.join(out, n)));
+    for (const n of names) expect(readFileSync(path.join(out, n, 'SHA256SUMS'), 'utf8')).toContain('manifest.json');
+  });
+
+  it('stops starting sites after one fails, throws its error, and leaves no temporary file', async () => {
+    const names = Array.from({ length: SITES_AT_ONCE * 3 }, (_, i) => `s${String(i).padStart(2, '0')}`);
+    writeFileSync(path.join(out, 's02'), 'a file where the site folder goes\n');
+    const err = await writeBundles(names.map((n) => bundle(n)), { outDir: out, force: false, durable: false }).catch((e: unknown) => e);
+    expect((err as NodeJS.ErrnoException).code).toMatch(/^(EEXIST|ENOTDIR)$/);
+    const started = readdirSync(out).filter((n) => n !== 's02');
+    expect(started.length).toBeLessThan(SITES_AT_ONCE);
+    expect(started.every((n) => names.indexOf(n) < SITES_AT_ONCE)).toBe(true);
+    expect(allNames(out).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 });
