@@ -427,7 +427,8 @@ if (skipRequested || blockers.length > 0) {
         const azureSide = await tunnelStates(lab.azureCharon, [lost.connection]);
         expect(azureSide[0].ike?.initiator).toBe(false);
         await waitFrrEstablished(lab.frr!, [lost.bgpIp!], 90_000);
-        await waitBirdEstablished(lab.bird, [lost.bgpProtocol!], 5_000);
+        // A connection collision (both speakers opening at once) costs BIRD a connect-retry round: allow it.
+        await waitBirdEstablished(lab.bird, [lost.bgpProtocol!], 30_000);
         measured[`active-active ${mode}: BGP back after the instance returns`] = Date.now() - t1;
         await waitPingsBothWays(lab, 5_000);
       }, 180_000);
