@@ -7,8 +7,9 @@
  * The quick calls that follow (write, chmod, close, rename) are made inline with the synchronous API:
  * on a small file each takes microseconds, while a thread-pool round trip costs more than the call
  * itself on a busy machine. fsync, which waits for the disk, is awaited, and the files of one batch are
- * flushed together. Writing a 1,000-site bundle (5,720 files) took 1.4-2.3 s with one awaited call
- * after another, 0.25-0.3 s this way.
+ * flushed together. The 5,720 files of a 1,000-site bundle took 1.6-2.3 s with one awaited call after
+ * another, and 0.33-0.46 s this way. With every call inline they took 0.26-0.35 s, but right after
+ * many deletes, 1.6-1.9 s against 1.1-1.3 s this way (docs/benchmarks.md).
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, fchmodSync, fsync, open, promises as fs, renameSync, rmSync, writeFileSync } from 'node:fs';
