@@ -110,19 +110,23 @@ describe('writeBundles', () => {
 
   it(`writes ${SITES_AT_ONCE} sites at a time and reports them in the order given`, async () => {
     const names = Array.from({ length: SITES_AT_ONCE * 2 + 3 }, (_, i) => `site-${String(i).padStart(2, '0')}`).reverse();
-    const real = atomicWrite.writeFilesAtomic;
-    let running = 0;
-    let most = 0;
-    jest.spyOn(atomicWrite, 'writeFilesAtomic').mockImplementation(async (entries) => {
-      most = Math.max(most, ++running);
-      try {
-        await real(entries);
-      } finally {
-        running--;
-      }
+    // Hold every site at its first step until the pool is seen full: exactly SITES_AT_ONCE get there.
+    const realEnsureDirs = atomicWrite.ensureDirs;
+    let started = 0;
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    jest.spyOn(atomicWrite, 'ensureDirs').mockImplementation(async (dirs, mode) => {
+      started++;
+      await gate;
+      await realEnsureDirs(dirs, mode);
     });
-    const written = await writeBundles(names.map((n) => bundle(n)), { outDir: out, force: false, durable: false });
-    expect(most).toBe(SITES_AT_ONCE);
+    const writing = writeBundles(names.map((n) => bundle(n)), { outDir: out, force: false, durable: false });
+    for (let waited = 0; started < SITES_AT_ONCE && waited < 5000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(started).toBe(SITES_AT_ONCE);
+    release();
+    const written = await writing;
+    expect(started).toBe(names.length);
     expect(written.map((w) => w.site)).toEqual(names);
     expect(written.map((w) => w.dir)).toEqual(names.map((n) => path.join(out, n)));
     for (const n of names) expect(readFileSync(path.join(out, n, 'SHA256SUMS'), 'utf8')).toContain('manifest.json');
