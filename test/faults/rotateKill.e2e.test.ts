@@ -142,6 +142,8 @@ test(`rotate-key prepare/apply --all killed at ${KILL_POINTS} points spread over
       await h.close();
     }
   }
-  expect(killed).toBeGreaterThanOrEqual(KILL_POINTS - 1);
+  // Kill points come from one reference run; on a loaded machine a later run may outpace it and finish
+  // before its last point or two (such a run is still checked above), so allow two to miss.
+  expect(killed).toBeGreaterThanOrEqual(KILL_POINTS - 2);
   expect(stages.size).toBeGreaterThanOrEqual(3);
 });
