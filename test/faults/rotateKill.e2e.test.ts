@@ -82,27 +82,31 @@ function slowKeyOperations(h: DeployedHub): void {
 }
 
 test(`rotate-key prepare/apply --all killed at ${KILL_POINTS} points spread over the cycle, then run again: no key lost, the uninterrupted end state`, async () => {
-  // The uninterrupted cycle: how long each step runs, and where it leaves the sites.
-  const ref = await deployHub();
+  // The uninterrupted cycle: how long each step runs, and where it leaves the sites. Run twice and timed
+  // the second time: the first child processes compile the TypeScript sources into the test cache, which
+  // made the reference slower than every later run and pushed kill points past their end.
   let expected: unknown;
-  let prepareMs: number;
-  let totalMs: number;
-  try {
-    slowKeyOperations(ref);
-    const original = await azureKeys(ref);
-    const prepare = await runCliKilledAfter(ref.emu, PREPARE, { cwd: ref.dir, env: ref.env, afterMs: Infinity });
-    expect(prepare).toMatchObject({ killed: false, code: 0 });
-    const prepared = await pendingKeys(ref);
-    expect(Object.keys(prepared).sort()).toEqual([...CONNECTIONS].sort());
-    const apply = await runCliKilledAfter(ref.emu, APPLY, { cwd: ref.dir, env: ref.env, afterMs: Infinity });
-    expect(apply).toMatchObject({ killed: false, code: 0 });
-    prepareMs = prepare.runMs;
-    totalMs = prepare.runMs + apply.runMs;
-    expect(await azureKeys(ref)).toEqual(prepared);
-    expected = await finalState(ref, original);
-    expect(Object.values(expected as Record<string, { rotation: string }>).map((s) => s.rotation)).toEqual(['applied', 'applied', 'applied']);
-  } finally {
-    await ref.close();
+  let prepareMs = 0;
+  let totalMs = 0;
+  for (let round = 0; round < 2; round++) {
+    const ref = await deployHub();
+    try {
+      slowKeyOperations(ref);
+      const original = await azureKeys(ref);
+      const prepare = await runCliKilledAfter(ref.emu, PREPARE, { cwd: ref.dir, env: ref.env, afterMs: Infinity });
+      expect(prepare).toMatchObject({ killed: false, code: 0 });
+      const prepared = await pendingKeys(ref);
+      expect(Object.keys(prepared).sort()).toEqual([...CONNECTIONS].sort());
+      const apply = await runCliKilledAfter(ref.emu, APPLY, { cwd: ref.dir, env: ref.env, afterMs: Infinity });
+      expect(apply).toMatchObject({ killed: false, code: 0 });
+      prepareMs = prepare.runMs;
+      totalMs = prepare.runMs + apply.runMs;
+      expect(await azureKeys(ref)).toEqual(prepared);
+      expected = await finalState(ref, original);
+      expect(Object.values(expected as Record<string, { rotation: string }>).map((s) => s.rotation)).toEqual(['applied', 'applied', 'applied']);
+    } finally {
+      await ref.close();
+    }
   }
 
   let killed = 0;
