@@ -10,6 +10,7 @@ import type { GatewaySubnetRecreate } from '../../azure/diff';
 import { ExitCode, UsageError } from '../../errors';
 import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
 import { withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
+import { readLine } from '../readLine';
 
 export interface DeployArgs extends AzureCliArgs {
   plan: boolean;
@@ -222,26 +223,4 @@ async function confirmRecreate(hubId: string, args: { yes?: boolean }, io: CliIO
   }
   io.stdout.write(`Type the hub id (${hubId}) to delete them and go on: `);
   return (await readLine(io.stdin)).trim() === hubId;
-}
-
-/** One line from a stream (the typed confirmation). */
-function readLine(stream: NodeJS.ReadableStream): Promise<string> {
-  return new Promise((resolve) => {
-    let buf = '';
-    const onData = (chunk: Buffer | string) => {
-      buf += chunk.toString();
-      const nl = buf.indexOf('\n');
-      if (nl >= 0) finish(buf.slice(0, nl));
-    };
-    const onEnd = () => finish(buf);
-    const finish = (line: string) => {
-      stream.removeListener('data', onData);
-      stream.removeListener('end', onEnd);
-      stream.pause();
-      resolve(line);
-    };
-    stream.on('data', onData);
-    stream.on('end', onEnd);
-    stream.resume();
-  });
 }

@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { ExitCode, UsageError } from '../../errors';
 import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
 import { withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
+import { readLine } from '../readLine';
 
 export interface DestroyArgs extends AzureCliArgs {
   yes: boolean;
@@ -64,26 +65,4 @@ export async function runDestroyCommand(args: DestroyArgs & GlobalArgs, io: CliI
     writeLine(io.stdout, 'The key journal (.tunnelsmith/keys) is kept: a later deploy reuses the generated keys the devices hold.');
   }
   return ExitCode.ok;
-}
-
-/** One line from a stream (the typed confirmation). */
-function readLine(stream: NodeJS.ReadableStream): Promise<string> {
-  return new Promise((resolve) => {
-    let buf = '';
-    const onData = (chunk: Buffer | string) => {
-      buf += chunk.toString();
-      const nl = buf.indexOf('\n');
-      if (nl >= 0) finish(buf.slice(0, nl));
-    };
-    const onEnd = () => finish(buf);
-    const finish = (line: string) => {
-      stream.removeListener('data', onData);
-      stream.removeListener('end', onEnd);
-      stream.pause();
-      resolve(line);
-    };
-    stream.on('data', onData);
-    stream.on('end', onEnd);
-    stream.resume();
-  });
 }
