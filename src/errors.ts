@@ -22,6 +22,17 @@ export interface Problem {
   severity: 'error' | 'warning';
 }
 
+/** One problem per (path, message), in first-seen order: several proposals or devices may repeat one. */
+export function uniqueProblems(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const id = `${p.path}\u0000${p.message}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
 export function formatProblem(p: Problem): string {
   const tag = p.severity === 'warning' ? 'warning' : 'error';
   return `${tag}: ${p.path}: ${p.message}${p.fix ? ` (fix: ${p.fix})` : ''}`;

@@ -2,7 +2,7 @@
  * Which (site, device) pairs a render covers, and their files, or every problem that prevents it.
  * Pure: nothing is written unless every requested pair renders.
  */
-import type { Problem } from '../errors';
+import { uniqueProblems, type Problem } from '../errors';
 import type { AzureFacts } from '../facts/types';
 import type { Hub } from '../hub/types';
 import { DEVICE_IDS, type DeviceId } from '../devices/ids';
@@ -86,14 +86,4 @@ export function planRender(req: RenderRequest, devices: Readonly<Record<DeviceId
   }
   if (problems.some((p) => p.severity === 'error')) return { ok: false, problems: uniqueProblems(problems) };
   return { ok: true, sites: plans };
-}
-
-function uniqueProblems(problems: Problem[]): Problem[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    const id = `${p.path}\u0000${p.message}`;
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
 }

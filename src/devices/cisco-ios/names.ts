@@ -2,7 +2,7 @@
  * Azure IPsec/IKE policy values -> Cisco IOS-XE keywords (azure-facts.md section 1), and the check that
  * reports every value or lifetime IOS-XE cannot express. Pure.
  */
-import type { Problem } from '../../errors';
+import { uniqueProblems, type Problem } from '../../errors';
 import { dhGroupNumber, isGcm, type EspProposal, type IkeProposal, type Proposals } from '../../policy/catalog';
 
 const DEVICE = 'Cisco IOS-XE';
@@ -127,19 +127,9 @@ export function checkCiscoProposals(p: Proposals): Problem[] {
   if (p.ikeLifetimeSeconds < CISCO_LIMITS.ikeLifetimeSeconds.min || p.ikeLifetimeSeconds > CISCO_LIMITS.ikeLifetimeSeconds.max) {
     add('ikeLifetimeSeconds', `${DEVICE} IKEv2 SA lifetime must be 120..86400; ${p.ikeLifetimeSeconds} is out of range`, 'report this: the IKE lifetime is fixed by Azure');
   }
-  return dedupe(problems);
+  return uniqueProblems(problems);
 }
 
-/** One problem per (path, message): Azure's default list repeats values across proposals. */
-function dedupe(problems: Problem[]): Problem[] {
-  const seen = new Set<string>();
-  return problems.filter((x) => {
-    const k = `${x.path}\n${x.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
 
 function checkEsp(esp: EspProposal): Problem[] {
   const out: Problem[] = [];

@@ -6,7 +6,7 @@
  * and its PRF is implied by the cipher (aes-256-gcm: PRF-HMAC-SHA384, aes-128-gcm: PRF-HMAC-SHA256); a
  * different PRF is refused at commit. So Azure's ikeIntegrity (the PRF with GCM) must be that one.
  */
-import type { Problem } from '../../errors';
+import { uniqueProblems, type Problem } from '../../errors';
 import { dhGroupNumber, isGcm, type EspProposal, type IkeProposal, type Proposals } from '../../policy/catalog';
 
 const DEVICE = 'Junos SRX';
@@ -152,7 +152,7 @@ export function checkJunosProposals(p: Proposals): Problem[] {
   if (p.ikeLifetimeSeconds < JUNOS_LIMITS.ikeLifetimeSeconds.min || p.ikeLifetimeSeconds > JUNOS_LIMITS.ikeLifetimeSeconds.max) {
     add('ikeLifetimeSeconds', `${DEVICE} IKE lifetime-seconds must be 180..86400; ${p.ikeLifetimeSeconds} is out of range`, 'report this: the IKE lifetime is fixed by Azure');
   }
-  return dedupe(problems);
+  return uniqueProblems(problems);
 }
 
 function checkEsp(esp: EspProposal): Problem[] {
@@ -174,16 +174,6 @@ function checkEsp(esp: EspProposal): Problem[] {
   return out;
 }
 
-/** One problem per (path, message): Azure's default list repeats values across proposals. */
-function dedupe(problems: Problem[]): Problem[] {
-  const seen = new Set<string>();
-  return problems.filter((x) => {
-    const k = `${x.path}\n${x.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
 
 function must(table: Readonly<Record<string, string>>, key: string, field: string): string {
   const v = table[key];

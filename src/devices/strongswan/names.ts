@@ -2,7 +2,7 @@
  * Azure policy values -> strongSwan (swanctl.conf) proposal keywords (azure-facts.md section 1), and
  * the check that reports every value or lifetime strongSwan cannot express. Pure.
  */
-import type { Problem } from '../../errors';
+import { uniqueProblems, type Problem } from '../../errors';
 import { isGcm, type EspProposal, type IkeProposal, type Proposals } from '../../policy/catalog';
 
 /** IKE encryption: Azure `ikeEncryption` -> swanctl keyword. */
@@ -207,18 +207,9 @@ export function checkStrongswanProposals(p: Proposals): Problem[] {
     );
   }
   checkLifetimes(p, out);
-  return dedupe(out);
+  return uniqueProblems(out);
 }
 
-function dedupe(problems: Problem[]): Problem[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    const key = `${p.path}\u0000${p.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
 
 /** The proposals in swanctl.conf keywords, for the handoff sheet (proposals already checked). */
 export function strongswanPolicyWords(p: Proposals): string[] {
