@@ -2,12 +2,12 @@
  * The I/O behind `rotate-key` and `bundle`: loading the hub file, the Azure and Key Vault clients, the
  * facts a bundle is rendered from, and the bundle writer. The command modules import this lazily.
  */
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { TokenCredential } from '@azure/core-auth';
 import type { AzureApi } from '../azure/api';
 import type { AzureCliArgs } from '../cli/azureOptions';
 import type { CliIO } from '../cli/command';
+import { sha256 } from '../bundle/build';
 import { InputError, type Problem } from '../errors';
 import type { AzureFacts } from '../facts/types';
 import type { Hub, Site } from '../hub/types';
@@ -33,7 +33,7 @@ export async function loadHubFile(file: string, cwd: string): Promise<LoadedHub>
     hub: loaded.hub,
     file: loaded.file,
     baseDir: loaded.baseDir,
-    hubDigest: createHash('sha256').update(loaded.source, 'utf8').digest('hex'),
+    hubDigest: sha256(loaded.source),
     warnings: loaded.warnings.filter((p) => p.severity === 'warning'),
   };
 }
