@@ -76,7 +76,7 @@ async function writeSite(b: SiteBundle, previous: Manifest | undefined, opts: Wr
   }
   let archive: string | undefined;
   if (opts.archive) {
-    const { writeSiteArchive } = await import('../bundle/writeArchive');
+    const { writeSiteArchive } = await import('./writeArchive');
     archive = await writeSiteArchive(opts.outDir, b.site, { holdsSecret: secret });
   }
   return { site: b.site, dir, files: b.files.map((f) => f.path), removedStale, ...(keyFile ? { keyFile } : {}), ...(archive ? { archive } : {}) };

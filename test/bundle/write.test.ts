@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { buildSiteBundle } from '../../src/bundle/build';
-import { writeSiteArchive } from '../../src/bundle/writeArchive';
+import { writeSiteArchive } from '../../src/io/writeArchive';
 import { InputError } from '../../src/errors';
 import { REDACTED_KEY_PLACEHOLDER } from '../../src/render/context';
 import { templateEngine } from '../../src/render/engine';

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { syncDir } from '../io/atomicWrite';
+import { syncDir } from './atomicWrite';
 
 export async function writeSiteArchive(outDir: string, site: string, opts: { holdsSecret: boolean }): Promise<string> {
   const tar = await import('tar');
