@@ -1,54 +1,81 @@
-/** Parses argv, runs one command, and maps results and errors to exit codes. Only this layer prints errors. */
+/**
+ * Parses argv, runs one command, and maps results and errors to exit codes. Only this layer prints errors.
+ * yargs runs a command's handler even after a usage failure it reported through `.fail()`, so the
+ * handler only records the choice; the command runs after parsing, and only when parsing found no
+ * usage failure and printed no help or version.
+ */
 import yargs from 'yargs';
 import { ExitCode, formatProblem, InputError, isAppError } from '../errors';
 import { allCommands } from './commands';
-import { writeLine, type CliIO, type GlobalArgs } from './command';
+import { writeLine, type CliIO, type CommandSpec, type GlobalArgs } from './command';
 
-export async function exec(argv: string[], io: CliIO): Promise<number> {
-  let result: Promise<number> | undefined;
-  let debug = argv.includes('--debug');
-  let usageFailure: string | undefined;
+/** `commands` is every command unless a test passes its own. */
+export async function exec(argv: string[], io: CliIO, commands: CommandSpec<any>[] = allCommands()): Promise<number> {
+  const debug = argv.includes('--debug');
+  let chosen: { spec: CommandSpec<any>; args: GlobalArgs } | undefined;
+  const usageFailures: string[] = [];
   let y = yargs(argv)
     .scriptName('tunnelsmith')
     .usage('$0 <command> [options]\n\nProvision the Azure side of an ExpressRoute + VPN failover hub and render matching on-prem configs.')
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces for unexpected errors' })
     .option('json', { type: 'boolean', default: false, describe: 'Machine-readable output where the command reports state' })
+    // Without camel-case copies of dashed options, an unknown `--dry-run` is named once, as typed.
+    .parserConfiguration({ 'camel-case-expansion': false })
+    .help()
+    .alias('help', 'h')
     .strict()
     .demandCommand(1, 'Name a command; see tunnelsmith --help')
     .recommendCommands()
     .wrap(Math.min(110, io.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((msg, err) => {
-      if (err) throw err;
-      usageFailure = msg;
+      // Errors thrown by a builder or a check (a UsageError, or a bug) keep their own type and exit code.
+      // (A check that answers with a string passes that string as `err`.)
+      if (err instanceof Error && !isYargsError(err)) throw err;
+      const message = msg ?? (err instanceof Error ? err.message : undefined);
+      if (message && !usageFailures.includes(message)) usageFailures.push(message);
     });
-  for (const spec of allCommands()) {
+  for (const spec of commands) {
     y = y.command(spec.command, spec.describe, spec.builder as never, (args) => {
-      result = spec.run(args as unknown as GlobalArgs, io);
+      chosen = { spec, args: args as unknown as GlobalArgs };
     });
   }
-  let helpText = '';
+  let output = '';
+  let thrown: unknown;
   try {
-    await y.parseAsync(argv, {}, (_err, _args, output) => {
-      helpText = output ?? '';
+    await y.parseAsync(argv, {}, (_err, _args, text) => {
+      output = text ?? '';
     });
   } catch (e) {
-    usageFailure ??= e instanceof Error ? e.message : String(e);
+    if (isYargsError(e)) usageFailures.push(e.message);
+    else thrown = e;
   }
-  if (usageFailure !== undefined) {
-    writeLine(io.stderr, `error: ${usageFailure}`);
-    writeLine(io.stderr, 'Run tunnelsmith --help for usage.');
-    return ExitCode.usage;
+  if (usageFailures.length > 0 || thrown !== undefined) {
+    for (const m of usageFailures) writeLine(io.stderr, `error: ${m}`);
+    const code = thrown === undefined ? ExitCode.usage : reportError(thrown, io, debug);
+    const names = commands.map((s) => s.command.split(' ')[0]);
+    const name = argv.find((a) => names.includes(a));
+    if (usageFailures.length > 0 || code === ExitCode.usage) writeLine(io.stderr, `Run tunnelsmith ${name ? `${name} ` : ''}--help for usage.`);
+    return usageFailures.length > 0 ? ExitCode.usage : code;
   }
-  if (!result) {
-    if (helpText) writeLine(io.stdout, helpText);
+  if (output) {
+    // Help or version was asked for: that is all.
+    writeLine(io.stdout, output);
     return ExitCode.ok;
   }
+  if (!chosen) {
+    writeLine(io.stderr, 'error: Name a command; see tunnelsmith --help');
+    return ExitCode.usage;
+  }
   try {
-    return await result;
+    return await chosen.spec.run(chosen.args, io);
   } catch (e) {
     return reportError(e, io, debug);
   }
+}
+
+function isYargsError(e: unknown): e is Error {
+  return e instanceof Error && e.name === 'YError';
 }
 
 export function reportError(e: unknown, io: CliIO, debug: boolean): number {
