@@ -5,7 +5,7 @@
  * usage failure and printed no help or version.
  */
 import yargs from 'yargs';
-import { ExitCode, formatProblem, InputError, isAppError } from '../errors';
+import { ExitCode, formatProblem, InputError, isAppError, UsageError } from '../errors';
 import { allCommands } from './commands';
 import { writeLine, type CliIO, type CommandSpec, type GlobalArgs } from './command';
 
@@ -23,6 +23,7 @@ export async function exec(argv: string[], io: CliIO, commands: CommandSpec<any>
     .parserConfiguration({ 'camel-case-expansion': false })
     .help()
     .alias('help', 'h')
+    .check(refuseRepeatedOptions)
     .strict()
     .demandCommand(1, 'Name a command; see tunnelsmith --help')
     .recommendCommands()
@@ -76,6 +77,22 @@ export async function exec(argv: string[], io: CliIO, commands: CommandSpec<any>
 
 function isYargsError(e: unknown): e is Error {
   return e instanceof Error && e.name === 'YError';
+}
+
+/**
+ * yargs collects a repeated option into an array; only options declared as arrays take several
+ * values. Without this, `--file a --file b` reaches a command as an array it does not expect.
+ */
+function refuseRepeatedOptions(argv: Record<string, unknown>, options: unknown): true {
+  // yargs 17 passes the running command's option table here (its typings call it aliases).
+  const declared = options as { key: Record<string, unknown>; array: string[] };
+  for (const key of Object.keys(declared.key)) {
+    const value = argv[key];
+    if (Array.isArray(value) && !declared.array.includes(key)) {
+      throw new UsageError('RepeatedOption', `--${key} was given ${value.length} times; it takes one value`, `give --${key} once`);
+    }
+  }
+  return true;
 }
 
 export function reportError(e: unknown, io: CliIO, debug: boolean): number {

@@ -168,4 +168,20 @@ describe('the issue\'s cases', () => {
     await expectNothingDone();
     expect(await h.api.getGateway(RG, 'ra-hybrid-vpn-vgw')).toBeDefined();
   });
+
+  test('a single-valued flag given twice: exit 2 naming the flag, nothing run or written', async () => {
+    for (const args of [
+      ['validate', '--file', 'a.yaml', '--file', 'b.yaml'],
+      ['validate', '-f', 'a.yaml', '--file', 'b.yaml'],
+      ['deploy', '--out', 'a', '--out', 'b'],
+      ['rotate-key', 'status', '--site', 'hq', '--site', 'hq'],
+      ['rotate-key', 'prepare', '--all', '--concurrency', '2', '--concurrency', '3'],
+    ]) {
+      const r = await runAndSettle(args);
+      const flag = args[args.length - 2] as string;
+      expect({ args, code: r.code }).toEqual({ args, code: ExitCode.usage });
+      expect(r.err).toContain(`error [RepeatedOption]: ${flag} was given 2 times; it takes one value`);
+      await expectNothingDone();
+    }
+  });
 });

@@ -76,3 +76,18 @@ test('several usage failures are all reported, each once', async () => {
   expect(r.err.split('\n').filter((l) => l.startsWith('error: ')).sort()).toEqual(['error: Missing required argument: must', 'error: Unknown argument: plna']);
   expect(needs.run).not.toHaveBeenCalled();
 });
+
+test('an option declared as an array may repeat; any other may not, whatever its type', async () => {
+  const opts = command('opts', (y) => y.option('many', { type: 'string', array: true, nargs: 1 }).option('one', { type: 'string', alias: 'o' }).option('count', { type: 'number' }));
+  expect((await run(['opts', '--many', 'a', '--many', 'b'], [opts])).code).toBe(ExitCode.ok);
+  expect(opts.run.mock.calls[0][0].many).toEqual(['a', 'b']);
+  for (const [argv, flag] of [
+    [['opts', '--one', 'a', '-o', 'b'], '--one'],
+    [['opts', '--count', '1', '--count', '2'], '--count'],
+  ] as const) {
+    const r = await run([...argv], [opts]);
+    expect(r.code).toBe(ExitCode.usage);
+    expect(r.err).toMatch(new RegExp(`^error \\[RepeatedOption\\]: ${flag} was given 2 times; it takes one value$`, 'm'));
+  }
+  expect(opts.run).toHaveBeenCalledTimes(1);
+});
