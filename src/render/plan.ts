@@ -17,8 +17,8 @@ export interface RenderRequest {
   hub: Hub;
   facts: AzureFacts;
   device: DeviceSelection;
-  /** Only this site (by name); all sites when absent. */
-  site?: string;
+  /** Only this site, or these sites (by name); all sites when absent. */
+  site?: string | readonly string[];
   /** The shared key per site name; a site without one can only be rendered redacted. */
   keys: Readonly<Record<string, string | undefined>>;
   redact: boolean;
@@ -47,10 +47,12 @@ export function selectedDevices(selection: DeviceSelection, own: DeviceId): Devi
 /** Renders every requested pair in memory; returns all problems together when any pair fails. */
 export function planRender(req: RenderRequest, devices: Readonly<Record<DeviceId, DeviceDefinition>>): RenderPlan {
   const problems: Problem[] = [];
-  const sites = req.hub.sites.map((site, index) => ({ site, index })).filter(({ site }) => !req.site || site.name === req.site);
-  if (req.site && sites.length === 0) {
+  const only = req.site === undefined ? undefined : typeof req.site === 'string' ? [req.site] : req.site;
+  const sites = req.hub.sites.map((site, index) => ({ site, index })).filter(({ site }) => !only || only.includes(site.name));
+  const unknown = (only ?? []).filter((name) => !req.hub.sites.some((s) => s.name === name));
+  if (unknown.length > 0) {
     const known = req.hub.sites.map((s) => s.name).join(', ');
-    return { ok: false, problems: [{ path: '--site', severity: 'error', message: `no site named "${req.site}" in the hub file`, fix: `use one of: ${known}` }] };
+    return { ok: false, problems: uniqueProblems(unknown.map((name) => ({ path: '--site', severity: 'error', message: `no site named "${name}" in the hub file`, fix: `use one of: ${known}` }))) };
   }
   const plans: SiteRenderPlan[] = [];
   for (const { site, index } of sites) {

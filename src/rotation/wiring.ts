@@ -140,14 +140,15 @@ export function resolveOut(cwd: string, out: string): string {
 /**
  * The facts and the shared keys a bundle is rendered with: live, the keys Azure holds; from a facts file,
  * its keys, else each site's reference (`{ env }`, `{ file }`, `{ keyVault }`). A site with neither is
- * left without a key: the render plan then refuses it clearly (unless redacted).
+ * left without a key: the render plan then refuses it clearly (unless redacted). Only the references of
+ * `onlySites` are read (all sites' when absent).
  */
 export async function keysForBundle(
   loaded: LoadedHub,
   factsFile: string | undefined,
   clients: () => Promise<AzureClients>,
   env: NodeJS.ProcessEnv,
-  onlySite: string | undefined,
+  onlySites: readonly string[] | undefined,
   onWarning: (p: Problem) => void,
 ): Promise<{ facts: AzureFacts; keys: Record<string, string | undefined> }> {
   const hub = loaded.hub;
@@ -163,7 +164,7 @@ export async function keysForBundle(
   const { createSecretResolver } = await import('../io/secrets');
   const resolver = createSecretResolver({ env, baseDir: loaded.baseDir, keyVault: keyVaultReader(clients) });
   for (const [i, site] of hub.sites.entries()) {
-    if (onlySite && site.name !== onlySite) continue;
+    if (onlySites && !onlySites.includes(site.name)) continue;
     if (keys[site.name] !== undefined || !site.sharedKey) continue;
     const r = await resolver.resolve(site.sharedKey, `sites[${i}].sharedKey`);
     for (const w of r.warnings) onWarning(w);

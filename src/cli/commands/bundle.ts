@@ -12,7 +12,8 @@ interface BundleArgs {
   file?: string;
   cloud?: string;
   out: string;
-  site?: string;
+  /** Repeatable: `--site a --site b`. */
+  site?: string[];
   device: string;
   facts?: string;
   redact: boolean;
@@ -30,7 +31,7 @@ export const bundleCommand = defineCommand<BundleArgs>({
   builder: (y) =>
     withAzureOptions(y)
       .option('out', { type: 'string', default: 'out', describe: 'Output folder' })
-      .option('site', { type: 'string', describe: 'Only this site' })
+      .option('site', { type: 'string', array: true, nargs: 1, describe: 'Only this site; repeat for several (--site a --site b)' })
       .option('device', { type: 'string', default: 'own', describe: "Each site's own device, 'all', or one device id" })
       .option('facts', { type: 'string', describe: 'Render from this facts file instead of reading Azure' })
       .option('redact', { type: 'boolean', default: false, describe: 'Key replaced by a placeholder; the key in <out>/<site>.key (0600)' })
@@ -57,9 +58,10 @@ export const bundleCommand = defineCommand<BundleArgs>({
     const clients = () =>
       (clientsPromise ??= wiring.connectAzure(hub, args, io, loaded.baseDir));
 
-    const keys = await wiring.keysForBundle(loaded, args.facts ? path.resolve(io.cwd, args.facts) : undefined, clients, io.env, args.site, (p) => writeLine(io.stderr, formatProblem(p)));
+    const sites = args.site ? [...new Set(args.site)] : undefined;
+    const keys = await wiring.keysForBundle(loaded, args.facts ? path.resolve(io.cwd, args.facts) : undefined, clients, io.env, sites, (p) => writeLine(io.stderr, formatProblem(p)));
     const redact = args.redact;
-    const plan = planRender({ hub, facts: keys.facts, device: args.device as never, ...(args.site ? { site: args.site } : {}), keys: keys.keys, redact }, DEVICES);
+    const plan = planRender({ hub, facts: keys.facts, device: args.device as never, ...(sites ? { site: sites } : {}), keys: keys.keys, redact }, DEVICES);
     if (!plan.ok) throw new InputError('RenderRefused', 'nothing was written: some requested (site, device) pairs cannot be rendered', plan.problems, 'fix the listed fields, or choose another --device');
     const outDir = wiring.resolveOut(io.cwd, args.out);
     const bundles = plan.sites.map((s) => {
