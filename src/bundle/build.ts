@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DeviceId } from '../devices/ids';
-import type { DeviceDefinition } from '../devices/types';
+import type { DeviceDefinition } from '../devices/kit/contract';
 import type { SiteRenderPlan } from '../render/plan';
 import { templateEngine, type TemplateEngine } from '../render/engine';
 import { buildHandoffView } from './handoffView';

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DeviceId } from '../devices/ids';
-import type { DeviceDefinition, SiteContext } from '../devices/types';
+import type { DeviceDefinition, SiteContext } from '../devices/kit/contract';
 import { REDACTED_KEY_PLACEHOLDER } from '../render/context';
 import type { SiteRenderPlan } from '../render/plan';
 import { fileMode, type BundleMeta } from './build';

@@ -1,6 +1,6 @@
 /** The device registry: one plain table of every device tunnelsmith renders. */
 import type { DeviceId } from './ids';
-import type { DeviceDefinition } from './types';
+import type { DeviceDefinition } from './kit/contract';
 import { ciscoIos } from './cisco-ios/device';
 import { juniperSrx } from './juniper-srx/device';
 import { strongswan } from './strongswan/device';

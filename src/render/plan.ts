@@ -6,7 +6,7 @@ import { uniqueProblems, type Problem } from '../errors';
 import type { AzureFacts } from '../facts/types';
 import type { Hub } from '../hub/types';
 import { DEVICE_IDS, type DeviceId } from '../devices/ids';
-import type { DeviceDefinition, SiteContext } from '../devices/types';
+import type { DeviceDefinition, SiteContext } from '../devices/kit/contract';
 import { buildSiteContext } from './context';
 import { renderDeviceFiles, type RenderedFile } from './renderSite';
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { buildSiteBundle, sha256, type Manifest } from '../../src/bundle/build';
 import { buildContentSecurityPolicy, buildTopologySvg, COPY_SCRIPT, splitCode, wrapText } from '../../src/bundle/pageView';
 import type { DeviceId } from '../../src/devices/ids';
-import type { DeviceDefinition, SiteContext } from '../../src/devices/types';
+import type { DeviceDefinition, SiteContext } from '../../src/devices/kit/contract';
 import { REDACTED_KEY_PLACEHOLDER } from '../../src/render/context';
 import { TEMPLATE_ROOT, templateEngine } from '../../src/render/engine';
 import type { SiteRenderPlan } from '../../src/render/plan';

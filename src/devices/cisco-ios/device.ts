@@ -1,6 +1,6 @@
 /** The cisco-ios device: IOS-XE 16.x+ route-based VTI with IKEv2, optional eBGP. */
 import type { Problem } from '../../errors';
-import type { DeviceDefinition, SiteContext } from '../types';
+import type { DeviceDefinition, SiteContext } from '../kit/contract';
 import { checkCiscoProposals, ciscoPolicyWords } from './names';
 import { CISCO_OPTIONS } from './options';
 import { buildCiscoView } from './view';

@@ -2,8 +2,8 @@
  * The cisco-ios view: every value the IOS-XE template prints, computed here (names, masks, interface
  * numbers, per-tunnel values, BGP neighbors, DPD timers, header lines). Pure.
  */
-import type { DeviceDefinition, SiteContext } from '../types';
-import { buildHeaderLines } from '../../render/header';
+import type { DeviceDefinition, SiteContext } from '../kit/contract';
+import { buildHeaderLines } from '../kit/header';
 import { cidr, netmask } from '../../net/ipv4';
 import { isGcm } from '../../policy/catalog';
 import { ciscoIkeProposal, ciscoPfsGroup, ciscoTransforms, type CiscoIkeProposal } from './names';

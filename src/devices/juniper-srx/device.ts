@@ -1,6 +1,6 @@
 /** The juniper-srx device: Junos SRX route-based VPN (st0 units) with IKEv2, optional eBGP, as `set` commands. */
 import type { Problem } from '../../errors';
-import type { DeviceDefinition, SiteContext } from '../types';
+import type { DeviceDefinition, SiteContext } from '../kit/contract';
 import { checkJunosProposals, junosPolicyWords } from './names';
 import { JUNOS_OPTIONS } from './options';
 import { buildJunosView } from './view';

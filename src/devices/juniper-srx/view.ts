@@ -2,8 +2,8 @@
  * The juniper-srx view: every value the Junos `set` template prints, computed here (names, st0 units,
  * per-tunnel values, BGP neighbors, DPD timers, header lines). Pure.
  */
-import type { DeviceDefinition, SiteContext } from '../types';
-import { buildHeaderLines } from '../../render/header';
+import type { DeviceDefinition, SiteContext } from '../kit/contract';
+import { buildHeaderLines } from '../kit/header';
 import { isGcm } from '../../policy/catalog';
 import { junosEspProposal, junosIkeProposal, junosPfsGroup, type JunosEspProposal, type JunosIkeProposal } from './names';
 import { junosObjectNames, type JunosObjectNames } from './objectNames';

@@ -3,7 +3,7 @@
  * (strongswan.d/tunnelsmith.conf) and, with BGP, frr.conf.
  */
 import type { Problem } from '../../errors';
-import type { DeviceDefinition, DeviceFileSpec, SiteContext } from '../types';
+import type { DeviceDefinition, DeviceFileSpec, SiteContext } from '../kit/contract';
 import { checkStrongswanProposals, strongswanPolicyWords } from './names';
 import { STRONGSWAN_OPTIONS } from './options';
 import { buildStrongswanView } from './view';

@@ -3,8 +3,8 @@
  * charon timers strongswan.d/tunnelsmith.conf) print, computed here from the site context. Pure; the
  * templates only loop and print.
  */
-import { buildHeaderLines } from '../../render/header';
-import type { DeviceDefinition, SiteContext } from '../types';
+import { buildHeaderLines } from '../kit/header';
+import type { DeviceDefinition, SiteContext } from '../kit/contract';
 import { childLifetimes, espProposalKeyword, ikeLifetimes, ikeProposalKeyword } from './names';
 import { CHARON_DEFAULT_RETRANSMIT, DPD_SCHEDULING_SLACK_MS, retransmitTimersFor, retransmitTotalMs, retransmitWaitsMs, type RetransmitTimers } from './retransmit';
 

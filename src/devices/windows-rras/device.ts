@@ -1,6 +1,6 @@
 /** The Windows Server RRAS device: one PowerShell script, tunnelsmith-azure.ps1. */
 import type { Problem } from '../../errors';
-import type { DeviceDefinition, DeviceFileSpec, SiteContext } from '../types';
+import type { DeviceDefinition, DeviceFileSpec, SiteContext } from '../kit/contract';
 import { checkRrasProposals, rrasPolicyWords } from './names';
 import { RRAS_OPTIONS } from './options';
 import { buildRrasView } from './view';

@@ -4,7 +4,7 @@
  */
 import type { Problem } from '../../errors';
 import type { DeviceId } from '../../devices/ids';
-import type { DeviceDefinition } from '../../devices/types';
+import type { DeviceDefinition } from '../../devices/kit/contract';
 import type { RawExpressRoute, RawSite, RawVnet, RawVpnGateway } from '../schema';
 
 /** What the validator needs from a device: its options, its key limits and its proposal check. */

@@ -3,7 +3,7 @@
  * names table, each Azure public IP has its tunnel, each Azure BGP address its neighbor and /32 route, etc.
  * Returns every mismatch as text (empty when the file is right).
  */
-import type { SiteContext } from '../../../src/devices/types';
+import type { SiteContext } from '../../../src/devices/kit/contract';
 import { cidr, netmask } from '../../../src/net/ipv4';
 import { dhGroupNumber, isGcm } from '../../../src/policy/catalog';
 import { CISCO_ESP_ENCRYPTION, CISCO_ESP_INTEGRITY, CISCO_IKE_ENCRYPTION, CISCO_IKE_HASH } from '../../../src/devices/cisco-ios/names';

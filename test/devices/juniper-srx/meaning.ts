@@ -3,7 +3,7 @@
  * names table, each Azure public IP has its gateway, VPN and st0 unit, each Azure BGP address its neighbor
  * and /32 route, etc. Returns every mismatch as text (empty when the file is right).
  */
-import type { SiteContext } from '../../../src/devices/types';
+import type { SiteContext } from '../../../src/devices/kit/contract';
 import { dhGroupNumber, isGcm } from '../../../src/policy/catalog';
 import {
   JUNOS_ESP_AUTHENTICATION,

@@ -2,10 +2,10 @@
  * The contract between the core and each device. A device is a registry entry (`registry.ts`) plus
  * templates under `device-templates/<id>/`. Everything here is pure.
  */
-import type { Problem } from '../errors';
-import type { DeviceOptionValue, Site } from '../hub/types';
-import type { Proposals } from '../policy/catalog';
-import type { DeviceId } from './ids';
+import type { Problem } from '../../errors';
+import type { DeviceOptionValue, Site } from '../../hub/types';
+import type { Proposals } from '../../policy/catalog';
+import type { DeviceId } from '../ids';
 
 /** One tunnel: one per Azure VPN gateway instance. */
 export interface TunnelContext {
