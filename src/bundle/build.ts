@@ -3,7 +3,7 @@
  * (`index.html`), the manifest and SHA256SUMS. Pure (hashing is deterministic); the writer puts it on disk.
  */
 import { createHash } from 'node:crypto';
-import type { DeviceId } from '../devices/ids';
+import type { DeviceId } from '../hub/deviceIds';
 import type { DeviceDefinition } from '../devices/kit/contract';
 import type { SiteRenderPlan } from '../render/plan';
 import { templateEngine, type TemplateEngine } from '../render/engine';

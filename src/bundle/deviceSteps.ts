@@ -2,7 +2,7 @@
  * How the on-prem engineer applies, verifies and rolls back each device's files: the handoff README's
  * per-device procedure. Pure; file names come from the render plan, never assumed.
  */
-import type { DeviceId } from '../devices/ids';
+import type { DeviceId } from '../hub/deviceIds';
 
 export interface DeviceProcedure {
   before: string[];

@@ -1,5 +1,5 @@
 /** The view behind a site's handoff README: everything the on-prem engineer needs to work alone. Pure. */
-import type { DeviceId } from '../devices/ids';
+import type { DeviceId } from '../hub/deviceIds';
 import type { DeviceDefinition } from '../devices/kit/contract';
 import type { SiteRenderPlan } from '../render/plan';
 import type { BundleMeta } from './build';

@@ -5,7 +5,7 @@
  * value it prints (the engine runs with autoescape off).
  */
 import { createHash } from 'node:crypto';
-import type { DeviceId } from '../devices/ids';
+import type { DeviceId } from '../hub/deviceIds';
 import type { DeviceDefinition, SiteContext } from '../devices/kit/contract';
 import { REDACTED_KEY_PLACEHOLDER } from '../render/context';
 import type { SiteRenderPlan } from '../render/plan';

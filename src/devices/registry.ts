@@ -1,5 +1,5 @@
 /** The device registry: one plain table of every device tunnelsmith renders. */
-import type { DeviceId } from './ids';
+import type { DeviceId } from '../hub/deviceIds';
 import type { DeviceDefinition } from './kit/contract';
 import { ciscoIos } from './cisco-ios/device';
 import { juniperSrx } from './juniper-srx/device';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSiteBundle, sha256, type Manifest } from '../../src/bundle/build';
 import { buildContentSecurityPolicy, buildTopologySvg, COPY_SCRIPT, splitCode, wrapText } from '../../src/bundle/pageView';
-import type { DeviceId } from '../../src/devices/ids';
+import type { DeviceId } from '../../src/hub/deviceIds';
 import type { DeviceDefinition, SiteContext } from '../../src/devices/kit/contract';
 import { REDACTED_KEY_PLACEHOLDER } from '../../src/render/context';
 import { TEMPLATE_ROOT, templateEngine } from '../../src/render/engine';

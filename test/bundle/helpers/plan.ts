@@ -1,5 +1,5 @@
 /** A hand-built render plan (no device templates needed) for the bundle's unit tests. */
-import type { DeviceId } from '../../../src/devices/ids';
+import type { DeviceId } from '../../../src/hub/deviceIds';
 import type { DeviceDefinition, SiteContext } from '../../../src/devices/kit/contract';
 import { buildProposals, SECURE_DEFAULT_POLICY } from '../../../src/policy/catalog';
 import type { SiteRenderPlan } from '../../../src/render/plan';
