@@ -1,4 +1,7 @@
-/** The device registry: one plain table of every device tunnelsmith renders. */
+/**
+ * The device registry: one plain table of every device tunnelsmith renders. Reached one way, by a static
+ * import of `DEVICES`.
+ */
 import type { DeviceId } from '../hub/deviceIds';
 import type { DeviceDefinition } from './kit/contract';
 import { ciscoIos } from './cisco-ios/device';
@@ -12,7 +15,3 @@ export const DEVICES: Readonly<Record<DeviceId, DeviceDefinition>> = {
   strongswan,
   'windows-rras': windowsRras,
 };
-
-export function deviceById(id: DeviceId): DeviceDefinition {
-  return DEVICES[id];
-}
