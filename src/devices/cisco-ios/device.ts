@@ -3,6 +3,7 @@ import type { Problem } from '../../errors';
 import type { DeviceDefinition, SiteContext } from '../kit/contract';
 import { checkCiscoProposals, ciscoPolicyWords } from './names';
 import { CISCO_OPTIONS } from './options';
+import { ciscoProcedure } from './procedure';
 import { buildCiscoView } from './view';
 
 /** Characters IOS-XE cannot carry safely in a PSK (azure-facts.md section 3): `?` opens CLI help, `"` quotes. */
@@ -40,4 +41,5 @@ export const ciscoIos: DeviceDefinition = {
   files() {
     return [{ template: 'azure-vpn.cfg.njk', output: 'azure-vpn.cfg', holdsSecret: true }];
   },
+  procedure: ciscoProcedure,
 };

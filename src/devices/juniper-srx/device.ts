@@ -3,6 +3,7 @@ import type { Problem } from '../../errors';
 import type { DeviceDefinition, SiteContext } from '../kit/contract';
 import { checkJunosProposals, junosPolicyWords } from './names';
 import { JUNOS_OPTIONS } from './options';
+import { junosProcedure } from './procedure';
 import { buildJunosView } from './view';
 
 /** Characters Junos cannot carry safely in a quoted PSK (azure-facts.md section 3). */
@@ -49,4 +50,5 @@ export const juniperSrx: DeviceDefinition = {
   files() {
     return [{ template: 'azure-vpn.set.njk', output: 'azure-vpn.set', holdsSecret: true }];
   },
+  procedure: junosProcedure,
 };

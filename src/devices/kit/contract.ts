@@ -8,6 +8,7 @@ import type { DeviceId } from '../../hub/deviceIds';
 import type { DeviceRules } from '../../hub/rules';
 import type { DeviceOptionValue, Site } from '../../hub/types';
 import type { Proposals } from '../../policy/catalog';
+import type { DeviceProcedure, ProcedureInput } from './procedure';
 
 /** One tunnel: one per Azure VPN gateway instance. */
 export interface TunnelContext {
@@ -88,4 +89,6 @@ export interface DeviceDefinition extends DeviceRules {
   buildView(ctx: SiteContext): Record<string, unknown>;
   /** The files to write for this context. */
   files(ctx: SiteContext): DeviceFileSpec[];
+  /** How the on-prem engineer applies, verifies and rolls back these files (the handoff README). */
+  procedure(input: ProcedureInput): DeviceProcedure;
 }

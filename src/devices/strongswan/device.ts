@@ -6,6 +6,7 @@ import type { Problem } from '../../errors';
 import type { DeviceDefinition, DeviceFileSpec, SiteContext } from '../kit/contract';
 import { checkStrongswanProposals, strongswanPolicyWords } from './names';
 import { STRONGSWAN_OPTIONS } from './options';
+import { strongswanProcedure } from './procedure';
 import { buildStrongswanView } from './view';
 
 /**
@@ -46,4 +47,5 @@ export const strongswan: DeviceDefinition = {
     if (ctx.bgp) files.push({ template: 'frr.conf.njk', output: 'frr.conf', holdsSecret: false });
     return files;
   },
+  procedure: strongswanProcedure,
 };

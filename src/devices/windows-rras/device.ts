@@ -3,6 +3,7 @@ import type { Problem } from '../../errors';
 import type { DeviceDefinition, DeviceFileSpec, SiteContext } from '../kit/contract';
 import { checkRrasProposals, rrasPolicyWords } from './names';
 import { RRAS_OPTIONS } from './options';
+import { rrasProcedure } from './procedure';
 import { buildRrasView } from './view';
 
 /**
@@ -41,4 +42,5 @@ export const windowsRras: DeviceDefinition = {
   files(): DeviceFileSpec[] {
     return [{ template: 'tunnelsmith-azure.ps1.njk', output: 'tunnelsmith-azure.ps1', holdsSecret: true }];
   },
+  procedure: rrasProcedure,
 };
