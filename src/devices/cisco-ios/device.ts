@@ -1,7 +1,7 @@
 /** The cisco-ios device: IOS-XE 16.x+ route-based VTI with IKEv2, optional eBGP. */
 import type { Problem } from '../../errors';
 import type { DeviceDefinition, SiteContext } from '../kit/contract';
-import { checkCiscoProposals, ciscoPolicyWords } from './names';
+import { checkCiscoProposals, ciscoPolicyWords } from './keywords';
 import { CISCO_OPTIONS } from './options';
 import { ciscoProcedure } from './procedure';
 import { buildCiscoView } from './view';

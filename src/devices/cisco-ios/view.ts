@@ -6,7 +6,7 @@ import type { DeviceDefinition, SiteContext } from '../kit/contract';
 import { buildHeaderLines } from '../kit/header';
 import { cidr, netmask } from '../../net/ipv4';
 import { isGcm } from '../../policy/catalog';
-import { ciscoIkeProposal, ciscoPfsGroup, ciscoTransforms, type CiscoIkeProposal } from './names';
+import { ciscoIkeProposal, ciscoPfsGroup, ciscoTransforms, type CiscoIkeProposal } from './keywords';
 import { ciscoObjectNames } from './objectNames';
 
 /** TCP MSS clamp on the tunnels (azure-facts.md section 6) and the tunnel IP MTU Azure recommends. */

@@ -1,7 +1,7 @@
 /** The juniper-srx device: Junos SRX route-based VPN (st0 units) with IKEv2, optional eBGP, as `set` commands. */
 import type { Problem } from '../../errors';
 import type { DeviceDefinition, SiteContext } from '../kit/contract';
-import { checkJunosProposals, junosPolicyWords } from './names';
+import { checkJunosProposals, junosPolicyWords } from './keywords';
 import { JUNOS_OPTIONS } from './options';
 import { junosProcedure } from './procedure';
 import { buildJunosView } from './view';

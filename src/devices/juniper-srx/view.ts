@@ -5,7 +5,7 @@
 import type { DeviceDefinition, SiteContext } from '../kit/contract';
 import { buildHeaderLines } from '../kit/header';
 import { isGcm } from '../../policy/catalog';
-import { junosEspProposal, junosIkeProposal, junosPfsGroup, type JunosEspProposal, type JunosIkeProposal } from './names';
+import { junosEspProposal, junosIkeProposal, junosPfsGroup, type JunosEspProposal, type JunosIkeProposal } from './keywords';
 import { junosObjectNames, type JunosObjectNames } from './objectNames';
 
 /** TCP MSS clamp for traffic through IPsec tunnels (azure-facts.md section 6). */

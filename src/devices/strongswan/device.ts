@@ -4,7 +4,7 @@
  */
 import type { Problem } from '../../errors';
 import type { DeviceDefinition, DeviceFileSpec, SiteContext } from '../kit/contract';
-import { checkStrongswanProposals, strongswanPolicyWords } from './names';
+import { checkStrongswanProposals, strongswanPolicyWords } from './keywords';
 import { STRONGSWAN_OPTIONS } from './options';
 import { strongswanProcedure } from './procedure';
 import { buildStrongswanView } from './view';

@@ -1,7 +1,7 @@
 /** The Windows Server RRAS device: one PowerShell script, tunnelsmith-azure.ps1. */
 import type { Problem } from '../../errors';
 import type { DeviceDefinition, DeviceFileSpec, SiteContext } from '../kit/contract';
-import { checkRrasProposals, rrasPolicyWords } from './names';
+import { checkRrasProposals, rrasPolicyWords } from './keywords';
 import { RRAS_OPTIONS } from './options';
 import { rrasProcedure } from './procedure';
 import { buildRrasView } from './view';

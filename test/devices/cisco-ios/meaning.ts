@@ -6,7 +6,7 @@
 import type { SiteContext } from '../../../src/devices/kit/contract';
 import { cidr, netmask } from '../../../src/net/ipv4';
 import { dhGroupNumber, isGcm } from '../../../src/policy/catalog';
-import { CISCO_ESP_ENCRYPTION, CISCO_ESP_INTEGRITY, CISCO_IKE_ENCRYPTION, CISCO_IKE_HASH } from '../../../src/devices/cisco-ios/names';
+import { CISCO_ESP_ENCRYPTION, CISCO_ESP_INTEGRITY, CISCO_IKE_ENCRYPTION, CISCO_IKE_HASH } from '../../../src/devices/cisco-ios/keywords';
 import type { ParsedCisco } from './structure';
 
 /** An Azure enum name inside vendor syntax (the mistake Azure's own Cisco script makes). */

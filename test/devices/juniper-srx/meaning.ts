@@ -10,7 +10,7 @@ import {
   JUNOS_ESP_ENCRYPTION,
   JUNOS_IKE_AUTHENTICATION,
   JUNOS_IKE_ENCRYPTION,
-} from '../../../src/devices/juniper-srx/names';
+} from '../../../src/devices/juniper-srx/keywords';
 import { AZURE_ENUM_TOKEN, canonical } from '../cisco-ios/meaning';
 import type { ParsedJunos } from './structure';
 

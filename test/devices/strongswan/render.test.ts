@@ -1,5 +1,5 @@
 import { strongswan } from '../../../src/devices/strongswan/device';
-import { espProposalKeyword, ikeProposalKeyword } from '../../../src/devices/strongswan/names';
+import { espProposalKeyword, ikeProposalKeyword } from '../../../src/devices/strongswan/keywords';
 import { AZURE_DEFAULT_PROPOSALS, buildProposals } from '../../../src/policy/catalog';
 import { REDACTED_KEY_PLACEHOLDER } from '../../../src/render/context';
 import { renderDeviceFiles } from '../../../src/render/renderSite';

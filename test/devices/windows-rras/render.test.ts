@@ -1,5 +1,5 @@
 import { windowsRras } from '../../../src/devices/windows-rras/device';
-import { rrasPolicy } from '../../../src/devices/windows-rras/names';
+import { rrasPolicy } from '../../../src/devices/windows-rras/keywords';
 import { buildProposals } from '../../../src/policy/catalog';
 import { REDACTED_KEY_PLACEHOLDER } from '../../../src/render/context';
 import { renderDeviceFiles } from '../../../src/render/renderSite';

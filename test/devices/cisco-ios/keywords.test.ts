@@ -4,7 +4,7 @@
  * or lifetime IOS-XE cannot express is an error with a path and a fix, never clamped.
  */
 import { ciscoIos } from '../../../src/devices/cisco-ios/device';
-import { checkCiscoProposals } from '../../../src/devices/cisco-ios/names';
+import { checkCiscoProposals } from '../../../src/devices/cisco-ios/keywords';
 import { renderDeviceFiles } from '../../../src/render/renderSite';
 import { AZURE_DEFAULT_PROPOSALS, buildProposals, SECURE_DEFAULT_POLICY } from '../../../src/policy/catalog';
 import type { IpsecPolicy } from '../../../src/hub/types';

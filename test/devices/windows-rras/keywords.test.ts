@@ -10,7 +10,7 @@ import {
   SA_LIFETIME_RANGE,
   checkRrasProposals,
   rrasPolicy,
-} from '../../../src/devices/windows-rras/names';
+} from '../../../src/devices/windows-rras/keywords';
 import { acceptedValues } from './cmdlets';
 import { policyOf } from './contexts';
 

@@ -4,7 +4,7 @@
  * or lifetime the SRX cannot express is an error with a path and a fix, never clamped.
  */
 import { juniperSrx } from '../../../src/devices/juniper-srx/device';
-import { checkJunosProposals } from '../../../src/devices/juniper-srx/names';
+import { checkJunosProposals } from '../../../src/devices/juniper-srx/keywords';
 import { renderDeviceFiles } from '../../../src/render/renderSite';
 import { AZURE_DEFAULT_PROPOSALS, buildProposals, SECURE_DEFAULT_POLICY } from '../../../src/policy/catalog';
 import type { IpsecPolicy } from '../../../src/hub/types';

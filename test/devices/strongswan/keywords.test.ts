@@ -19,7 +19,7 @@ import {
   childLifetimes,
   espProposalKeyword,
   ikeProposalKeyword,
-} from '../../../src/devices/strongswan/names';
+} from '../../../src/devices/strongswan/keywords';
 import { policyOf } from './contexts';
 
 /** strongSwan's keyword for each IANA DH group number (strongSwan proposal keyword docs). */
