@@ -114,7 +114,7 @@ export function ciscoDpdTimers(timeoutSeconds: number): { interval: number; retr
   return { interval, retry };
 }
 
-/** The cisco-ios view for one site. Assumes `checkCiscoProposals` and the option checks passed. */
+/** The cisco-ios view for one site. Assumes the proposal and option checks passed. */
 export function buildCiscoView(ctx: SiteContext, device: DeviceDefinition): CiscoView {
   const names = ciscoObjectNames(ctx.site.name);
   const outside = String(ctx.options.outsideInterface);

@@ -1,7 +1,8 @@
 /** The juniper-srx device: Junos SRX route-based VPN (st0 units) with IKEv2, optional eBGP, as `set` commands. */
 import type { Problem } from '../../errors';
 import type { DeviceDefinition, SiteContext } from '../kit/contract';
-import { checkJunosProposals, junosPolicyWords } from './keywords';
+import { checkProposalsAgainst } from '../kit/proposalCheck';
+import { JUNOS_KEYWORDS, junosPolicyWords } from './keywords';
 import { JUNOS_OPTIONS } from './options';
 import { junosProcedure } from './procedure';
 import { buildJunosView } from './view';
@@ -41,7 +42,8 @@ export const juniperSrx: DeviceDefinition = {
   targets: 'Junos OS 15.1X49 and later on SRX Series / vSRX, route-based VPN (st0) with IKEv2',
   options: JUNOS_OPTIONS,
   unsafeKeyChars: JUNOS_UNSAFE_KEY_CHARS,
-  checkProposals: checkJunosProposals,
+  keywords: JUNOS_KEYWORDS,
+  checkProposals: (proposals) => checkProposalsAgainst(JUNOS_KEYWORDS, proposals),
   policyWords: junosPolicyWords,
   checkSite: checkJunosSite,
   buildView(ctx) {

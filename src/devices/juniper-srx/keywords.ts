@@ -1,61 +1,40 @@
 /**
- * Azure IPsec/IKE policy values -> Junos SRX keywords (azure-facts.md section 1), and the check that
- * reports every value or lifetime the SRX cannot express. Pure.
+ * Azure IPsec/IKE policy values -> Junos SRX keywords (azure-facts.md section 1), each value with its
+ * keyword or the reason the SRX cannot carry it, and the lifetimes Junos accepts. Pure.
  *
  * SRX rule (Junos `prf-algorithm` reference): an IKE AES-GCM proposal takes no authentication algorithm
  * and its PRF is implied by the cipher (aes-256-gcm: PRF-HMAC-SHA384, aes-128-gcm: PRF-HMAC-SHA256); a
  * different PRF is refused at commit. So Azure's ikeIntegrity (the PRF with GCM) must be that one.
  */
-import { uniqueProblems, type Problem } from '../../errors';
-import { dhGroupNumber, isGcm, type EspProposal, type IkeProposal, type Proposals } from '../../policy/catalog';
+import { isGcm, POLICY_CATALOG, type EspProposal, type IkeProposal, type Proposals } from '../../policy/catalog';
+import { carries, gcmIntegrity, keywordOf, outside, type FieldKeywords, type LifetimeRefusal, type ProposalKeywords, type Wording } from '../kit/keywordTable';
 
 const DEVICE = 'Junos SRX';
+const NAMES = 'azure-facts.md section 1, names per device';
+
+const cannot = (field: string, fix: string) => (value: string): Wording => ({ message: `${DEVICE} cannot use ${field} ${value}`, fix });
+const dhGroupRefused = cannot('dhGroup', 'choose DHGroup14, DHGroup24, ECP256 or ECP384');
+const ipsecEncryptionRefused = cannot('ipsecEncryption', 'choose GCMAES256, GCMAES128, AES256 or AES128');
+const pfsGroupRefused = cannot('pfsGroup', 'choose PFS2048, PFS24, ECP256, ECP384 or None');
 
 /** `security ike proposal` -> `encryption-algorithm`. */
-export const JUNOS_IKE_ENCRYPTION: Readonly<Record<string, string>> = {
-  AES256: 'aes-256-cbc',
-  AES192: 'aes-192-cbc',
-  AES128: 'aes-128-cbc',
-  GCMAES256: 'aes-256-gcm',
-  GCMAES128: 'aes-128-gcm',
-  DES3: '3des-cbc',
-  DES: 'des-cbc',
+const IKE_ENCRYPTION: FieldKeywords = {
+  values: {
+    AES256: 'aes-256-cbc',
+    AES192: 'aes-192-cbc',
+    AES128: 'aes-128-cbc',
+    GCMAES256: 'aes-256-gcm',
+    GCMAES128: 'aes-128-gcm',
+    DES3: '3des-cbc',
+    DES: 'des-cbc',
+  },
+  unlisted: cannot('ikeEncryption', 'choose AES256, AES192, AES128, GCMAES256 or GCMAES128'),
 };
 
-/** `security ike proposal` -> `authentication-algorithm` (CBC ciphers only). */
-export const JUNOS_IKE_AUTHENTICATION: Readonly<Record<string, string>> = {
-  SHA384: 'sha-384',
-  SHA256: 'sha-256',
-  SHA1: 'sha1',
-  MD5: 'md5',
-};
-
-/** The Azure ikeIntegrity (PRF) each IKE GCM cipher implies on the SRX. */
+/** The Azure ikeIntegrity (PRF) each IKE GCM cipher implies on the SRX (Junos `prf-algorithm` reference). */
 export const JUNOS_IKE_GCM_PRF: Readonly<Record<string, string>> = {
   GCMAES256: 'SHA384',
   GCMAES128: 'SHA256',
-};
-
-/** DH groups the SRX knows for `dh-group groupN` and `perfect-forward-secrecy keys groupN`. */
-const JUNOS_DH_GROUPS: readonly number[] = [1, 2, 14, 19, 20, 24];
-
-/** `security ipsec proposal` -> `encryption-algorithm`. */
-export const JUNOS_ESP_ENCRYPTION: Readonly<Record<string, string>> = {
-  AES256: 'aes-256-cbc',
-  AES192: 'aes-192-cbc',
-  AES128: 'aes-128-cbc',
-  GCMAES256: 'aes-256-gcm',
-  GCMAES192: 'aes-192-gcm',
-  GCMAES128: 'aes-128-gcm',
-  DES3: '3des-cbc',
-  DES: 'des-cbc',
-};
-
-/** `security ipsec proposal` -> `authentication-algorithm` (none with GCM). */
-export const JUNOS_ESP_AUTHENTICATION: Readonly<Record<string, string>> = {
-  SHA256: 'hmac-sha-256-128',
-  SHA1: 'hmac-sha1-96',
-  MD5: 'hmac-md5-96',
 };
 
 /** Junos ranges for `lifetime-seconds` / `lifetime-kilobytes`. */
@@ -64,6 +43,102 @@ export const JUNOS_LIMITS = {
   ipsecLifetimeKilobytes: { min: 64, max: 4294967294 },
   ikeLifetimeSeconds: { min: 180, max: 86400 },
 } as const;
+
+export const JUNOS_KEYWORDS: ProposalKeywords = {
+  carries: 'every proposal',
+  ikeEncryption: IKE_ENCRYPTION,
+  /**
+   * `security ike proposal` -> `authentication-algorithm` (CBC ciphers only). With GCM the PRF is implied
+   * by the cipher and no authentication algorithm is set, so ikeIntegrity must be that PRF ('' keyword).
+   */
+  ikeIntegrity(encryption) {
+    if (!carries(IKE_ENCRYPTION, encryption)) return undefined;
+    const prf = JUNOS_IKE_GCM_PRF[encryption];
+    if (prf !== undefined) {
+      return {
+        values: { [prf]: '' },
+        unlisted: (integrity) => ({
+          message: `${DEVICE} IKE ${keywordOf(IKE_ENCRYPTION, encryption)} always uses the PRF HMAC-${prf} and takes no authentication algorithm, so ikeEncryption ${encryption} with ikeIntegrity ${integrity} cannot be expressed`,
+          fix: `set ikeIntegrity: ${prf} with ikeEncryption ${encryption}, or use ikeEncryption AES256 with ikeIntegrity ${integrity}`,
+        }),
+      };
+    }
+    return {
+      values: { SHA384: 'sha-384', SHA256: 'sha-256', SHA1: 'sha1', MD5: 'md5' },
+      unlisted: (integrity) => ({ message: `${DEVICE} cannot use ikeIntegrity ${integrity} with ikeEncryption ${encryption}`, fix: 'choose SHA384 or SHA256' }),
+    };
+  },
+  /** `dh-group groupN`. */
+  dhGroup: {
+    values: {
+      DHGroup1: 'group1',
+      DHGroup2: 'group2',
+      DHGroup14: 'group14',
+      DHGroup2048: 'group14',
+      DHGroup24: 'group24',
+      ECP256: 'group19',
+      ECP384: 'group20',
+      None: { ...dhGroupRefused('None'), source: `refused for every device: ${POLICY_CATALOG.dhGroup.refused.None}` },
+    },
+    unlisted: dhGroupRefused,
+  },
+  /** `security ipsec proposal` -> `encryption-algorithm`. */
+  ipsecEncryption: {
+    values: {
+      AES256: 'aes-256-cbc',
+      AES192: 'aes-192-cbc',
+      AES128: 'aes-128-cbc',
+      GCMAES256: 'aes-256-gcm',
+      GCMAES192: 'aes-192-gcm',
+      GCMAES128: 'aes-128-gcm',
+      DES3: '3des-cbc',
+      DES: 'des-cbc',
+      None: { ...ipsecEncryptionRefused('None'), source: `refused for every device: ${POLICY_CATALOG.ipsecEncryption.refused.None}` },
+    },
+    unlisted: ipsecEncryptionRefused,
+  },
+  /** `security ipsec proposal` -> `authentication-algorithm`; none with GCM. */
+  ipsecIntegrity: (encryption) =>
+    isGcm(encryption)
+      ? gcmIntegrity(encryption, '', (integrity) => ({
+          message: `with ipsecEncryption ${encryption} the ipsecIntegrity must be ${encryption} (GCM authenticates itself); got ${integrity}`,
+          fix: `set ipsecIntegrity: ${encryption}`,
+        }))
+      : {
+          values: { SHA256: 'hmac-sha-256-128', SHA1: 'hmac-sha1-96', MD5: 'hmac-md5-96' },
+          unlisted: (integrity) => ({
+            message: `${DEVICE} cannot combine ipsecEncryption ${encryption} with ipsecIntegrity ${integrity}`,
+            fix: 'choose SHA256 (or a GCM ipsecEncryption with the same ipsecIntegrity)',
+          }),
+        },
+  /** `perfect-forward-secrecy keys groupN`; '' for no PFS (the statement is left out). */
+  pfsGroup: {
+    values: {
+      None: '',
+      PFS1: 'group1',
+      PFS2: 'group2',
+      PFS2048: 'group14',
+      PFS14: 'group14',
+      PFS24: 'group24',
+      ECP256: 'group19',
+      ECP384: 'group20',
+      PFSMM: { ...pfsGroupRefused('PFSMM'), source: `${NAMES}: PFSMM exists on RRAS only` },
+    },
+    unlisted: pfsGroupRefused,
+  },
+  lifetimes(p) {
+    const out: LifetimeRefusal[] = [];
+    const range = (field: LifetimeRefusal['field'], value: number, r: { min: number; max: number }, what: string): void => {
+      if (outside(value, r, true)) out.push({ field, message: `${DEVICE} ${what} must be ${r.min}..${r.max}; ${value} is out of range`, fix: `set ${field} between ${r.min} and ${r.max}` });
+    };
+    range('saLifeTimeSeconds', p.saLifeTimeSeconds, JUNOS_LIMITS.ipsecLifetimeSeconds, 'IPsec lifetime-seconds');
+    range('saDataSizeKilobytes', p.saDataSizeKilobytes, JUNOS_LIMITS.ipsecLifetimeKilobytes, 'IPsec lifetime-kilobytes');
+    if (outside(p.ikeLifetimeSeconds, JUNOS_LIMITS.ikeLifetimeSeconds, false)) {
+      out.push({ field: 'ikeLifetimeSeconds', message: `${DEVICE} IKE lifetime-seconds must be 180..86400; ${p.ikeLifetimeSeconds} is out of range`, fix: 'report this: the IKE lifetime is fixed by Azure' });
+    }
+    return out;
+  },
+};
 
 export interface JunosIkeProposal {
   encryption: string;
@@ -78,107 +153,24 @@ export interface JunosEspProposal {
   authentication: string | null;
 }
 
-/** Maps an IKE proposal already accepted by `checkJunosProposals`. Throws on a value it cannot express. */
+/** Maps an IKE proposal the proposal check accepted. */
 export function junosIkeProposal(ike: IkeProposal): JunosIkeProposal {
-  const encryption = must(JUNOS_IKE_ENCRYPTION, ike.encryption, 'ikeEncryption');
-  const group = junosDhGroup(ike.dhGroup);
-  if (group === undefined) throw new Error(`unexpressible dhGroup ${ike.dhGroup} reached the Junos view`);
-  if (isGcm(ike.encryption)) {
-    if (JUNOS_IKE_GCM_PRF[ike.encryption] !== ike.integrity) throw new Error(`unexpressible IKE GCM PRF ${ike.integrity} reached the Junos view`);
-    return { encryption, authentication: null, dhGroup: group };
-  }
-  return { encryption, authentication: must(JUNOS_IKE_AUTHENTICATION, ike.integrity, 'ikeIntegrity'), dhGroup: group };
+  const encryption = keywordOf(JUNOS_KEYWORDS.ikeEncryption, ike.encryption);
+  const dhGroup = keywordOf(JUNOS_KEYWORDS.dhGroup, ike.dhGroup);
+  const authentication = keywordOf(JUNOS_KEYWORDS.ikeIntegrity(ike.encryption)!, ike.integrity);
+  return { encryption, authentication: isGcm(ike.encryption) ? null : authentication, dhGroup };
 }
 
-/** Maps an ESP proposal already accepted by `checkJunosProposals`. */
+/** Maps an ESP proposal the proposal check accepted. */
 export function junosEspProposal(esp: EspProposal): JunosEspProposal {
-  const encryption = must(JUNOS_ESP_ENCRYPTION, esp.encryption, 'ipsecEncryption');
+  const encryption = keywordOf(JUNOS_KEYWORDS.ipsecEncryption, esp.encryption);
   if (isGcm(esp.encryption)) return { encryption, authentication: null };
-  return { encryption, authentication: must(JUNOS_ESP_AUTHENTICATION, esp.integrity, 'ipsecIntegrity') };
+  return { encryption, authentication: keywordOf(JUNOS_KEYWORDS.ipsecIntegrity(esp.encryption), esp.integrity) };
 }
 
 /** `perfect-forward-secrecy keys groupN`, or null for no PFS. */
 export function junosPfsGroup(pfsGroup: string): string | null {
-  if (pfsGroup === 'None') return null;
-  const g = junosDhGroup(pfsGroup);
-  if (g === undefined) throw new Error(`unexpressible pfsGroup ${pfsGroup} reached the Junos view`);
-  return g;
-}
-
-function junosDhGroup(value: string): string | undefined {
-  const n = dhGroupNumber(value);
-  return n !== undefined && JUNOS_DH_GROUPS.includes(n) ? `group${n}` : undefined;
-}
-
-/**
- * Every proposal value and lifetime the SRX cannot express, as errors with paths `ipsecPolicy.<field>`.
- * Checks every IKE and ESP proposal (Azure's default list too). Never clamps.
- */
-export function checkJunosProposals(p: Proposals): Problem[] {
-  const problems: Problem[] = [];
-  const add = (field: string, message: string, fix: string): void => {
-    problems.push({ path: `ipsecPolicy.${field}`, severity: 'error', message, fix });
-  };
-  for (const ike of p.ike) {
-    if (!(ike.encryption in JUNOS_IKE_ENCRYPTION)) {
-      add('ikeEncryption', `${DEVICE} cannot use ikeEncryption ${ike.encryption}`, 'choose AES256, AES192, AES128, GCMAES256 or GCMAES128');
-    } else if (isGcm(ike.encryption)) {
-      const prf = JUNOS_IKE_GCM_PRF[ike.encryption];
-      if (ike.integrity !== prf) {
-        add(
-          'ikeIntegrity',
-          `${DEVICE} IKE ${JUNOS_IKE_ENCRYPTION[ike.encryption]} always uses the PRF HMAC-${prf} and takes no authentication algorithm, so ikeEncryption ${ike.encryption} with ikeIntegrity ${ike.integrity} cannot be expressed`,
-          `set ikeIntegrity: ${prf} with ikeEncryption ${ike.encryption}, or use ikeEncryption AES256 with ikeIntegrity ${ike.integrity}`,
-        );
-      }
-    } else if (!(ike.integrity in JUNOS_IKE_AUTHENTICATION)) {
-      add('ikeIntegrity', `${DEVICE} cannot use ikeIntegrity ${ike.integrity} with ikeEncryption ${ike.encryption}`, 'choose SHA384 or SHA256');
-    }
-    if (junosDhGroup(ike.dhGroup) === undefined) {
-      add('dhGroup', `${DEVICE} cannot use dhGroup ${ike.dhGroup}`, 'choose DHGroup14, DHGroup24, ECP256 or ECP384');
-    }
-  }
-  for (const esp of p.esp) problems.push(...checkEsp(esp));
-  if (p.pfsGroup !== 'None' && junosDhGroup(p.pfsGroup) === undefined) {
-    add('pfsGroup', `${DEVICE} cannot use pfsGroup ${p.pfsGroup}`, 'choose PFS2048, PFS24, ECP256, ECP384 or None');
-  }
-  const range = (field: string, value: number, r: { min: number; max: number }, what: string): void => {
-    if (!Number.isInteger(value) || value < r.min || value > r.max) {
-      add(field, `${DEVICE} ${what} must be ${r.min}..${r.max}; ${value} is out of range`, `set ${field} between ${r.min} and ${r.max}`);
-    }
-  };
-  range('saLifeTimeSeconds', p.saLifeTimeSeconds, JUNOS_LIMITS.ipsecLifetimeSeconds, 'IPsec lifetime-seconds');
-  range('saDataSizeKilobytes', p.saDataSizeKilobytes, JUNOS_LIMITS.ipsecLifetimeKilobytes, 'IPsec lifetime-kilobytes');
-  if (p.ikeLifetimeSeconds < JUNOS_LIMITS.ikeLifetimeSeconds.min || p.ikeLifetimeSeconds > JUNOS_LIMITS.ikeLifetimeSeconds.max) {
-    add('ikeLifetimeSeconds', `${DEVICE} IKE lifetime-seconds must be 180..86400; ${p.ikeLifetimeSeconds} is out of range`, 'report this: the IKE lifetime is fixed by Azure');
-  }
-  return uniqueProblems(problems);
-}
-
-function checkEsp(esp: EspProposal): Problem[] {
-  const out: Problem[] = [];
-  const err = (field: string, message: string, fix: string): void => {
-    out.push({ path: `ipsecPolicy.${field}`, severity: 'error', message, fix });
-  };
-  if (!(esp.encryption in JUNOS_ESP_ENCRYPTION)) {
-    err('ipsecEncryption', `${DEVICE} cannot use ipsecEncryption ${esp.encryption}`, 'choose GCMAES256, GCMAES128, AES256 or AES128');
-    return out;
-  }
-  if (isGcm(esp.encryption)) {
-    if (esp.integrity !== esp.encryption) {
-      err('ipsecIntegrity', `with ipsecEncryption ${esp.encryption} the ipsecIntegrity must be ${esp.encryption} (GCM authenticates itself); got ${esp.integrity}`, `set ipsecIntegrity: ${esp.encryption}`);
-    }
-  } else if (!(esp.integrity in JUNOS_ESP_AUTHENTICATION)) {
-    err('ipsecIntegrity', `${DEVICE} cannot combine ipsecEncryption ${esp.encryption} with ipsecIntegrity ${esp.integrity}`, 'choose SHA256 (or a GCM ipsecEncryption with the same ipsecIntegrity)');
-  }
-  return out;
-}
-
-
-function must(table: Readonly<Record<string, string>>, key: string, field: string): string {
-  const v = table[key];
-  if (v === undefined) throw new Error(`unexpressible ${field} ${key} reached the Junos view (checkProposals must run first)`);
-  return v;
+  return keywordOf(JUNOS_KEYWORDS.pfsGroup, pfsGroup) || null;
 }
 
 /** The proposals in Junos keywords, for the handoff sheet (proposals already checked). */

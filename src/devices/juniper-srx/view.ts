@@ -89,7 +89,7 @@ export function junosDpdTimers(timeoutSeconds: number): { interval: number; thre
   return { interval, threshold };
 }
 
-/** The juniper-srx view for one site. Assumes `checkJunosProposals` and the option checks passed. */
+/** The juniper-srx view for one site. Assumes the proposal and option checks passed. */
 export function buildJunosView(ctx: SiteContext, device: DeviceDefinition): JunosView {
   const names = junosObjectNames(ctx.site.name);
   const externalInterface = String(ctx.options.externalInterface);

@@ -8,6 +8,7 @@ import type { DeviceId } from '../../hub/deviceIds';
 import type { DeviceRules } from '../../hub/rules';
 import type { DeviceOptionValue, Site } from '../../hub/types';
 import type { Proposals } from '../../policy/catalog';
+import type { ProposalKeywords } from './keywordTable';
 import type { DeviceProcedure, ProcedureInput } from './procedure';
 
 /** One tunnel: one per Azure VPN gateway instance. */
@@ -81,6 +82,8 @@ export interface DeviceFileSpec {
 export interface DeviceDefinition extends DeviceRules {
   /** Minimum device OS versions the files target, for headers and the handoff README. */
   targets: string;
+  /** Each Azure policy value's keyword on this device, or why it cannot carry it; `checkProposals` reads it. */
+  keywords: ProposalKeywords;
   /** The proposals in the device's own keywords, one line each, for the handoff sheet (checked proposals only). */
   policyWords(proposals: Proposals): string[];
   /** Anything else this device cannot do for this context (paths relative to the site); often []. */

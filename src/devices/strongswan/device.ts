@@ -4,7 +4,8 @@
  */
 import type { Problem } from '../../errors';
 import type { DeviceDefinition, DeviceFileSpec, SiteContext } from '../kit/contract';
-import { checkStrongswanProposals, strongswanPolicyWords } from './keywords';
+import { checkProposalsAgainst } from '../kit/proposalCheck';
+import { STRONGSWAN_KEYWORDS, strongswanPolicyWords } from './keywords';
 import { STRONGSWAN_OPTIONS } from './options';
 import { strongswanProcedure } from './procedure';
 import { buildStrongswanView } from './view';
@@ -32,7 +33,8 @@ export const strongswan: DeviceDefinition = {
   targets: 'strongSwan 5.9+ (swanctl), FRR 8+, Linux 5.x with XFRM interfaces',
   options: STRONGSWAN_OPTIONS,
   unsafeKeyChars: ['"', '\\'],
-  checkProposals: checkStrongswanProposals,
+  keywords: STRONGSWAN_KEYWORDS,
+  checkProposals: (proposals) => checkProposalsAgainst(STRONGSWAN_KEYWORDS, proposals),
   policyWords: strongswanPolicyWords,
   checkSite: checkStrongswanSite,
   buildView(ctx) {

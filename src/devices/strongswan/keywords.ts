@@ -1,77 +1,119 @@
 /**
- * Azure policy values -> strongSwan (swanctl.conf) proposal keywords (azure-facts.md section 1), and
- * the check that reports every value or lifetime strongSwan cannot express. Pure.
+ * Azure policy values -> strongSwan (swanctl.conf) proposal keywords (azure-facts.md section 1), each
+ * value with its keyword or the reason strongSwan cannot carry it, and the lifetimes strongSwan can
+ * hold. Pure.
  */
-import { uniqueProblems, type Problem } from '../../errors';
-import { isGcm, type EspProposal, type IkeProposal, type Proposals } from '../../policy/catalog';
+import { isGcm, POLICY_CATALOG, type EspProposal, type IkeProposal, type Proposals } from '../../policy/catalog';
+import { carriedValues, gcmIntegrity, keywordOf, outside, type FieldKeywords, type Keyword, type LifetimeRefusal, type ProposalKeywords, type Wording } from '../kit/keywordTable';
 
-/** IKE encryption: Azure `ikeEncryption` -> swanctl keyword. */
-export const IKE_ENCRYPTION: Readonly<Record<string, string>> = {
-  AES256: 'aes256',
-  AES192: 'aes192',
-  AES128: 'aes128',
-  GCMAES256: 'aes256gcm16',
-  GCMAES128: 'aes128gcm16',
-  DES3: '3des',
-  DES: 'des',
-};
+const NAMES = 'azure-facts.md section 1, names per device';
 
-/** IKE integrity (and PRF): Azure `ikeIntegrity` -> swanctl integrity keyword. */
-export const IKE_INTEGRITY: Readonly<Record<string, string>> = {
-  SHA384: 'sha384',
-  SHA256: 'sha256',
-  SHA1: 'sha1',
-  MD5: 'md5',
-};
+/** The wording for a value strongSwan has no keyword for: the fix lists the ones it has. */
+function unknownValue(table: Pick<FieldKeywords, 'values'>): (value: string) => Wording {
+  return (value) => ({ message: `${JSON.stringify(value)} has no strongSwan equivalent`, fix: `use one of ${carriedValues(table).join(', ')}` });
+}
 
-/** With an AEAD (GCM) IKE cipher the Azure integrity value is the PRF only. */
-export const IKE_PRF: Readonly<Record<string, string>> = {
-  SHA384: 'prfsha384',
-  SHA256: 'prfsha256',
-  SHA1: 'prfsha1',
-  MD5: 'prfmd5',
-};
+const notAPrf = (value: string): Wording => ({
+  message: `${value} is not a PRF; strongSwan needs a hash for the IKEv2 PRF`,
+  fix: 'use SHA256 or SHA384 (with GCM IKE encryption it becomes the PRF)',
+});
+const NOT_A_PRF_SOURCE = 'azure-facts.md section 1: IKEv2 integrity is also the PRF, a hash';
 
-/** Diffie-Hellman groups: Azure `dhGroup` / `pfsGroup` -> swanctl keyword. */
-export const DH_GROUP: Readonly<Record<string, string>> = {
-  DHGroup1: 'modp768',
-  DHGroup2: 'modp1024',
-  DHGroup14: 'modp2048',
-  DHGroup2048: 'modp2048',
-  DHGroup24: 'modp2048s256',
-  ECP256: 'ecp256',
-  ECP384: 'ecp384',
-};
+/** IKE integrity (and PRF): Azure `ikeIntegrity` -> swanctl keyword; with a GCM cipher the PRF keyword instead. */
+function ikeIntegrity(keywords: Readonly<Record<string, string>>): FieldKeywords {
+  const values = {
+    ...keywords,
+    GCMAES256: { ...notAPrf('GCMAES256'), source: NOT_A_PRF_SOURCE },
+    GCMAES128: { ...notAPrf('GCMAES128'), source: NOT_A_PRF_SOURCE },
+  };
+  const unknown = unknownValue({ values });
+  return { values, unlisted: (value) => (isGcm(value) ? notAPrf(value) : unknown(value)) };
+}
+const IKE_INTEGRITY = ikeIntegrity({ SHA384: 'sha384', SHA256: 'sha256', SHA1: 'sha1', MD5: 'md5' });
+const IKE_PRF = ikeIntegrity({ SHA384: 'prfsha384', SHA256: 'prfsha256', SHA1: 'prfsha1', MD5: 'prfmd5' });
 
-/** PFS: Azure `pfsGroup` -> the group appended to esp_proposals ('' for no PFS). */
-export const PFS_GROUP: Readonly<Record<string, string>> = {
-  None: '',
-  PFS1: 'modp768',
-  PFS2: 'modp1024',
-  PFS2048: 'modp2048',
-  PFS14: 'modp2048',
-  PFS24: 'modp2048s256',
-  ECP256: 'ecp256',
-  ECP384: 'ecp384',
-};
-
-/** ESP encryption: Azure `ipsecEncryption` -> swanctl keyword. */
-export const ESP_ENCRYPTION: Readonly<Record<string, string>> = {
-  GCMAES256: 'aes256gcm16',
-  GCMAES192: 'aes192gcm16',
-  GCMAES128: 'aes128gcm16',
-  AES256: 'aes256',
-  AES192: 'aes192',
-  AES128: 'aes128',
-  DES3: '3des',
-  DES: 'des',
-};
+/** A table whose unlisted values get the "no strongSwan equivalent" wording. */
+function field(values: Readonly<Record<string, Keyword>>): FieldKeywords {
+  return { values, unlisted: unknownValue({ values }) };
+}
 
 /** ESP integrity for non-GCM ciphers: Azure `ipsecIntegrity` -> swanctl keyword. */
-export const ESP_INTEGRITY: Readonly<Record<string, string>> = {
-  SHA256: 'sha256',
-  SHA1: 'sha1',
-  MD5: 'md5',
+function cbcIntegrity(encryption: string): FieldKeywords {
+  const needsGcm = (integrity: string): Wording => ({
+    message: `${integrity} integrity needs the identical GCM encryption, not ${encryption}`,
+    fix: `set ipsecEncryption to ${integrity}, or use SHA256 integrity`,
+  });
+  const values = { SHA256: 'sha256', SHA1: 'sha1', MD5: 'md5' };
+  const unknown = unknownValue({ values });
+  return { values, unlisted: (integrity) => (isGcm(integrity) ? needsGcm(integrity) : unknown(integrity)) };
+}
+
+export const STRONGSWAN_KEYWORDS: ProposalKeywords = {
+  carries: 'every proposal',
+  /** IKE encryption: Azure `ikeEncryption` -> swanctl keyword. */
+  ikeEncryption: field({
+    AES256: 'aes256',
+    AES192: 'aes192',
+    AES128: 'aes128',
+    GCMAES256: 'aes256gcm16',
+    GCMAES128: 'aes128gcm16',
+    DES3: '3des',
+    DES: 'des',
+  }),
+  ikeIntegrity: (encryption) => (isGcm(encryption) ? IKE_PRF : IKE_INTEGRITY),
+  /** Diffie-Hellman groups: Azure `dhGroup` -> swanctl keyword. */
+  dhGroup: field({
+    DHGroup1: 'modp768',
+    DHGroup2: 'modp1024',
+    DHGroup14: 'modp2048',
+    DHGroup2048: 'modp2048',
+    DHGroup24: 'modp2048s256',
+    ECP256: 'ecp256',
+    ECP384: 'ecp384',
+    None: {
+      message: 'IKEv2 always needs a Diffie-Hellman group; None cannot be rendered',
+      fix: 'use DHGroup14, ECP256 or ECP384',
+      source: `refused for every device: ${POLICY_CATALOG.dhGroup.refused.None}`,
+    },
+  }),
+  /** ESP encryption: Azure `ipsecEncryption` -> swanctl keyword. */
+  ipsecEncryption: field({
+    GCMAES256: 'aes256gcm16',
+    GCMAES192: 'aes192gcm16',
+    GCMAES128: 'aes128gcm16',
+    AES256: 'aes256',
+    AES192: 'aes192',
+    AES128: 'aes128',
+    DES3: '3des',
+    DES: 'des',
+    None: {
+      message: 'tunnelsmith renders no unencrypted tunnel',
+      fix: 'use GCMAES256 (with ipsecIntegrity GCMAES256) or AES256',
+      source: `refused for every device: ${POLICY_CATALOG.ipsecEncryption.refused.None}`,
+    },
+  }),
+  /** ESP integrity: none with GCM (the identical GCM value), else the swanctl keyword. */
+  ipsecIntegrity: (encryption) =>
+    isGcm(encryption)
+      ? gcmIntegrity(encryption, '', (integrity) => ({ message: `GCM encryption ${encryption} needs the identical ipsecIntegrity, not ${integrity}`, fix: `set ipsecIntegrity to ${encryption}` }))
+      : cbcIntegrity(encryption),
+  /** PFS: Azure `pfsGroup` -> the group appended to esp_proposals ('' for no PFS). */
+  pfsGroup: field({
+    None: '',
+    PFS1: 'modp768',
+    PFS2: 'modp1024',
+    PFS2048: 'modp2048',
+    PFS14: 'modp2048',
+    PFS24: 'modp2048s256',
+    ECP256: 'ecp256',
+    ECP384: 'ecp384',
+    PFSMM: {
+      message: 'PFSMM (reuse the IKE group) has no strongSwan equivalent',
+      fix: 'name the group explicitly, e.g. PFS2048 or ECP384',
+      source: `${NAMES}: PFSMM exists on RRAS only`,
+    },
+  }),
+  lifetimes,
 };
 
 /**
@@ -83,16 +125,16 @@ export const MAX_VICI_NUMBER_CHARS = 15;
 
 /** The swanctl IKE proposal for one Azure IKE proposal (callers ran `checkProposals` first). */
 export function ikeProposalKeyword(ike: IkeProposal): string {
-  const enc = IKE_ENCRYPTION[ike.encryption];
-  const integrity = isGcm(ike.encryption) ? IKE_PRF[ike.integrity] : IKE_INTEGRITY[ike.integrity];
-  return `${enc}-${integrity}-${DH_GROUP[ike.dhGroup]}`;
+  const k = STRONGSWAN_KEYWORDS;
+  return `${keywordOf(k.ikeEncryption, ike.encryption)}-${keywordOf(k.ikeIntegrity(ike.encryption)!, ike.integrity)}-${keywordOf(k.dhGroup, ike.dhGroup)}`;
 }
 
 /** The swanctl ESP proposal for one Azure ESP proposal with the PFS group appended (callers ran `checkProposals` first). */
 export function espProposalKeyword(esp: EspProposal, pfsGroup: string): string {
-  const parts = [ESP_ENCRYPTION[esp.encryption]];
-  if (!isGcm(esp.encryption)) parts.push(ESP_INTEGRITY[esp.integrity]);
-  const pfs = PFS_GROUP[pfsGroup];
+  const k = STRONGSWAN_KEYWORDS;
+  const parts = [keywordOf(k.ipsecEncryption, esp.encryption)];
+  if (!isGcm(esp.encryption)) parts.push(keywordOf(k.ipsecIntegrity(esp.encryption), esp.integrity));
+  const pfs = keywordOf(k.pfsGroup, pfsGroup);
   if (pfs) parts.push(pfs);
   return parts.join('-');
 }
@@ -127,89 +169,27 @@ export function ikeLifetimes(ikeLifetimeSeconds: number): { rekeySeconds: number
   return { rekeySeconds: ikeLifetimeSeconds, overSeconds: Math.ceil(ikeLifetimeSeconds / 10) };
 }
 
-function refuse(field: string, message: string, fix: string): Problem {
-  return { path: `ipsecPolicy.${field}`, severity: 'error', message, fix };
-}
-
-function unknownValue(field: string, value: string, table: Readonly<Record<string, string>>): Problem {
-  return refuse(field, `${JSON.stringify(value)} has no strongSwan equivalent`, `use one of ${Object.keys(table).join(', ')}`);
-}
-
-function checkIke(ike: IkeProposal, out: Problem[]): void {
-  if (!(ike.encryption in IKE_ENCRYPTION)) out.push(unknownValue('ikeEncryption', ike.encryption, IKE_ENCRYPTION));
-  if (!(ike.integrity in IKE_INTEGRITY)) {
-    out.push(
-      isGcm(ike.integrity)
-        ? refuse('ikeIntegrity', `${ike.integrity} is not a PRF; strongSwan needs a hash for the IKEv2 PRF`, 'use SHA256 or SHA384 (with GCM IKE encryption it becomes the PRF)')
-        : unknownValue('ikeIntegrity', ike.integrity, IKE_INTEGRITY),
-    );
-  }
-  if (!(ike.dhGroup in DH_GROUP)) {
-    out.push(
-      ike.dhGroup === 'None'
-        ? refuse('dhGroup', 'IKEv2 always needs a Diffie-Hellman group; None cannot be rendered', 'use DHGroup14, ECP256 or ECP384')
-        : unknownValue('dhGroup', ike.dhGroup, DH_GROUP),
-    );
-  }
-}
-
-function checkEsp(esp: EspProposal, out: Problem[]): void {
-  if (!(esp.encryption in ESP_ENCRYPTION)) {
-    out.push(
-      esp.encryption === 'None'
-        ? refuse('ipsecEncryption', 'tunnelsmith renders no unencrypted tunnel', 'use GCMAES256 (with ipsecIntegrity GCMAES256) or AES256')
-        : unknownValue('ipsecEncryption', esp.encryption, ESP_ENCRYPTION),
-    );
-    return;
-  }
-  if (isGcm(esp.encryption)) {
-    if (esp.integrity !== esp.encryption) {
-      out.push(refuse('ipsecIntegrity', `GCM encryption ${esp.encryption} needs the identical ipsecIntegrity, not ${esp.integrity}`, `set ipsecIntegrity to ${esp.encryption}`));
-    }
-  } else if (!(esp.integrity in ESP_INTEGRITY)) {
-    out.push(
-      isGcm(esp.integrity)
-        ? refuse('ipsecIntegrity', `${esp.integrity} integrity needs the identical GCM encryption, not ${esp.encryption}`, `set ipsecEncryption to ${esp.integrity}, or use SHA256 integrity`)
-        : unknownValue('ipsecIntegrity', esp.integrity, ESP_INTEGRITY),
-    );
-  }
-}
-
-function checkLifetimes(p: Proposals, out: Problem[]): void {
-  const secondsOk = Number.isSafeInteger(p.saLifeTimeSeconds) && p.saLifeTimeSeconds >= 1;
-  const bytesOk = Number.isSafeInteger(p.saDataSizeKilobytes) && p.saDataSizeKilobytes >= 1;
-  if (!secondsOk) out.push(refuse('saLifeTimeSeconds', `${p.saLifeTimeSeconds} is not a whole number of seconds >= 1`, 'use Azure\'s default 27000'));
-  if (!bytesOk) out.push(refuse('saDataSizeKilobytes', `${p.saDataSizeKilobytes} is not a whole number of kilobytes >= 1`, "use Azure's default 102400000"));
-  if (!secondsOk || !bytesOk) return;
+/**
+ * Lifetimes must be whole numbers, and their strongSwan values (10% above Azure's) must fit the vici
+ * parser; the second check runs only when both values are whole numbers.
+ */
+function lifetimes(p: Proposals): LifetimeRefusal[] {
+  const out: LifetimeRefusal[] = [];
+  const positive = { min: 1, max: Number.MAX_SAFE_INTEGER };
+  const secondsOk = !outside(p.saLifeTimeSeconds, positive, true);
+  const bytesOk = !outside(p.saDataSizeKilobytes, positive, true);
+  if (!secondsOk) out.push({ field: 'saLifeTimeSeconds', message: `${p.saLifeTimeSeconds} is not a whole number of seconds >= 1`, fix: 'use Azure\'s default 27000' });
+  if (!bytesOk) out.push({ field: 'saDataSizeKilobytes', message: `${p.saDataSizeKilobytes} is not a whole number of kilobytes >= 1`, fix: "use Azure's default 102400000" });
+  if (!secondsOk || !bytesOk) return out;
   const life = childLifetimes(p);
   if (`${life.lifeSeconds}s`.length > MAX_VICI_NUMBER_CHARS) {
-    out.push(refuse('saLifeTimeSeconds', `${p.saLifeTimeSeconds} s gives life_time ${life.lifeSeconds}s, longer than the ${MAX_VICI_NUMBER_CHARS} characters strongSwan's vici parser keeps (it would cut the value silently)`, 'use a lifetime below 90000000000000 seconds (Azure default 27000)'));
+    out.push({ field: 'saLifeTimeSeconds', message: `${p.saLifeTimeSeconds} s gives life_time ${life.lifeSeconds}s, longer than the ${MAX_VICI_NUMBER_CHARS} characters strongSwan's vici parser keeps (it would cut the value silently)`, fix: 'use a lifetime below 90000000000000 seconds (Azure default 27000)' });
   }
   if (life.lifeBytes.length > MAX_VICI_NUMBER_CHARS) {
-    out.push(refuse('saDataSizeKilobytes', `${p.saDataSizeKilobytes} KB gives life_bytes ${life.lifeBytes}, longer than the ${MAX_VICI_NUMBER_CHARS} digits strongSwan's vici parser keeps (it would cut the value silently)`, 'use at most 887784090909 KB (Azure default 102400000)'));
+    out.push({ field: 'saDataSizeKilobytes', message: `${p.saDataSizeKilobytes} KB gives life_bytes ${life.lifeBytes}, longer than the ${MAX_VICI_NUMBER_CHARS} digits strongSwan's vici parser keeps (it would cut the value silently)`, fix: 'use at most 887784090909 KB (Azure default 102400000)' });
   }
+  return out;
 }
-
-/**
- * Every proposal value or lifetime strongSwan cannot express, as errors with paths
- * `ipsecPolicy.<field>`. Azure's default proposal list (several IKE/ESP proposals) is checked
- * proposal by proposal. Never clamps.
- */
-export function checkStrongswanProposals(p: Proposals): Problem[] {
-  const out: Problem[] = [];
-  for (const ike of p.ike) checkIke(ike, out);
-  for (const esp of p.esp) checkEsp(esp, out);
-  if (!(p.pfsGroup in PFS_GROUP)) {
-    out.push(
-      p.pfsGroup === 'PFSMM'
-        ? refuse('pfsGroup', 'PFSMM (reuse the IKE group) has no strongSwan equivalent', 'name the group explicitly, e.g. PFS2048 or ECP384')
-        : unknownValue('pfsGroup', p.pfsGroup, PFS_GROUP),
-    );
-  }
-  checkLifetimes(p, out);
-  return uniqueProblems(out);
-}
-
 
 /** The proposals in swanctl.conf keywords, for the handoff sheet (proposals already checked). */
 export function strongswanPolicyWords(p: Proposals): string[] {

@@ -51,6 +51,7 @@ export function fakeDevice(id: DeviceId, extra: Record<string, unknown> = {}): D
     policyWords: () => [],
     buildView: () => ({}),
     files: () => [],
+    keywords: DEVICES[id].keywords,
     // the real steps: the bundle tests read them in the README and on the page
     procedure: DEVICES[id].procedure,
     ...extra,
