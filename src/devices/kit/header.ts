@@ -2,7 +2,7 @@
 import type { DeviceDefinition, SiteContext } from './contract';
 
 /** Plain text lines (no comment markers: each template prefixes its own). */
-export function buildHeaderLines(ctx: SiteContext, device: DeviceDefinition, fileTitle: string): string[] {
+export function buildHeaderLines(ctx: SiteContext, device: Pick<DeviceDefinition, 'displayName' | 'targets'>, fileTitle: string): string[] {
   const p = ctx.proposals;
   const lines = [
     `tunnelsmith: ${fileTitle}`,
