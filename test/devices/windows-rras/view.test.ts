@@ -55,7 +55,7 @@ describe('RRAS script: static, single instance', () => {
     expect(add.has('SourceIpAddress')).toBe(false);
   });
 
-  test('the custom policy equals the Azure policy mapped through the names table', () => {
+  test('the custom policy equals the Azure policy mapped through the keyword table', () => {
     const policy = rrasPolicy(buildProposals(policyOf()));
     expect(Object.fromEntries(splatOf(a, 'Set-VpnS2SInterface'))).toMatchObject({
       Name: 'azure1',
