@@ -28,7 +28,7 @@ export async function writeGeneratedHub(dir: string, sites: number, seed: number
     resourceGroup,
     circuitId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/provider-rg/providers/Microsoft.Network/expressRouteCircuits/bench-erc',
   });
-  const checked = dist.validate().validateHub(file);
+  const checked = dist.validate().validateHub(file, { devices: dist.registry().DEVICES });
   if (!checked.hub) throw new Error(`the generated hub is not valid: ${JSON.stringify(checked.problems.slice(0, 3))}`);
   await fs.mkdir(dir, { recursive: true });
   const hubFile = path.join(dir, 'hub.yaml');

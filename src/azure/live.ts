@@ -9,7 +9,7 @@ import type { Hub } from '../hub/types';
 import type { LoadedHub } from '../io/readHub';
 import type { CliIO } from '../cli/command';
 import type { AzureCliArgs, AzureInjection } from '../cli/azureOptions';
-import { DEVICE_IDS } from '../devices/ids';
+import { DEVICE_IDS } from '../hub/deviceIds';
 import type { AzureApi } from './api';
 import { readBackFacts } from './readBack';
 

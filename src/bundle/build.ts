@@ -3,8 +3,9 @@
  * (`index.html`), the manifest and SHA256SUMS. Pure (hashing is deterministic); the writer puts it on disk.
  */
 import { createHash } from 'node:crypto';
-import type { DeviceId } from '../devices/ids';
-import type { DeviceDefinition } from '../devices/types';
+import type { DeviceId } from '../hub/deviceIds';
+import type { DeviceDefinition } from '../devices/kit/contract';
+import { DEVICES } from '../devices/registry';
 import type { SiteRenderPlan } from '../render/plan';
 import { templateEngine, type TemplateEngine } from '../render/engine';
 import { buildHandoffView } from './handoffView';
@@ -61,7 +62,7 @@ export function buildSiteBundle(
   plan: SiteRenderPlan,
   meta: BundleMeta,
   engine: TemplateEngine = templateEngine,
-  devices: Readonly<Record<DeviceId, DeviceDefinition>> = registryDevices(),
+  devices: Readonly<Record<DeviceId, DeviceDefinition>> = DEVICES,
 ): BundleFile[] {
   const files: BundleFile[] = [];
   for (const d of plan.devices) {
@@ -96,10 +97,4 @@ export function buildSiteBundle(
   const all = [...files, manifestFile];
   const sums = all.map((f) => `${sha256(f.content)}  ${f.path}\n`).join('');
   return [...all, { path: 'SHA256SUMS', content: sums, mode: 0o644, holdsSecret: false }];
-}
-
-/** The device registry, loaded on first use (tests of the bundle alone pass their own table). */
-function registryDevices(): Readonly<Record<DeviceId, DeviceDefinition>> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('../devices/registry') as typeof import('../devices/registry')).DEVICES;
 }

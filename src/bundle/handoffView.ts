@@ -1,9 +1,8 @@
 /** The view behind a site's handoff README: everything the on-prem engineer needs to work alone. Pure. */
-import type { DeviceId } from '../devices/ids';
-import type { DeviceDefinition } from '../devices/types';
+import type { DeviceId } from '../hub/deviceIds';
+import type { DeviceDefinition } from '../devices/kit/contract';
 import type { SiteRenderPlan } from '../render/plan';
 import type { BundleMeta } from './build';
-import { buildDeviceProcedure } from './deviceSteps';
 import { buildTopologyDiagram } from './topologyDiagram';
 
 export type HandoffView = ReturnType<typeof buildHandoffView>;
@@ -40,7 +39,7 @@ export function buildHandoffView(plan: SiteRenderPlan, meta: BundleMeta, devices
       targets: def.targets,
       files,
       policyWords: def.policyWords(p),
-      procedure: buildDeviceProcedure(d.deviceId, { files: files.map((f) => f.path), bgp: ctx.bgp !== undefined, tunnels: ctx.tunnels.length }),
+      procedure: def.procedure({ files: files.map((f) => f.path), bgp: ctx.bgp !== undefined, tunnels: ctx.tunnels.length }),
     };
   });
   return {

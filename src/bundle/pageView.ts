@@ -5,12 +5,12 @@
  * value it prints (the engine runs with autoescape off).
  */
 import { createHash } from 'node:crypto';
-import type { DeviceId } from '../devices/ids';
-import type { DeviceDefinition, SiteContext } from '../devices/types';
+import type { DeviceId } from '../hub/deviceIds';
+import type { DeviceDefinition, SiteContext } from '../devices/kit/contract';
+import type { DeviceProcedure } from '../devices/kit/procedure';
 import { REDACTED_KEY_PLACEHOLDER } from '../render/context';
 import type { SiteRenderPlan } from '../render/plan';
 import { fileMode, type BundleMeta } from './build';
-import type { DeviceProcedure } from './deviceSteps';
 import { buildHandoffView } from './handoffView';
 
 /** A run of step text: prose, or a command/path the README wrote between backticks. */

@@ -3,7 +3,7 @@
  * tunnel per Azure gateway instance (dotted: the backup path), and ExpressRoute as the primary path.
  * Pure. Every value has passed validation (no quotes, brackets or newlines), so labels need no escaping.
  */
-import type { SiteContext } from '../devices/types';
+import type { SiteContext } from '../devices/kit/contract';
 
 export function buildTopologyDiagram(ctx: SiteContext, deviceNames: string[]): string[] {
   const site = ctx.site;

@@ -9,6 +9,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { AzureApi } from '../azure/api';
 import type { ResolvedEndpoints } from '../azure/endpoints';
 import type { SecretResolver } from '../azure/sharedKeys';
+import { DEVICES } from '../devices/registry';
 import { UsageError, formatProblem, type Problem } from '../errors';
 import type { Hub, Site } from '../hub/types';
 import type { LoadedHub } from '../io/readHub';
@@ -132,7 +133,5 @@ async function secretResolver(o: { io: CliIO; baseDir: string; credential: Token
 /** Checks a referenced shared key against Azure's rules and the site device's unsafe characters. */
 export async function sharedKeyChecker(): Promise<(site: Site, key: string, where: string) => Problem[]> {
   const { checkSharedKey } = await import('../io/secrets');
-  const { registryDevices } = await import('../hub/deviceTable');
-  const devices = registryDevices();
-  return (site, key, where) => checkSharedKey(key, where, devices[site.device]);
+  return (site, key, where) => checkSharedKey(key, where, DEVICES[site.device]);
 }

@@ -1,6 +1,9 @@
-/** The device registry: one plain table of every device tunnelsmith renders. */
-import type { DeviceId } from './ids';
-import type { DeviceDefinition } from './types';
+/**
+ * The device registry: one plain table of every device tunnelsmith renders. Reached one way, by a static
+ * import of `DEVICES`.
+ */
+import type { DeviceId } from '../hub/deviceIds';
+import type { DeviceDefinition } from './kit/contract';
 import { ciscoIos } from './cisco-ios/device';
 import { juniperSrx } from './juniper-srx/device';
 import { strongswan } from './strongswan/device';
@@ -12,7 +15,3 @@ export const DEVICES: Readonly<Record<DeviceId, DeviceDefinition>> = {
   strongswan,
   'windows-rras': windowsRras,
 };
-
-export function deviceById(id: DeviceId): DeviceDefinition {
-  return DEVICES[id];
-}

@@ -6,7 +6,7 @@
  * `HubFileSchema` (`buildHubJsonSchema`).
  */
 import { z } from 'zod';
-import { DEVICE_IDS } from '../devices/ids';
+import { DEVICE_IDS } from './deviceIds';
 import { POLICY_CATALOG, MIN_SA_DATA_SIZE_KB, MIN_SA_LIFETIME_SECONDS, SECURE_DEFAULT_POLICY, type PolicyEnumField } from '../policy/catalog';
 import {
   AZURE_DEFAULT_ASN, CIRCUIT_BANDWIDTHS_MBPS, CIRCUIT_SKU_FAMILIES, CIRCUIT_SKU_TIERS, DPD_TIMEOUT_RANGE,

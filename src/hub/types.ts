@@ -2,7 +2,7 @@
  * The normalized hub: what `validateHub` returns once every rule passed and every default is applied.
  * The raw file shape (with optional fields) lives in `schema.ts`; everything downstream uses these types.
  */
-import type { DeviceId } from '../devices/ids';
+import type { DeviceId } from './deviceIds';
 
 export type SecretRef =
   | { env: string }

@@ -1,9 +1,8 @@
 /**
  * Validates a raw hub file (parsed YAML/JSON) and returns the normalized Hub, or every problem found.
- * Pure: the device table is a parameter (the registry by default, loaded on first use).
+ * Pure: the device table is a parameter (the caller passes the device registry).
  */
 import type { Problem } from '../errors';
-import { registryDevices } from './deviceTable';
 import { problemsFromIssues } from './issues';
 import { normalizeHub } from './normalize';
 import { parsePath, valueAt } from './paths';
@@ -13,8 +12,8 @@ import { ExpressRouteSchema, HubFileSchema, SiteSchema, VnetSchema, VpnGatewaySc
 import type { Hub } from './types';
 
 export interface ValidateOptions {
-  /** The devices whose options, key limits and proposal checks apply; default: the device registry. */
-  devices?: DeviceTable;
+  /** The devices whose options, key limits and proposal checks apply (the device registry, or a test's table). */
+  devices: DeviceTable;
 }
 
 export interface ValidateResult {
@@ -29,8 +28,8 @@ export interface ValidateResult {
  * that fails the schema is left out of the rules, so the rest is still checked). Never throws for any
  * input value.
  */
-export function validateHub(raw: unknown, opts: ValidateOptions = {}): ValidateResult {
-  const devices = opts.devices ?? registryDevices();
+export function validateHub(raw: unknown, opts: ValidateOptions): ValidateResult {
+  const { devices } = opts;
   const parsed = HubFileSchema.safeParse(raw);
   const problems: Problem[] = parsed.success ? [] : problemsFromIssues(parsed.error.issues, raw, HubFileSchema);
   const parts = parsed.success ? partsOfValid(parsed.data) : partsOfInvalid(raw);

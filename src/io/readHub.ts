@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
+import { DEVICES } from '../devices/registry';
 import { InputError, type Problem } from '../errors';
 import { parsePath, ROOT_PATH } from '../hub/paths';
 import type { DeviceTable } from '../hub/rules';
@@ -117,7 +118,7 @@ export function parseAndValidateHub(
       throw new InputError('HubSyntax', `${shownName} uses too many YAML aliases`, [{ path: shownName, severity: 'error', message: 'YAML aliases expand beyond the allowed size', fix: 'write the values out instead of using aliases' }]);
     }
   }
-  const { hub, problems } = validateHub(raw, devices ? { devices } : {});
+  const { hub, problems } = validateHub(raw, { devices: devices ?? DEVICES });
   const locatable = doc.errors.length === 0;
   const out = problems.map((p) => {
     const withFile = p.path === ROOT_PATH ? { ...p, path: shownName } : p;

@@ -6,8 +6,8 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { DEVICES } from '../devices/registry';
 import { InputError, isAppError, type Problem } from '../errors';
-import { registryDevices } from '../hub/deviceTable';
 import type { DeviceRules, DeviceTable } from '../hub/rules';
 import type { Hub, SecretRef } from '../hub/types';
 
@@ -152,7 +152,7 @@ export interface ResolvedHubSecrets {
  * Resolves every secret reference of the hub and checks the values (shared keys against Azure and the
  * site's device). Collects all problems instead of stopping at the first.
  */
-export async function resolveHubSecrets(hub: Hub, resolver: SecretResolver, devices: DeviceTable = registryDevices()): Promise<ResolvedHubSecrets> {
+export async function resolveHubSecrets(hub: Hub, resolver: SecretResolver, devices: DeviceTable = DEVICES): Promise<ResolvedHubSecrets> {
   const out: ResolvedHubSecrets = { sharedKeys: new Map(), problems: [] };
   const er = hub.azure.expressRoute;
   if (er?.authorizationKey) {

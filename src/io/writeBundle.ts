@@ -5,6 +5,7 @@
  */
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEVICES } from '../devices/registry';
 import { InputError, type Problem } from '../errors';
 import { sha256, type BundleFile, type Manifest } from '../bundle/build';
 import { ensureDir, ensureDirs, writeFileAtomic, writeFilesAtomic } from './atomicWrite';
@@ -180,7 +181,6 @@ export interface RenderBundleRequest {
 export async function renderAndWriteBundle(req: RenderBundleRequest): Promise<WrittenSite[]> {
   const { planRender } = await import('../render/plan');
   const { buildSiteBundle } = await import('../bundle/build');
-  const { DEVICES } = await import('../devices/registry');
   const { TOOL_VERSION } = await import('../version');
   const redact = req.redact ?? false;
   const plan = planRender({ hub: req.hub, facts: req.facts, device: req.device, ...(req.site ? { site: req.site } : {}), keys: req.keys, redact }, DEVICES);

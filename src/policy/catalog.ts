@@ -1,7 +1,7 @@
 /**
  * Azure's custom IPsec/IKE policy values (azure-facts.md section 1): what the hub file accepts,
  * what draws a warning, the secure default, DH group numbers, and Azure's default proposals.
- * Per-device keywords live with each device (src/devices/<id>/names.ts).
+ * Per-device keywords live with each device (src/devices/<id>/keywords.ts).
  */
 import type { IpsecPolicy } from '../hub/types';
 

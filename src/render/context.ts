@@ -3,7 +3,7 @@ import type { Problem } from '../errors';
 import type { AzureFacts } from '../facts/types';
 import { hubId, type Hub, type Site } from '../hub/types';
 import { buildProposals } from '../policy/catalog';
-import type { DeviceDefinition, SiteContext, TunnelContext } from '../devices/types';
+import type { DeviceDefinition, SiteContext, TunnelContext } from '../devices/kit/contract';
 import { isAzureApipa } from '../net/ipv4';
 
 /** An Azure VPN gateway has one instance, or two when active-active; devices number tunnels from it. */

@@ -5,8 +5,8 @@
 import { uniqueProblems, type Problem } from '../errors';
 import type { AzureFacts } from '../facts/types';
 import type { Hub } from '../hub/types';
-import { DEVICE_IDS, type DeviceId } from '../devices/ids';
-import type { DeviceDefinition, SiteContext } from '../devices/types';
+import { DEVICE_IDS, type DeviceId } from '../hub/deviceIds';
+import type { DeviceDefinition, SiteContext } from '../devices/kit/contract';
 import { buildSiteContext } from './context';
 import { renderDeviceFiles, type RenderedFile } from './renderSite';
 

@@ -1,6 +1,6 @@
 /** Renders one (site, device) pair to file contents. Pure apart from reading templates. */
 import type { Problem } from '../errors';
-import type { DeviceDefinition, SiteContext } from '../devices/types';
+import type { DeviceDefinition, SiteContext } from '../devices/kit/contract';
 import { templateEngine, type TemplateEngine } from './engine';
 
 export interface RenderedFile {

@@ -10,6 +10,7 @@ import { circuitIdOf, planAzure, type AzurePlan } from '../../src/azure/plan';
 import { judgeSkuChange, retiredVpnSku, vpnGeneration } from '../../src/azure/skus';
 import { buildVerifyReport, type VerifyObservations } from '../../src/azure/verify';
 import type { AzureApi } from '../../src/azure/api';
+import { DEVICES } from '../../src/devices/registry';
 import { validateHub } from '../../src/hub/validate';
 import { demoHub, site, SUB, vpnOnlyHub } from './hubs';
 
@@ -242,7 +243,7 @@ describe('import builds the hub file', () => {
 
   test('with the placeholder device the file is refused by validate, naming the site and the choices', () => {
     const r = buildImportedHub(snap({ connections: [cn('cn-hq', { connectionProtocol: 'IKEv2' })] }));
-    const v = validateHub(JSON.parse(JSON.stringify(r.hub)));
+    const v = validateHub(JSON.parse(JSON.stringify(r.hub)), { devices: DEVICES });
     expect(v.hub).toBeUndefined();
     expect(v.problems.filter((p) => p.severity === 'error').map((p) => p.path)).toEqual(['sites[0].device']);
   });

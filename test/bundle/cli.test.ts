@@ -2,6 +2,7 @@
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DEVICES } from '../../src/devices/registry';
 import { runCli, type CliRun } from '../rotation/helpers/cli';
 
 const DEMO = path.resolve(__dirname, '..', '..', 'fixtures', 'demo');
@@ -49,6 +50,14 @@ afterEach(() => {
 });
 
 describe('tunnelsmith bundle', () => {
+  it('refuses an unknown --device before reading anything, listing every registered device', async () => {
+    const r = await cli('--device', 'fortinet');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('--device fortinet is not a device tunnelsmith renders');
+    expect(r.stderr).toContain(`use own, all, ${Object.keys(DEVICES).slice(0, -1).join(', ')} or ${Object.keys(DEVICES).at(-1)}`);
+    expect(r.stderr).toContain('cisco-ios, juniper-srx, strongswan or windows-rras');
+  });
+
   it('writes each site folder with README, manifest and SHA256SUMS; the key only in 0600 files', async () => {
     const r = await cli('--device', 'all', '--json');
     expect(r.code).toBe(0);

@@ -41,7 +41,7 @@ function loadCase(name: string): GoldenCase {
   const hubFile = ['hub.yaml', 'hub.json'].map((f) => path.join(dir, f)).find((f) => existsSync(f));
   if (!hubFile) throw new Error(`fixtures/${name} has facts.json but no hub.yaml or hub.json`);
   const hubText = readFileSync(hubFile, 'utf8');
-  const result = validateHub(parseYaml(hubText));
+  const result = validateHub(parseYaml(hubText), { devices: DEVICES });
   const errors = result.problems.filter((p) => p.severity === 'error');
   if (!result.hub || errors.length > 0) {
     throw new Error(`fixtures/${name}: hub file invalid: ${errors.map((p) => `${p.path}: ${p.message}`).join('; ')}`);

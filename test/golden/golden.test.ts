@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSiteBundle } from '../../src/bundle/build';
-import { DEVICE_IDS } from '../../src/devices/ids';
+import { DEVICE_IDS } from '../../src/hub/deviceIds';
 import { DEVICES } from '../../src/devices/registry';
 import { TEMPLATE_ROOT } from '../../src/render/engine';
 import { TOOL_VERSION } from '../../src/version';

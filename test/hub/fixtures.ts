@@ -1,6 +1,6 @@
 /** Test helpers: a valid seed hub (fresh copy per call) and a fake device table shaped like the real one. */
 import type { Problem } from '../../src/errors';
-import type { DeviceOptionSpec } from '../../src/devices/types';
+import type { DeviceOptionSpec } from '../../src/hub/rules';
 import type { DeviceTable } from '../../src/hub/rules';
 import type { Proposals } from '../../src/policy/catalog';
 

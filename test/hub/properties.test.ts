@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { FORBIDDEN_IN_VALUES } from '../../src/hub/patterns';
 import { validateHub } from '../../src/hub/validate';
 import type { DeviceTable } from '../../src/hub/rules';
-import { registryDevices } from '../../src/hub/deviceTable';
+import { DEVICES } from '../../src/devices/registry';
 import { SECURE_DEFAULT_POLICY } from '../../src/policy/catalog';
 import { FAKE_DEVICES, PERMISSIVE_DEVICES, seedHub } from './fixtures';
 import { apply, mutation } from './mutations';
@@ -63,7 +63,7 @@ function checkResult(raw: unknown, devices: DeviceTable, stats: { accepted: numb
 describe.each([
   ['fake devices', FAKE_DEVICES],
   ['devices that accept any option and policy', PERMISSIVE_DEVICES],
-  ['the device registry', registryDevices()],
+  ['the device registry', DEVICES],
 ])('validateHub with %s', (_name, devices) => {
   test(`${RUNS} mutated hub files: a Hub or problems, and no injectable string accepted`, () => {
     const stats = { accepted: 0, rejected: 0 };

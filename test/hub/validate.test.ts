@@ -1,3 +1,4 @@
+import { DEVICES } from '../../src/devices/registry';
 import { validateHub } from '../../src/hub/validate';
 import { SECURE_DEFAULT_POLICY } from '../../src/policy/catalog';
 import { branchSite, errorsOf, FAKE_DEVICES, pathsOf, seedHub } from './fixtures';
@@ -222,10 +223,10 @@ describe('validateHub: device checks', () => {
 });
 
 describe('validateHub: the device table', () => {
-  test('defaults to the device registry', () => {
+  test('checks options against the table it is given: the device registry', () => {
     const raw = seedHub();
     raw.sites[0].deviceOptions = { outsideInterface: 'GigabitEthernet1', noSuchOption: 1 };
-    const { problems } = validateHub(raw);
+    const { problems } = validateHub(raw, { devices: DEVICES });
     // The registry's cisco-ios device lists its own options, so the unknown one is named with them.
     expect(problems).toEqual([expect.objectContaining({ path: 'sites[0].deviceOptions.noSuchOption', fix: expect.stringMatching(/outsideInterface.*tunnelNumberBase/) })]);
   });

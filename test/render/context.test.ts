@@ -10,7 +10,7 @@ import { planRender } from '../../src/render/plan';
 
 const FIX = path.resolve(__dirname, '..', '..', 'fixtures');
 function load(name: string): { hub: Hub; facts: AzureFacts } {
-  const r = validateHub(parse(readFileSync(path.join(FIX, name, 'hub.yaml'), 'utf8')));
+  const r = validateHub(parse(readFileSync(path.join(FIX, name, 'hub.yaml'), 'utf8')), { devices: DEVICES });
   if (!r.hub) throw new Error('fixture invalid');
   return { hub: r.hub, facts: JSON.parse(readFileSync(path.join(FIX, name, 'facts.json'), 'utf8')) };
 }

@@ -27,7 +27,7 @@ const CASES: [string, DeviceSelection][] = [
 ];
 
 function loadCase(name: string): { hub: Hub; factsText: string } {
-  const r = validateHub(parse(readFileSync(path.join(FIX, name, 'hub.yaml'), 'utf8')));
+  const r = validateHub(parse(readFileSync(path.join(FIX, name, 'hub.yaml'), 'utf8')), { devices: DEVICES });
   if (!r.hub) throw new Error(`fixture ${name} invalid`);
   return { hub: r.hub, factsText: readFileSync(path.join(FIX, name, 'facts.json'), 'utf8') };
 }

@@ -4,6 +4,7 @@
  * nothing, exit 10 when something changed).
  */
 import path from 'node:path';
+import { DEVICES } from '../../devices/registry';
 import { ExitCode, InputError, formatProblem } from '../../errors';
 import { withAzureOptions } from '../azureOptions';
 import { defineCommand, writeLine } from '../command';
@@ -42,14 +43,13 @@ export const bundleCommand = defineCommand<BundleArgs>({
     const wiring = await import('../../rotation/wiring');
     const { planRender } = await import('../../render/plan');
     const { buildSiteBundle } = await import('../../bundle/build');
-    const { DEVICES } = await import('../../devices/registry');
-    const { isDeviceId } = await import('../../devices/ids');
+    const { isDeviceId } = await import('../../hub/deviceIds');
     const { TOOL_VERSION } = await import('../../version');
     const { readManifest, writeBundles } = await import('../../io/writeBundle');
     const { diffManifests, formatBundleDiff } = await import('../../bundle/diff');
 
     if (args.device !== 'own' && args.device !== 'all' && !isDeviceId(args.device)) {
-      throw new InputError('UnknownDevice', `--device ${args.device} is not a device tunnelsmith renders`, [], 'use own, all, cisco-ios, juniper-srx, strongswan or windows-rras');
+      throw new InputError('UnknownDevice', `--device ${args.device} is not a device tunnelsmith renders`, [], `use ${deviceChoices()}`);
     }
     const loaded = await wiring.loadHubFile(args.file ?? 'tunnelsmith.yaml', io.cwd);
     for (const w of loaded.warnings) writeLine(io.stderr, formatProblem(w));
@@ -95,3 +95,9 @@ export const bundleCommand = defineCommand<BundleArgs>({
     return ExitCode.ok;
   },
 });
+
+/** `own, all, cisco-ios, ... or windows-rras`: every registered device. */
+function deviceChoices(): string {
+  const choices = ['own', 'all', ...Object.keys(DEVICES)];
+  return `${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]}`;
+}

@@ -36,7 +36,7 @@ export const importCommand = defineCommand<ImportArgs>({
 });
 
 export async function runImport(args: ImportArgs & GlobalArgs, io: CliIO, inject: AzureInjection = {}): Promise<number> {
-  const { DEVICE_IDS } = await import('../../devices/ids');
+  const { DEVICE_IDS } = await import('../../hub/deviceIds');
   if (args.device !== undefined && !(DEVICE_IDS as readonly string[]).includes(args.device)) {
     throw new UsageError('UnknownDevice', `unknown device ${args.device}`, `use one of ${DEVICE_IDS.join(', ')}`);
   }

@@ -1,8 +1,10 @@
 /** The cisco-ios device: IOS-XE 16.x+ route-based VTI with IKEv2, optional eBGP. */
 import type { Problem } from '../../errors';
-import type { DeviceDefinition, SiteContext } from '../types';
-import { checkCiscoProposals, ciscoPolicyWords } from './names';
+import type { DeviceDefinition, SiteContext } from '../kit/contract';
+import { checkProposalsAgainst } from '../kit/proposalCheck';
+import { CISCO_KEYWORDS, ciscoPolicyWords } from './keywords';
 import { CISCO_OPTIONS } from './options';
+import { ciscoProcedure } from './procedure';
 import { buildCiscoView } from './view';
 
 /** Characters IOS-XE cannot carry safely in a PSK (azure-facts.md section 3): `?` opens CLI help, `"` quotes. */
@@ -31,7 +33,8 @@ export const ciscoIos: DeviceDefinition = {
   targets: 'Cisco IOS-XE 16.x and later (CSR1000v, Catalyst 8000, ISR 4000/1000, ASR 1000), route-based VTI with IKEv2',
   options: CISCO_OPTIONS,
   unsafeKeyChars: CISCO_UNSAFE_KEY_CHARS,
-  checkProposals: checkCiscoProposals,
+  keywords: CISCO_KEYWORDS,
+  checkProposals: (proposals) => checkProposalsAgainst(CISCO_KEYWORDS, proposals),
   policyWords: ciscoPolicyWords,
   checkSite: checkCiscoSite,
   buildView(ctx) {
@@ -40,4 +43,5 @@ export const ciscoIos: DeviceDefinition = {
   files() {
     return [{ template: 'azure-vpn.cfg.njk', output: 'azure-vpn.cfg', holdsSecret: true }];
   },
+  procedure: ciscoProcedure,
 };

@@ -1,5 +1,5 @@
 /** Names of the IOS-XE objects tunnelsmith creates for one site. Pure. */
-import { objectNameStem } from '../objectNameStem';
+import { objectNameStem } from '../kit/objectNameStem';
 
 
 /** Longest name IOS-XE objects get from us; every name below stays within it. */

@@ -1,6 +1,6 @@
 /** The `deviceOptions` cisco-ios understands (hub-file.md), with defaults and checks that refuse config injection. */
 import type { DeviceOptionValue } from '../../hub/types';
-import type { DeviceOptionSpec } from '../types';
+import type { DeviceOptionSpec } from '../../hub/rules';
 
 /** Interface names: letters first, then letters, digits and `/._:-` only (no spaces, quotes, `;` or newlines). */
 const INTERFACE_NAME = /^[A-Za-z][A-Za-z0-9/._:-]{0,63}$/;

@@ -2,11 +2,11 @@
  * The cisco-ios view: every value the IOS-XE template prints, computed here (names, masks, interface
  * numbers, per-tunnel values, BGP neighbors, DPD timers, header lines). Pure.
  */
-import type { DeviceDefinition, SiteContext } from '../types';
-import { buildHeaderLines } from '../../render/header';
+import type { DeviceDefinition, SiteContext } from '../kit/contract';
+import { buildHeaderLines } from '../kit/header';
 import { cidr, netmask } from '../../net/ipv4';
 import { isGcm } from '../../policy/catalog';
-import { ciscoIkeProposal, ciscoPfsGroup, ciscoTransforms, type CiscoIkeProposal } from './names';
+import { ciscoIkeProposal, ciscoPfsGroup, ciscoTransforms, type CiscoIkeProposal } from './keywords';
 import { ciscoObjectNames } from './objectNames';
 
 /** TCP MSS clamp on the tunnels (azure-facts.md section 6) and the tunnel IP MTU Azure recommends. */
@@ -114,7 +114,7 @@ export function ciscoDpdTimers(timeoutSeconds: number): { interval: number; retr
   return { interval, retry };
 }
 
-/** The cisco-ios view for one site. Assumes `checkCiscoProposals` and the option checks passed. */
+/** The cisco-ios view for one site. Assumes the proposal and option checks passed. */
 export function buildCiscoView(ctx: SiteContext, device: DeviceDefinition): CiscoView {
   const names = ciscoObjectNames(ctx.site.name);
   const outside = String(ctx.options.outsideInterface);

@@ -1,8 +1,10 @@
 /** The juniper-srx device: Junos SRX route-based VPN (st0 units) with IKEv2, optional eBGP, as `set` commands. */
 import type { Problem } from '../../errors';
-import type { DeviceDefinition, SiteContext } from '../types';
-import { checkJunosProposals, junosPolicyWords } from './names';
+import type { DeviceDefinition, SiteContext } from '../kit/contract';
+import { checkProposalsAgainst } from '../kit/proposalCheck';
+import { JUNOS_KEYWORDS, junosPolicyWords } from './keywords';
 import { JUNOS_OPTIONS } from './options';
+import { junosProcedure } from './procedure';
 import { buildJunosView } from './view';
 
 /** Characters Junos cannot carry safely in a quoted PSK (azure-facts.md section 3). */
@@ -40,7 +42,8 @@ export const juniperSrx: DeviceDefinition = {
   targets: 'Junos OS 15.1X49 and later on SRX Series / vSRX, route-based VPN (st0) with IKEv2',
   options: JUNOS_OPTIONS,
   unsafeKeyChars: JUNOS_UNSAFE_KEY_CHARS,
-  checkProposals: checkJunosProposals,
+  keywords: JUNOS_KEYWORDS,
+  checkProposals: (proposals) => checkProposalsAgainst(JUNOS_KEYWORDS, proposals),
   policyWords: junosPolicyWords,
   checkSite: checkJunosSite,
   buildView(ctx) {
@@ -49,4 +52,5 @@ export const juniperSrx: DeviceDefinition = {
   files() {
     return [{ template: 'azure-vpn.set.njk', output: 'azure-vpn.set', holdsSecret: true }];
   },
+  procedure: junosProcedure,
 };

@@ -1,5 +1,5 @@
 /** Names of the Junos objects tunnelsmith creates for one site (Junos IKE/IPsec names: at most 32 characters). Pure. */
-import { objectNameStem } from '../objectNameStem';
+import { objectNameStem } from '../kit/objectNameStem';
 
 
 export const MAX_OBJECT_NAME = 32;

@@ -2,10 +2,10 @@
  * The juniper-srx view: every value the Junos `set` template prints, computed here (names, st0 units,
  * per-tunnel values, BGP neighbors, DPD timers, header lines). Pure.
  */
-import type { DeviceDefinition, SiteContext } from '../types';
-import { buildHeaderLines } from '../../render/header';
+import type { DeviceDefinition, SiteContext } from '../kit/contract';
+import { buildHeaderLines } from '../kit/header';
 import { isGcm } from '../../policy/catalog';
-import { junosEspProposal, junosIkeProposal, junosPfsGroup, type JunosEspProposal, type JunosIkeProposal } from './names';
+import { junosEspProposal, junosIkeProposal, junosPfsGroup, type JunosEspProposal, type JunosIkeProposal } from './keywords';
 import { junosObjectNames, type JunosObjectNames } from './objectNames';
 
 /** TCP MSS clamp for traffic through IPsec tunnels (azure-facts.md section 6). */
@@ -89,7 +89,7 @@ export function junosDpdTimers(timeoutSeconds: number): { interval: number; thre
   return { interval, threshold };
 }
 
-/** The juniper-srx view for one site. Assumes `checkJunosProposals` and the option checks passed. */
+/** The juniper-srx view for one site. Assumes the proposal and option checks passed. */
 export function buildJunosView(ctx: SiteContext, device: DeviceDefinition): JunosView {
   const names = junosObjectNames(ctx.site.name);
   const externalInterface = String(ctx.options.externalInterface);

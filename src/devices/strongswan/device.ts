@@ -3,9 +3,11 @@
  * (strongswan.d/tunnelsmith.conf) and, with BGP, frr.conf.
  */
 import type { Problem } from '../../errors';
-import type { DeviceDefinition, DeviceFileSpec, SiteContext } from '../types';
-import { checkStrongswanProposals, strongswanPolicyWords } from './names';
+import type { DeviceDefinition, DeviceFileSpec, SiteContext } from '../kit/contract';
+import { checkProposalsAgainst } from '../kit/proposalCheck';
+import { STRONGSWAN_KEYWORDS, strongswanPolicyWords } from './keywords';
 import { STRONGSWAN_OPTIONS } from './options';
+import { strongswanProcedure } from './procedure';
 import { buildStrongswanView } from './view';
 
 /**
@@ -31,7 +33,8 @@ export const strongswan: DeviceDefinition = {
   targets: 'strongSwan 5.9+ (swanctl), FRR 8+, Linux 5.x with XFRM interfaces',
   options: STRONGSWAN_OPTIONS,
   unsafeKeyChars: ['"', '\\'],
-  checkProposals: checkStrongswanProposals,
+  keywords: STRONGSWAN_KEYWORDS,
+  checkProposals: (proposals) => checkProposalsAgainst(STRONGSWAN_KEYWORDS, proposals),
   policyWords: strongswanPolicyWords,
   checkSite: checkStrongswanSite,
   buildView(ctx) {
@@ -46,4 +49,5 @@ export const strongswan: DeviceDefinition = {
     if (ctx.bgp) files.push({ template: 'frr.conf.njk', output: 'frr.conf', holdsSecret: false });
     return files;
   },
+  procedure: strongswanProcedure,
 };

@@ -3,7 +3,7 @@
  * a tight character class so no value can inject a line into swanctl.conf, frr.conf or the shell script.
  */
 import type { DeviceOptionValue } from '../../hub/types';
-import type { DeviceOptionSpec } from '../types';
+import type { DeviceOptionSpec } from '../../hub/rules';
 
 /** Linux interface names are at most 15 characters (IFNAMSIZ - 1). */
 export const LINUX_IFNAME_MAX = 15;

@@ -3,9 +3,9 @@
  * charon timers strongswan.d/tunnelsmith.conf) print, computed here from the site context. Pure; the
  * templates only loop and print.
  */
-import { buildHeaderLines } from '../../render/header';
-import type { DeviceDefinition, SiteContext } from '../types';
-import { childLifetimes, espProposalKeyword, ikeLifetimes, ikeProposalKeyword } from './names';
+import { buildHeaderLines } from '../kit/header';
+import type { DeviceDefinition, SiteContext } from '../kit/contract';
+import { childLifetimes, espProposalKeyword, ikeLifetimes, ikeProposalKeyword } from './keywords';
 import { CHARON_DEFAULT_RETRANSMIT, DPD_SCHEDULING_SLACK_MS, retransmitTimersFor, retransmitTotalMs, retransmitWaitsMs, type RetransmitTimers } from './retransmit';
 
 /** Azure's MSS recommendation and the MTU used where the clamp is not in the interface itself. */

@@ -1,8 +1,10 @@
 /** The Windows Server RRAS device: one PowerShell script, tunnelsmith-azure.ps1. */
 import type { Problem } from '../../errors';
-import type { DeviceDefinition, DeviceFileSpec, SiteContext } from '../types';
-import { checkRrasProposals, rrasPolicyWords } from './names';
+import type { DeviceDefinition, DeviceFileSpec, SiteContext } from '../kit/contract';
+import { checkProposalsAgainst } from '../kit/proposalCheck';
+import { RRAS_KEYWORDS, rrasPolicyWords } from './keywords';
 import { RRAS_OPTIONS } from './options';
+import { rrasProcedure } from './procedure';
 import { buildRrasView } from './view';
 
 /**
@@ -32,7 +34,8 @@ export const windowsRras: DeviceDefinition = {
   targets: 'Windows Server 2016+ (RemoteAccess and NetSecurity PowerShell modules, Windows PowerShell 5.1)',
   options: RRAS_OPTIONS,
   unsafeKeyChars: ["'", '"', '`', '$'],
-  checkProposals: checkRrasProposals,
+  keywords: RRAS_KEYWORDS,
+  checkProposals: (proposals) => checkProposalsAgainst(RRAS_KEYWORDS, proposals),
   policyWords: rrasPolicyWords,
   checkSite: checkRrasSite,
   buildView(ctx) {
@@ -41,4 +44,5 @@ export const windowsRras: DeviceDefinition = {
   files(): DeviceFileSpec[] {
     return [{ template: 'tunnelsmith-azure.ps1.njk', output: 'tunnelsmith-azure.ps1', holdsSecret: true }];
   },
+  procedure: rrasProcedure,
 };

@@ -4,7 +4,7 @@
  * quote, `$`, backtick, `;`, space or newline can reach the script.
  */
 import type { DeviceOptionValue } from '../../hub/types';
-import type { DeviceOptionSpec } from '../types';
+import type { DeviceOptionSpec } from '../../hub/rules';
 
 const INTERFACE_PREFIX = /^[A-Za-z][A-Za-z0-9_-]{0,30}$/;
 const INTERFACE_ALIAS = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;

@@ -3,9 +3,9 @@
  * literals are built here too, from values that passed validation (no quote can reach them). Pure.
  */
 import { InternalError } from '../../errors';
-import { buildHeaderLines } from '../../render/header';
-import type { DeviceDefinition, SiteContext } from '../types';
-import { rrasPolicy, selectedProposals, type RrasPolicy } from './names';
+import { buildHeaderLines } from '../kit/header';
+import type { DeviceDefinition, SiteContext } from '../kit/contract';
+import { rrasPolicy, selectedProposals, type RrasPolicy } from './keywords';
 
 /** Azure recommends MSS 1350 / MTU 1400; RRAS can only set the interface MTU (and clamp MSS to it). */
 export const TUNNEL_MTU = 1400;

@@ -43,4 +43,4 @@ export const HUB_RULES: readonly HubRule[] = [
   checkDeviceOptions,
 ];
 
-export type { DeviceRules, DeviceTable, HubParts, HubRule, RuleEnv } from './types';
+export type { DeviceOptionSpec, DeviceRules, DeviceTable, HubParts, HubRule, RuleEnv } from './types';

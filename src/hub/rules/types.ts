@@ -3,12 +3,36 @@
  * so one typo does not hide the semantic problems elsewhere), and the device table.
  */
 import type { Problem } from '../../errors';
-import type { DeviceId } from '../../devices/ids';
-import type { DeviceDefinition } from '../../devices/types';
+import type { Proposals } from '../../policy/catalog';
+import type { DeviceId } from '../deviceIds';
 import type { RawExpressRoute, RawSite, RawVnet, RawVpnGateway } from '../schema';
+import type { DeviceOptionValue } from '../types';
 
-/** What the validator needs from a device: its options, its key limits and its proposal check. */
-export type DeviceRules = Pick<DeviceDefinition, 'id' | 'displayName' | 'options' | 'unsafeKeyChars' | 'checkProposals'>;
+/** One `deviceOptions` key a device understands. */
+export interface DeviceOptionSpec {
+  default: DeviceOptionValue;
+  description: string;
+  /** Returns a problem message for a bad value, or undefined. */
+  check: (value: DeviceOptionValue) => string | undefined;
+}
+
+/**
+ * What the validator needs from a device: its options, its key limits and its proposal check. Declared
+ * here and passed in by the caller (every device definition is one), so the hub never imports a device.
+ */
+export interface DeviceRules {
+  id: DeviceId;
+  displayName: string;
+  options: Record<string, DeviceOptionSpec>;
+  /** Characters this device cannot carry safely in a PSK (azure-facts.md section 3). */
+  unsafeKeyChars: readonly string[];
+  /**
+   * Proposal values and lifetimes this device cannot express (never clamped silently). Paths are relative
+   * to the site, e.g. `ipsecPolicy.pfsGroup`. Used by `validate` (the hub's policy) and by `render` (the
+   * policy Azure reports).
+   */
+  checkProposals(proposals: Proposals): Problem[];
+}
 export type DeviceTable = Readonly<Record<DeviceId, DeviceRules>>;
 
 export interface IndexedSite {

@@ -1,6 +1,7 @@
 /** A hand-built render plan (no device templates needed) for the bundle's unit tests. */
-import type { DeviceId } from '../../../src/devices/ids';
-import type { DeviceDefinition, SiteContext } from '../../../src/devices/types';
+import type { DeviceId } from '../../../src/hub/deviceIds';
+import type { DeviceDefinition, SiteContext } from '../../../src/devices/kit/contract';
+import { DEVICES } from '../../../src/devices/registry';
 import { buildProposals, SECURE_DEFAULT_POLICY } from '../../../src/policy/catalog';
 import type { SiteRenderPlan } from '../../../src/render/plan';
 
@@ -50,6 +51,9 @@ export function fakeDevice(id: DeviceId, extra: Record<string, unknown> = {}): D
     policyWords: () => [],
     buildView: () => ({}),
     files: () => [],
+    keywords: DEVICES[id].keywords,
+    // the real steps: the bundle tests read them in the README and on the page
+    procedure: DEVICES[id].procedure,
     ...extra,
   } as DeviceDefinition;
 }

@@ -4,7 +4,7 @@
  */
 import type { AzureFacts } from '../../../src/facts/types';
 import type { DeviceOptionValue, Hub, IpsecPolicy, PolicySetting, Site } from '../../../src/hub/types';
-import type { DeviceDefinition, SiteContext } from '../../../src/devices/types';
+import type { DeviceDefinition, SiteContext } from '../../../src/devices/kit/contract';
 import { buildSiteContext } from '../../../src/render/context';
 import { SECURE_DEFAULT_POLICY } from '../../../src/policy/catalog';
 

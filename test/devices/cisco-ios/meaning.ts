@@ -1,12 +1,13 @@
 /**
  * What a parsed IOS-XE file must mean for its context: the proposals are the Azure policy mapped through the
- * names table, each Azure public IP has its tunnel, each Azure BGP address its neighbor and /32 route, etc.
+ * keyword table, each Azure public IP has its tunnel, each Azure BGP address its neighbor and /32 route, etc.
  * Returns every mismatch as text (empty when the file is right).
  */
-import type { SiteContext } from '../../../src/devices/types';
+import type { SiteContext } from '../../../src/devices/kit/contract';
 import { cidr, netmask } from '../../../src/net/ipv4';
 import { dhGroupNumber, isGcm } from '../../../src/policy/catalog';
-import { CISCO_ESP_ENCRYPTION, CISCO_ESP_INTEGRITY, CISCO_IKE_ENCRYPTION, CISCO_IKE_HASH } from '../../../src/devices/cisco-ios/names';
+import { CISCO_KEYWORDS } from '../../../src/devices/cisco-ios/keywords';
+import { keywordOf } from '../../../src/devices/kit/keywordTable';
 import type { ParsedCisco } from './structure';
 
 /** An Azure enum name inside vendor syntax (the mistake Azure's own Cisco script makes). */
@@ -27,13 +28,13 @@ export function ciscoMeaningProblems(ctx: SiteContext, f: ParsedCisco, text: str
   const localAddress = ctx.outsideAddress ?? ctx.site.publicIp;
   const azureIps = ctx.tunnels.map((t) => t.azurePublicIp);
 
-  // IKEv2: one proposal per Azure IKE proposal, in order, mapped through the names table.
+  // IKEv2: one proposal per Azure IKE proposal, in order, mapped through the keyword table.
   eq(
     f.ikeProposals.map(({ encryption, integrity, prf, group }) => ({ encryption, integrity, prf, group })),
     p.ike.map((ike) => ({
-      encryption: CISCO_IKE_ENCRYPTION[ike.encryption],
-      integrity: isGcm(ike.encryption) ? undefined : CISCO_IKE_HASH[ike.integrity],
-      prf: isGcm(ike.encryption) ? CISCO_IKE_HASH[ike.integrity] : undefined,
+      encryption: keywordOf(CISCO_KEYWORDS.ikeEncryption, ike.encryption),
+      integrity: isGcm(ike.encryption) ? undefined : keywordOf(CISCO_KEYWORDS.ikeIntegrity(ike.encryption)!, ike.integrity),
+      prf: isGcm(ike.encryption) ? keywordOf(CISCO_KEYWORDS.ikeIntegrity(ike.encryption)!, ike.integrity) : undefined,
       group: String(dhGroupNumber(ike.dhGroup)),
     })),
     'IKEv2 proposals',
@@ -63,7 +64,10 @@ export function ciscoMeaningProblems(ctx: SiteContext, f: ParsedCisco, text: str
   // IPsec: transform sets in Azure's order, PFS and lifetimes.
   eq(
     f.transformSets.map((x) => x.transforms.join(' ')),
-    p.esp.map((esp) => (isGcm(esp.encryption) ? CISCO_ESP_ENCRYPTION[esp.encryption] : `${CISCO_ESP_ENCRYPTION[esp.encryption]} ${CISCO_ESP_INTEGRITY[esp.integrity]}`)),
+    p.esp.map((esp) => {
+      const encryption = keywordOf(CISCO_KEYWORDS.ipsecEncryption, esp.encryption);
+      return isGcm(esp.encryption) ? encryption : `${encryption} ${keywordOf(CISCO_KEYWORDS.ipsecIntegrity(esp.encryption), esp.integrity)}`;
+    }),
     'transform sets',
   );
   expect(f.transformSets.every((x) => x.mode === 'tunnel'), 'transform sets in tunnel mode');

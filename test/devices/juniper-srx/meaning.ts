@@ -1,16 +1,12 @@
 /**
  * What a parsed Junos file must mean for its context: the proposals are the Azure policy mapped through the
- * names table, each Azure public IP has its gateway, VPN and st0 unit, each Azure BGP address its neighbor
+ * keyword table, each Azure public IP has its gateway, VPN and st0 unit, each Azure BGP address its neighbor
  * and /32 route, etc. Returns every mismatch as text (empty when the file is right).
  */
-import type { SiteContext } from '../../../src/devices/types';
+import type { SiteContext } from '../../../src/devices/kit/contract';
 import { dhGroupNumber, isGcm } from '../../../src/policy/catalog';
-import {
-  JUNOS_ESP_AUTHENTICATION,
-  JUNOS_ESP_ENCRYPTION,
-  JUNOS_IKE_AUTHENTICATION,
-  JUNOS_IKE_ENCRYPTION,
-} from '../../../src/devices/juniper-srx/names';
+import { JUNOS_KEYWORDS } from '../../../src/devices/juniper-srx/keywords';
+import { keywordOf } from '../../../src/devices/kit/keywordTable';
 import { AZURE_ENUM_TOKEN, canonical } from '../cisco-ios/meaning';
 import type { ParsedJunos } from './structure';
 
@@ -28,7 +24,7 @@ export function junosMeaningProblems(ctx: SiteContext, f: ParsedJunos, text: str
   const vpnZone = String(ctx.options.vpnZone);
   const units = ctx.tunnels.map((_, i) => `st0.${unitBase + i}`);
 
-  // IKE: proposals in Azure's order, mapped through the names table; one policy with the key.
+  // IKE: proposals in Azure's order, mapped through the keyword table; one policy with the key.
   const ikePolicies = [...f.ikePolicies.entries()];
   eq(ikePolicies.length, 1, 'IKE policies');
   const [ikePolicyName, ikePolicy] = ikePolicies[0] ?? ['', { proposals: [] }];
@@ -37,8 +33,8 @@ export function junosMeaningProblems(ctx: SiteContext, f: ParsedJunos, text: str
     p.ike.map((ike) => ({
       'authentication-method': 'pre-shared-keys',
       'dh-group': `group${dhGroupNumber(ike.dhGroup)}`,
-      ...(isGcm(ike.encryption) ? {} : { 'authentication-algorithm': JUNOS_IKE_AUTHENTICATION[ike.integrity] }),
-      'encryption-algorithm': JUNOS_IKE_ENCRYPTION[ike.encryption],
+      ...(isGcm(ike.encryption) ? {} : { 'authentication-algorithm': keywordOf(JUNOS_KEYWORDS.ikeIntegrity(ike.encryption)!, ike.integrity) }),
+      'encryption-algorithm': keywordOf(JUNOS_KEYWORDS.ikeEncryption, ike.encryption),
       'lifetime-seconds': String(p.ikeLifetimeSeconds),
     })),
     'IKE proposals',
@@ -87,8 +83,8 @@ export function junosMeaningProblems(ctx: SiteContext, f: ParsedJunos, text: str
     ipsecPolicy.proposals.map((n) => f.ipsecProposals.get(n)),
     p.esp.map((esp) => ({
       protocol: 'esp',
-      ...(isGcm(esp.encryption) ? {} : { 'authentication-algorithm': JUNOS_ESP_AUTHENTICATION[esp.integrity] }),
-      'encryption-algorithm': JUNOS_ESP_ENCRYPTION[esp.encryption],
+      ...(isGcm(esp.encryption) ? {} : { 'authentication-algorithm': keywordOf(JUNOS_KEYWORDS.ipsecIntegrity(esp.encryption), esp.integrity) }),
+      'encryption-algorithm': keywordOf(JUNOS_KEYWORDS.ipsecEncryption, esp.encryption),
       'lifetime-seconds': String(p.saLifeTimeSeconds),
       'lifetime-kilobytes': String(p.saDataSizeKilobytes),
     })),

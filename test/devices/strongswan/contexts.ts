@@ -3,7 +3,7 @@
  * `buildSiteContext`. One `shape` per case: static/BGP (multihop or APIPA), active-active, NAT,
  * ExpressRoute backup, policy and device options.
  */
-import type { DeviceDefinition, SiteContext } from '../../../src/devices/types';
+import type { DeviceDefinition, SiteContext } from '../../../src/devices/kit/contract';
 import type { AzureFacts } from '../../../src/facts/types';
 import type { Hub, IpsecPolicy, PolicySetting } from '../../../src/hub/types';
 import { SECURE_DEFAULT_POLICY } from '../../../src/policy/catalog';

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { windowsRras } from '../../../src/devices/windows-rras/device';
-import { rrasPolicy } from '../../../src/devices/windows-rras/names';
+import { rrasPolicy } from '../../../src/devices/windows-rras/keywords';
 import type { IpsecPolicy, PolicySetting } from '../../../src/hub/types';
 import { POLICY_CATALOG, buildProposals } from '../../../src/policy/catalog';
 import { renderDeviceFiles } from '../../../src/render/renderSite';

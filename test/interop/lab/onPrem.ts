@@ -4,7 +4,7 @@
  * data path is kernel-libipsec's TUN device, because this kernel has no XFRM interfaces.
  */
 import { STRONGSWAN_TIMERS_FILE, strongswan } from '../../../src/devices/strongswan/device';
-import type { SiteContext } from '../../../src/devices/types';
+import type { SiteContext } from '../../../src/devices/kit/contract';
 import { formatProblem } from '../../../src/errors';
 import type { Hub } from '../../../src/hub/types';
 import { buildSiteContext } from '../../../src/render/context';

@@ -1,10 +1,9 @@
 /**
- * juniper-srx names table and checkProposals: each Azure value renders as the Junos keyword from
+ * juniper-srx keyword table and checkProposals: each Azure value renders as the Junos keyword from
  * azure-facts.md section 1 (stated literally here, independent of the table under test), and every value
  * or lifetime the SRX cannot express is an error with a path and a fix, never clamped.
  */
 import { juniperSrx } from '../../../src/devices/juniper-srx/device';
-import { checkJunosProposals } from '../../../src/devices/juniper-srx/names';
 import { renderDeviceFiles } from '../../../src/render/renderSite';
 import { AZURE_DEFAULT_PROPOSALS, buildProposals, SECURE_DEFAULT_POLICY } from '../../../src/policy/catalog';
 import type { IpsecPolicy } from '../../../src/hub/types';
@@ -95,7 +94,7 @@ describe('juniper-srx keywords (azure-facts.md section 1)', () => {
   });
 
   it("offers Azure's default proposals in order, without PFS", () => {
-    expect(checkJunosProposals(AZURE_DEFAULT_PROPOSALS)).toEqual([]);
+    expect(juniperSrx.checkProposals(AZURE_DEFAULT_PROPOSALS)).toEqual([]);
     const text = render('azure-default');
     expect(text).toContain('set security ike policy az-hq-ike-policy proposals [ az-hq-ike-prop-1 az-hq-ike-prop-2 az-hq-ike-prop-3 az-hq-ike-prop-4 ]\n');
     const ike = [1, 2, 3, 4].map((n) => under(text, `${IKE}-${n}`).filter((l) => /^(dh-group|authentication-algorithm|encryption-algorithm) /.test(l)));
@@ -119,7 +118,7 @@ describe('juniper-srx keywords (azure-facts.md section 1)', () => {
 });
 
 describe('juniper-srx checkProposals refusals', () => {
-  const check = (over: Partial<IpsecPolicy>) => checkJunosProposals(buildProposals(policy(over)));
+  const check = (over: Partial<IpsecPolicy>) => juniperSrx.checkProposals(buildProposals(policy(over)));
 
   it('refuses IKE GCMAES256 + SHA256 (the SRX ties aes-256-gcm to a 384-bit PRF) and says what works', () => {
     const problems = check({ ikeEncryption: 'GCMAES256', ikeIntegrity: 'SHA256' });

@@ -1,7 +1,7 @@
 /** cisco-ios rendering per shape: the lines that carry each shape's meaning. */
 import { ciscoIos } from '../../../src/devices/cisco-ios/device';
 import { renderDeviceFiles } from '../../../src/render/renderSite';
-import { buildHeaderLines } from '../../../src/render/header';
+import { buildHeaderLines } from '../../../src/devices/kit/header';
 import { REDACTED_KEY_PLACEHOLDER } from '../../../src/render/context';
 import { AZURE_APIPA_BGP_IPS, AZURE_DEFAULT_BGP_IPS, AZURE_PUBLIC_IPS, makeContext, TEST_KEY, type Shape } from './contexts';
 

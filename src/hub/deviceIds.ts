@@ -1,4 +1,7 @@
-/** Every device tunnelsmith renders, by id. The id names the template folder `device-templates/<id>/`. */
+/**
+ * Every device a hub file may name (`sites[].device`), by id. The id names the device's folder in
+ * `src/devices/<id>/` and `device-templates/<id>/`; the device registry holds one entry per id.
+ */
 export const DEVICE_IDS = ['cisco-ios', 'juniper-srx', 'strongswan', 'windows-rras'] as const;
 export type DeviceId = (typeof DEVICE_IDS)[number];
 

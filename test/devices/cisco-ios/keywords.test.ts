@@ -1,10 +1,9 @@
 /**
- * cisco-ios names table and checkProposals: each Azure value renders as the IOS-XE keyword from
+ * cisco-ios keyword table and checkProposals: each Azure value renders as the IOS-XE keyword from
  * azure-facts.md section 1 (stated literally here, independent of the table under test), and every value
  * or lifetime IOS-XE cannot express is an error with a path and a fix, never clamped.
  */
 import { ciscoIos } from '../../../src/devices/cisco-ios/device';
-import { checkCiscoProposals } from '../../../src/devices/cisco-ios/names';
 import { renderDeviceFiles } from '../../../src/render/renderSite';
 import { AZURE_DEFAULT_PROPOSALS, buildProposals, SECURE_DEFAULT_POLICY } from '../../../src/policy/catalog';
 import type { IpsecPolicy } from '../../../src/hub/types';
@@ -101,7 +100,7 @@ describe('cisco-ios keywords (azure-facts.md section 1)', () => {
 
   it("offers Azure's default proposals in order, without PFS, and warns about the weak groups", () => {
     const text = render('azure-default');
-    expect(checkCiscoProposals(AZURE_DEFAULT_PROPOSALS)).toEqual([]);
+    expect(ciscoIos.checkProposals(AZURE_DEFAULT_PROPOSALS)).toEqual([]);
     expect(block(text, /^crypto ikev2 proposal /)).toEqual([
       ['crypto ikev2 proposal az-hq-ike-1', 'encryption aes-cbc-256', 'integrity sha256', 'group 2'],
       ['crypto ikev2 proposal az-hq-ike-2', 'encryption aes-cbc-256', 'integrity sha1', 'group 2'],
@@ -123,7 +122,7 @@ describe('cisco-ios keywords (azure-facts.md section 1)', () => {
 });
 
 describe('cisco-ios checkProposals refusals', () => {
-  const check = (over: Partial<IpsecPolicy>) => checkCiscoProposals(buildProposals(policy(over)));
+  const check = (over: Partial<IpsecPolicy>) => ciscoIos.checkProposals(buildProposals(policy(over)));
 
   it.each([
     [{ ikeEncryption: 'DES' }, 'ipsecPolicy.ikeEncryption'],

@@ -1,11 +1,15 @@
 /**
  * The contract between the core and each device. A device is a registry entry (`registry.ts`) plus
- * templates under `device-templates/<id>/`. Everything here is pure.
+ * templates under `device-templates/<id>/`. What validation needs of a device (`DeviceRules`) is declared
+ * by the hub; a device definition is one. Everything here is pure.
  */
-import type { Problem } from '../errors';
-import type { DeviceOptionValue, Site } from '../hub/types';
-import type { Proposals } from '../policy/catalog';
-import type { DeviceId } from './ids';
+import type { Problem } from '../../errors';
+import type { DeviceId } from '../../hub/deviceIds';
+import type { DeviceRules } from '../../hub/rules';
+import type { DeviceOptionValue, Site } from '../../hub/types';
+import type { Proposals } from '../../policy/catalog';
+import type { ProposalKeywords } from './keywordTable';
+import type { DeviceProcedure, ProcedureInput } from './procedure';
 
 /** One tunnel: one per Azure VPN gateway instance. */
 export interface TunnelContext {
@@ -64,13 +68,6 @@ export interface SiteContext {
   outsideAddress?: string;
 }
 
-export interface DeviceOptionSpec {
-  default: DeviceOptionValue;
-  description: string;
-  /** Returns a problem message for a bad value, or undefined. */
-  check: (value: DeviceOptionValue) => string | undefined;
-}
-
 export interface DeviceFileSpec {
   /** Template path relative to `device-templates/<id>/`. */
   template: string;
@@ -82,20 +79,11 @@ export interface DeviceFileSpec {
   executable?: boolean;
 }
 
-export interface DeviceDefinition {
-  id: DeviceId;
-  displayName: string;
+export interface DeviceDefinition extends DeviceRules {
   /** Minimum device OS versions the files target, for headers and the handoff README. */
   targets: string;
-  options: Record<string, DeviceOptionSpec>;
-  /** Characters this device cannot carry safely in a PSK (azure-facts.md section 3). */
-  unsafeKeyChars: readonly string[];
-  /**
-   * Proposal values and lifetimes this device cannot express (never clamped silently).
-   * Paths are relative to the site, e.g. `ipsecPolicy.pfsGroup`. Used by `validate` (the hub's policy)
-   * and by `render` (the policy Azure reports).
-   */
-  checkProposals(proposals: Proposals): Problem[];
+  /** Each Azure policy value's keyword on this device, or why it cannot carry it; `checkProposals` reads it. */
+  keywords: ProposalKeywords;
   /** The proposals in the device's own keywords, one line each, for the handoff sheet (checked proposals only). */
   policyWords(proposals: Proposals): string[];
   /** Anything else this device cannot do for this context (paths relative to the site); often []. */
@@ -104,4 +92,6 @@ export interface DeviceDefinition {
   buildView(ctx: SiteContext): Record<string, unknown>;
   /** The files to write for this context. */
   files(ctx: SiteContext): DeviceFileSpec[];
+  /** How the on-prem engineer applies, verifies and rolls back these files (the handoff README). */
+  procedure(input: ProcedureInput): DeviceProcedure;
 }

@@ -1,5 +1,5 @@
 import { windowsRras } from '../../../src/devices/windows-rras/device';
-import { rrasPolicy } from '../../../src/devices/windows-rras/names';
+import { rrasPolicy } from '../../../src/devices/windows-rras/keywords';
 import { buildProposals } from '../../../src/policy/catalog';
 import { REDACTED_KEY_PLACEHOLDER } from '../../../src/render/context';
 import { renderDeviceFiles } from '../../../src/render/renderSite';
@@ -55,7 +55,7 @@ describe('RRAS script: static, single instance', () => {
     expect(add.has('SourceIpAddress')).toBe(false);
   });
 
-  test('the custom policy equals the Azure policy mapped through the names table', () => {
+  test('the custom policy equals the Azure policy mapped through the keyword table', () => {
     const policy = rrasPolicy(buildProposals(policyOf()));
     expect(Object.fromEntries(splatOf(a, 'Set-VpnS2SInterface'))).toMatchObject({
       Name: 'azure1',

@@ -1,5 +1,5 @@
 import { strongswan } from '../../../src/devices/strongswan/device';
-import { espProposalKeyword, ikeProposalKeyword } from '../../../src/devices/strongswan/names';
+import { espProposalKeyword, ikeProposalKeyword } from '../../../src/devices/strongswan/keywords';
 import { AZURE_DEFAULT_PROPOSALS, buildProposals } from '../../../src/policy/catalog';
 import { REDACTED_KEY_PLACEHOLDER } from '../../../src/render/context';
 import { renderDeviceFiles } from '../../../src/render/renderSite';
@@ -28,7 +28,7 @@ describe('strongSwan rendering: static, single instance', () => {
     expect(Object.keys(files).sort()).toEqual(['strongswan.d/tunnelsmith.conf', 'swanctl.conf', 'tunnel-setup.sh']);
   });
 
-  test('one connection to the Azure IP with explicit identities, the policy mapped through the names table', () => {
+  test('one connection to the Azure IP with explicit identities, the policy mapped through the keyword table', () => {
     expect(Object.keys(conns)).toEqual(['hq-azure1']);
     const conn = section(conns, 'hq-azure1');
     const p = buildProposals(policyOf());

@@ -1,53 +1,49 @@
 import { AZURE_DEFAULT_PROPOSALS, POLICY_CATALOG, buildProposals, dhGroupNumber, type Proposals } from '../../../src/policy/catalog';
-import {
-  AUTHENTICATION_TRANSFORM,
-  CIPHER_TRANSFORM,
-  DH_GROUP,
-  ENCRYPTION_METHOD,
-  INTEGRITY_CHECK_METHOD,
-  PFS_GROUP,
-  SA_DATA_SIZE_RANGE,
-  SA_LIFETIME_RANGE,
-  checkRrasProposals,
-  rrasPolicy,
-} from '../../../src/devices/windows-rras/names';
+import { windowsRras } from '../../../src/devices/windows-rras/device';
+import { RRAS_KEYWORDS as K, SA_DATA_SIZE_RANGE, SA_LIFETIME_RANGE, rrasPolicy } from '../../../src/devices/windows-rras/keywords';
+import { carries, type FieldKeywords } from '../../../src/devices/kit/keywordTable';
 import { acceptedValues } from './cmdlets';
 import { policyOf } from './contexts';
 
 function errors(p: Proposals) {
-  return checkRrasProposals(p).filter((x) => x.severity === 'error');
+  return windowsRras.checkProposals(p).filter((x) => x.severity === 'error');
 }
 
-describe('RRAS names table', () => {
+/** The (Azure value, RRAS enum value) pairs of a field: its carried values. */
+const keywords = (field: FieldKeywords): [string, string][] =>
+  Object.entries(field.values).filter((e): e is [string, string] => typeof e[1] === 'string');
+
+describe('RRAS keyword table', () => {
   test('every mapped value is one Set-VpnS2SInterface documents for its parameter', () => {
-    const byParameter: [string, Readonly<Record<string, string>>][] = [
-      ['EncryptionMethod', ENCRYPTION_METHOD],
-      ['IntegrityCheckMethod', INTEGRITY_CHECK_METHOD],
-      ['DHGroup', DH_GROUP],
-      ['CipherTransformConstants', CIPHER_TRANSFORM],
-      ['AuthenticationTransformConstants', AUTHENTICATION_TRANSFORM],
-      ['PfsGroup', PFS_GROUP],
+    const byParameter: [string, FieldKeywords[]][] = [
+      ['EncryptionMethod', [K.ikeEncryption]],
+      ['IntegrityCheckMethod', [K.ikeIntegrity('AES256')!]],
+      ['DHGroup', [K.dhGroup]],
+      ['CipherTransformConstants', [K.ipsecEncryption]],
+      ['AuthenticationTransformConstants', ['AES256', 'GCMAES256', 'GCMAES192', 'GCMAES128'].map((e) => K.ipsecIntegrity(e))],
+      ['PfsGroup', [K.pfsGroup]],
     ];
-    for (const [parameter, table] of byParameter) {
+    for (const [parameter, tables] of byParameter) {
       const accepted = acceptedValues('Set-VpnS2SInterface', parameter);
       expect(accepted).toBeDefined();
-      for (const value of Object.values(table)) expect(accepted).toContain(value);
+      for (const table of tables) for (const [, value] of keywords(table)) expect(accepted).toContain(value);
     }
   });
 
   test('DH groups keep their IANA group (Group14 for both DHGroup14 and DHGroup2048)', () => {
     const rrasNumber: Record<string, number> = { Group1: 1, Group2: 2, Group14: 14, ECP256: 19, ECP384: 20, Group24: 24 };
-    for (const [azure, rras] of Object.entries(DH_GROUP)) expect(rrasNumber[rras]).toBe(dhGroupNumber(azure));
-    expect(PFS_GROUP.PFS14).toBe('PFS2048');
+    for (const [azure, rras] of keywords(K.dhGroup)) expect(rrasNumber[rras]).toBe(dhGroupNumber(azure));
+    expect(keywords(K.pfsGroup)).toContainEqual(['PFS14', 'PFS2048']);
   });
 
   test('every documented Azure value except GCM for IKE maps, or is refused for every device', () => {
-    for (const v of POLICY_CATALOG.ikeEncryption.documented) expect(v in ENCRYPTION_METHOD).toBe(!v.startsWith('GCM'));
-    for (const v of POLICY_CATALOG.ikeIntegrity.documented) expect(v in INTEGRITY_CHECK_METHOD).toBe(true);
-    for (const v of POLICY_CATALOG.dhGroup.documented) expect(v in DH_GROUP).toBe(v !== 'None');
-    for (const v of POLICY_CATALOG.ipsecEncryption.documented) expect(v in CIPHER_TRANSFORM).toBe(v !== 'None');
-    for (const v of POLICY_CATALOG.ipsecIntegrity.documented) expect(v in AUTHENTICATION_TRANSFORM).toBe(true);
-    for (const v of [...POLICY_CATALOG.pfsGroup.documented, ...POLICY_CATALOG.pfsGroup.armOnly]) expect(v in PFS_GROUP).toBe(true);
+    for (const v of POLICY_CATALOG.ikeEncryption.documented) expect(carries(K.ikeEncryption, v)).toBe(!v.startsWith('GCM'));
+    for (const v of POLICY_CATALOG.ikeIntegrity.documented) expect(carries(K.ikeIntegrity('AES256')!, v)).toBe(true);
+    for (const v of POLICY_CATALOG.dhGroup.documented) expect(carries(K.dhGroup, v)).toBe(v !== 'None');
+    for (const v of POLICY_CATALOG.ipsecEncryption.documented) expect(carries(K.ipsecEncryption, v)).toBe(v !== 'None');
+    // each ESP integrity with an encryption it pairs with: itself for GCM, AES256 for the others
+    for (const v of POLICY_CATALOG.ipsecIntegrity.documented) expect(carries(K.ipsecIntegrity(v.startsWith('GCM') ? v : 'AES256'), v)).toBe(true);
+    for (const v of [...POLICY_CATALOG.pfsGroup.documented, ...POLICY_CATALOG.pfsGroup.armOnly]) expect(carries(K.pfsGroup, v)).toBe(true);
   });
 
   test('the secure default maps to the RRAS policy values, with Azure\'s fixed IKE lifetime', () => {
@@ -65,7 +61,7 @@ describe('RRAS names table', () => {
   });
 
   test("Azure's default list: RRAS carries its first proposal, without PFS", () => {
-    expect(checkRrasProposals(AZURE_DEFAULT_PROPOSALS)).toEqual([]);
+    expect(windowsRras.checkProposals(AZURE_DEFAULT_PROPOSALS)).toEqual([]);
     expect(rrasPolicy(AZURE_DEFAULT_PROPOSALS)).toMatchObject({
       encryptionMethod: 'AES256',
       integrityCheckMethod: 'SHA256',
@@ -82,7 +78,7 @@ describe('RRAS names table', () => {
   });
 });
 
-describe('checkRrasProposals', () => {
+describe('windows-rras checkProposals', () => {
   test.each([
     ['ikeEncryption', { ikeEncryption: 'GCMAES256' }],
     ['ikeEncryption', { ikeEncryption: 'GCMAES128' }],

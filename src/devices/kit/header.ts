@@ -1,8 +1,8 @@
 /** The header every device file opens with: the values it was built from and the OS versions it targets. Pure. */
-import type { DeviceDefinition, SiteContext } from '../devices/types';
+import type { DeviceDefinition, SiteContext } from './contract';
 
 /** Plain text lines (no comment markers: each template prefixes its own). */
-export function buildHeaderLines(ctx: SiteContext, device: DeviceDefinition, fileTitle: string): string[] {
+export function buildHeaderLines(ctx: SiteContext, device: Pick<DeviceDefinition, 'displayName' | 'targets'>, fileTitle: string): string[] {
   const p = ctx.proposals;
   const lines = [
     `tunnelsmith: ${fileTitle}`,

@@ -6,54 +6,43 @@ import {
   dhGroupNumber,
   type Proposals,
 } from '../../../src/policy/catalog';
-import {
-  DH_GROUP,
-  ESP_ENCRYPTION,
-  ESP_INTEGRITY,
-  IKE_ENCRYPTION,
-  IKE_INTEGRITY,
-  IKE_PRF,
-  MAX_VICI_NUMBER_CHARS,
-  PFS_GROUP,
-  checkStrongswanProposals,
-  childLifetimes,
-  espProposalKeyword,
-  ikeProposalKeyword,
-} from '../../../src/devices/strongswan/names';
+import { strongswan } from '../../../src/devices/strongswan/device';
+import { MAX_VICI_NUMBER_CHARS, STRONGSWAN_KEYWORDS as K, childLifetimes, espProposalKeyword, ikeProposalKeyword } from '../../../src/devices/strongswan/keywords';
+import { carries, type FieldKeywords } from '../../../src/devices/kit/keywordTable';
 import { policyOf } from './contexts';
+
+/** The (Azure value, keyword) pairs of a field: its carried values. */
+const keywords = (field: FieldKeywords): [string, string][] =>
+  Object.entries(field.values).filter((e): e is [string, string] => typeof e[1] === 'string');
 
 /** strongSwan's keyword for each IANA DH group number (strongSwan proposal keyword docs). */
 const GROUP_KEYWORD: Record<number, string> = { 1: 'modp768', 2: 'modp1024', 14: 'modp2048', 19: 'ecp256', 20: 'ecp384', 24: 'modp2048s256' };
 
 function errorsFor(p: Proposals) {
-  return checkStrongswanProposals(p).filter((x) => x.severity === 'error');
+  return strongswan.checkProposals(p).filter((x) => x.severity === 'error');
 }
 
-describe('strongSwan names table', () => {
+describe('strongSwan keyword table', () => {
   test('every documented Azure value maps, except the ones tunnelsmith refuses for every device', () => {
-    const tables = { ikeEncryption: IKE_ENCRYPTION, ikeIntegrity: IKE_INTEGRITY, dhGroup: DH_GROUP, ipsecEncryption: ESP_ENCRYPTION, pfsGroup: PFS_GROUP };
+    const tables = { ikeEncryption: K.ikeEncryption, ikeIntegrity: K.ikeIntegrity('AES256')!, dhGroup: K.dhGroup, ipsecEncryption: K.ipsecEncryption, pfsGroup: K.pfsGroup };
     for (const [field, table] of Object.entries(tables)) {
       const catalog = POLICY_CATALOG[field as keyof typeof tables];
-      for (const value of catalog.documented) {
-        if (value in catalog.refused) expect(table).not.toHaveProperty(value);
-        else expect(table).toHaveProperty(value);
-      }
+      for (const value of catalog.documented) expect([field, value, carries(table, value)]).toEqual([field, value, !(value in catalog.refused)]);
     }
-    for (const value of POLICY_CATALOG.ipsecIntegrity.documented.filter((v) => !v.startsWith('GCM'))) expect(ESP_INTEGRITY).toHaveProperty(value);
+    for (const value of POLICY_CATALOG.ipsecIntegrity.documented.filter((v) => !v.startsWith('GCM'))) expect(carries(K.ipsecIntegrity('AES256'), value)).toBe(true);
   });
 
   test('DH and PFS groups map to the keyword of the same IANA group', () => {
-    for (const [azure, keyword] of [...Object.entries(DH_GROUP), ...Object.entries(PFS_GROUP).filter(([k]) => k !== 'None')]) {
+    for (const [azure, keyword] of [...keywords(K.dhGroup), ...keywords(K.pfsGroup).filter(([k]) => k !== 'None')]) {
       expect(keyword).toBe(GROUP_KEYWORD[dhGroupNumber(azure) as number]);
     }
-    expect(PFS_GROUP.None).toBe('');
+    expect(keywords(K.pfsGroup)).toContainEqual(['None', '']);
   });
 
   test('no Azure enum name leaks into a keyword', () => {
     const azureNames = new Set(Object.values(POLICY_CATALOG).flatMap((c) => [...c.documented, ...c.armOnly]));
-    for (const table of [IKE_ENCRYPTION, IKE_INTEGRITY, IKE_PRF, DH_GROUP, ESP_ENCRYPTION, ESP_INTEGRITY, PFS_GROUP]) {
-      for (const keyword of Object.values(table)) expect(azureNames.has(keyword)).toBe(false);
-    }
+    const tables = [K.ikeEncryption, K.ikeIntegrity('AES256')!, K.ikeIntegrity('GCMAES256')!, K.dhGroup, K.ipsecEncryption, K.ipsecIntegrity('AES256'), K.pfsGroup];
+    for (const table of tables) for (const [, keyword] of keywords(table)) expect(azureNames.has(keyword)).toBe(false);
   });
 
   test('an IKE proposal is encryption-integrity-group; with GCM the integrity becomes the PRF', () => {
@@ -69,10 +58,10 @@ describe('strongSwan names table', () => {
   });
 });
 
-describe('checkStrongswanProposals', () => {
+describe('strongswan checkProposals', () => {
   test('the secure default and Azure\'s default proposal list are expressible', () => {
-    expect(checkStrongswanProposals(buildProposals(policyOf()))).toEqual([]);
-    expect(checkStrongswanProposals(AZURE_DEFAULT_PROPOSALS)).toEqual([]);
+    expect(strongswan.checkProposals(buildProposals(policyOf()))).toEqual([]);
+    expect(strongswan.checkProposals(AZURE_DEFAULT_PROPOSALS)).toEqual([]);
   });
 
   test.each([

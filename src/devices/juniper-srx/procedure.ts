@@ -1,0 +1,21 @@
+/** Applying, verifying and rolling back the Junos `set` file (the handoff README's juniper-srx steps). Pure. */
+import { codeList, type DeviceProcedure, type ProcedureInput } from '../kit/procedure';
+
+export function junosProcedure(i: ProcedureInput): DeviceProcedure {
+  return {
+    before: ['Junos keeps earlier commits: note the current one with `show system commit`.'],
+    apply: [
+      `Copy ${codeList(i.files)} to the SRX (for example to \`/var/tmp/\`).`,
+      'In `configure` mode load it: `load set /var/tmp/<file>` (the file holds `set` commands), then `show | compare` to review.',
+      '`commit check`, then `commit confirmed 10`: Junos rolls back by itself after 10 minutes unless you confirm.',
+      'When the tunnels are up (next step), confirm with `commit`.',
+    ],
+    verify: [
+      '`show security ike security-associations` lists one IKE SA per Azure instance, state UP.',
+      '`show security ipsec security-associations` lists one IPsec SA per st0 unit.',
+      '`show interfaces st0 terse` shows the st0 units up.',
+      ...(i.bgp ? ['`show bgp summary` shows each Azure neighbor Established.'] : ['`show route` holds the static routes to the Azure VNet prefixes via st0.']),
+    ],
+    rollback: ['In `configure` mode: `rollback 1`, then `commit` (or let `commit confirmed` expire).'],
+  };
+}
