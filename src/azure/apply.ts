@@ -8,6 +8,7 @@
 import { setMaxListeners } from 'node:events';
 import { AzureError, InternalError, type Problem } from '../errors';
 import type { Hub, Site } from '../hub/types';
+import { mapLimit } from '../util/async';
 import type { AzureApi, CallOptions } from './api';
 import { diffPlan, diffResource, type Change, type CircuitChange, type DiffExtras, type DiffOutcome } from './diff';
 import { isAbortError, isAnotherOperationInProgress, isGatewayOrderRefusal, isTransientOperationFailure, withHubField } from './errors';
@@ -109,7 +110,7 @@ export async function readActualState(api: AzureApi, plan: AzurePlan, o?: CallOp
     if (rg) state[rg.key] = undefined;
     return state;
   }
-  await forEachLimited(
+  await mapLimit(
     plan.resources.filter((r) => r.kind !== 'resourceGroup'),
     READ_CONCURRENCY,
     async (r) => {
@@ -121,14 +122,6 @@ export async function readActualState(api: AzureApi, plan: AzurePlan, o?: CallOp
 
 /** Reads in flight at once: enough to be quick, few enough not to trip ARM's throttling with many sites. */
 const READ_CONCURRENCY = 12;
-
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
 
 function readOne(api: AzureApi, rg: string, r: PlannedResource, o?: CallOptions): Promise<unknown> {
   switch (r.kind) {
