@@ -5,10 +5,10 @@
  * it and it is provably empty). Nothing without the tags is ever touched: adopted resources stay.
  */
 import { AzureError } from '../errors';
-import type { AzureApi, CallOptions } from './api';
-import { isAnotherOperationInProgress, isNotFound } from './errors';
+import type { AzureApi, CallOptions } from './client/api';
+import { isAnotherOperationInProgress, isNotFound } from './client/errors';
 import type { ApplyEventSink } from './events';
-import { isOwnedBy, type ListedResource, type NetworkResourceType } from './model';
+import { isOwnedBy, type ListedResource, type NetworkResourceType } from './client/model';
 import { sleepFor } from './apply';
 
 export interface DestroyStep {

@@ -24,7 +24,7 @@ import {
   type PublicIpModel,
   type ResourceGroupModel,
   type VnetModel,
-} from './model';
+} from './client/model';
 import { GATEWAY_SUBNET, IPSEC_PROTOCOL, type AzurePlan, type PlannedCircuit, type PlannedResource } from './plan';
 import { BASIC_PUBLIC_IP_MIGRATION, judgeSkuChange } from './skus';
 

@@ -15,7 +15,7 @@ import { AzureError, UsageError, type Problem } from '../errors';
 import { defaultExpressRoutePublicIpName, defaultPublicIpNames, IMPORT_DEVICE_PLACEHOLDER } from '../hub/defaults';
 import { SITE_NAME } from '../hub/patterns';
 import type { IpsecPolicy } from '../hub/types';
-import { nameFromId, sameId, type CircuitModel, type ConnectionModel, type GatewayModel, type LngModel, type PublicIpModel, type VnetModel } from './model';
+import { nameFromId, sameId, type CircuitModel, type ConnectionModel, type GatewayModel, type LngModel, type PublicIpModel, type VnetModel } from './client/model';
 import { GATEWAY_SUBNET } from './plan';
 import { BASIC_PUBLIC_IP_MIGRATION, retiredVpnSku } from './skus';
 

@@ -1,9 +1,9 @@
 /** Reads everything `tunnelsmith import` needs from one resource group (lists, then each resource). */
 import { AzureError } from '../errors';
 import { mapLimit } from '../util/async';
-import type { AzureApi, CallOptions } from './api';
+import type { AzureApi, CallOptions } from './client/api';
 import type { ImportSnapshot } from './importHub';
-import type { ListedResource } from './model';
+import type { ListedResource } from './client/model';
 
 /** Reads in flight at once (few enough not to trip ARM's throttling). */
 const CONCURRENCY = 8;

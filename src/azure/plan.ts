@@ -25,7 +25,7 @@ import {
   type ResourceGroupModel,
   type Tags,
   type VnetModel,
-} from './model';
+} from './client/model';
 
 export const GATEWAY_SUBNET = 'GatewaySubnet';
 export const IPSEC_PROTOCOL = 'IKEv2';

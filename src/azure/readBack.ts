@@ -8,8 +8,8 @@ import { AzureError } from '../errors';
 import { FACTS_VERSION, type AzureFacts, type GatewayInstanceFacts, type SiteFacts } from '../facts/types';
 import { hubId, type Hub } from '../hub/types';
 import { isAzureApipa } from '../net/ipv4';
-import type { AzureApi, CallOptions } from './api';
-import { isBusy, sameId, type ConnectionModel, type GatewayModel } from './model';
+import type { AzureApi, CallOptions } from './client/api';
+import { isBusy, sameId, type ConnectionModel, type GatewayModel } from './client/model';
 
 export interface ReadBackOptions extends CallOptions {
   /** Read each connection's shared key (GET .../sharedkey). */

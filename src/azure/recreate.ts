@@ -6,7 +6,7 @@
  */
 import { AzureError } from '../errors';
 import type { Hub } from '../hub/types';
-import type { AzureApi } from './api';
+import type { AzureApi } from './client/api';
 import { retryWhileBusy } from './destroy';
 import type { GatewaySubnetRecreate } from './diff';
 import type { ApplyEvent } from './events';

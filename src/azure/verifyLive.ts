@@ -1,7 +1,7 @@
 /** Gathers what `verify` judges: connection statuses, BGP peers and learned routes of both gateways. */
 import { AzureError } from '../errors';
 import type { Hub } from '../hub/types';
-import type { AzureApi, CallOptions } from './api';
+import type { AzureApi, CallOptions } from './client/api';
 import { circuitIdOf } from './plan';
 import { buildVerifyReport, type CircuitObservation, type ConnectionObservation, type VerifyObservations, type VerifyReport } from './verify';
 

@@ -1,6 +1,6 @@
 /** Deploy end to end: the real SDK against the emulator. */
 import { diffAgainstAzure } from '../../src/azure/apply';
-import { TAG_HUB, TAG_MANAGED_BY } from '../../src/azure/model';
+import { TAG_HUB, TAG_MANAGED_BY } from '../../src/azure/client/model';
 import { planAzure } from '../../src/azure/plan';
 import { readKeyJournal } from '../../src/io/keyJournal';
 import { seedCircuit, startHarness, type Harness } from './harness';

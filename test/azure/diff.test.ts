@@ -1,5 +1,5 @@
 import { diffPlan, hasPendingChanges } from '../../src/azure/diff';
-import type { ConnectionModel, GatewayModel, PublicIpModel, VnetModel } from '../../src/azure/model';
+import type { ConnectionModel, GatewayModel, PublicIpModel, VnetModel } from '../../src/azure/client/model';
 import { planAzure, type AzurePlan } from '../../src/azure/plan';
 import { demoHub, SUB } from './hubs';
 

@@ -1,6 +1,6 @@
-import { staticTokenCredential, credentialFromEnvironment } from '../../src/azure/credentials';
-import { CLOUDS, resolveEndpoints } from '../../src/azure/endpoints';
-import { describeRefusal } from '../../src/azure/errors';
+import { staticTokenCredential, credentialFromEnvironment } from '../../src/azure/client/credentials';
+import { CLOUDS, resolveEndpoints } from '../../src/azure/client/endpoints';
+import { describeRefusal } from '../../src/azure/client/errors';
 import { EMBEDDED_DEMO_HUB } from '../../src/cli/commands/demo';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';

@@ -1,5 +1,5 @@
 import { planAzure, resourceKey, type PlannedResource } from '../../src/azure/plan';
-import { TAG_HUB, TAG_MANAGED_BY } from '../../src/azure/model';
+import { TAG_HUB, TAG_MANAGED_BY } from '../../src/azure/client/model';
 import { demoHub, site, SUB, vpnOnlyHub } from './hubs';
 
 const byKey = (resources: PlannedResource[], key: string) => {

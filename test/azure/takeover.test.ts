@@ -5,11 +5,11 @@
 import { planDestroy, runDestroy } from '../../src/azure/destroy';
 import { diffCircuit, diffPlan } from '../../src/azure/diff';
 import { buildImportedHub, siteNameFrom, type ImportSnapshot } from '../../src/azure/importHub';
-import { ownershipTags, type CircuitModel, type ConnectionModel, type GatewayModel, type ListedResource, type LngModel, type VnetModel } from '../../src/azure/model';
+import { ownershipTags, type CircuitModel, type ConnectionModel, type GatewayModel, type ListedResource, type LngModel, type VnetModel } from '../../src/azure/client/model';
 import { circuitIdOf, planAzure, type AzurePlan } from '../../src/azure/plan';
 import { judgeSkuChange, retiredVpnSku, vpnGeneration } from '../../src/azure/skus';
 import { buildVerifyReport, type VerifyObservations } from '../../src/azure/verify';
-import type { AzureApi } from '../../src/azure/api';
+import type { AzureApi } from '../../src/azure/client/api';
 import { validateHub } from '../../src/hub/validate';
 import { demoHub, site, SUB, vpnOnlyHub } from './hubs';
 

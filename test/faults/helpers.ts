@@ -4,9 +4,9 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import type { AzureApi } from '../../src/azure/api';
+import type { AzureApi } from '../../src/azure/client/api';
 import { diffAgainstAzure, readActualState } from '../../src/azure/apply';
-import type { NetworkResourceType } from '../../src/azure/model';
+import type { NetworkResourceType } from '../../src/azure/client/model';
 import type { AzurePlan, PlannedResource } from '../../src/azure/plan';
 import type { RequestLogEntry, RunningEmulator } from '../../src/emulator';
 import { readKeyJournal } from '../../src/io/keyJournal';
