@@ -2,7 +2,7 @@
 import { AzureError } from '../errors';
 import type { Hub } from '../hub/types';
 import type { AzureApi, CallOptions } from './client/api';
-import { circuitIdOf } from './plan';
+import { circuitIdOf } from './deploy/plan';
 import { buildVerifyReport, type CircuitObservation, type ConnectionObservation, type VerifyObservations, type VerifyReport } from './verify';
 
 /** Reads the observations for a hub. Throws AzureError `NotDeployed` when the VPN gateway is missing. */

@@ -5,9 +5,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { AzureApi } from '../../src/azure/client/api';
-import { diffAgainstAzure, readActualState } from '../../src/azure/apply';
+import { diffAgainstAzure, readActualState } from '../../src/azure/deploy/apply';
 import type { NetworkResourceType } from '../../src/azure/client/model';
-import type { AzurePlan, PlannedResource } from '../../src/azure/plan';
+import type { AzurePlan, PlannedResource } from '../../src/azure/deploy/plan';
 import type { RequestLogEntry, RunningEmulator } from '../../src/emulator';
 import { readKeyJournal } from '../../src/io/keyJournal';
 

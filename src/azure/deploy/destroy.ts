@@ -4,11 +4,11 @@
  * network gateways and public IPs, then the VNet, then the resource group (only when tunnelsmith created
  * it and it is provably empty). Nothing without the tags is ever touched: adopted resources stay.
  */
-import { AzureError } from '../errors';
-import type { AzureApi, CallOptions } from './client/api';
-import { isAnotherOperationInProgress, isNotFound } from './client/errors';
-import type { ApplyEventSink } from './events';
-import { isOwnedBy, type ListedResource, type NetworkResourceType } from './client/model';
+import { AzureError } from '../../errors';
+import type { AzureApi, CallOptions } from '../client/api';
+import { isAnotherOperationInProgress, isNotFound } from '../client/errors';
+import type { ApplyEventSink } from '../events';
+import { isOwnedBy, type ListedResource, type NetworkResourceType } from '../client/model';
 import { sleepFor } from './apply';
 
 export interface DestroyStep {

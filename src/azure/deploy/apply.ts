@@ -6,17 +6,17 @@
  * VPN gateway, and the other way round when the service refuses that order.
  */
 import { setMaxListeners } from 'node:events';
-import { AzureError, InternalError, type Problem } from '../errors';
-import type { Hub, Site } from '../hub/types';
-import { mapLimit } from '../util/async';
-import type { AzureApi, CallOptions } from './client/api';
+import { AzureError, InternalError, type Problem } from '../../errors';
+import type { Hub, Site } from '../../hub/types';
+import { mapLimit } from '../../util/async';
+import type { AzureApi, CallOptions } from '../client/api';
 import { diffPlan, diffResource, type Change, type CircuitChange, type DiffExtras, type DiffOutcome } from './diff';
-import { isAbortError, isAnotherOperationInProgress, isGatewayOrderRefusal, isTransientOperationFailure, withHubField } from './client/errors';
-import type { ApplyEvent, ApplyEventSink } from './events';
-import { isBusy, isProviderProvisioned, type CircuitModel, type ConnectionModel } from './client/model';
+import { isAbortError, isAnotherOperationInProgress, isGatewayOrderRefusal, isTransientOperationFailure, withHubField } from '../client/errors';
+import type { ApplyEvent, ApplyEventSink } from '../events';
+import { isBusy, isProviderProvisioned, type CircuitModel, type ConnectionModel } from '../client/model';
 import type { AzurePlan, PlannedResource } from './plan';
 import { runGatewaySubnetRecreate } from './recreate';
-import type { SecretResolver, SharedKeyStore } from './sharedKeys';
+import type { SecretResolver, SharedKeyStore } from '../sharedKeys';
 
 export interface ApplyDeps {
   api: AzureApi;

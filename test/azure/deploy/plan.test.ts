@@ -1,6 +1,6 @@
-import { planAzure, resourceKey, type PlannedResource } from '../../src/azure/plan';
-import { TAG_HUB, TAG_MANAGED_BY } from '../../src/azure/client/model';
-import { demoHub, site, SUB, vpnOnlyHub } from './hubs';
+import { planAzure, resourceKey, type PlannedResource } from '../../../src/azure/deploy/plan';
+import { TAG_HUB, TAG_MANAGED_BY } from '../../../src/azure/client/model';
+import { demoHub, site, SUB, vpnOnlyHub } from '../hubs';
 
 const byKey = (resources: PlannedResource[], key: string) => {
   const r = resources.find((x) => x.key === key);

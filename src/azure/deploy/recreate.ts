@@ -4,13 +4,13 @@
  * before deleting the connection, deletes the connections, then the gateways one at a time. The deploy
  * that follows recreates the GatewaySubnet, the gateways on their public IPs and the connections.
  */
-import { AzureError } from '../errors';
-import type { Hub } from '../hub/types';
-import type { AzureApi } from './client/api';
+import { AzureError } from '../../errors';
+import type { Hub } from '../../hub/types';
+import type { AzureApi } from '../client/api';
 import { retryWhileBusy } from './destroy';
 import type { GatewaySubnetRecreate } from './diff';
-import type { ApplyEvent } from './events';
-import type { SharedKeyStore } from './sharedKeys';
+import type { ApplyEvent } from '../events';
+import type { SharedKeyStore } from '../sharedKeys';
 
 export interface RecreateDeps {
   api: AzureApi;

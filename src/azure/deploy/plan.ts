@@ -11,9 +11,9 @@
  *   of `resources`: it is created beside the rest, and the ExpressRoute connection to it waits until the
  *   provider has provisioned it.
  */
-import { hubId as hubIdOf, type Hub, type Site } from '../hub/types';
-import { isAzureApipa } from '../net/ipv4';
-import { defaultExpressRoutePublicIpName } from '../hub/defaults';
+import { hubId as hubIdOf, type Hub, type Site } from '../../hub/types';
+import { isAzureApipa } from '../../net/ipv4';
+import { defaultExpressRoutePublicIpName } from '../../hub/defaults';
 import {
   networkResourceId,
   ownershipTags,
@@ -25,7 +25,7 @@ import {
   type ResourceGroupModel,
   type Tags,
   type VnetModel,
-} from './client/model';
+} from '../client/model';
 
 export const GATEWAY_SUBNET = 'GatewaySubnet';
 export const IPSEC_PROTOCOL = 'IKEv2';

@@ -8,9 +8,9 @@
  * holding subnets or a subnet the hub does not know that overlaps one it wants, and a GatewaySubnet in use
  * by gateways that must change (which `deploy --allow-recreate` can carry out: `recreate`).
  */
-import type { Problem } from '../errors';
-import type { IpsecPolicy } from '../hub/types';
-import { containsCidr, overlaps, parseCidr, type Cidr } from '../net/ipv4';
+import type { Problem } from '../../errors';
+import type { IpsecPolicy } from '../../hub/types';
+import { containsCidr, overlaps, parseCidr, type Cidr } from '../../net/ipv4';
 import {
   isBusy,
   isFailedState,
@@ -24,9 +24,9 @@ import {
   type PublicIpModel,
   type ResourceGroupModel,
   type VnetModel,
-} from './client/model';
+} from '../client/model';
 import { GATEWAY_SUBNET, IPSEC_PROTOCOL, type AzurePlan, type PlannedCircuit, type PlannedResource } from './plan';
-import { BASIC_PUBLIC_IP_MIGRATION, judgeSkuChange } from './skus';
+import { BASIC_PUBLIC_IP_MIGRATION, judgeSkuChange } from '../skus';
 
 export type ChangeAction = 'create' | 'update' | 'noop' | 'wait';
 
