@@ -11,27 +11,21 @@ import type { Hub, Site } from '../../hub/types';
 import { mapLimit } from '../../util/async';
 import type { AzureApi, CallOptions } from '../client/api';
 import { diffPlan, diffResource, type Change, type CircuitChange, type DiffExtras, type DiffOutcome } from './diff';
-import { isAbortError, isAnotherOperationInProgress, isGatewayOrderRefusal, isTransientOperationFailure, withHubField } from '../client/errors';
+import { isAbortError, isGatewayOrderRefusal, isTransientOperationFailure, withHubField } from '../client/errors';
 import type { ApplyEvent, ApplyEventSink } from '../events';
 import { isBusy, isProviderProvisioned, type CircuitModel, type ConnectionModel } from '../client/model';
 import type { AzurePlan, PlannedResource } from './plan';
 import { runGatewaySubnetRecreate } from './recreate';
+import { CIRCUIT_POLL_MS, pollUntil, retryWhileBusy, stillInProgress, waitPolicy, type WaitOptions, type WaitPolicy } from './waiting';
 import type { SecretResolver, SharedKeyStore } from '../sharedKeys';
 
-export interface ApplyDeps {
+export interface ApplyDeps extends WaitOptions {
   api: AzureApi;
   hub: Hub;
   keys: SharedKeyStore;
   /** For secrets other than shared keys (the ExpressRoute authorization key). */
   resolveSecret: SecretResolver;
   onEvent?: ApplyEventSink;
-  signal?: AbortSignal;
-  now?: () => number;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** How often a busy resource is polled while waiting (default 10 s). */
-  busyPollMs?: number;
-  /** How long to wait for a busy resource before giving up (default 2 h: gateways take 45 min+). */
-  busyTimeoutMs?: number;
   /**
    * `--wait-for-circuit`: instead of leaving the ExpressRoute connection for a later run, poll the
    * circuit until the provider has provisioned it (with private peering), at most `timeoutMs`.
@@ -80,6 +74,8 @@ export interface ApplyReport {
   /** What `--allow-recreate` deleted before the subnet was recreated, in order. */
   recreated?: string[];
 }
+
+const RESUME_HINT = 'run deploy again later; it resumes where it stopped';
 
 /** A write whose Azure operation failed transiently is tried this many more times. */
 const MAX_OPERATION_RETRIES = 2;
@@ -190,7 +186,7 @@ export async function applyPlan(plan: AzurePlan, deps: ApplyDeps): Promise<Apply
 
 class Runner {
   private readonly now: () => number;
-  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly wait: WaitPolicy;
   private readonly emit: ApplyEventSink;
   private readonly internal = new AbortController();
   private readonly warnings: Problem[] = [];
@@ -208,8 +204,6 @@ class Runner {
     private readonly plan: AzurePlan,
     private readonly deps: ApplyDeps,
   ) {
-    this.now = deps.now ?? Date.now;
-    this.sleep = deps.sleep ?? sleepFor;
     this.emit = deps.onEvent ?? (() => undefined);
     // Every request in flight listens on the run's signal (reads run a dozen at a time).
     setMaxListeners(200, this.internal.signal);
@@ -217,6 +211,8 @@ class Runner {
       if (deps.signal.aborted) this.internal.abort(deps.signal.reason);
       else deps.signal.addEventListener('abort', () => this.internal.abort(deps.signal!.reason), { once: true });
     }
+    this.wait = waitPolicy({ ...deps, signal: this.internal.signal });
+    this.now = this.wait.now;
   }
 
   private get signal(): AbortSignal {
@@ -242,10 +238,7 @@ class Runner {
         hub: this.deps.hub,
         keys: this.deps.keys,
         emit: (e) => this.event(e),
-        signal: this.signal,
-        now: this.now,
-        ...(this.deps.busyPollMs !== undefined ? { busyPollMs: this.deps.busyPollMs } : {}),
-        ...(this.deps.busyTimeoutMs !== undefined ? { busyTimeoutMs: this.deps.busyTimeoutMs } : {}),
+        wait: this.wait,
       });
       this.writes += this.recreated.length;
       diff = await this.readAndDiff();
@@ -304,21 +297,16 @@ class Runner {
     if (change.action === 'noop') return;
     if (change.action === 'wait') {
       this.event({ type: 'start', id: c.key, what: `wait for ExpressRoute circuit ${c.name} (${change.state} in Azure)`, kind: 'wait' });
-      const started = this.now();
-      const timeout = this.deps.busyTimeoutMs ?? 2 * 60 * 60 * 1000;
-      for (;;) {
-        const cur = await api.getCircuit(c.id, { signal: this.signal });
-        if (!cur || !isBusy(cur.provisioningState)) {
-          if (cur) this.circuitReport = circuitReport(cur, false);
-          this.event({ type: 'end', id: c.key, outcome: 'unchanged', detail: cur ? 'in place' : 'gone' });
-          if (!cur) break;
-          return;
-        }
-        if (this.now() - started > timeout) {
-          throw new AzureError('OperationStillInProgress', `ExpressRoute circuit ${c.name} is still ${cur.provisioningState}`, { field: c.field }, 'run deploy again later; it resumes where it stopped');
-        }
-        await this.sleep(this.deps.busyPollMs ?? 10_000, this.signal);
-      }
+      const cur = await pollUntil(this.wait, {
+        read: () => api.getCircuit(c.id, { signal: this.signal }),
+        done: (x) => !x || !isBusy(x.provisioningState),
+        timedOut: (x) => {
+          throw stillInProgress(`ExpressRoute circuit ${c.name} is still ${x?.provisioningState}`, c.field, RESUME_HINT);
+        },
+      });
+      if (cur) this.circuitReport = circuitReport(cur, false);
+      this.event({ type: 'end', id: c.key, outcome: 'unchanged', detail: cur ? 'in place' : 'gone' });
+      if (cur) return;
     }
     const created = change.action !== 'update';
     const d = c.desired;
@@ -532,15 +520,20 @@ class Runner {
     const wait = this.deps.circuitWait;
     if (!ready(circuit) && wait) {
       const id = `${r.key}:provider`;
-      const started = this.now();
       let last = why(circuit);
       this.event({ type: 'start', id, what: `wait for the provider to provision circuit ${circuit.name} (at most ${Math.round(wait.timeoutMs / 1000)} s)`, kind: 'wait' });
       this.event({ type: 'state', id, state: last });
-      while (!ready(circuit) && this.now() - started < wait.timeoutMs) {
-        await this.sleep(Math.min(wait.pollMs ?? 30_000, Math.max(1, wait.timeoutMs - (this.now() - started))), this.signal);
-        circuit = await this.requireCircuit(r);
-        if (why(circuit) !== last && !ready(circuit)) this.event({ type: 'state', id, state: (last = why(circuit)) });
-      }
+      circuit = await pollUntil(this.wait, {
+        first: { value: circuit },
+        read: () => this.requireCircuit(r),
+        done: ready,
+        onValue: (c) => {
+          if (why(c) !== last && !ready(c)) this.event({ type: 'state', id, state: (last = why(c)) });
+        },
+        timeoutMs: wait.timeoutMs,
+        pollMs: wait.pollMs ?? CIRCUIT_POLL_MS,
+        timedOut: (c) => c,
+      });
       this.event({ type: 'end', id, outcome: ready(circuit) ? 'done' : 'skipped', detail: ready(circuit) ? 'provisioned, private peering configured' : `gave up after ${Math.round(wait.timeoutMs / 1000)} s` });
     }
     if (this.circuitReport && this.plan.circuit) this.circuitReport = { ...circuitReport(circuit, this.circuitReport.created) };
@@ -553,30 +546,21 @@ class Runner {
 
   /** PUTs a resource; a 409 AnotherOperationInProgress is waited out and the PUT retried. */
   private async writeWaitingOutConflicts(r: PlannedResource, secrets: { sharedKey?: string; authorizationKey?: string } | undefined): Promise<unknown> {
-    const started = this.now();
-    const timeout = this.deps.busyTimeoutMs ?? 2 * 60 * 60 * 1000;
     let failedOperations = 0;
-    for (;;) {
-      try {
-        const out = await this.write(r, secrets);
-        this.writes++;
-        return out;
-      } catch (e) {
-        if (isTransientOperationFailure(e) && failedOperations < MAX_OPERATION_RETRIES) {
-          failedOperations++;
-          this.event({ type: 'state', id: r.key, state: `operation failed in Azure (${(e as AzureError).details.azureCode}); retrying` });
-          await this.sleep(this.deps.busyPollMs ?? 10_000, this.signal);
-          continue;
-        }
-        if (!isAnotherOperationInProgress(e)) throw withHubField(e, r.field);
-        if (this.now() - started > timeout) {
-          throw new AzureError('OperationStillInProgress', `${describeResource(r)}: another operation kept the gateway busy for longer than ${Math.round(timeout / 1000)} s`, { field: r.field }, 'run deploy again later; it resumes where it stopped');
-        }
-        this.event({ type: 'state', id: r.key, state: 'waiting: another operation is in progress' });
-        await this.waitForQuiet(r);
-        this.event({ type: 'state', id: r.key, state: 'retrying' });
-      }
-    }
+    const out = await retryWhileBusy(this.wait, () => this.write(r, secrets), {
+      onOtherFailure: async (e) => {
+        if (!isTransientOperationFailure(e) || failedOperations >= MAX_OPERATION_RETRIES) throw withHubField(e, r.field);
+        failedOperations++;
+        this.event({ type: 'state', id: r.key, state: `operation failed in Azure (${(e as AzureError).details.azureCode}); retrying` });
+        await this.wait.sleep();
+      },
+      onBusy: () => this.event({ type: 'state', id: r.key, state: 'waiting: another operation is in progress' }),
+      waitOut: () => this.waitForQuiet(r),
+      onRetry: () => this.event({ type: 'state', id: r.key, state: 'retrying' }),
+      timedOut: () => stillInProgress(`${describeResource(r)}: another operation kept the gateway busy for longer than ${Math.round(this.wait.timeoutMs / 1000)} s`, r.field, RESUME_HINT),
+    });
+    this.writes++;
+    return out;
   }
 
   private async write(r: PlannedResource, secrets: { sharedKey?: string; authorizationKey?: string } | undefined): Promise<unknown> {
@@ -603,31 +587,31 @@ class Runner {
 
   /** Polls the resource until it is no longer busy; resolves what it is then (undefined if gone). */
   private async waitWhileBusy(r: PlannedResource): Promise<unknown> {
-    const started = this.now();
-    const timeout = this.deps.busyTimeoutMs ?? 2 * 60 * 60 * 1000;
     let last = '';
-    for (;;) {
-      const current = (await readOne(this.deps.api, this.plan.resourceGroup, r, { signal: this.signal })) as { provisioningState?: string } | undefined;
-      const state = current?.provisioningState ?? 'gone';
-      if (state !== last) this.event({ type: 'state', id: r.key, state });
-      last = state;
-      if (!current || !isBusy(current.provisioningState)) return current;
-      if (this.now() - started > timeout) {
-        throw new AzureError('OperationStillInProgress', `${describeResource(r)} is still ${state} after ${Math.round(timeout / 1000)} s`, { field: r.field }, 'run deploy again later; it resumes where it stopped');
-      }
-      await this.sleep(this.deps.busyPollMs ?? 10_000, this.signal);
-    }
+    const stateOf = (x: { provisioningState?: string } | undefined) => x?.provisioningState ?? 'gone';
+    return pollUntil(this.wait, {
+      read: () => readOne(this.deps.api, this.plan.resourceGroup, r, { signal: this.signal }) as Promise<{ provisioningState?: string } | undefined>,
+      done: (x) => !x || !isBusy(x.provisioningState),
+      onValue: (x) => {
+        if (stateOf(x) !== last) this.event({ type: 'state', id: r.key, state: stateOf(x) });
+        last = stateOf(x);
+      },
+      timedOut: (x) => {
+        throw stillInProgress(`${describeResource(r)} is still ${stateOf(x)} after ${Math.round(this.wait.timeoutMs / 1000)} s`, r.field, RESUME_HINT);
+      },
+    });
   }
 
   /** After a 409: wait until neither the resource nor any gateway of the hub is busy. */
   private async waitForQuiet(r: PlannedResource): Promise<void> {
     const watch = this.plan.resources.filter((x) => x.key === r.key || x.kind === 'vpnGateway' || x.kind === 'erGateway');
-    await this.sleep(this.deps.busyPollMs ?? 10_000, this.signal);
-    for (;;) {
-      const states = await Promise.all(watch.map((x) => readOne(this.deps.api, this.plan.resourceGroup, x, { signal: this.signal }) as Promise<{ provisioningState?: string } | undefined>));
-      if (!states.some((s) => isBusy(s?.provisioningState))) return;
-      await this.sleep(this.deps.busyPollMs ?? 10_000, this.signal);
-    }
+    await this.wait.sleep();
+    await pollUntil(this.wait, {
+      read: () => Promise.all(watch.map((x) => readOne(this.deps.api, this.plan.resourceGroup, x, { signal: this.signal }) as Promise<{ provisioningState?: string } | undefined>)),
+      done: (states) => !states.some((s) => isBusy(s?.provisioningState)),
+      timeoutMs: Infinity,
+      timedOut: (states) => states,
+    });
   }
 
   private async checkExistingKeys(changes: Change[]): Promise<void> {
@@ -688,26 +672,4 @@ export function summarize(changes: readonly Change[]): string {
     [count('noop'), 'in place'],
   ].filter(([n]) => (n as number) > 0);
   return parts.map(([n, t]) => `${n} ${t}`).join(', ') || 'nothing planned';
-}
-
-/** Sleeps; rejects with the signal's AbortError when aborted. */
-export function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError());
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(abortError());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function abortError(): Error {
-  const e = new Error('The operation was aborted');
-  e.name = 'AbortError';
-  return e;
 }

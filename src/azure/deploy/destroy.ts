@@ -4,12 +4,11 @@
  * network gateways and public IPs, then the VNet, then the resource group (only when tunnelsmith created
  * it and it is provably empty). Nothing without the tags is ever touched: adopted resources stay.
  */
-import { AzureError } from '../../errors';
 import type { AzureApi, CallOptions } from '../client/api';
-import { isAnotherOperationInProgress, isNotFound } from '../client/errors';
+import { isNotFound } from '../client/errors';
 import type { ApplyEventSink } from '../events';
 import { isOwnedBy, type ListedResource, type NetworkResourceType } from '../client/model';
-import { sleepFor } from './apply';
+import { retryWhileBusy, stillInProgress, waitPolicy, type WaitOptions, type WaitPolicy } from './waiting';
 
 export interface DestroyStep {
   /** Steps of one stage run in parallel; stages run in order. */
@@ -82,13 +81,9 @@ export async function readDestroyPlan(api: AzureApi, hubId: string, resourceGrou
   return planDestroy(hubId, resourceGroup, listed, group.tags);
 }
 
-export interface DestroyDeps {
+export interface DestroyDeps extends WaitOptions {
   api: AzureApi;
   onEvent?: ApplyEventSink;
-  signal?: AbortSignal;
-  now?: () => number;
-  busyPollMs?: number;
-  busyTimeoutMs?: number;
 }
 
 export interface DestroyReport {
@@ -100,7 +95,8 @@ export interface DestroyReport {
 
 /** Runs a destroy plan stage by stage; gateways one at a time (Azure serializes them per VNet). */
 export async function runDestroy(plan: DestroyPlan, deps: DestroyDeps): Promise<DestroyReport> {
-  const now = deps.now ?? Date.now;
+  const wait = waitPolicy(deps);
+  const now = wait.now;
   const emit = deps.onEvent ?? (() => undefined);
   const o = { signal: deps.signal };
   const deleted: string[] = [];
@@ -111,7 +107,7 @@ export async function runDestroy(plan: DestroyPlan, deps: DestroyDeps): Promise<
       const id = `${s.type}:${s.name}`;
       emit({ type: 'start', id, what: `delete ${describeListed(s)}`, kind: 'delete', at: now() });
       try {
-        await retryWhileBusy(() => deps.api.deleteResource(plan.resourceGroup, s.type, s.name, o), deps, () => emit({ type: 'state', id, state: 'waiting: another operation is in progress', at: now() }));
+        await deleteWhileBusy(wait, () => deps.api.deleteResource(plan.resourceGroup, s.type, s.name, o), () => emit({ type: 'state', id, state: 'waiting: another operation is in progress', at: now() }));
       } catch (e) {
         emit({ type: 'end', id, outcome: 'failed', detail: e instanceof Error ? e.message.split('\n')[0] : String(e), at: now() });
         throw e;
@@ -140,20 +136,13 @@ export async function runDestroy(plan: DestroyPlan, deps: DestroyDeps): Promise<
 }
 
 /** Runs a delete, waiting out `409 AnotherOperationInProgress`; a resource already gone is done. */
-export async function retryWhileBusy(fn: () => Promise<void>, deps: Pick<DestroyDeps, 'now' | 'busyPollMs' | 'busyTimeoutMs' | 'signal'>, onWait: () => void): Promise<void> {
-  const started = (deps.now ?? Date.now)();
-  const timeout = deps.busyTimeoutMs ?? 2 * 60 * 60 * 1000;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (isNotFound(e)) return;
-      if (!isAnotherOperationInProgress(e)) throw e;
-      if ((deps.now ?? Date.now)() - started > timeout) {
-        throw new AzureError('OperationStillInProgress', 'another operation kept the resource busy too long', {}, 'run destroy again later');
-      }
-      onWait();
-      await sleepFor(deps.busyPollMs ?? 10_000, deps.signal);
-    }
-  }
+export function deleteWhileBusy(wait: WaitPolicy, del: () => Promise<void>, onBusy: () => void): Promise<void> {
+  const attempt = () =>
+    del().catch((e: unknown) => {
+      if (!isNotFound(e)) throw e;
+    });
+  return retryWhileBusy(wait, attempt, {
+    onBusy,
+    timedOut: () => stillInProgress('another operation kept the resource busy too long', undefined, 'run destroy again later'),
+  });
 }

@@ -7,20 +7,18 @@
 import { AzureError } from '../../errors';
 import type { Hub } from '../../hub/types';
 import type { AzureApi } from '../client/api';
-import { retryWhileBusy } from './destroy';
+import { deleteWhileBusy } from './destroy';
 import type { GatewaySubnetRecreate } from './diff';
 import type { ApplyEvent } from '../events';
 import type { SharedKeyStore } from '../sharedKeys';
+import type { WaitPolicy } from './waiting';
 
 export interface RecreateDeps {
   api: AzureApi;
   hub: Hub;
   keys: SharedKeyStore;
   emit: (e: DistributiveOmit<ApplyEvent, 'at'>) => void;
-  signal?: AbortSignal;
-  now?: () => number;
-  busyPollMs?: number;
-  busyTimeoutMs?: number;
+  wait: WaitPolicy;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -36,13 +34,13 @@ export async function runGatewaySubnetRecreate(r: GatewaySubnetRecreate, deps: R
     );
   }
   const rg = deps.hub.azure.resourceGroup;
-  const o = { signal: deps.signal };
+  const o = { signal: deps.wait.signal };
   const done: string[] = [];
   const del = async (type: 'connections' | 'virtualNetworkGateways', name: string, what: string) => {
     const id = `recreate:${type}:${name}`;
     deps.emit({ type: 'start', id, what: `delete ${what} (to recreate the GatewaySubnet)`, kind: 'delete' });
     try {
-      await retryWhileBusy(() => deps.api.deleteResource(rg, type, name, o), deps, () => deps.emit({ type: 'state', id, state: 'waiting: another operation is in progress' }));
+      await deleteWhileBusy(deps.wait, () => deps.api.deleteResource(rg, type, name, o), () => deps.emit({ type: 'state', id, state: 'waiting: another operation is in progress' }));
     } catch (e) {
       deps.emit({ type: 'end', id, outcome: 'failed', detail: e instanceof Error ? e.message.split('\n')[0] : String(e) });
       throw e;
