@@ -15,6 +15,7 @@ import { isAbortError, isGatewayOrderRefusal, isTransientOperationFailure, withH
 import type { ApplyEvent, ApplyEventSink } from '../events';
 import { isBusy, isProviderProvisioned, type CircuitModel, type ConnectionModel } from '../client/model';
 import type { AzurePlan, PlannedResource } from './plan';
+import { WorkGraph } from './graph';
 import { runGatewaySubnetRecreate } from './recreate';
 import { CIRCUIT_POLL_MS, pollUntil, retryWhileBusy, stillInProgress, waitPolicy, type WaitOptions, type WaitPolicy } from './waiting';
 import type { SecretResolver, SharedKeyStore } from '../sharedKeys';
@@ -168,15 +169,8 @@ export function throwConflicts(conflicts: Problem[]): void {
   );
 }
 
-type NodeStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
-
-interface Node {
-  planned: PlannedResource;
-  change: Change;
-  status: NodeStatus;
-  deps: Set<string>;
-  after: Set<string>;
-}
+/** A node of the deploy graph: a planned resource and its change, or the circuit tunnelsmith creates. */
+type Step = { planned: PlannedResource; change: Change } | { circuit: CircuitChange };
 
 /** Reads, diffs and applies the plan. Throws AzureError on a refusal (naming the hub field). */
 export async function applyPlan(plan: AzurePlan, deps: ApplyDeps): Promise<ApplyReport> {
@@ -194,11 +188,10 @@ class Runner {
   private actual: Record<string, unknown> = {};
   private writes = 0;
   private circuitTask: Promise<void> = Promise.resolve();
-  private pendingCircuit: CircuitChange | undefined;
   private circuitReport: CircuitReport | undefined;
   private recreated: string[] | undefined;
   private orderSwapped = false;
-  private readonly nodes = new Map<string, Node>();
+  private readonly graph = new WorkGraph<Step>();
 
   constructor(
     private readonly plan: AzurePlan,
@@ -248,14 +241,18 @@ class Runner {
     // Keys and secrets first: a missing reference fails the run before anything is written.
     const secrets = await this.prepareSecrets(diff.changes);
 
-    const planned = new Map(this.plan.resources.map((r) => [r.key, r]));
-    for (const change of diff.changes) {
-      const p = planned.get(change.resource.key)!;
-      this.nodes.set(p.key, { planned: p, change, status: change.action === 'noop' ? 'done' : 'pending', deps: new Set(p.dependsOn), after: new Set(p.orderAfter) });
-    }
-    // The circuit is created beside the rest once its resource group exists (see schedule).
-    this.pendingCircuit = diff.circuit;
-    await this.schedule(secrets);
+    this.buildGraph(diff);
+    await this.graph.run((n) => ('circuit' in n.data ? this.startCircuit(n.data.circuit) : this.runNode(n.data, secrets.get(n.id))), {
+      onSkipped: (n) => this.event({ type: 'end', id: n.id, outcome: 'skipped', detail: 'waits for a step that could not run' }),
+      onFailed: (n, e) => {
+        // The circuit's failure does not stop the other steps: it is thrown once they have ended.
+        if ('circuit' in n.data) return 'continue';
+        if (this.tryOrderFallback(n.id, n.data.change, e)) return 'retry';
+        // Stop waiting on the others: Azure carries on, and the next run resumes.
+        if (!isAbortError(e)) this.internal.abort(new Error('another step failed'));
+        return 'stop';
+      },
+    });
     await this.circuitTask;
 
     // Existing connections: confirm journal entries, and compare the hub's reference with Azure's key.
@@ -348,81 +345,47 @@ class Runner {
     return { site: this.deps.hub.sites[i], path: `sites[${i}]` };
   }
 
-  /** Runs nodes whose dependencies are settled, in parallel; stops launching at the first failure. */
-  private async schedule(secrets: Map<string, { sharedKey?: string; authorizationKey?: string }>): Promise<void> {
-    const running = new Map<string, Promise<void>>();
-    let failure: unknown;
-    const settled = (k: string) => {
-      const n = this.nodes.get(k);
-      return !n || n.status === 'done';
-    };
-    const blocked = (k: string) => {
-      const n = this.nodes.get(k);
-      return n !== undefined && (n.status === 'skipped' || n.status === 'failed');
-    };
+  /**
+   * One node per planned resource, waiting for its dependencies; the order the plan prefers (the
+   * ExpressRoute gateway before the VPN gateway) is an ordinary edge too, turned round by
+   * `tryOrderFallback`. The circuit tunnelsmith creates goes beside the rest once its resource group exists.
+   */
+  private buildGraph(diff: DiffOutcome): void {
     const rgKey = this.plan.resources.find((r) => r.kind === 'resourceGroup')?.key;
-    for (;;) {
-      if (failure === undefined && this.pendingCircuit && (!rgKey || settled(rgKey))) {
-        this.circuitTask = this.runCircuit(this.pendingCircuit);
-        this.pendingCircuit = undefined;
-        // Awaited by the ExpressRoute connection and after the schedule; never an unhandled rejection.
-        this.circuitTask.catch(() => undefined);
-      }
-      if (failure === undefined) {
-        for (const n of this.nodes.values()) {
-          if (n.status !== 'pending') continue;
-          if ([...n.deps].some(blocked)) {
-            n.status = 'skipped';
-            this.event({ type: 'end', id: n.planned.key, outcome: 'skipped', detail: 'waits for a step that could not run' });
-            continue;
-          }
-          if (![...n.deps].every(settled) || ![...n.after].every((k) => settled(k) || blocked(k))) continue;
-          n.status = 'running';
-          running.set(
-            n.planned.key,
-            this.runNode(n, secrets.get(n.planned.key)).then(
-              () => undefined,
-              (e) => {
-                if (this.tryOrderFallback(n, e)) return;
-                n.status = 'failed';
-                if (failure === undefined) {
-                  failure = e;
-                  // Stop waiting on the others: Azure carries on, and the next run resumes.
-                  if (!isAbortError(e)) this.internal.abort(new Error('another step failed'));
-                }
-              },
-            ),
-          );
-        }
-      }
-      if (running.size === 0) break;
-      await Promise.race(running.values());
-      for (const k of [...running.keys()]) {
-        if (this.nodes.get(k)!.status !== 'running') running.delete(k);
-      }
+    if (diff.circuit) {
+      this.graph.addNode(diff.circuit.circuit.key, { circuit: diff.circuit }, { dependsOn: rgKey ? [rgKey] : [], state: diff.circuit.action === 'noop' ? 'done' : 'pending' });
     }
-    if (failure !== undefined) throw failure;
-    const stuck = [...this.nodes.values()].filter((n) => n.status === 'pending');
-    if (stuck.length > 0) throw new InternalError('PlanCycle', `steps never became runnable: ${stuck.map((n) => n.planned.key).join(', ')}`);
+    const planned = new Map(this.plan.resources.map((r) => [r.key, r]));
+    for (const change of diff.changes) {
+      const p = planned.get(change.resource.key)!;
+      this.graph.addNode(p.key, { planned: p, change }, { dependsOn: [...p.dependsOn, ...p.orderAfter], state: change.action === 'noop' ? 'done' : 'pending' });
+    }
+  }
+
+  /** Starts the circuit step; the ExpressRoute connection's create waits for it. */
+  private startCircuit(change: CircuitChange): Promise<void> {
+    this.circuitTask = this.runCircuit(change);
+    // Awaited by the ExpressRoute connection and after the run; never an unhandled rejection.
+    this.circuitTask.catch(() => undefined);
+    return this.circuitTask;
   }
 
   /**
-   * The service refused to create the ExpressRoute gateway before the VPN gateway: create the VPN
-   * gateway first, then try the ExpressRoute gateway again (once).
+   * The service refused to create the ExpressRoute gateway before the VPN gateway: turn the edge round
+   * (the VPN gateway first), then try the ExpressRoute gateway again (once).
    */
-  private tryOrderFallback(n: Node, e: unknown): boolean {
-    if (this.orderSwapped || n.planned.kind !== 'erGateway' || n.change.action !== 'create' || !isGatewayOrderRefusal(e)) return false;
-    const vpn = [...this.nodes.values()].find((x) => x.planned.kind === 'vpnGateway' && x.after.has(n.planned.key));
-    if (!vpn || vpn.status !== 'pending') return false;
+  private tryOrderFallback(id: string, change: Change, e: unknown): boolean {
+    if (this.orderSwapped || change.resource.kind !== 'erGateway' || change.action !== 'create' || !isGatewayOrderRefusal(e)) return false;
+    const vpn = this.graph.nodes.find((x) => 'planned' in x.data && x.data.planned.kind === 'vpnGateway' && x.data.planned.orderAfter.includes(id));
+    if (!vpn || vpn.state !== 'pending') return false;
     this.orderSwapped = true;
-    vpn.after.delete(n.planned.key);
-    n.deps.add(vpn.planned.key);
-    n.status = 'pending';
-    this.event({ type: 'note', level: 'info', message: `Azure refused to create ${describeResource(n.planned)} before the VPN gateway; creating the VPN gateway first` });
+    this.graph.removeDependency(vpn.id, id);
+    this.graph.addDependency(id, vpn.id);
+    this.event({ type: 'note', level: 'info', message: `Azure refused to create ${describeResource(change.resource)} before the VPN gateway; creating the VPN gateway first` });
     return true;
   }
 
-  private async runNode(n: Node, secrets: { sharedKey?: string; authorizationKey?: string } | undefined): Promise<void> {
+  private async runNode(n: { planned: PlannedResource; change: Change }, secrets: { sharedKey?: string; authorizationKey?: string } | undefined): Promise<'done' | 'skipped'> {
     let change = n.change;
     const id = n.planned.key;
     if (change.action === 'wait') {
@@ -438,12 +401,11 @@ class Runner {
       const again = diffResource(n.planned, current, { actual: this.actual, plan: this.plan, gatewaysExist: this.gatewaysExist() });
       if ('conflicts' in again) {
         throwConflicts(again.conflicts);
-        return;
+        return 'done';
       }
       if (again.action === 'noop') {
-        n.status = 'done';
         this.event({ type: 'end', id, outcome: 'unchanged', detail: current === undefined ? 'gone' : 'in place' });
-        return;
+        return 'done';
       }
       if (again.action === 'create') {
         // It disappeared while we waited (a create that failed and was cleaned up): create it now,
@@ -458,10 +420,7 @@ class Runner {
     if (n.planned.kind === 'erConnection' && change.action === 'create') {
       await this.circuitTask;
       const ready = await this.circuitReady(n.planned);
-      if (!ready) {
-        n.status = 'skipped';
-        return;
-      }
+      if (!ready) return 'skipped';
     }
     const verb = change.action === 'create' ? 'create' : 'update';
     const what = `${verb} ${describeResource(n.planned)}${change.fields.length ? ` (${change.fields.join('; ')})` : ''}`;
@@ -473,8 +432,8 @@ class Runner {
       throw e;
     }
     if (n.planned.kind === 'ipsecConnection') await this.deps.keys.confirmConnection(this.site(n.planned.site).site);
-    n.status = 'done';
     this.event({ type: 'end', id, outcome: 'done' });
+    return 'done';
   }
 
   /** Ends an operation that threw: failed, or stopped waiting when the run was interrupted. */
@@ -618,8 +577,8 @@ class Runner {
     for (const c of changes) {
       const r = c.resource;
       if (r.kind !== 'ipsecConnection' || c.action === 'create') continue;
-      const node = this.nodes.get(r.key);
-      if (!node || node.status !== 'done' || this.actual[r.key] === undefined) continue;
+      const node = this.graph.tryNode(r.key);
+      if (!node || node.state !== 'done' || this.actual[r.key] === undefined) continue;
       const { site, path } = this.site(r.site);
       await this.deps.keys.confirmConnection(site);
       if (!site.sharedKey) continue;
