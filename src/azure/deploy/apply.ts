@@ -12,7 +12,7 @@ import { mapLimit } from '../../util/async';
 import type { AzureApi, CallOptions } from '../client/api';
 import { diffPlan, diffResource, type Change, type CircuitChange, type DiffExtras, type DiffOutcome } from './diff';
 import { isAbortError, isGatewayOrderRefusal, isTransientOperationFailure, withHubField } from '../client/errors';
-import type { ApplyEvent, ApplyEventSink } from '../events';
+import type { ApplyEvent, ApplyEventBody, ApplyEventSink } from '../events';
 import { isBusy, isProviderProvisioned, type CircuitModel, type ConnectionModel } from '../client/model';
 import type { AzurePlan, PlannedResource } from './plan';
 import { WorkGraph } from './graph';
@@ -212,7 +212,7 @@ class Runner {
     return this.internal.signal;
   }
 
-  private event(e: DistributiveOmit<ApplyEvent, 'at'>): void {
+  private event(e: ApplyEventBody): void {
     this.emit({ ...e, at: this.now() } as ApplyEvent);
   }
 
@@ -605,8 +605,6 @@ class Runner {
     this.event({ type: 'note', level: 'warning', message: `${path}: ${message}${fix ? ` (${fix})` : ''}` });
   }
 }
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 function circuitReport(c: CircuitModel, created: boolean): CircuitReport {
   return {

@@ -6,8 +6,9 @@
  */
 import type { AzureApi, CallOptions } from '../client/api';
 import { isNotFound } from '../client/errors';
-import type { ApplyEventSink } from '../events';
+import type { ApplyEvent, ApplyEventBody, ApplyEventSink } from '../events';
 import { isOwnedBy, type ListedResource, type NetworkResourceType } from '../client/model';
+import { WorkGraph } from './graph';
 import { retryWhileBusy, stillInProgress, waitPolicy, type WaitOptions, type WaitPolicy } from './waiting';
 
 export interface DestroyStep {
@@ -55,6 +56,11 @@ function heldByItsProvider(r: ListedResource): boolean {
   return r.type === 'expressRouteCircuits' && (state === 'provisioned' || state === 'provisioning');
 }
 
+/** The stage in which a resource of this type is deleted (connections first). */
+export function destroyStage(type: NetworkResourceType): number {
+  return STAGE[type];
+}
+
 export function describeListed(r: { type: NetworkResourceType; name: string }): string {
   return `${TYPE_TEXT[r.type]} ${r.name}`;
 }
@@ -93,31 +99,17 @@ export interface DestroyReport {
   resourceGroupKept?: string;
 }
 
-/** Runs a destroy plan stage by stage; gateways one at a time (Azure serializes them per VNet). */
+/** Runs a destroy plan: the deletions, then the resource group when it is provably empty. */
 export async function runDestroy(plan: DestroyPlan, deps: DestroyDeps): Promise<DestroyReport> {
   const wait = waitPolicy(deps);
   const now = wait.now;
-  const emit = deps.onEvent ?? (() => undefined);
+  const sink = deps.onEvent ?? (() => undefined);
+  const emit = (e: ApplyEventBody) => sink({ ...e, at: now() } as ApplyEvent);
   const o = { signal: deps.signal };
-  const deleted: string[] = [];
-  const stages = [...new Set(plan.steps.map((s) => s.stage))].sort((a, b) => a - b);
-  for (const stage of stages) {
-    const steps = plan.steps.filter((s) => s.stage === stage);
-    const one = async (s: DestroyStep) => {
-      const id = `${s.type}:${s.name}`;
-      emit({ type: 'start', id, what: `delete ${describeListed(s)}`, kind: 'delete', at: now() });
-      try {
-        await deleteWhileBusy(wait, () => deps.api.deleteResource(plan.resourceGroup, s.type, s.name, o), () => emit({ type: 'state', id, state: 'waiting: another operation is in progress', at: now() }));
-      } catch (e) {
-        emit({ type: 'end', id, outcome: 'failed', detail: e instanceof Error ? e.message.split('\n')[0] : String(e), at: now() });
-        throw e;
-      }
-      deleted.push(describeListed(s));
-      emit({ type: 'end', id, outcome: 'done', at: now() });
-    };
-    if (stage === STAGE.virtualNetworkGateways) for (const s of steps) await one(s);
-    else await Promise.all(steps.map(one));
-  }
+  const deleted = await runDeletions(
+    plan.steps.map((s) => ({ ...s, id: `${s.type}:${s.name}`, what: describeListed(s) })),
+    { api: deps.api, resourceGroup: plan.resourceGroup, wait, emit },
+  );
 
   const held = plan.heldByProvider ?? [];
   const heldText = held.length > 0
@@ -129,10 +121,64 @@ export async function runDestroy(plan: DestroyPlan, deps: DestroyDeps): Promise<
   if (heldText) return { deleted, resourceGroupDeleted: false, resourceGroupKept: heldText };
   if (contents.length > 0) return { deleted, resourceGroupDeleted: false, resourceGroupKept: `it still holds ${contents.length} resource(s) tunnelsmith did not create` };
   const id = `resourceGroup:${plan.resourceGroup}`;
-  emit({ type: 'start', id, what: `delete resource group ${plan.resourceGroup}`, kind: 'delete', at: now() });
+  emit({ type: 'start', id, what: `delete resource group ${plan.resourceGroup}`, kind: 'delete' });
   await deps.api.deleteResourceGroup(plan.resourceGroup, o);
-  emit({ type: 'end', id, outcome: 'done', at: now() });
+  emit({ type: 'end', id, outcome: 'done' });
   return { deleted: [...deleted, `resource group ${plan.resourceGroup}`], resourceGroupDeleted: true };
+}
+
+/** One deletion: its stage, and the event id and words that name it. */
+export interface Deletion {
+  id: string;
+  stage: number;
+  type: NetworkResourceType;
+  name: string;
+  /** `gateway vgw1`, `connection cn-hq`: how events and reports name it. */
+  what: string;
+}
+
+export interface DeletionDeps {
+  api: AzureApi;
+  resourceGroup: string;
+  wait: WaitPolicy;
+  emit: (e: ApplyEventBody) => void;
+  /** Why, added to each step's words (`to recreate the GatewaySubnet`). */
+  why?: string;
+}
+
+/**
+ * Deletes in stages: creation goes up the stages (a VNet before its gateways, gateways before their
+ * connections), so deletion runs that creation graph reversed, each stage once the one before it is
+ * gone and its deletions in parallel, but gateways one at a time, in the given order (Azure serializes
+ * gateway operations in one VNet). Returns what was deleted, in the order it finished.
+ */
+export async function runDeletions(deletions: readonly Deletion[], deps: DeletionDeps): Promise<string[]> {
+  const creation = new WorkGraph<Deletion>();
+  for (const d of deletions) creation.addNode(d.id, d);
+  const stages = [...new Set(deletions.map((d) => d.stage))].sort((a, b) => a - b);
+  stages.slice(0, -1).forEach((stage, i) => {
+    for (const d of deletions.filter((x) => x.stage === stage)) {
+      for (const before of deletions.filter((x) => x.stage === stages[i + 1])) creation.addDependency(d.id, before.id);
+    }
+  });
+  const graph = creation.reversed();
+  const gateways = deletions.filter((d) => d.type === 'virtualNetworkGateways');
+  gateways.slice(1).forEach((g, i) => graph.addDependency(g.id, gateways[i].id));
+
+  const deleted: string[] = [];
+  const o = { signal: deps.wait.signal };
+  await graph.run(async ({ data: d }) => {
+    deps.emit({ type: 'start', id: d.id, what: `delete ${d.what}${deps.why ? ` (${deps.why})` : ''}`, kind: 'delete' });
+    try {
+      await deleteWhileBusy(deps.wait, () => deps.api.deleteResource(deps.resourceGroup, d.type, d.name, o), () => deps.emit({ type: 'state', id: d.id, state: 'waiting: another operation is in progress' }));
+    } catch (e) {
+      deps.emit({ type: 'end', id: d.id, outcome: 'failed', detail: e instanceof Error ? e.message.split('\n')[0] : String(e) });
+      throw e;
+    }
+    deleted.push(d.what);
+    deps.emit({ type: 'end', id: d.id, outcome: 'done' });
+  });
+  return deleted;
 }
 
 /** Runs a delete, waiting out `409 AnotherOperationInProgress`; a resource already gone is done. */

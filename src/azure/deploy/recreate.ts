@@ -7,9 +7,9 @@
 import { AzureError } from '../../errors';
 import type { Hub } from '../../hub/types';
 import type { AzureApi } from '../client/api';
-import { deleteWhileBusy } from './destroy';
+import { destroyStage, runDeletions } from './destroy';
 import type { GatewaySubnetRecreate } from './diff';
-import type { ApplyEvent } from '../events';
+import type { ApplyEventBody } from '../events';
 import type { SharedKeyStore } from '../sharedKeys';
 import type { WaitPolicy } from './waiting';
 
@@ -17,11 +17,9 @@ export interface RecreateDeps {
   api: AzureApi;
   hub: Hub;
   keys: SharedKeyStore;
-  emit: (e: DistributiveOmit<ApplyEvent, 'at'>) => void;
+  emit: (e: ApplyEventBody) => void;
   wait: WaitPolicy;
 }
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** Carries out the deletions; returns what was deleted, in order. */
 export async function runGatewaySubnetRecreate(r: GatewaySubnetRecreate, deps: RecreateDeps): Promise<string[]> {
@@ -35,20 +33,6 @@ export async function runGatewaySubnetRecreate(r: GatewaySubnetRecreate, deps: R
   }
   const rg = deps.hub.azure.resourceGroup;
   const o = { signal: deps.wait.signal };
-  const done: string[] = [];
-  const del = async (type: 'connections' | 'virtualNetworkGateways', name: string, what: string) => {
-    const id = `recreate:${type}:${name}`;
-    deps.emit({ type: 'start', id, what: `delete ${what} (to recreate the GatewaySubnet)`, kind: 'delete' });
-    try {
-      await deleteWhileBusy(deps.wait, () => deps.api.deleteResource(rg, type, name, o), () => deps.emit({ type: 'state', id, state: 'waiting: another operation is in progress' }));
-    } catch (e) {
-      deps.emit({ type: 'end', id, outcome: 'failed', detail: e instanceof Error ? e.message.split('\n')[0] : String(e) });
-      throw e;
-    }
-    deps.emit({ type: 'end', id, outcome: 'done' });
-    done.push(what);
-  };
-
   // The keys first: once a connection is gone, Azure no longer holds the key its device has.
   for (const c of r.connections) {
     if (c.kind !== 'ipsecConnection' || !c.site || !deps.keys.preserveAzureKey) continue;
@@ -57,8 +41,12 @@ export async function runGatewaySubnetRecreate(r: GatewaySubnetRecreate, deps: R
     const key = await deps.api.getSharedKey(rg, c.name, o);
     await deps.keys.preserveAzureKey(site, key);
   }
-  await Promise.all(r.connections.map((c) => del('connections', c.name, `${c.kind === 'erConnection' ? 'ExpressRoute connection' : 'connection'} ${c.name}`)));
-  // Azure serializes gateway operations in one VNet: one at a time.
-  for (const g of r.gateways) await del('virtualNetworkGateways', g.name, `${g.kind === 'erGateway' ? 'ExpressRoute gateway' : 'VPN gateway'} ${g.name}`);
-  return done;
+  const deletion = (type: 'connections' | 'virtualNetworkGateways', name: string, what: string) => ({ id: `recreate:${type}:${name}`, stage: destroyStage(type), type, name, what });
+  return runDeletions(
+    [
+      ...r.connections.map((c) => deletion('connections', c.name, `${c.kind === 'erConnection' ? 'ExpressRoute connection' : 'connection'} ${c.name}`)),
+      ...r.gateways.map((g) => deletion('virtualNetworkGateways', g.name, `${g.kind === 'erGateway' ? 'ExpressRoute gateway' : 'VPN gateway'} ${g.name}`)),
+    ],
+    { api: deps.api, resourceGroup: rg, wait: deps.wait, emit: deps.emit, why: 'to recreate the GatewaySubnet' },
+  );
 }
