@@ -16,7 +16,7 @@ import { defaultExpressRoutePublicIpName, defaultPublicIpNames, IMPORT_DEVICE_PL
 import { SITE_NAME } from '../hub/patterns';
 import type { IpsecPolicy } from '../hub/types';
 import { nameFromId, sameId, type CircuitModel, type ConnectionModel, type GatewayModel, type LngModel, type PublicIpModel, type VnetModel } from './client/model';
-import { GATEWAY_SUBNET } from './deploy/plan';
+import { GATEWAY_SUBNET } from './resources/virtualNetwork';
 import { BASIC_PUBLIC_IP_MIGRATION, retiredVpnSku } from './skus';
 
 /** Everything of interest in the resource group. */

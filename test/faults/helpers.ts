@@ -7,7 +7,8 @@ import path from 'node:path';
 import type { AzureApi } from '../../src/azure/client/api';
 import { diffAgainstAzure, readActualState } from '../../src/azure/deploy/apply';
 import type { NetworkResourceType } from '../../src/azure/client/model';
-import type { AzurePlan, PlannedResource } from '../../src/azure/deploy/plan';
+import type { AzurePlan } from '../../src/azure/deploy/plan';
+import type { PlannedResource } from '../../src/azure/resources/contract';
 import type { RequestLogEntry, RunningEmulator } from '../../src/emulator';
 import { readKeyJournal } from '../../src/io/keyJournal';
 

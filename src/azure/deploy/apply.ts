@@ -14,7 +14,9 @@ import { diffPlan, diffResource, type Change, type CircuitChange, type DiffExtra
 import { isAbortError, isGatewayOrderRefusal, isTransientOperationFailure, withHubField } from '../client/errors';
 import type { ApplyEvent, ApplyEventBody, ApplyEventSink } from '../events';
 import { isBusy, isProviderProvisioned, type CircuitModel, type ConnectionModel } from '../client/model';
-import type { AzurePlan, PlannedResource } from './plan';
+import type { PlannedResource } from '../resources/contract';
+import { describeResource, readResource, writeResource } from '../resources/table';
+import type { AzurePlan } from './plan';
 import { WorkGraph } from './graph';
 import { runGatewaySubnetRecreate } from './recreate';
 import { CIRCUIT_POLL_MS, pollUntil, retryWhileBusy, stillInProgress, waitPolicy, type WaitOptions, type WaitPolicy } from './waiting';
@@ -81,21 +83,6 @@ const RESUME_HINT = 'run deploy again later; it resumes where it stopped';
 /** A write whose Azure operation failed transiently is tried this many more times. */
 const MAX_OPERATION_RETRIES = 2;
 
-const KIND_TEXT: Record<PlannedResource['kind'], string> = {
-  resourceGroup: 'resource group',
-  virtualNetwork: 'virtual network',
-  publicIp: 'public IP',
-  erGateway: 'ExpressRoute gateway',
-  vpnGateway: 'VPN gateway',
-  localNetworkGateway: 'local network gateway',
-  ipsecConnection: 'connection',
-  erConnection: 'ExpressRoute connection',
-};
-
-export function describeResource(r: PlannedResource): string {
-  return `${KIND_TEXT[r.kind]} ${r.name}`;
-}
-
 /** Reads every planned resource (in parallel); `undefined` for those that do not exist. */
 export async function readActualState(api: AzureApi, plan: AzurePlan, o?: CallOptions): Promise<Record<string, unknown>> {
   const state: Record<string, unknown> = {};
@@ -111,7 +98,7 @@ export async function readActualState(api: AzureApi, plan: AzurePlan, o?: CallOp
     plan.resources.filter((r) => r.kind !== 'resourceGroup'),
     READ_CONCURRENCY,
     async (r) => {
-      state[r.key] = await readOne(api, plan.resourceGroup, r, o);
+      state[r.key] = await readResource(api, plan.resourceGroup, r, o);
     },
   );
   return state;
@@ -119,25 +106,6 @@ export async function readActualState(api: AzureApi, plan: AzurePlan, o?: CallOp
 
 /** Reads in flight at once: enough to be quick, few enough not to trip ARM's throttling with many sites. */
 const READ_CONCURRENCY = 12;
-
-function readOne(api: AzureApi, rg: string, r: PlannedResource, o?: CallOptions): Promise<unknown> {
-  switch (r.kind) {
-    case 'resourceGroup':
-      return api.getResourceGroup(r.name, o);
-    case 'virtualNetwork':
-      return api.getVnet(rg, r.name, o);
-    case 'publicIp':
-      return api.getPublicIp(rg, r.name, o);
-    case 'erGateway':
-    case 'vpnGateway':
-      return api.getGateway(rg, r.name, o);
-    case 'localNetworkGateway':
-      return api.getLocalNetworkGateway(rg, r.name, o);
-    case 'ipsecConnection':
-    case 'erConnection':
-      return api.getConnection(rg, r.name, o);
-  }
-}
 
 /**
  * What the diff needs besides the planned resources: the group's connections (to name every connection
@@ -506,7 +474,7 @@ class Runner {
   /** PUTs a resource; a 409 AnotherOperationInProgress is waited out and the PUT retried. */
   private async writeWaitingOutConflicts(r: PlannedResource, secrets: { sharedKey?: string; authorizationKey?: string } | undefined): Promise<unknown> {
     let failedOperations = 0;
-    const out = await retryWhileBusy(this.wait, () => this.write(r, secrets), {
+    const out = await retryWhileBusy(this.wait, () => writeResource(this.deps.api, this.plan.resourceGroup, r, secrets ?? {}, { signal: this.signal }), {
       onOtherFailure: async (e) => {
         if (!isTransientOperationFailure(e) || failedOperations >= MAX_OPERATION_RETRIES) throw withHubField(e, r.field);
         failedOperations++;
@@ -522,34 +490,12 @@ class Runner {
     return out;
   }
 
-  private async write(r: PlannedResource, secrets: { sharedKey?: string; authorizationKey?: string } | undefined): Promise<unknown> {
-    const api = this.deps.api;
-    const rg = this.plan.resourceGroup;
-    const o = { signal: this.signal };
-    switch (r.kind) {
-      case 'resourceGroup':
-        return api.putResourceGroup(r.desired, o);
-      case 'virtualNetwork':
-        return api.putVnet(rg, r.desired, o);
-      case 'publicIp':
-        return api.putPublicIp(rg, r.desired, o);
-      case 'erGateway':
-      case 'vpnGateway':
-        return api.putGateway(rg, r.desired, o);
-      case 'localNetworkGateway':
-        return api.putLocalNetworkGateway(rg, r.desired, o);
-      case 'ipsecConnection':
-      case 'erConnection':
-        return api.putConnection(rg, r.desired, secrets ?? {}, o);
-    }
-  }
-
   /** Polls the resource until it is no longer busy; resolves what it is then (undefined if gone). */
   private async waitWhileBusy(r: PlannedResource): Promise<unknown> {
     let last = '';
     const stateOf = (x: { provisioningState?: string } | undefined) => x?.provisioningState ?? 'gone';
     return pollUntil(this.wait, {
-      read: () => readOne(this.deps.api, this.plan.resourceGroup, r, { signal: this.signal }) as Promise<{ provisioningState?: string } | undefined>,
+      read: () => readResource(this.deps.api, this.plan.resourceGroup, r, { signal: this.signal }) as Promise<{ provisioningState?: string } | undefined>,
       done: (x) => !x || !isBusy(x.provisioningState),
       onValue: (x) => {
         if (stateOf(x) !== last) this.event({ type: 'state', id: r.key, state: stateOf(x) });
@@ -566,7 +512,7 @@ class Runner {
     const watch = this.plan.resources.filter((x) => x.key === r.key || x.kind === 'vpnGateway' || x.kind === 'erGateway');
     await this.wait.sleep();
     await pollUntil(this.wait, {
-      read: () => Promise.all(watch.map((x) => readOne(this.deps.api, this.plan.resourceGroup, x, { signal: this.signal }) as Promise<{ provisioningState?: string } | undefined>)),
+      read: () => Promise.all(watch.map((x) => readResource(this.deps.api, this.plan.resourceGroup, x, { signal: this.signal }) as Promise<{ provisioningState?: string } | undefined>)),
       done: (states) => !states.some((s) => isBusy(s?.provisioningState)),
       timeoutMs: Infinity,
       timedOut: (states) => states,

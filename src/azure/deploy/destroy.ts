@@ -8,6 +8,7 @@ import type { AzureApi, CallOptions } from '../client/api';
 import { isNotFound } from '../client/errors';
 import type { ApplyEvent, ApplyEventBody, ApplyEventSink } from '../events';
 import { isOwnedBy, type ListedResource, type NetworkResourceType } from '../client/model';
+import { ARM_TYPES, armType } from '../resources/table';
 import { WorkGraph } from './graph';
 import { retryWhileBusy, stillInProgress, waitPolicy, type WaitOptions, type WaitPolicy } from './waiting';
 
@@ -33,24 +34,6 @@ export interface DestroyPlan {
   heldByProvider?: ListedResource[];
 }
 
-const STAGE: Record<NetworkResourceType, number> = {
-  connections: 0,
-  virtualNetworkGateways: 1,
-  localNetworkGateways: 2,
-  publicIPAddresses: 2,
-  expressRouteCircuits: 2,
-  virtualNetworks: 3,
-};
-
-const TYPE_TEXT: Record<NetworkResourceType, string> = {
-  connections: 'connection',
-  virtualNetworkGateways: 'gateway',
-  localNetworkGateways: 'local network gateway',
-  publicIPAddresses: 'public IP',
-  expressRouteCircuits: 'ExpressRoute circuit',
-  virtualNetworks: 'virtual network',
-};
-
 function heldByItsProvider(r: ListedResource): boolean {
   const state = (r.serviceProviderProvisioningState ?? '').toLowerCase();
   return r.type === 'expressRouteCircuits' && (state === 'provisioned' || state === 'provisioning');
@@ -58,11 +41,12 @@ function heldByItsProvider(r: ListedResource): boolean {
 
 /** The stage in which a resource of this type is deleted (connections first). */
 export function destroyStage(type: NetworkResourceType): number {
-  return STAGE[type];
+  return armType(type).destroyStage;
 }
 
+/** `gateway ra-vgw`: how destroy names what it lists. */
 export function describeListed(r: { type: NetworkResourceType; name: string }): string {
-  return `${TYPE_TEXT[r.type]} ${r.name}`;
+  return `${armType(r.type).label} ${r.name}`;
 }
 
 /** Which listed resources to delete, in which stage. Pure. */
@@ -72,18 +56,16 @@ export function planDestroy(hubId: string, resourceGroup: string, listed: Listed
   const held = owned.filter(heldByItsProvider);
   const steps = owned
     .filter((r) => !heldByItsProvider(r))
-    .map((r) => ({ stage: STAGE[r.type], type: r.type, name: r.name }))
+    .map((r) => ({ stage: destroyStage(r.type), type: r.type, name: r.name }))
     .sort((a, b) => a.stage - b.stage || a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
   return { hubId, resourceGroup, steps, kept, ownsResourceGroup: groupTags !== undefined && isOwnedBy(groupTags, hubId), ...(held.length > 0 ? { heldByProvider: held } : {}) };
 }
-
-const TYPES: NetworkResourceType[] = ['connections', 'virtualNetworkGateways', 'localNetworkGateways', 'publicIPAddresses', 'expressRouteCircuits', 'virtualNetworks'];
 
 /** Lists the group and plans the deletions; undefined when the group does not exist. */
 export async function readDestroyPlan(api: AzureApi, hubId: string, resourceGroup: string, o?: CallOptions): Promise<DestroyPlan | undefined> {
   const group = await api.getResourceGroup(resourceGroup, o);
   if (!group) return undefined;
-  const listed = (await Promise.all(TYPES.map((t) => api.listByType(resourceGroup, t, o)))).flat();
+  const listed = (await Promise.all(ARM_TYPES.map((t) => api.listByType(resourceGroup, t.type, o)))).flat();
   return planDestroy(hubId, resourceGroup, listed, group.tags);
 }
 

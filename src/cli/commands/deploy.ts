@@ -69,7 +69,8 @@ export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject
   const plan = planAzure(hub, conn.endpoints.subscriptionId);
 
   if (args.plan) {
-    const { diffAgainstAzure, throwConflicts, describeResource, summarize } = await import('../../azure/deploy/apply');
+    const { diffAgainstAzure, throwConflicts, summarize } = await import('../../azure/deploy/apply');
+    const { describeResource } = await import('../../azure/resources/table');
     const diff = await diffAgainstAzure(conn.api, plan);
     throwConflicts(diff.conflicts);
     const pending = diff.changes.filter((c) => c.action !== 'noop');
@@ -116,7 +117,8 @@ export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject
     }
   }
 
-  const { applyPlan, describeResource } = await import('../../azure/deploy/apply');
+  const { applyPlan } = await import('../../azure/deploy/apply');
+  const { describeResource } = await import('../../azure/resources/table');
   const { createJournalKeyStore } = await import('../../azure/sharedKeys');
   const { keyJournalDir } = await import('../../io/keyJournal');
   const { createProgressReporter } = await import('../progress');

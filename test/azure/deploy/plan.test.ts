@@ -1,4 +1,5 @@
-import { planAzure, resourceKey, type PlannedResource } from '../../../src/azure/deploy/plan';
+import { planAzure } from '../../../src/azure/deploy/plan';
+import { resourceKey, type PlannedResource } from '../../../src/azure/resources/contract';
 import { TAG_HUB, TAG_MANAGED_BY } from '../../../src/azure/client/model';
 import { demoHub, site, SUB, vpnOnlyHub } from '../hubs';
 
