@@ -1,5 +1,5 @@
 /** Deploy end to end: the real SDK against the emulator. */
-import { diffAgainstAzure } from '../../src/azure/deploy/apply';
+import { diffAgainstAzure } from '../../src/azure/deploy/read';
 import { TAG_HUB, TAG_MANAGED_BY } from '../../src/azure/client/model';
 import { planAzure } from '../../src/azure/deploy/plan';
 import { readKeyJournal } from '../../src/io/keyJournal';

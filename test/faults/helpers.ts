@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { AzureApi } from '../../src/azure/client/api';
-import { diffAgainstAzure, readActualState } from '../../src/azure/deploy/apply';
+import { diffAgainstAzure, readActualState } from '../../src/azure/deploy/read';
 import type { NetworkResourceType } from '../../src/azure/client/model';
 import type { AzurePlan } from '../../src/azure/deploy/plan';
 import type { PlannedResource } from '../../src/azure/resources/contract';

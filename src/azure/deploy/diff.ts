@@ -8,7 +8,7 @@
  * holding subnets or a subnet the hub does not know that overlaps one it wants, and a GatewaySubnet in use
  * by gateways that must change (which `deploy --allow-recreate` can carry out: `recreate`).
  */
-import type { Problem } from '../../errors';
+import { AzureError, type Problem } from '../../errors';
 import { isBusy, isFailedState, sameId, type CircuitModel, type GatewayModel, type ListedResource } from '../client/model';
 import { expressRouteCircuit } from '../resources/circuit';
 import { cidrOf, normLocation, shortId } from '../resources/compare';
@@ -198,4 +198,28 @@ function gatewaySubnetConflict(plan: AzurePlan, r: GatewaySubnetRecreate): Probl
 /** Whether a diff holds anything to write (or wait for). Pure. */
 export function hasPendingChanges(changes: readonly Change[]): boolean {
   return changes.some((c) => c.action !== 'noop');
+}
+
+/** One line per change kind, e.g. `2 to create, 1 to update, 5 in place`. Pure. */
+export function summarize(changes: readonly Change[]): string {
+  const count = (a: Change['action']) => changes.filter((c) => c.action === a).length;
+  const parts = [
+    [count('create'), 'to create'],
+    [count('update'), 'to update'],
+    [count('wait'), 'in progress in Azure'],
+    [count('noop'), 'in place'],
+  ].filter(([n]) => (n as number) > 0);
+  return parts.map(([n, t]) => `${n} ${t}`).join(', ') || 'nothing planned';
+}
+
+/** Throws the conflicts of a diff as one AzureError naming every field and remedy. */
+export function throwConflicts(conflicts: Problem[]): void {
+  if (conflicts.length === 0) return;
+  const lines = conflicts.map((p) => `${p.path}: ${p.message}${p.fix ? ` (fix: ${p.fix})` : ''}`);
+  throw new AzureError(
+    'AzureStateConflict',
+    `Azure holds state that cannot be changed in place:\n  ${lines.join('\n  ')}`,
+    { field: conflicts[0].path },
+    'nothing was changed; follow the fix for each line, then deploy again',
+  );
 }

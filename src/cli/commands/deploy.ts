@@ -5,7 +5,7 @@
  * `--allow-recreate` carries out the GatewaySubnet remedy after a typed confirmation (or `--yes`).
  */
 import type { Argv } from 'yargs';
-import type { CircuitReport } from '../../azure/deploy/apply';
+import type { CircuitReport } from '../../azure/deploy/run';
 import type { GatewaySubnetRecreate } from '../../azure/deploy/diff';
 import { ExitCode, UsageError } from '../../errors';
 import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
@@ -69,7 +69,8 @@ export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject
   const plan = planAzure(hub, conn.endpoints.subscriptionId);
 
   if (args.plan) {
-    const { diffAgainstAzure, throwConflicts, summarize } = await import('../../azure/deploy/apply');
+    const { diffAgainstAzure } = await import('../../azure/deploy/read');
+    const { throwConflicts, summarize } = await import('../../azure/deploy/diff');
     const { describeResource } = await import('../../azure/resources/table');
     const diff = await diffAgainstAzure(conn.api, plan);
     throwConflicts(diff.conflicts);
@@ -102,7 +103,8 @@ export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject
 
   let allowRecreate: { from: string; to: string } | undefined;
   if (args['allow-recreate']) {
-    const { diffAgainstAzure, throwConflicts } = await import('../../azure/deploy/apply');
+    const { diffAgainstAzure } = await import('../../azure/deploy/read');
+    const { throwConflicts } = await import('../../azure/deploy/diff');
     const diff = await diffAgainstAzure(conn.api, plan);
     if (diff.recreate) {
       const others = diff.conflicts.filter((p) => p.path !== 'azure.vnet.gatewaySubnet');
