@@ -8,6 +8,7 @@ import type { AzureApi, CallOptions } from '../client/api';
 import { isNotFound } from '../client/errors';
 import type { ApplyEvent, ApplyEventBody, ApplyEventSink } from '../events';
 import { isOwnedBy, type ListedResource, type NetworkResourceType } from '../client/model';
+import { expressRouteCircuit } from '../resources/circuit';
 import { ARM_TYPES, armType } from '../resources/table';
 import { WorkGraph } from './graph';
 import { retryWhileBusy, stillInProgress, waitPolicy, type WaitOptions, type WaitPolicy } from './waiting';
@@ -35,8 +36,7 @@ export interface DestroyPlan {
 }
 
 function heldByItsProvider(r: ListedResource): boolean {
-  const state = (r.serviceProviderProvisioningState ?? '').toLowerCase();
-  return r.type === 'expressRouteCircuits' && (state === 'provisioned' || state === 'provisioning');
+  return r.type === expressRouteCircuit.arm.type && expressRouteCircuit.heldByProvider(r.serviceProviderProvisioningState);
 }
 
 /** The stage in which a resource of this type is deleted (connections first). */

@@ -1,12 +1,11 @@
 /**
  * Desired (plan) against actual (what Azure holds): create, update, no-op or wait, per resource. Pure.
  * Only fields tunnelsmith owns are compared; read-only and Azure-added fields are ignored. An existing
- * resource keeps its tags (an adopted resource is never tagged, so `destroy` never removes it) and the
- * subnets tunnelsmith does not know. A state that cannot be changed in place is a conflict with the
- * exact remedy: a policy-based or Basic gateway, a SKU change across families or generations (a resize
- * within one is an update), a gateway on other public IPs, a VNet address space that would drop a range
- * holding subnets or a subnet the hub does not know that overlaps one it wants, and a GatewaySubnet in use
- * by gateways that must change (which `deploy --allow-recreate` can carry out: `recreate`).
+ * resource keeps its tags (an adopted resource is never tagged, so `destroy` never removes it). A state
+ * that cannot be changed in place is a conflict with the exact remedy. What each kind compares, and
+ * refuses, is in its file under `resources/`; here: the region, a failed last operation, the circuit,
+ * and a GatewaySubnet in use by gateways that must change (which `deploy --allow-recreate` can carry
+ * out: `recreate`).
  */
 import { AzureError, type Problem } from '../../errors';
 import { isBusy, isFailedState, sameId, type CircuitModel, type GatewayModel, type ListedResource } from '../client/model';

@@ -7,6 +7,7 @@
 import { AzureError } from '../../errors';
 import type { Hub } from '../../hub/types';
 import type { AzureApi } from '../client/api';
+import { describeResource } from '../resources/table';
 import { destroyStage, runDeletions } from './destroy';
 import type { GatewaySubnetRecreate } from './diff';
 import type { ApplyEventBody } from '../events';
@@ -44,8 +45,8 @@ export async function runGatewaySubnetRecreate(r: GatewaySubnetRecreate, deps: R
   const deletion = (type: 'connections' | 'virtualNetworkGateways', name: string, what: string) => ({ id: `recreate:${type}:${name}`, stage: destroyStage(type), type, name, what });
   return runDeletions(
     [
-      ...r.connections.map((c) => deletion('connections', c.name, `${c.kind === 'erConnection' ? 'ExpressRoute connection' : 'connection'} ${c.name}`)),
-      ...r.gateways.map((g) => deletion('virtualNetworkGateways', g.name, `${g.kind === 'erGateway' ? 'ExpressRoute gateway' : 'VPN gateway'} ${g.name}`)),
+      ...r.connections.map((c) => deletion('connections', c.name, describeResource(c))),
+      ...r.gateways.map((g) => deletion('virtualNetworkGateways', g.name, describeResource(g))),
     ],
     { api: deps.api, resourceGroup: rg, wait: deps.wait, emit: deps.emit, why: 'to recreate the GatewaySubnet' },
   );

@@ -5,14 +5,18 @@
  * not: a lower bandwidth, UnlimitedData back to MeteredData, another provider or location once provisioned.
  */
 import type { AzureApi, CallOptions } from '../client/api';
-import { isProviderProvisioned, type CircuitModel, type CircuitSpecModel } from '../client/model';
+import type { CircuitModel, CircuitSpecModel } from '../client/model';
 import { normLocation } from './compare';
 import type { ArmTypeSpec, Findings, PlannedCircuit } from './contract';
 
 export const expressRouteCircuit = {
   label: 'ExpressRoute circuit',
-  /** A circuit the provider still has provisioned is kept by destroy (Azure refuses to delete it). */
   arm: { type: 'expressRouteCircuits', label: 'ExpressRoute circuit', destroyStage: 2 } satisfies ArmTypeSpec,
+  /**
+   * The provider holds the circuit (Provisioning or Provisioned): Azure then neither deletes it (destroy
+   * keeps it) nor changes its provider or location.
+   */
+  heldByProvider: (serviceProviderProvisioningState: string | undefined): boolean => ['provisioned', 'provisioning'].includes((serviceProviderProvisioningState ?? '').toLowerCase()),
   /** By full ARM id: a circuit named by `circuitId` may live in another resource group or subscription. */
   read: (api: AzureApi, circuitId: string, o?: CallOptions): Promise<CircuitModel | undefined> => api.getCircuit(circuitId, o),
   write: (api: AzureApi, rg: string, desired: CircuitSpecModel, o?: CallOptions): Promise<CircuitModel> => api.putCircuit(rg, desired, o),
@@ -21,7 +25,7 @@ export const expressRouteCircuit = {
     const d = planned.desired;
     const at = (key: string) => `${planned.field}.${key}`;
     const recreate = `or ask the provider to deprovision circuit ${planned.name}, delete it (its ExpressRoute connection first) and deploy again to create it anew`;
-    const provisioned = isProviderProvisioned(actual) || (actual.serviceProviderProvisioningState ?? '').toLowerCase() === 'provisioning';
+    const provisioned = expressRouteCircuit.heldByProvider(actual.serviceProviderProvisioningState);
     if (actual.location && normLocation(actual.location) !== normLocation(d.location)) {
       conflict(at('name'), `circuit ${planned.name} exists in ${actual.location}, the hub says ${d.location}`, 'set azure.location to the circuit\'s region, or give the circuit another name');
     }
