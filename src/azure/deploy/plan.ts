@@ -13,6 +13,7 @@
  */
 import { hubId as hubIdOf, type Hub, type Site } from '../../hub/types';
 import { isAzureApipa } from '../../net/ipv4';
+import { AZURE_DEFAULT_ASN } from '../../hub/azureValues';
 import { defaultExpressRoutePublicIpName } from '../../hub/defaults';
 import { networkResourceId, ownershipTags, type ConnectionModel, type LngModel, type Tags } from '../client/model';
 import { resourceKey, type PlannedCircuit, type PlannedResource, type ResourceKind } from '../resources/contract';
@@ -128,7 +129,7 @@ export function planAzure(hub: Hub, subscriptionId: string): AzurePlan {
   const vpnPipNames = vpn.publicIpNames.slice(0, instances);
   vpnPipNames.forEach((name, i) => resources.push(pip(name, `azure.vpnGateway.publicIpNames[${i}]`)));
   const vpnGatewayKey = resourceKey('vpnGateway', vpn.name);
-  const bgpOptional = !hub.sites.some((s) => s.bgp) && vpn.asn === 65515 && (vpn.apipaBgpIps ?? []).length === 0;
+  const bgpOptional = !hub.sites.some((s) => s.bgp) && vpn.asn === AZURE_DEFAULT_ASN && (vpn.apipaBgpIps ?? []).length === 0;
   resources.push({
     ...base('vpnGateway', vpn.name, 'azure.vpnGateway', [vnetKey, ...vpnPipNames.map((n) => resourceKey('publicIp', n))], erGatewayKey ? [erGatewayKey] : []),
     ...(bgpOptional ? { bgpOptional } : {}),

@@ -4,15 +4,13 @@
  * compared or changed here (that is `rotate-key`'s job).
  */
 import type { IpsecPolicy } from '../../hub/types';
+import { AZURE_DEFAULT_DPD_TIMEOUT_SECONDS } from '../../policy/catalog';
 import { sameId, type ConnectionModel, type GatewayModel } from '../client/model';
 import { list, sameSet, shortId } from './compare';
 import { checkConnectionBinding, CONNECTIONS, recreateConnectionRemedy } from './connection';
 import type { KindSpec } from './contract';
 
 export const IPSEC_PROTOCOL = 'IKEv2';
-
-/** Azure's dead peer detection timeout when a connection sets none. */
-const DEFAULT_DPD = 45;
 
 export const ipsecConnection: KindSpec<'ipsecConnection'> = {
   kind: 'ipsecConnection',
@@ -43,7 +41,7 @@ export const ipsecConnection: KindSpec<'ipsecConnection'> = {
       fields.push(`connectionProtocol: ${actual.connectionProtocol} -> ${d.connectionProtocol}`);
     }
     if (!samePolicy(actual.ipsecPolicy, d.ipsecPolicy)) fields.push(`ipsecPolicy: ${policyText(actual.ipsecPolicy)} -> ${policyText(d.ipsecPolicy)}`);
-    if ((actual.dpdTimeoutSeconds ?? DEFAULT_DPD) !== (d.dpdTimeoutSeconds ?? DEFAULT_DPD)) fields.push(`dpdTimeoutSeconds: ${actual.dpdTimeoutSeconds ?? DEFAULT_DPD} -> ${d.dpdTimeoutSeconds}`);
+    if ((actual.dpdTimeoutSeconds ?? AZURE_DEFAULT_DPD_TIMEOUT_SECONDS) !== (d.dpdTimeoutSeconds ?? AZURE_DEFAULT_DPD_TIMEOUT_SECONDS)) fields.push(`dpdTimeoutSeconds: ${actual.dpdTimeoutSeconds ?? AZURE_DEFAULT_DPD_TIMEOUT_SECONDS} -> ${d.dpdTimeoutSeconds}`);
     if (actual.enableBgp !== d.enableBgp) fields.push(`enableBgp: ${actual.enableBgp} -> ${d.enableBgp}`);
     const pairs = (xs: ConnectionModel['customBgpIps']) => xs.map((x) => `${shortId(x.ipConfigurationId)}=${x.address}`);
     if (!sameSet(pairs(actual.customBgpIps), pairs(customBgpIps))) fields.push(`gatewayCustomBgpIpAddresses: ${list(pairs(actual.customBgpIps))} -> ${list(pairs(customBgpIps))}`);
