@@ -2,7 +2,8 @@
  * The lower bound of a deploy's wall time: the longest path through the plan's dependency graph, each
  * resource weighted by how long the service takes to create it. Pure.
  */
-import type { AzurePlan, PlannedResource } from '../src/azure/plan';
+import type { AzurePlan } from '../src/azure/deploy/plan';
+import type { PlannedResource } from '../src/azure/resources/contract';
 import type { EmulatorDurations } from '../src/emulator/types';
 
 /** How long the emulator takes to create a resource of this kind (a resource group PUT is synchronous). */

@@ -20,7 +20,7 @@ export const dist = {
   wiring: () => load<typeof import('../src/rotation/wiring')>('rotation/wiring'),
   version: () => load<typeof import('../src/version')>('version'),
   readHub: () => load<typeof import('../src/io/readHub')>('io/readHub'),
-  azurePlan: () => load<typeof import('../src/azure/plan')>('azure/plan'),
+  azurePlan: () => load<typeof import('../src/azure/deploy/plan')>('azure/deploy/plan'),
   emulator: () => load<typeof import('../src/emulator/index')>('emulator/index'),
   keyJournal: () => load<typeof import('../src/io/keyJournal')>('io/keyJournal'),
 };

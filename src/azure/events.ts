@@ -15,3 +15,8 @@ export type ApplyEvent =
   | { type: 'note'; level: 'info' | 'warning'; message: string; at: number };
 
 export type ApplyEventSink = (e: ApplyEvent) => void;
+
+/** An event before its time is stamped: what the steps emit, the run adds `at`. */
+export type ApplyEventBody = WithoutTime<ApplyEvent>;
+
+type WithoutTime<E> = E extends unknown ? Omit<E, 'at'> : never;

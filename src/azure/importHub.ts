@@ -13,10 +13,12 @@
 import { Document, isMap, isSeq, type Node as YamlNode } from 'yaml';
 import { AzureError, UsageError, type Problem } from '../errors';
 import { defaultExpressRoutePublicIpName, defaultPublicIpNames, IMPORT_DEVICE_PLACEHOLDER } from '../hub/defaults';
+import { AZURE_DEFAULT_ASN } from '../hub/azureValues';
 import { SITE_NAME } from '../hub/patterns';
+import { AZURE_DEFAULT_DPD_TIMEOUT_SECONDS } from '../policy/catalog';
 import type { IpsecPolicy } from '../hub/types';
-import { nameFromId, sameId, type CircuitModel, type ConnectionModel, type GatewayModel, type LngModel, type PublicIpModel, type VnetModel } from './model';
-import { GATEWAY_SUBNET } from './plan';
+import { nameFromId, sameId, type CircuitModel, type ConnectionModel, type GatewayModel, type LngModel, type PublicIpModel, type VnetModel } from './client/model';
+import { GATEWAY_SUBNET } from './resources/virtualNetwork';
 import { BASIC_PUBLIC_IP_MIGRATION, retiredVpnSku } from './skus';
 
 /** Everything of interest in the resource group. */
@@ -73,8 +75,6 @@ export interface ImportResult {
   comments: Array<{ path: Array<string | number>; text: string }>;
 }
 
-const DEFAULT_ASN = 65515;
-const DEFAULT_DPD = 45;
 
 function note(path: string, message: string, fix?: string): Problem {
   return { path, message, severity: 'warning', ...(fix ? { fix } : {}) };
@@ -233,7 +233,7 @@ export function buildImportedHub(snap: ImportSnapshot, opts: ImportOptions = {})
       localNetworkGatewayName: lng.name,
       connectionName: cn.name,
       ipsecPolicy: cn.ipsecPolicy ? { ...cn.ipsecPolicy } : 'azure-default',
-      ...(cn.dpdTimeoutSeconds !== undefined && cn.dpdTimeoutSeconds !== DEFAULT_DPD ? { dpdTimeoutSeconds: cn.dpdTimeoutSeconds } : {}),
+      ...(cn.dpdTimeoutSeconds !== undefined && cn.dpdTimeoutSeconds !== AZURE_DEFAULT_DPD_TIMEOUT_SECONDS ? { dpdTimeoutSeconds: cn.dpdTimeoutSeconds } : {}),
     };
     hub.sites.push(site);
   }
@@ -286,7 +286,7 @@ function importVpnGateway(vpn: GatewayModel, pipName: (id: string) => string, no
     name: vpn.name,
     sku,
     ...(activeActive ? { activeActive: true } : {}),
-    ...(vpn.enableBgp && vpn.asn !== undefined && vpn.asn !== DEFAULT_ASN ? { asn: vpn.asn } : {}),
+    ...(vpn.enableBgp && vpn.asn !== undefined && vpn.asn !== AZURE_DEFAULT_ASN ? { asn: vpn.asn } : {}),
     ...(apipaBgpIps.length > 0 ? { apipaBgpIps } : {}),
     ...(publicIpNames.length !== defaults.length || publicIpNames.some((n, i) => n !== defaults[i]) ? { publicIpNames } : {}),
   };

@@ -1,24 +1,12 @@
 /** Reads everything `tunnelsmith import` needs from one resource group (lists, then each resource). */
 import { AzureError } from '../errors';
-import type { AzureApi, CallOptions } from './api';
+import { mapLimit } from '../util/async';
+import type { AzureApi, CallOptions } from './client/api';
 import type { ImportSnapshot } from './importHub';
-import type { ListedResource } from './model';
+import type { ListedResource } from './client/model';
 
 /** Reads in flight at once (few enough not to trip ARM's throttling). */
 const CONCURRENCY = 8;
-
-async function mapLimited<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
-  return out;
-}
 
 function present<T>(xs: Array<T | undefined>): T[] {
   return xs.filter((x): x is T => x !== undefined);
@@ -35,12 +23,12 @@ export async function readImportSnapshot(api: AzureApi, resourceGroup: string, o
   );
   const names = (xs: ListedResource[]) => xs.map((x) => x.name);
   const [v, g, l, c, p, e] = await Promise.all([
-    mapLimited(names(vnets), (n) => api.getVnet(resourceGroup, n, o)),
-    mapLimited(names(gateways), (n) => api.getGateway(resourceGroup, n, o)),
-    mapLimited(names(lngs), (n) => api.getLocalNetworkGateway(resourceGroup, n, o)),
-    mapLimited(names(connections), (n) => api.getConnection(resourceGroup, n, o)),
-    mapLimited(names(pips), (n) => api.getPublicIp(resourceGroup, n, o)),
-    mapLimited(circuits.filter((x) => x.id), (x) => api.getCircuit(x.id!, o)),
+    mapLimit(names(vnets), CONCURRENCY, (n) => api.getVnet(resourceGroup, n, o)),
+    mapLimit(names(gateways), CONCURRENCY, (n) => api.getGateway(resourceGroup, n, o)),
+    mapLimit(names(lngs), CONCURRENCY, (n) => api.getLocalNetworkGateway(resourceGroup, n, o)),
+    mapLimit(names(connections), CONCURRENCY, (n) => api.getConnection(resourceGroup, n, o)),
+    mapLimit(names(pips), CONCURRENCY, (n) => api.getPublicIp(resourceGroup, n, o)),
+    mapLimit(circuits.filter((x) => x.id), CONCURRENCY, (x) => api.getCircuit(x.id!, o)),
   ]);
   return {
     subscriptionId: api.subscriptionId,

@@ -10,7 +10,7 @@ import type { LoadedHub } from '../io/readHub';
 import type { CliIO } from '../cli/command';
 import type { AzureCliArgs, AzureInjection } from '../cli/azureOptions';
 import { DEVICE_IDS } from '../hub/deviceIds';
-import type { AzureApi } from './api';
+import type { AzureApi } from './client/api';
 import { readBackFacts } from './readBack';
 
 /**

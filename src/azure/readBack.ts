@@ -7,9 +7,11 @@
 import { AzureError } from '../errors';
 import { FACTS_VERSION, type AzureFacts, type GatewayInstanceFacts, type SiteFacts } from '../facts/types';
 import { hubId, type Hub } from '../hub/types';
+import { AZURE_DEFAULT_ASN } from '../hub/azureValues';
 import { isAzureApipa } from '../net/ipv4';
-import type { AzureApi, CallOptions } from './api';
-import { isBusy, sameId, type ConnectionModel, type GatewayModel } from './model';
+import { AZURE_DEFAULT_DPD_TIMEOUT_SECONDS } from '../policy/catalog';
+import type { AzureApi, CallOptions } from './client/api';
+import { isBusy, sameId, type ConnectionModel, type GatewayModel } from './client/model';
 
 export interface ReadBackOptions extends CallOptions {
   /** Read each connection's shared key (GET .../sharedkey). */
@@ -41,7 +43,7 @@ export async function readBackFacts(api: AzureApi, hub: Hub, o: ReadBackOptions)
         name: site.name,
         connectionName: cn.name,
         ipsecPolicy: cn.ipsecPolicy ? { ...cn.ipsecPolicy } : 'azure-default',
-        dpdTimeoutSeconds: cn.dpdTimeoutSeconds ?? 45,
+        dpdTimeoutSeconds: cn.dpdTimeoutSeconds ?? AZURE_DEFAULT_DPD_TIMEOUT_SECONDS,
         bgpEnabled: cn.enableBgp,
         azureBgpIps: cn.enableBgp ? azureBgpIpsFor(cn, instances, gw, apipa) : [],
         ...(cn.connectionStatus ? { connectionStatus: cn.connectionStatus } : {}),
@@ -66,7 +68,7 @@ export async function readBackFacts(api: AzureApi, hub: Hub, o: ReadBackOptions)
     vnetAddressSpace: vnet ? [...vnet.addressSpace] : [...hub.azure.vnet.addressSpace],
     vpnGateway: {
       name: gw.name,
-      asn: gw.asn ?? 65515,
+      asn: gw.asn ?? AZURE_DEFAULT_ASN,
       activeActive: gw.activeActive,
       sku: gw.sku,
       instances: instances.map(({ facts }) => facts),

@@ -8,7 +8,7 @@
  */
 import type { Hub, Site } from '../hub/types';
 import { containsCidr, parseCidr, type Cidr } from '../net/ipv4';
-import type { BgpPeerModel, RouteModel } from './model';
+import type { BgpPeerModel, RouteModel } from './client/model';
 
 export interface ConnectionObservation {
   exists: boolean;

@@ -1,8 +1,8 @@
 /** Gathers what `verify` judges: connection statuses, BGP peers and learned routes of both gateways. */
 import { AzureError } from '../errors';
 import type { Hub } from '../hub/types';
-import type { AzureApi, CallOptions } from './api';
-import { circuitIdOf } from './plan';
+import type { AzureApi, CallOptions } from './client/api';
+import { circuitIdOf } from './deploy/plan';
 import { buildVerifyReport, type CircuitObservation, type ConnectionObservation, type VerifyObservations, type VerifyReport } from './verify';
 
 /** Reads the observations for a hub. Throws AzureError `NotDeployed` when the VPN gateway is missing. */

@@ -6,8 +6,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import type { TokenCredential } from '@azure/core-auth';
-import type { AzureApi } from '../azure/api';
-import type { ResolvedEndpoints } from '../azure/endpoints';
+import type { AzureApi } from '../azure/client/api';
+import type { ResolvedEndpoints } from '../azure/client/endpoints';
 import type { SecretResolver } from '../azure/sharedKeys';
 import { DEVICES } from '../devices/registry';
 import { UsageError, formatProblem, type Problem } from '../errors';
@@ -70,7 +70,7 @@ export interface AzureInjection {
  * is read, so a command without a hub file (`import`) passes `{ azure: { subscriptionId } }`.
  */
 export async function connectAzure(hub: Pick<Hub, 'azure'> | { azure: { subscriptionId?: string } }, args: AzureCliArgs, io: CliIO, baseDir: string, inject: AzureInjection = {}): Promise<AzureConnection> {
-  const { resolveEndpoints } = await import('../azure/endpoints');
+  const { resolveEndpoints } = await import('../azure/client/endpoints');
   const endpoints = resolveEndpoints(
     {
       cloud: args.cloud,
@@ -82,9 +82,9 @@ export async function connectAzure(hub: Pick<Hub, 'azure'> | { azure: { subscrip
     io.env,
   );
   const ca = inject.ca ?? (endpoints.caFile ? await readCaFile(path.resolve(io.cwd, endpoints.caFile)) : undefined);
-  const { credentialFromEnvironment } = await import('../azure/credentials');
+  const { credentialFromEnvironment } = await import('../azure/client/credentials');
   const credential = inject.credential ?? (await credentialFromEnvironment(io.env, endpoints.cloud.authorityHost));
-  const { createSdkApi } = await import('../azure/sdk');
+  const { createSdkApi } = await import('../azure/client/sdk');
   const pollEnv = Number(io.env.TUNNELSMITH_POLL_INTERVAL_MS);
   const pollIntervalMs = inject.pollIntervalMs ?? (Number.isFinite(pollEnv) && pollEnv > 0 ? pollEnv : undefined);
   const api = createSdkApi({

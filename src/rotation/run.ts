@@ -5,7 +5,7 @@
  * Every Azure request is paced with the fleet (`pacing.ts`): a 429 that outlasted the SDK's retries is
  * waited out and the step run again, within the confirm timeout.
  */
-import { azureCodeOf, isThrottled, retryAfterMsOf } from '../azure/errors';
+import { azureCodeOf, isThrottled, retryAfterMsOf } from '../azure/client/errors';
 import { AzureError, UsageError } from '../errors';
 import {
   completeApply,

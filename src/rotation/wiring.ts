@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { TokenCredential } from '@azure/core-auth';
-import type { AzureApi } from '../azure/api';
+import type { AzureApi } from '../azure/client/api';
 import type { AzureCliArgs } from '../cli/azureOptions';
 import type { CliIO } from '../cli/command';
 import { sha256 } from '../bundle/build';

@@ -7,7 +7,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { isOwnedBy } from '../../src/azure/model';
+import { isOwnedBy } from '../../src/azure/client/model';
 import { ExitCode } from '../../src/errors';
 import { readKeyJournal } from '../../src/io/keyJournal';
 import { cliRunner, type CliRun } from './cliRun';

@@ -2,7 +2,7 @@
 import { NetworkManagementClient } from '@azure/arm-network';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { staticTokenCredential } from '../../src/azure/credentials';
+import { staticTokenCredential } from '../../src/azure/client/credentials';
 import { EMBEDDED_DEMO_HUB } from '../../src/cli/commands/demo';
 import { exec } from '../../src/cli/exec';
 import { ExitCode } from '../../src/errors';

@@ -1,7 +1,7 @@
 /** Deploy end to end: the real SDK against the emulator. */
-import { diffAgainstAzure } from '../../src/azure/apply';
-import { TAG_HUB, TAG_MANAGED_BY } from '../../src/azure/model';
-import { planAzure } from '../../src/azure/plan';
+import { diffAgainstAzure } from '../../src/azure/deploy/read';
+import { TAG_HUB, TAG_MANAGED_BY } from '../../src/azure/client/model';
+import { planAzure } from '../../src/azure/deploy/plan';
 import { readKeyJournal } from '../../src/io/keyJournal';
 import { seedCircuit, startHarness, type Harness } from './harness';
 import { demoHub, site, SUB } from './hubs';

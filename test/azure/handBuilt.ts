@@ -5,7 +5,7 @@
 import { NetworkManagementClient } from '@azure/arm-network';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { stringify } from 'yaml';
-import { staticTokenCredential } from '../../src/azure/credentials';
+import { staticTokenCredential } from '../../src/azure/client/credentials';
 import type { Harness } from './harness';
 import { SUB } from './hubs';
 

@@ -2,12 +2,13 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AzureApi } from '../../src/azure/api';
-import { applyPlan, type ApplyReport } from '../../src/azure/apply';
+import type { AzureApi } from '../../src/azure/client/api';
+import { applyPlan } from '../../src/azure/deploy/apply';
+import type { ApplyReport } from '../../src/azure/deploy/run';
 import type { ApplyEvent } from '../../src/azure/events';
-import { staticTokenCredential } from '../../src/azure/credentials';
-import { planAzure } from '../../src/azure/plan';
-import { createSdkApi } from '../../src/azure/sdk';
+import { staticTokenCredential } from '../../src/azure/client/credentials';
+import { planAzure } from '../../src/azure/deploy/plan';
+import { createSdkApi } from '../../src/azure/client/sdk';
 import { createJournalKeyStore } from '../../src/azure/sharedKeys';
 import { startEmulator, type EmulatorDurations, type RunningEmulator } from '../../src/emulator';
 import type { Hub } from '../../src/hub/types';

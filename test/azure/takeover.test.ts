@@ -2,14 +2,14 @@
  * The pure parts of taking over and of the circuit flow: SKU rules, the circuit in the plan and its diff,
  * adoption remedies, verify's circuit check, destroy of a provider-held circuit, and import's hub building.
  */
-import { planDestroy, runDestroy } from '../../src/azure/destroy';
-import { diffCircuit, diffPlan } from '../../src/azure/diff';
+import { planDestroy, runDestroy } from '../../src/azure/deploy/destroy';
+import { diffCircuit, diffPlan } from '../../src/azure/deploy/diff';
 import { buildImportedHub, siteNameFrom, type ImportSnapshot } from '../../src/azure/importHub';
-import { ownershipTags, type CircuitModel, type ConnectionModel, type GatewayModel, type ListedResource, type LngModel, type VnetModel } from '../../src/azure/model';
-import { circuitIdOf, planAzure, type AzurePlan } from '../../src/azure/plan';
+import { ownershipTags, type CircuitModel, type ConnectionModel, type GatewayModel, type ListedResource, type LngModel, type VnetModel } from '../../src/azure/client/model';
+import { circuitIdOf, planAzure, type AzurePlan } from '../../src/azure/deploy/plan';
 import { judgeSkuChange, retiredVpnSku, vpnGeneration } from '../../src/azure/skus';
 import { buildVerifyReport, type VerifyObservations } from '../../src/azure/verify';
-import type { AzureApi } from '../../src/azure/api';
+import type { AzureApi } from '../../src/azure/client/api';
 import { DEVICES } from '../../src/devices/registry';
 import { validateHub } from '../../src/hub/validate';
 import { demoHub, site, SUB, vpnOnlyHub } from './hubs';

@@ -1,4 +1,4 @@
-import type { RouteModel } from '../../src/azure/model';
+import type { RouteModel } from '../../src/azure/client/model';
 import { buildVerifyReport, type VerifyObservations } from '../../src/azure/verify';
 import { demoHub, site, vpnOnlyHub } from './hubs';
 

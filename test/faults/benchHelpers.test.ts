@@ -2,7 +2,7 @@
  * The benchmarks' own logic (bench/): the critical-path lower bound, the verdicts, the request-log
  * readings and the seeded hub generator, so `npm run bench` keeps measuring what it claims.
  */
-import { planAzure } from '../../src/azure/plan';
+import { planAzure } from '../../src/azure/deploy/plan';
 import type { RequestLogEntry } from '../../src/emulator';
 import { validateHub } from '../../src/hub/validate';
 import { DEVICES } from '../../src/devices/registry';

@@ -4,7 +4,7 @@
  * planned state, every resource exists once, and the only writes are one per resource plus one per
  * operation the service failed. A second deploy under the same faults writes nothing.
  */
-import { planAzure } from '../../src/azure/plan';
+import { planAzure } from '../../src/azure/deploy/plan';
 import type { FaultRule } from '../../src/emulator';
 import type { Hub } from '../../src/hub/types';
 import { seedCircuit, startHarness, type Harness } from '../azure/harness';

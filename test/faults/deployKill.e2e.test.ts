@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { EMBEDDED_DEMO_HUB } from '../../src/cli/commands/demo';
-import { planAzure, type AzurePlan } from '../../src/azure/plan';
+import { planAzure, type AzurePlan } from '../../src/azure/deploy/plan';
 import { createJournalKeyStore } from '../../src/azure/sharedKeys';
 import type { Hub, SecretRef } from '../../src/hub/types';
 import { keyJournalDir, readKeyJournal } from '../../src/io/keyJournal';

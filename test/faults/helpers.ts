@@ -4,10 +4,11 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import type { AzureApi } from '../../src/azure/api';
-import { diffAgainstAzure, readActualState } from '../../src/azure/apply';
-import type { NetworkResourceType } from '../../src/azure/model';
-import type { AzurePlan, PlannedResource } from '../../src/azure/plan';
+import type { AzureApi } from '../../src/azure/client/api';
+import { diffAgainstAzure, readActualState } from '../../src/azure/deploy/read';
+import type { NetworkResourceType } from '../../src/azure/client/model';
+import type { AzurePlan } from '../../src/azure/deploy/plan';
+import type { PlannedResource } from '../../src/azure/resources/contract';
 import type { RequestLogEntry, RunningEmulator } from '../../src/emulator';
 import { readKeyJournal } from '../../src/io/keyJournal';
 

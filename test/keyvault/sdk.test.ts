@@ -1,5 +1,5 @@
 /** The Key Vault adapter with the real SecretClient against the emulator's vault (401 challenge first). */
-import { staticTokenCredential } from '../../src/azure/credentials';
+import { staticTokenCredential } from '../../src/azure/client/credentials';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { AzureError, InputError } from '../../src/errors';
 import { vaultUrlFor } from '../../src/keyvault/api';

@@ -68,7 +68,7 @@ export async function runDemo(args: DemoArgs & GlobalArgs, io: CliIO, inject: De
   const { promises: fs } = await import('node:fs');
   const path = await import('node:path');
   const { startEmulator } = await import('../../emulator');
-  const { staticTokenCredential } = await import('../../azure/credentials');
+  const { staticTokenCredential } = await import('../../azure/client/credentials');
   const { ensureDir, writeFileAtomic } = await import('../../io/atomicWrite');
 
   const work = path.join(io.cwd, '.tunnelsmith');
@@ -98,7 +98,7 @@ export async function runDemo(args: DemoArgs & GlobalArgs, io: CliIO, inject: De
     const circuitId = loaded.hub.azure.expressRoute?.circuitId;
     let orderedNow = false;
     if (circuitId && !(await conn.api.getCircuit(circuitId))) {
-      const { parseArmId } = await import('../../azure/sdk');
+      const { parseArmId } = await import('../../azure/client/sdk');
       const c = parseArmId(circuitId)!;
       const location = loaded.hub.azure.location;
       if (!(await conn.api.getResourceGroup(c.resourceGroup))) await conn.api.putResourceGroup({ name: c.resourceGroup, location, tags: {} });

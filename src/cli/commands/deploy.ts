@@ -5,8 +5,8 @@
  * `--allow-recreate` carries out the GatewaySubnet remedy after a typed confirmation (or `--yes`).
  */
 import type { Argv } from 'yargs';
-import type { CircuitReport } from '../../azure/apply';
-import type { GatewaySubnetRecreate } from '../../azure/diff';
+import type { CircuitReport } from '../../azure/deploy/run';
+import type { GatewaySubnetRecreate } from '../../azure/deploy/diff';
 import { ExitCode, UsageError } from '../../errors';
 import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
 import { withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
@@ -62,14 +62,16 @@ export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject
     throw new UsageError('BadWait', `--wait-for-circuit ${String(waitSeconds)} is not a number of seconds`, 'give a number of seconds, e.g. --wait-for-circuit 1800');
   }
   const { loadHub, connectAzure, sharedKeyChecker } = await import('../azureOptions');
-  const { planAzure } = await import('../../azure/plan');
+  const { planAzure } = await import('../../azure/deploy/plan');
   const loaded = await loadHub(args, io);
   const { hub } = loaded;
   const conn = await connectAzure(hub, args, io, loaded.baseDir, inject);
   const plan = planAzure(hub, conn.endpoints.subscriptionId);
 
   if (args.plan) {
-    const { diffAgainstAzure, throwConflicts, describeResource, summarize } = await import('../../azure/apply');
+    const { diffAgainstAzure } = await import('../../azure/deploy/read');
+    const { throwConflicts, summarize } = await import('../../azure/deploy/diff');
+    const { describeResource } = await import('../../azure/resources/table');
     const diff = await diffAgainstAzure(conn.api, plan);
     throwConflicts(diff.conflicts);
     const pending = diff.changes.filter((c) => c.action !== 'noop');
@@ -101,7 +103,8 @@ export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject
 
   let allowRecreate: { from: string; to: string } | undefined;
   if (args['allow-recreate']) {
-    const { diffAgainstAzure, throwConflicts } = await import('../../azure/apply');
+    const { diffAgainstAzure } = await import('../../azure/deploy/read');
+    const { throwConflicts } = await import('../../azure/deploy/diff');
     const diff = await diffAgainstAzure(conn.api, plan);
     if (diff.recreate) {
       const others = diff.conflicts.filter((p) => p.path !== 'azure.vnet.gatewaySubnet');
@@ -116,7 +119,8 @@ export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject
     }
   }
 
-  const { applyPlan, describeResource } = await import('../../azure/apply');
+  const { applyPlan } = await import('../../azure/deploy/apply');
+  const { describeResource } = await import('../../azure/resources/table');
   const { createJournalKeyStore } = await import('../../azure/sharedKeys');
   const { keyJournalDir } = await import('../../io/keyJournal');
   const { createProgressReporter } = await import('../progress');

@@ -1,5 +1,5 @@
 /** In-memory stand-ins for the journal and Azure, for the runner's unit tests. */
-import { toAzureError } from '../../../src/azure/errors';
+import { toAzureError } from '../../../src/azure/client/errors';
 import { AzureError } from '../../../src/errors';
 import type { RotationRecord } from '../../../src/rotation/machine';
 import type { Checkpoint, RotationStore, SharedKeyApi, VaultSlot } from '../../../src/rotation/ports';

@@ -11,71 +11,14 @@
  *   of `resources`: it is created beside the rest, and the ExpressRoute connection to it waits until the
  *   provider has provisioned it.
  */
-import { hubId as hubIdOf, type Hub, type Site } from '../hub/types';
-import { isAzureApipa } from '../net/ipv4';
-import { defaultExpressRoutePublicIpName } from '../hub/defaults';
-import {
-  networkResourceId,
-  ownershipTags,
-  type CircuitSpecModel,
-  type ConnectionModel,
-  type GatewayModel,
-  type LngModel,
-  type PublicIpModel,
-  type ResourceGroupModel,
-  type Tags,
-  type VnetModel,
-} from './model';
-
-export const GATEWAY_SUBNET = 'GatewaySubnet';
-export const IPSEC_PROTOCOL = 'IKEv2';
-
-export type ResourceKind =
-  | 'resourceGroup'
-  | 'virtualNetwork'
-  | 'publicIp'
-  | 'erGateway'
-  | 'vpnGateway'
-  | 'localNetworkGateway'
-  | 'ipsecConnection'
-  | 'erConnection';
-
-interface PlannedBase {
-  /** Unique in the plan: `<kind>:<name>`. */
-  key: string;
-  name: string;
-  /** The hub-file path the resource comes from (errors name it). */
-  field: string;
-  /** Keys that must exist (and be settled) first. */
-  dependsOn: string[];
-  /** Keys ordered first when possible; the apply layer may swap this order if Azure refuses it. */
-  orderAfter: string[];
-  /**
-   * VPN gateway only: BGP is on by tunnelsmith's choice alone (no site peers over BGP, default ASN, no
-   * APIPA addresses), so an existing gateway without BGP is adopted as it is rather than updated.
-   */
-  bgpOptional?: boolean;
-}
-
-/** The circuit tunnelsmith creates for `expressRoute.circuit` (the seed's second template). */
-export interface PlannedCircuit {
-  /** `circuit:<name>`. */
-  key: string;
-  name: string;
-  field: 'azure.expressRoute.circuit';
-  /** Its ARM id, which the ExpressRoute connection names. */
-  id: string;
-  desired: CircuitSpecModel;
-}
-
-export type PlannedResource =
-  | (PlannedBase & { kind: 'resourceGroup'; desired: ResourceGroupModel })
-  | (PlannedBase & { kind: 'virtualNetwork'; desired: VnetModel })
-  | (PlannedBase & { kind: 'publicIp'; desired: PublicIpModel })
-  | (PlannedBase & { kind: 'erGateway' | 'vpnGateway'; desired: GatewayModel })
-  | (PlannedBase & { kind: 'localNetworkGateway'; desired: LngModel; site: string })
-  | (PlannedBase & { kind: 'ipsecConnection'; desired: ConnectionModel; site: string })
-  | (PlannedBase & { kind: 'erConnection'; desired: ConnectionModel });
+import { hubId as hubIdOf, type Hub, type Site } from '../../hub/types';
+import { isAzureApipa } from '../../net/ipv4';
+import { AZURE_DEFAULT_ASN } from '../../hub/azureValues';
+import { defaultExpressRoutePublicIpName } from '../../hub/defaults';
+import { networkResourceId, ownershipTags, type ConnectionModel, type LngModel, type Tags } from '../client/model';
+import { resourceKey, type PlannedCircuit, type PlannedResource, type ResourceKind } from '../resources/contract';
+import { IPSEC_PROTOCOL } from '../resources/ipsecConnection';
+import { GATEWAY_SUBNET, gatewaySubnetId } from '../resources/virtualNetwork';
 
 export interface AzurePlan {
   subscriptionId: string;
@@ -88,10 +31,6 @@ export interface AzurePlan {
   resources: PlannedResource[];
   /** Present when the hub asks tunnelsmith to create the ExpressRoute circuit. */
   circuit?: PlannedCircuit;
-}
-
-export function resourceKey(kind: ResourceKind, name: string): string {
-  return `${kind}:${name}`;
 }
 
 /** `<gatewayId>/ipConfigurations/gwipconfig<n>` for instance index i. */
@@ -141,7 +80,7 @@ export function planAzure(hub: Hub, subscriptionId: string): AzurePlan {
 
   const vnetName = az.vnet.name;
   const vnetKey = resourceKey('virtualNetwork', vnetName);
-  const gatewaySubnetId = `${nid('virtualNetworks', vnetName)}/subnets/${GATEWAY_SUBNET}`;
+  const gatewaySubnet = gatewaySubnetId(nid('virtualNetworks', vnetName));
   resources.push({
     ...base('virtualNetwork', vnetName, 'azure.vnet', [rgKey]),
     kind: 'virtualNetwork',
@@ -178,7 +117,7 @@ export function planAzure(hub: Hub, subscriptionId: string): AzurePlan {
         sku: er.sku,
         activeActive: false,
         enableBgp: false,
-        ipConfigurations: [{ name: ipConfigurationName(0), subnetId: gatewaySubnetId, publicIpId: nid('publicIPAddresses', erPip), id: ipConfigurationId(erGatewayId, 0) }],
+        ipConfigurations: [{ name: ipConfigurationName(0), subnetId: gatewaySubnet, publicIpId: nid('publicIPAddresses', erPip), id: ipConfigurationId(erGatewayId, 0) }],
         bgpPeeringAddresses: [],
       },
     });
@@ -190,7 +129,7 @@ export function planAzure(hub: Hub, subscriptionId: string): AzurePlan {
   const vpnPipNames = vpn.publicIpNames.slice(0, instances);
   vpnPipNames.forEach((name, i) => resources.push(pip(name, `azure.vpnGateway.publicIpNames[${i}]`)));
   const vpnGatewayKey = resourceKey('vpnGateway', vpn.name);
-  const bgpOptional = !hub.sites.some((s) => s.bgp) && vpn.asn === 65515 && (vpn.apipaBgpIps ?? []).length === 0;
+  const bgpOptional = !hub.sites.some((s) => s.bgp) && vpn.asn === AZURE_DEFAULT_ASN && (vpn.apipaBgpIps ?? []).length === 0;
   resources.push({
     ...base('vpnGateway', vpn.name, 'azure.vpnGateway', [vnetKey, ...vpnPipNames.map((n) => resourceKey('publicIp', n))], erGatewayKey ? [erGatewayKey] : []),
     ...(bgpOptional ? { bgpOptional } : {}),
@@ -205,7 +144,7 @@ export function planAzure(hub: Hub, subscriptionId: string): AzurePlan {
       activeActive: vpn.activeActive,
       enableBgp: true,
       asn: vpn.asn,
-      ipConfigurations: vpnPipNames.map((n, i) => ({ name: ipConfigurationName(i), subnetId: gatewaySubnetId, publicIpId: nid('publicIPAddresses', n), id: ipConfigurationId(vpnGatewayId, i) })),
+      ipConfigurations: vpnPipNames.map((n, i) => ({ name: ipConfigurationName(i), subnetId: gatewaySubnet, publicIpId: nid('publicIPAddresses', n), id: ipConfigurationId(vpnGatewayId, i) })),
       bgpPeeringAddresses: vpnPipNames.map((_, i) => ({
         ipConfigurationId: ipConfigurationId(vpnGatewayId, i),
         defaultBgpIps: [],

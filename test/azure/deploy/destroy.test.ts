@@ -1,6 +1,6 @@
-import type { AzureApi } from '../../src/azure/api';
-import { planDestroy, runDestroy } from '../../src/azure/destroy';
-import { ownershipTags, type ListedResource } from '../../src/azure/model';
+import type { AzureApi } from '../../../src/azure/client/api';
+import { planDestroy, runDestroy } from '../../../src/azure/deploy/destroy';
+import { ownershipTags, type ListedResource } from '../../../src/azure/client/model';
 
 const HUB = 'rg/vnet';
 const ours = ownershipTags(HUB);

@@ -4,7 +4,7 @@
  * Only the fields tunnelsmith owns or reads are modelled; an update keeps every other field
  * Azure holds (the SDK layer merges onto the resource it read).
  */
-import type { IpsecPolicy } from '../hub/types';
+import type { IpsecPolicy } from '../../hub/types';
 
 export type Tags = Record<string, string>;
 

@@ -2,7 +2,7 @@
  * Azure failures as tunnelsmith errors: the Azure code kept, the hub-file field named when the
  * refusal is about one, and the next step. Messages never carry request bodies (they may hold keys).
  */
-import { AzureError } from '../errors';
+import { AzureError } from '../../errors';
 
 /** What the caller was doing when Azure answered. */
 export interface FailureContext {

@@ -2,7 +2,7 @@
  * Cloud presets and endpoint resolution (hub-file.md, "Endpoint and credentials"). Pure: the
  * environment is passed in.
  */
-import { UsageError } from '../errors';
+import { UsageError } from '../../errors';
 
 export type CloudName = 'AzureCloud' | 'AzureUSGovernment' | 'AzureChinaCloud';
 

@@ -1,7 +1,7 @@
-import { staticTokenCredential, credentialFromEnvironment } from '../../src/azure/credentials';
-import { CLOUDS, resolveEndpoints } from '../../src/azure/endpoints';
-import { describeRefusal } from '../../src/azure/errors';
-import { EMBEDDED_DEMO_HUB } from '../../src/cli/commands/demo';
+import { staticTokenCredential, credentialFromEnvironment } from '../../../src/azure/client/credentials';
+import { CLOUDS, resolveEndpoints } from '../../../src/azure/client/endpoints';
+import { describeRefusal } from '../../../src/azure/client/errors';
+import { EMBEDDED_DEMO_HUB } from '../../../src/cli/commands/demo';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
@@ -61,6 +61,6 @@ describe('describeRefusal', () => {
 });
 
 test('the embedded demo hub is the shipped fixtures/demo/hub.yaml', async () => {
-  const shipped = await fs.readFile(path.resolve(__dirname, '../../fixtures/demo/hub.yaml'), 'utf8');
+  const shipped = await fs.readFile(path.resolve(__dirname, '../../../fixtures/demo/hub.yaml'), 'utf8');
   expect(EMBEDDED_DEMO_HUB).toBe(shipped);
 });

@@ -4,26 +4,23 @@
  * before deleting the connection, deletes the connections, then the gateways one at a time. The deploy
  * that follows recreates the GatewaySubnet, the gateways on their public IPs and the connections.
  */
-import { AzureError } from '../errors';
-import type { Hub } from '../hub/types';
-import type { AzureApi } from './api';
-import { retryWhileBusy } from './destroy';
+import { AzureError } from '../../errors';
+import type { Hub } from '../../hub/types';
+import type { AzureApi } from '../client/api';
+import { describeResource } from '../resources/table';
+import { destroyStage, runDeletions } from './destroy';
 import type { GatewaySubnetRecreate } from './diff';
-import type { ApplyEvent } from './events';
-import type { SharedKeyStore } from './sharedKeys';
+import type { ApplyEventBody } from '../events';
+import type { SharedKeyStore } from '../sharedKeys';
+import type { WaitPolicy } from './waiting';
 
 export interface RecreateDeps {
   api: AzureApi;
   hub: Hub;
   keys: SharedKeyStore;
-  emit: (e: DistributiveOmit<ApplyEvent, 'at'>) => void;
-  signal?: AbortSignal;
-  now?: () => number;
-  busyPollMs?: number;
-  busyTimeoutMs?: number;
+  emit: (e: ApplyEventBody) => void;
+  wait: WaitPolicy;
 }
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** Carries out the deletions; returns what was deleted, in order. */
 export async function runGatewaySubnetRecreate(r: GatewaySubnetRecreate, deps: RecreateDeps): Promise<string[]> {
@@ -36,21 +33,7 @@ export async function runGatewaySubnetRecreate(r: GatewaySubnetRecreate, deps: R
     );
   }
   const rg = deps.hub.azure.resourceGroup;
-  const o = { signal: deps.signal };
-  const done: string[] = [];
-  const del = async (type: 'connections' | 'virtualNetworkGateways', name: string, what: string) => {
-    const id = `recreate:${type}:${name}`;
-    deps.emit({ type: 'start', id, what: `delete ${what} (to recreate the GatewaySubnet)`, kind: 'delete' });
-    try {
-      await retryWhileBusy(() => deps.api.deleteResource(rg, type, name, o), deps, () => deps.emit({ type: 'state', id, state: 'waiting: another operation is in progress' }));
-    } catch (e) {
-      deps.emit({ type: 'end', id, outcome: 'failed', detail: e instanceof Error ? e.message.split('\n')[0] : String(e) });
-      throw e;
-    }
-    deps.emit({ type: 'end', id, outcome: 'done' });
-    done.push(what);
-  };
-
+  const o = { signal: deps.wait.signal };
   // The keys first: once a connection is gone, Azure no longer holds the key its device has.
   for (const c of r.connections) {
     if (c.kind !== 'ipsecConnection' || !c.site || !deps.keys.preserveAzureKey) continue;
@@ -59,8 +42,12 @@ export async function runGatewaySubnetRecreate(r: GatewaySubnetRecreate, deps: R
     const key = await deps.api.getSharedKey(rg, c.name, o);
     await deps.keys.preserveAzureKey(site, key);
   }
-  await Promise.all(r.connections.map((c) => del('connections', c.name, `${c.kind === 'erConnection' ? 'ExpressRoute connection' : 'connection'} ${c.name}`)));
-  // Azure serializes gateway operations in one VNet: one at a time.
-  for (const g of r.gateways) await del('virtualNetworkGateways', g.name, `${g.kind === 'erGateway' ? 'ExpressRoute gateway' : 'VPN gateway'} ${g.name}`);
-  return done;
+  const deletion = (type: 'connections' | 'virtualNetworkGateways', name: string, what: string) => ({ id: `recreate:${type}:${name}`, stage: destroyStage(type), type, name, what });
+  return runDeletions(
+    [
+      ...r.connections.map((c) => deletion('connections', c.name, describeResource(c))),
+      ...r.gateways.map((g) => deletion('virtualNetworkGateways', g.name, describeResource(g))),
+    ],
+    { api: deps.api, resourceGroup: rg, wait: deps.wait, emit: deps.emit, why: 'to recreate the GatewaySubnet' },
+  );
 }

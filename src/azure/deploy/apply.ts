@@ -1,0 +1,129 @@
+/**
+ * Applies a plan: reads what exists, diffs, and writes only the difference, as a work graph of one node
+ * per planned resource (and one for the circuit tunnelsmith creates), independent steps in parallel.
+ * Resumable by construction: a second run diffs again, waits for resources still `Updating` instead of
+ * writing them again, and writes nothing when all is in place. The ExpressRoute gateway goes before the
+ * VPN gateway, and the other way round when the service refuses that order. What each node does is in
+ * `resourceStep.ts` and `circuitStep.ts`.
+ */
+import { AzureError } from '../../errors';
+import { isAbortError, isGatewayOrderRefusal } from '../client/errors';
+import type { PlannedResource } from '../resources/contract';
+import { describeResource } from '../resources/table';
+import { startCircuit } from './circuitStep';
+import { diffPlan, summarize, throwConflicts, type Change, type CircuitChange, type DiffExtras, type DiffOutcome } from './diff';
+import { WorkGraph, type FailurePolicy, type WorkNode } from './graph';
+import type { AzurePlan } from './plan';
+import { readActualState, readDiffExtras } from './read';
+import { runGatewaySubnetRecreate } from './recreate';
+import { applyResource } from './resourceStep';
+import { circuitReport, DeployRun, type ApplyDeps, type ApplyReport } from './run';
+import { checkExistingKeys, prepareSecrets } from './secrets';
+
+/** A node of the deploy graph: a planned resource and its change, or the circuit tunnelsmith creates. */
+type Step = { planned: PlannedResource; change: Change } | { circuit: CircuitChange };
+
+/** Reads, diffs and applies the plan. Throws AzureError on a refusal (naming the hub field). */
+export async function applyPlan(plan: AzurePlan, deps: ApplyDeps): Promise<ApplyReport> {
+  const run = new DeployRun(plan, deps);
+  let diff = await readAndDiff(run);
+  let recreated: string[] | undefined;
+  if (diff.recreate && deps.allowRecreate) {
+    recreated = await recreateGatewaySubnet(run, diff, deps.allowRecreate);
+    diff = await readAndDiff(run);
+  }
+  throwConflicts(diff.conflicts);
+
+  // Keys and secrets first: a missing reference fails the run before anything is written.
+  const secrets = await prepareSecrets(run, diff.changes);
+
+  const graph = buildGraph(plan, diff);
+  await graph.run((n) => ('circuit' in n.data ? startCircuit(run, n.data.circuit) : applyResource(run, n.data.planned, n.data.change, secrets.get(n.id))), {
+    onSkipped: (n) => run.event({ type: 'end', id: n.id, outcome: 'skipped', detail: 'waits for a step that could not run' }),
+    onFailed: orderFallback(run, graph, (n, e) => {
+      // The circuit's failure does not stop the other steps: it is thrown once they have ended.
+      if ('circuit' in n.data) return 'continue';
+      // Stop waiting on the others: Azure carries on, and the next run resumes.
+      if (!isAbortError(e)) run.stopWaiting('another step failed');
+      return 'stop';
+    }),
+  });
+  await run.circuitTask;
+
+  await checkExistingKeys(run, diff.changes, (key) => graph.tryNode(key)?.state === 'done');
+  return {
+    changes: diff.changes,
+    writes: run.writes,
+    warnings: run.warnings,
+    waiting: run.waiting,
+    ...(run.circuitReport ? { circuit: run.circuitReport } : {}),
+    ...(recreated ? { recreated } : {}),
+  };
+}
+
+async function readAndDiff(run: DeployRun): Promise<DiffOutcome> {
+  run.event({ type: 'start', id: 'read', what: `read what exists in ${run.plan.resourceGroup}`, kind: 'read' });
+  let extras: DiffExtras;
+  try {
+    [run.actual, extras] = await Promise.all([readActualState(run.api, run.plan, { signal: run.signal }), readDiffExtras(run.api, run.plan, { signal: run.signal })]);
+  } catch (e) {
+    run.event({ type: 'end', id: 'read', outcome: 'failed', detail: e instanceof Error ? e.message.split('\n')[0] : String(e) });
+    throw e;
+  }
+  const diff = diffPlan(run.plan, run.actual, extras);
+  if (extras.circuit) run.circuitReport = circuitReport(extras.circuit, false);
+  const circuitText = diff.circuit && diff.circuit.action !== 'noop' ? `; circuit ${diff.circuit.circuit.name}: ${diff.circuit.action}` : '';
+  run.event({ type: 'end', id: 'read', outcome: 'done', detail: `${summarize(diff.changes)}${circuitText}` });
+  return diff;
+}
+
+/** `--allow-recreate`: the confirmed GatewaySubnet change, and nothing else in conflict; returns what was deleted. */
+async function recreateGatewaySubnet(run: DeployRun, diff: DiffOutcome, approved: { from: string; to: string }): Promise<string[]> {
+  const r = diff.recreate!;
+  if (approved.from !== r.from || approved.to !== r.to) {
+    throw new AzureError('RecreateNotApproved', `azure.vnet.gatewaySubnet: the GatewaySubnet change now needed (${r.from} -> ${r.to}) is not the one confirmed (${approved.from} -> ${approved.to})`, { field: 'azure.vnet.gatewaySubnet' }, 'run deploy --allow-recreate again and confirm the steps it shows');
+  }
+  // Every other conflict still stops the run before anything is deleted.
+  throwConflicts(diff.conflicts.filter((p) => p.path !== 'azure.vnet.gatewaySubnet'));
+  const deleted = await runGatewaySubnetRecreate(r, { api: run.api, hub: run.deps.hub, keys: run.deps.keys, emit: (e) => run.event(e), wait: run.wait });
+  run.writes += deleted.length;
+  return deleted;
+}
+
+/**
+ * One node per planned resource, waiting for its dependencies; the order the plan prefers (the
+ * ExpressRoute gateway before the VPN gateway) is an ordinary edge too. The circuit tunnelsmith creates
+ * goes beside the rest once its resource group exists. What is in place already is done.
+ */
+function buildGraph(plan: AzurePlan, diff: DiffOutcome): WorkGraph<Step> {
+  const graph = new WorkGraph<Step>();
+  const rgKey = plan.resources.find((r) => r.kind === 'resourceGroup')?.key;
+  if (diff.circuit) {
+    graph.addNode(diff.circuit.circuit.key, { circuit: diff.circuit }, { dependsOn: rgKey ? [rgKey] : [], state: diff.circuit.action === 'noop' ? 'done' : 'pending' });
+  }
+  const planned = new Map(plan.resources.map((r) => [r.key, r]));
+  for (const change of diff.changes) {
+    const p = planned.get(change.resource.key)!;
+    graph.addNode(p.key, { planned: p, change }, { dependsOn: [...p.dependsOn, ...p.orderAfter], state: change.action === 'noop' ? 'done' : 'pending' });
+  }
+  return graph;
+}
+
+/**
+ * When the service refuses to create the ExpressRoute gateway before the VPN gateway: turn that edge
+ * round (the VPN gateway first) and try the ExpressRoute gateway again, once. Any other failure goes
+ * to `otherwise`.
+ */
+function orderFallback(run: DeployRun, graph: WorkGraph<Step>, otherwise: (n: WorkNode<Step>, e: unknown) => FailurePolicy): (n: WorkNode<Step>, e: unknown) => FailurePolicy {
+  let swapped = false;
+  return (n, e) => {
+    if (swapped || !('change' in n.data) || n.data.change.resource.kind !== 'erGateway' || n.data.change.action !== 'create' || !isGatewayOrderRefusal(e)) return otherwise(n, e);
+    const vpn = graph.nodes.find((x) => 'planned' in x.data && x.data.planned.kind === 'vpnGateway' && x.data.planned.orderAfter.includes(n.id));
+    if (!vpn || vpn.state !== 'pending') return otherwise(n, e);
+    swapped = true;
+    graph.removeDependency(vpn.id, n.id);
+    graph.addDependency(n.id, vpn.id);
+    run.event({ type: 'note', level: 'info', message: `Azure refused to create ${describeResource(n.data.change.resource)} before the VPN gateway; creating the VPN gateway first` });
+    return 'retry';
+  };
+}

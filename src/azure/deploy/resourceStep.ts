@@ -1,0 +1,120 @@
+/**
+ * The action of one planned resource in a deploy: write its change (create or update), or wait for a
+ * resource Azure still has busy and compare it again. A write that Azure refuses with `409
+ * AnotherOperationInProgress` waits until the resource and the hub's gateways are quiet, then goes
+ * again; one whose operation failed for a passing reason is tried again twice.
+ */
+import type { AzureError } from '../../errors';
+import type { ConnectionSecrets } from '../client/api';
+import { isTransientOperationFailure, withHubField } from '../client/errors';
+import { isBusy } from '../client/model';
+import type { PlannedResource } from '../resources/contract';
+import { describeResource, readResource, writeResource } from '../resources/table';
+import { circuitReady } from './circuitStep';
+import { diffResource, throwConflicts, type Change } from './diff';
+import { RESUME_HINT, type DeployRun } from './run';
+import { pollUntil, retryWhileBusy, stillInProgress } from './waiting';
+
+/** A write whose Azure operation failed transiently is tried this many more times. */
+const MAX_OPERATION_RETRIES = 2;
+
+/** Brings one resource to its planned state; `skipped` when it must wait for a later run (the provider's circuit). */
+export async function applyResource(run: DeployRun, planned: PlannedResource, change: Change, secrets: ConnectionSecrets | undefined): Promise<'done' | 'skipped'> {
+  const id = planned.key;
+  if (change.action === 'wait') {
+    run.event({ type: 'start', id, what: `wait for ${describeResource(planned)} (${change.state} in Azure)`, kind: 'wait' });
+    let current: unknown;
+    try {
+      current = await waitWhileBusy(run, planned);
+    } catch (e) {
+      run.endFailed(id, e);
+      throw e;
+    }
+    run.actual[id] = current;
+    const again = diffResource(planned, current, { actual: run.actual, plan: run.plan, gatewaysExist: run.gatewaysExist() });
+    if ('conflicts' in again) {
+      throwConflicts(again.conflicts);
+      return 'done';
+    }
+    if (again.action === 'noop') {
+      run.event({ type: 'end', id, outcome: 'unchanged', detail: current === undefined ? 'gone' : 'in place' });
+      return 'done';
+    }
+    if (again.action === 'create') {
+      // It disappeared while we waited (a create that failed and was cleaned up): create it now,
+      // with the key prepared for it if it is a connection.
+      if (planned.kind === 'ipsecConnection' && !secrets?.sharedKey) {
+        const { site, path } = run.site(planned.site);
+        secrets = { sharedKey: await run.deps.keys.keyForNewConnection(site, path) };
+      }
+    }
+    change = again;
+  }
+  if (planned.kind === 'erConnection' && change.action === 'create') {
+    await run.circuitTask;
+    const ready = await circuitReady(run, planned);
+    if (!ready) return 'skipped';
+  }
+  const verb = change.action === 'create' ? 'create' : 'update';
+  const what = `${verb} ${describeResource(planned)}${change.fields.length ? ` (${change.fields.join('; ')})` : ''}`;
+  run.event({ type: 'start', id, what, kind: verb });
+  try {
+    run.actual[id] = await writeWaitingOutConflicts(run, change.resource, secrets);
+  } catch (e) {
+    run.endFailed(id, e);
+    throw e;
+  }
+  if (planned.kind === 'ipsecConnection') await run.deps.keys.confirmConnection(run.site(planned.site).site);
+  run.event({ type: 'end', id, outcome: 'done' });
+  return 'done';
+}
+
+/** PUTs a resource; a 409 AnotherOperationInProgress is waited out and the PUT retried. */
+async function writeWaitingOutConflicts(run: DeployRun, r: PlannedResource, secrets: ConnectionSecrets | undefined): Promise<unknown> {
+  let failedOperations = 0;
+  const out = await retryWhileBusy(run.wait, () => writeResource(run.api, run.plan.resourceGroup, r, secrets ?? {}, { signal: run.signal }), {
+    onOtherFailure: async (e) => {
+      if (!isTransientOperationFailure(e) || failedOperations >= MAX_OPERATION_RETRIES) throw withHubField(e, r.field);
+      failedOperations++;
+      run.event({ type: 'state', id: r.key, state: `operation failed in Azure (${(e as AzureError).details.azureCode}); retrying` });
+      await run.wait.sleep();
+    },
+    onBusy: () => run.event({ type: 'state', id: r.key, state: 'waiting: another operation is in progress' }),
+    waitOut: () => waitForQuiet(run, r),
+    onRetry: () => run.event({ type: 'state', id: r.key, state: 'retrying' }),
+    timedOut: () => stillInProgress(`${describeResource(r)}: another operation kept the gateway busy for longer than ${Math.round(run.wait.timeoutMs / 1000)} s`, r.field, RESUME_HINT),
+  });
+  run.writes++;
+  return out;
+}
+
+type Settling = { provisioningState?: string } | undefined;
+
+/** Polls the resource until it is no longer busy; resolves what it is then (undefined if gone). */
+function waitWhileBusy(run: DeployRun, r: PlannedResource): Promise<unknown> {
+  let last = '';
+  const stateOf = (x: Settling) => x?.provisioningState ?? 'gone';
+  return pollUntil<Settling>(run.wait, {
+    read: () => readResource(run.api, run.plan.resourceGroup, r, { signal: run.signal }),
+    done: (x) => !x || !isBusy(x.provisioningState),
+    onValue: (x) => {
+      if (stateOf(x) !== last) run.event({ type: 'state', id: r.key, state: stateOf(x) });
+      last = stateOf(x);
+    },
+    timedOut: (x) => {
+      throw stillInProgress(`${describeResource(r)} is still ${stateOf(x)} after ${Math.round(run.wait.timeoutMs / 1000)} s`, r.field, RESUME_HINT);
+    },
+  });
+}
+
+/** After a 409: wait until neither the resource nor any gateway of the hub is busy. */
+async function waitForQuiet(run: DeployRun, r: PlannedResource): Promise<void> {
+  const watch = run.plan.resources.filter((x) => x.key === r.key || x.kind === 'vpnGateway' || x.kind === 'erGateway');
+  await run.wait.sleep();
+  await pollUntil<Settling[]>(run.wait, {
+    read: () => Promise.all(watch.map((x) => readResource(run.api, run.plan.resourceGroup, x, { signal: run.signal }))),
+    done: (states) => !states.some((s) => isBusy(s?.provisioningState)),
+    timeoutMs: Infinity,
+    timedOut: (states) => states,
+  });
+}
