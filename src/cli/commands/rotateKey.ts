@@ -3,7 +3,7 @@
  * Keys never reach stdout, stderr or --json, except with `--show-secret` (status and prepare only).
  */
 import path from 'node:path';
-import { UsageError, formatProblem } from '../../errors';
+import { InputError, UsageError, formatProblem, type Problem } from '../../errors';
 import { withAzureOptions } from '../azureOptions';
 import { defineCommand, writeLine, type CliIO } from '../command';
 import { lockHub, withWaitLock, type WaitLockArgs } from '../lockOption';
@@ -42,7 +42,7 @@ export const rotateKeyCommand = defineCommand<RotateKeyArgs>({
       .positional('action', { choices: ACTIONS, describe: 'prepare | apply | rollback | status | abort', demandOption: true })
       .option('site', { type: 'string', describe: 'One site by name' })
       .option('all', { type: 'boolean', default: false, describe: 'Every site of the hub' })
-      .option('out', { type: 'string', describe: 'Bundle folder (prepare: out/next, rollback: out/rollback)' })
+      .option('out', { type: 'string', describe: 'Bundle folder (prepare writes out/next, apply checks the staged bundle there, rollback writes out/rollback)' })
       .option('device', { type: 'string', default: 'own', describe: 'Bundle devices: own, all, or a device id' })
       .option('redact', { type: 'boolean', default: false, describe: 'Bundle without the key; the key in <out>/<site>.key (0600)' })
       .option('archive', { type: 'boolean', default: false, describe: 'Also write <out>/<site>.tar.gz' })
@@ -108,6 +108,7 @@ async function runRotateKey(args: RotateKeyArgs & { json: boolean }, io: CliIO):
           store,
           ...(azure ? { azure } : {}),
           writeBundle: async (s, key) => wiring.writeSiteBundle(loaded, await facts(), s, key, target),
+          ...(action === 'apply' ? { checkStaged: async (s: string, key: string) => (await import('../../io/stagedBundle')).checkStagedBundle(outDir, s, key) } : {}),
           generateKey: () => generateKey(),
           now: () => new Date(),
           sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
@@ -165,6 +166,7 @@ async function knownKeys(store: { read(site: string, cn: string): Promise<{ curr
 
 function printResult(r: SiteResult<SiteOutcome>, io: CliIO, showSecret: boolean, scrub: (t: string) => string): void {
   if (!r.ok) {
+    for (const p of problemsOf(r)) writeLine(io.stderr, scrub(`${r.site}: ${formatProblem(p)}`));
     writeLine(io.stderr, scrub(`${r.site}: error [${r.code}]: ${r.message}`));
     if (r.hint) writeLine(io.stderr, scrub(`${r.site}: next: ${r.hint}`));
     return;
@@ -185,9 +187,17 @@ function printResult(r: SiteResult<SiteOutcome>, io: CliIO, showSecret: boolean,
 }
 
 function jsonResult(r: SiteResult<SiteOutcome>, showSecret: boolean, scrub: (t: string) => string): Record<string, unknown> {
-  if (!r.ok) return { site: r.site, ok: false, exitCode: r.exitCode, error: { code: r.code, message: scrub(r.message), ...(r.hint ? { hint: scrub(r.hint) } : {}) } };
+  if (!r.ok) {
+    const problems = problemsOf(r).map((p) => ({ ...p, message: scrub(p.message), ...(p.fix ? { fix: scrub(p.fix) } : {}) }));
+    return { site: r.site, ok: false, exitCode: r.exitCode, error: { code: r.code, message: scrub(r.message), ...(r.hint ? { hint: scrub(r.hint) } : {}), ...(problems.length ? { problems } : {}) } };
+  }
   const { secrets, ...rest } = r.value;
   return { ok: true, exitCode: 0, ...rest, ...(showSecret && secrets ? { secrets } : {}) };
+}
+
+/** The problems an input error carries (e.g. why a bundle could not be rendered). */
+function problemsOf(r: SiteResult<SiteOutcome>): Problem[] {
+  return !r.ok && r.error instanceof InputError ? r.error.problems : [];
 }
 
 /** Fault injection for crash tests: `TUNNELSMITH_CRASH_AT=<checkpoint>` kills this process there with SIGKILL. */
