@@ -402,6 +402,8 @@ export interface RenderBundleRequest {
   hubDigest: string;
   facts: import('../facts/types').AzureFacts;
   keys: Readonly<Record<string, string | undefined>>;
+  /** Where each key came from, for messages. */
+  keySources?: Readonly<Record<string, string | undefined>>;
   outDir: string;
   device: import('../render/plan').DeviceSelection;
   site?: string;
@@ -418,7 +420,7 @@ export async function renderAndWriteBundle(req: RenderBundleRequest): Promise<Wr
   const { DEVICES } = await import('../devices/registry');
   const { TOOL_VERSION } = await import('../version');
   const redact = req.redact ?? false;
-  const plan = planRender({ hub: req.hub, facts: req.facts, device: req.device, ...(req.site ? { site: req.site } : {}), keys: req.keys, redact }, DEVICES);
+  const plan = planRender({ hub: req.hub, facts: req.facts, device: req.device, ...(req.site ? { site: req.site } : {}), keys: req.keys, ...(req.keySources ? { keySources: req.keySources } : {}), redact }, DEVICES);
   if (!plan.ok) {
     throw new InputError('RenderRefused', 'nothing was written: some requested (site, device) pairs cannot be rendered', plan.problems, 'fix the listed fields, or choose another --device');
   }

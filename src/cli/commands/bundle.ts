@@ -74,7 +74,7 @@ async function renderBundles(args: BundleArgs & { json: boolean }, io: CliIO, lo
 
   const keys = await wiring.keysForBundle(loaded, args.facts ? path.resolve(io.cwd, args.facts) : undefined, clients, io.env, args.site, (p) => writeLine(io.stderr, formatProblem(p)));
   const redact = args.redact;
-  const plan = planRender({ hub, facts: keys.facts, device: args.device as never, ...(args.site ? { site: args.site } : {}), keys: keys.keys, redact }, DEVICES);
+  const plan = planRender({ hub, facts: keys.facts, device: args.device as never, ...(args.site ? { site: args.site } : {}), keys: keys.keys, keySources: keys.keySources, redact }, DEVICES);
   if (!plan.ok) throw new InputError('RenderRefused', 'nothing was written: some requested (site, device) pairs cannot be rendered', plan.problems, 'fix the listed fields, or choose another --device');
   const outDir = wiring.resolveOut(io.cwd, args.out);
   const bundles = plan.sites.map((s) => {
