@@ -80,7 +80,13 @@ export function isProducedPath(p: unknown): p is string {
 export async function writeBundles(bundles: SiteBundle[], opts: WriteBundleOptions): Promise<WrittenSite[]> {
   if (bundles.length === 0) return [];
   const outExists = lstatIfExists(opts.outDir) !== undefined;
-  if (outExists) for (const b of bundles) recoverSite(opts.outDir, b.site);
+  if (outExists) {
+    // One listing for every site: a leftover of a killed run is a hidden name, rare among the sites.
+    const hidden = readdirSync(opts.outDir).filter((n) => n.startsWith('.'));
+    const sites = new Set(bundles.map((b) => b.site));
+    const touched = new Set(hidden.map((n) => /^\.([a-z0-9-]+)\./.exec(n)?.[1]).filter((x): x is string => x !== undefined && sites.has(x)));
+    for (const site of touched) recoverSite(opts.outDir, site, hidden);
+  }
   const hard: Problem[] = [];
   const soft: Problem[] = [];
   const previous = new Map<string, Manifest | undefined>();
@@ -311,16 +317,9 @@ function ensureParents(oldDir: string, newDir: string, rel: string): void {
  * aside comes back (the kill fell between the two renames of the swap); every other new or old folder
  * and temporary file of that site is removed. Folders of a process still running are left alone.
  */
-export function recoverSite(outDir: string, site: string): void {
+export function recoverSite(outDir: string, site: string, names: readonly string[] = readdirSync(outDir)): void {
   const mine = new RegExp(`^\\.${site}\\.(new|old)-(\\d+)-[0-9a-f]{12}$`);
   const temps = new RegExp(`^\\.${site}\\.(key|tar\\.gz)\\.[0-9a-f]{12}\\d*\\.tmp$`);
-  let names: string[];
-  try {
-    names = readdirSync(outDir);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return;
-    throw e;
-  }
   const leftovers = names
     .map((n) => ({ name: n, m: mine.exec(n) }))
     .filter((x): x is { name: string; m: RegExpExecArray } => x.m !== null && !isRunning(Number(x.m[2])));
