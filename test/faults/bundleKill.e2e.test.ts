@@ -36,9 +36,9 @@ function runChild(cwd: string, argv: string[], env: NodeJS.ProcessEnv): Promise<
 }
 
 /** The counted operations of one complete run. */
-async function countOps(cwd: string, argv: string[], env: NodeJS.ProcessEnv): Promise<string[]> {
+async function countOps(cwd: string, argv: string[], env: NodeJS.ProcessEnv, under = cwd): Promise<string[]> {
   const opsFile = path.join(os.tmpdir(), `ts-ops-${process.pid}-${Date.now()}.json`);
-  const r = await runChild(cwd, argv, { ...env, TUNNELSMITH_TEST_OPS_UNDER: cwd, TUNNELSMITH_TEST_OPS_FILE: opsFile });
+  const r = await runChild(cwd, argv, { ...env, TUNNELSMITH_TEST_OPS_UNDER: under, TUNNELSMITH_TEST_OPS_FILE: opsFile });
   expect(r.code).toBe(0);
   const ops = JSON.parse(readFileSync(opsFile, 'utf8')) as string[];
   rmSync(opsFile);
@@ -108,7 +108,7 @@ describe('render --facts killed at every rename and fsync of its bundle write', 
       expect(readdirSync(path.join(dir, 'out'))).toEqual(['hq']);
     }
     expect([...seen].sort()).toEqual(['aside', 'new', 'old']);
-  });
+  }, 240_000);
 });
 
 describe('rotate-key prepare killed at every rename and fsync (journal and bundle), then apply', () => {
@@ -125,28 +125,26 @@ describe('rotate-key prepare killed at every rename and fsync (journal and bundl
   it('apply refuses (exit 3, Azure unchanged) or finds the complete bundle; a re-run converges: journal == Azure == staged bundle', async () => {
     expect((await cli('prepare')).code).toBe(0);
     expect((await cli('apply', ...FAST)).code).toBe(0);
-    const ops = await countOps(h.dir, ['rotate-key', 'prepare', '--site', 'hq'], h.env);
+    // The bundle write's operations (the journal's own write is killed at its named steps in
+    // test/rotation/kill.emulator.test.ts); a kill at the first one also leaves the journal written.
+    const out = path.join(h.dir, 'out');
+    const ops = await countOps(h.dir, ['rotate-key', 'prepare', '--site', 'hq'], h.env, out);
     expect((await cli('abort')).code).toBe(0);
-    // The journal's write (fsync, rename, folder fsync) comes first, then the bundle's.
-    expect(ops.slice(0, 3)).toEqual([expect.stringMatching(/^fsync \.tunnelsmith\/keys\/\.rot-rg\+cn-hq\.json\.[0-9a-f]{12}0\.tmp$/), 'rename .tunnelsmith/keys/rot-rg+cn-hq.json', 'fsync .tunnelsmith/keys']);
-    expect(ops.filter((o) => /^rename out\/next\//.test(o))).toHaveLength(2);
+    expect(ops.filter((o) => o.startsWith('rename'))).toEqual([expect.stringMatching(/^rename next\/\.hq\.old-\d+-[0-9a-f]{12}$/), 'rename next/hq']);
+    expect(ops.at(-1)).toBe('fsync next');
 
     const outcomes = new Set<string>();
     for (let at = 1; at <= ops.length; at++) {
       const before = await h.api.getSharedKey('rot-rg', 'cn-hq');
-      const killed = await runChild(h.dir, ['rotate-key', 'prepare', '--site', 'hq'], { ...h.env, TUNNELSMITH_TEST_OPS_UNDER: h.dir, TUNNELSMITH_TEST_KILL_AT_OP: String(at) });
+      const killed = await runChild(h.dir, ['rotate-key', 'prepare', '--site', 'hq'], { ...h.env, TUNNELSMITH_TEST_OPS_UNDER: out, TUNNELSMITH_TEST_KILL_AT_OP: String(at) });
       expect(killed.signal).toBe('SIGKILL');
       const journal = await readKeyJournal(h.journalDir, HUB_ID, 'cn-hq');
       const pending = journal?.pending?.key;
 
       const apply = await cli('apply', ...FAST);
       const after = await h.api.getSharedKey('rot-rg', 'cn-hq');
-      if (pending === undefined) {
-        // Killed before the journal held a new key: apply confirms the key in place, nothing else.
-        outcomes.add('nothing prepared');
-        expect(apply.code).toBe(0);
-        expect(after).toBe(before);
-      } else if (apply.code === 0) {
+      expect(pending).toBeDefined();
+      if (apply.code === 0) {
         // Only when the staged bundle was complete and carries the key now set.
         outcomes.add('applied');
         expect(after).toBe(pending);
@@ -160,7 +158,7 @@ describe('rotate-key prepare killed at every rename and fsync (journal and bundl
       if (after === before) {
         const again = await cli('prepare', '--json');
         expect(again.code).toBe(0);
-        expect(JSON.parse(again.stdout).sites[0].reused).toBe(pending !== undefined);
+        expect(JSON.parse(again.stdout).sites[0].reused).toBe(true);
         expect((await cli('apply', ...FAST)).code).toBe(0);
       }
       const azure = await h.api.getSharedKey('rot-rg', 'cn-hq');
@@ -175,6 +173,6 @@ describe('rotate-key prepare killed at every rename and fsync (journal and bundl
     }
     expect((await cli('prepare')).code).toBe(0);
     expect(readdirSync(next())).toEqual(['hq']);
-    expect([...outcomes].sort()).toEqual(['applied', 'nothing prepared', 'refused']);
+    expect([...outcomes].sort()).toEqual(['applied', 'refused']);
   });
 });

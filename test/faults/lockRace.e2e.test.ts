@@ -172,7 +172,7 @@ describe('deploy --out on a new hub, twice at once', () => {
     expect(lone.filter((w) => w.startsWith('PUT')).length).toBeGreaterThanOrEqual(7);
   });
 
-  it.each([1, 2, 3])('run %i: one deploys, the other exits 13; journal == Azure == bundle; each write once', async (i) => {
+  it.each([1, 2])('run %i: one deploys, the other exits 13; journal == Azure == bundle; each write once', async (i) => {
     const rg = `race-deploy-${i}`;
     const d = hubDir(rg);
     const from = logLength();
@@ -207,7 +207,7 @@ describe('rotate-key, twice at once', () => {
     expect((await runCli(['deploy'], { cwd: d, env })).code).toBe(0);
   });
 
-  it.each([1, 2])('prepare, run %i: one records a key and stages it, the other exits 13; the staged bundle carries the pending key', async () => {
+  it.each([1])('prepare, run %i: one records a key and stages it, the other exits 13; the staged bundle carries the pending key', async () => {
     const from = logLength();
     oneWins(await race(d, ['rotate-key', 'prepare', '--site', 'hq']), 'rotate-key prepare');
     const pending = (await journal())?.pending?.key as string;
@@ -279,7 +279,7 @@ describe('render and bundle from a facts file, twice at once', () => {
   });
   const key = () => (JSON.parse(readFileSync(path.join(DEMO, 'facts.json'), 'utf8')) as { sites: { sharedKey: string }[] }).sites[0]?.sharedKey as string;
 
-  it.each([1, 2, 3])('render, run %i: one writes, the other exits 13; the bundle is complete', async () => {
+  it.each([1, 2])('render, run %i: one writes, the other exits 13; the bundle is complete', async () => {
     oneWins(await race(d, ['render', '--facts', 'facts.json', '--device', 'all']), 'render');
     expect(await checkStagedBundle(path.join(d, 'out'), 'hq', key())).toBeUndefined();
   });
