@@ -85,6 +85,11 @@ export async function acquireHubLock(o: AcquireHubLockOptions): Promise<HubLock>
     const seen = readLock(file);
     if (seen === undefined) continue; // released in between: try again at once
     const holder = seen.holder;
+    if (!holder && seen.ageMs <= UNREADABLE_GRACE_MS) {
+      // Created a moment ago and not written yet (the holder writes right after the create): look again.
+      await sleep(5);
+      continue;
+    }
     if (isDead(seen)) {
       if (takeOver(file, seen.raw)) {
         o.onNote?.(holder ? `took over the lock of ${describe(holder)}, which is no longer running (${file})` : `took over a lock file left unfinished (${file})`);
@@ -230,7 +235,7 @@ function describe(h: LockHolder): string {
 }
 
 function busy(file: string, holder: LockHolder | undefined, o: AcquireHubLockOptions): LockBusyError {
-  const who = holder ? describe(holder) : 'a process that is still writing the lock file';
+  const who = holder ? describe(holder) : 'an unknown process';
   const waited = o.waitSeconds !== undefined ? ` (waited ${o.waitSeconds} s)` : '';
   const elsewhere = holder && holder.host !== os.hostname() ? `; that host is not this one: if that run is gone, delete ${file}` : '';
   return new LockBusyError(

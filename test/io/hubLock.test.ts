@@ -79,15 +79,20 @@ describe('acquireHubLock', () => {
     lock.release();
   });
 
-  it('never takes over a lock held on another host, nor one still being written; takes over one left unfinished long ago', async () => {
+  it('never takes over a lock held on another host; waits for one still being written; takes over one left unfinished long ago', async () => {
     const file = lockFile();
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, JSON.stringify({ pid: deadPid(), host: 'another-host', command: 'deploy', since: '2026-01-01T00:00:00.000Z' }));
     const elsewhere = await acquireHubLock({ hubFile, ...HUB, command: 'render' }).catch((e: unknown) => e);
     expect((elsewhere as LockBusyError).exitCode).toBe(13);
     expect((elsewhere as LockBusyError).hint).toContain(`delete ${file}`);
+    // Created a moment ago and not written yet: looked at again until its holder has written it.
     writeFileSync(file, '');
-    expect(((await acquireHubLock({ hubFile, ...HUB, command: 'render' }).catch((e: unknown) => e)) as LockBusyError).exitCode).toBe(13);
+    setTimeout(() => writeFileSync(file, JSON.stringify({ pid: process.ppid, host: os.hostname(), command: 'deploy', since: '2026-01-01T00:00:00.000Z' })), 100);
+    const late = (await acquireHubLock({ hubFile, ...HUB, command: 'render' }).catch((e: unknown) => e)) as LockBusyError;
+    expect(late.exitCode).toBe(13);
+    expect(late.message).toContain(`held by pid ${process.ppid}`);
+    writeFileSync(file, '');
     const old = new Date(Date.now() - 60_000);
     utimesSync(file, old, old);
     const notes: string[] = [];
