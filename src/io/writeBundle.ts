@@ -15,7 +15,7 @@
  * render (the previous manifest knows what was written) unless forced.
  */
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, promises as fs, readdirSync, renameSync, rmSync } from 'node:fs';
+import { constants, copyFileSync, linkSync, mkdirSync, promises as fs, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, type Problem } from '../errors';
 import { sha256, type BundleFile, type Manifest } from '../bundle/build';
@@ -289,10 +289,26 @@ function carryOverUserFiles(oldDir: string, newDir: string, previous: Manifest |
       const target = path.join(newDir, r);
       if (lstatIfExists(target)) continue;
       ensureParents(oldDir, newDir, r);
-      linkSync(path.join(oldDir, r), target);
+      carryOne(path.join(oldDir, r), target, ent.isSymbolicLink());
     }
   };
   walk('');
+}
+
+/**
+ * A hard link keeps the file as it is (and costs no copy); where the file system refuses one (another
+ * owner's file under protected_hardlinks, another mount), a copy, or for a link a new link to the same
+ * target.
+ */
+function carryOne(from: string, to: string, isLink: boolean): void {
+  try {
+    linkSync(from, to);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'EXDEV' && code !== 'EMLINK') throw e;
+    if (isLink) symlinkSync(readlinkSync(from), to);
+    else copyFileSync(from, to, constants.COPYFILE_EXCL);
+  }
 }
 
 /** The folders on the way to `rel` in `newDir`, created with the old folders' modes when missing. */

@@ -184,6 +184,18 @@ describe('writeBundles', () => {
     expect(readdirSync(out)).toEqual(['b']);
   });
 
+  it('carries a user\'s file by copy (and a link by a new link) where the file system refuses a hard link', async () => {
+    await writeBundles([bundle('hq')], { outDir: out, force: false, durable: false });
+    writeFileSync(path.join(out, 'hq', 'notes.txt'), 'mine\n');
+    nodeFs.symlinkSync('../README.md', path.join(out, 'hq', 'readme-link'));
+    jest.spyOn(nodeFs, 'linkSync').mockImplementation(() => {
+      throw Object.assign(new Error('Operation not permitted'), { code: 'EPERM' });
+    });
+    await writeBundles([bundle('hq', { key: OTHER_KEY })], { outDir: out, force: false, durable: false });
+    expect(readFileSync(path.join(out, 'hq', 'notes.txt'), 'utf8')).toBe('mine\n');
+    expect(nodeFs.readlinkSync(path.join(out, 'hq', 'readme-link'))).toBe('../README.md');
+  });
+
   it('puts back what a killed run left: the old folder aside comes back, dead runs\' new folders go; a running process\'s are left alone', async () => {
     await writeBundles([bundle('hq')], { outDir: out, force: false, durable: false });
     const dead = 2 ** 22 + 12345; // above Linux's pid_max default
