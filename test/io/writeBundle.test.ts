@@ -164,8 +164,16 @@ describe('writeBundles', () => {
   it('stops starting sites after one fails, throws its error, and leaves no new folder or temporary file', async () => {
     const names = Array.from({ length: SITES_AT_ONCE * 3 }, (_, i) => `s${String(i).padStart(2, '0')}`);
     const realWriteNewFiles = atomicWrite.writeNewFiles;
+    // The other sites of the first batch write only once s02 has failed, so on a busy machine no site
+    // can finish (and free a slot for a ninth) before the failure is known.
+    let failed!: () => void;
+    const failure = new Promise<void>((resolve) => (failed = resolve));
     jest.spyOn(atomicWrite, 'writeNewFiles').mockImplementation(async (entries) => {
-      if (entries.some((e) => e.file.includes('.s02.new-'))) throw Object.assign(new Error('disk full'), { code: 'ENOSPC' });
+      if (entries.some((e) => e.file.includes('.s02.new-'))) {
+        setImmediate(failed);
+        throw Object.assign(new Error('disk full'), { code: 'ENOSPC' });
+      }
+      await failure;
       await realWriteNewFiles(entries);
     });
     const err = await writeBundles(names.map((n) => bundle(n)), { outDir: out, force: false, durable: false }).catch((e: unknown) => e);
