@@ -8,6 +8,8 @@ export const ExitCode = {
   changesPending: 10,
   notReady: 11,
   waiting: 12,
+  /** Another run holds the hub's lock (`.tunnelsmith/locks/`); `--wait-lock` waits for it instead. */
+  lockBusy: 13,
   /** Ctrl-C: operations already started go on in Azure; running again resumes. */
   interrupted: 130,
 } as const;
@@ -90,6 +92,11 @@ export class AzureError extends AppError {
   ) {
     super(code, message, hint, options);
   }
+}
+
+/** Another process holds the hub's lock; the message names it (pid, host, command, since when). */
+export class LockBusyError extends AppError {
+  readonly exitCode = ExitCode.lockBusy;
 }
 
 /** A bug or an impossible state. */

@@ -55,6 +55,7 @@ export async function renderLive(req: RenderLiveRequest): Promise<string[]> {
     hubDigest: sha256(req.loaded.source),
     facts,
     keys: keysFromFacts(facts),
+    keySources: Object.fromEntries(facts.sites.map((s) => [s.name, 'Azure'])),
     outDir,
     device: device as never,
     redact: req.redact,

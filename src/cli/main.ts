@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 import { exec } from './exec';
 
+// A reader that stops early (`tunnelsmith ... | head`) closes the pipe: what is left to print has
+// nowhere to go, which is no error of the command (it finishes and keeps its exit code).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+}
+
 exec(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

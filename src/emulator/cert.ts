@@ -1,8 +1,8 @@
 /** The emulator's self-signed TLS certificate (IP:127.0.0.1 in the SAN) and its bearer token, kept in the state dir. */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
+import { preparePrivateDir, readStateFile, writeStateFile } from './stateDir';
 
 export interface Certificate {
   cert: string;
@@ -45,13 +45,13 @@ export async function loadOrCreateCertificate(stateDir?: string): Promise<Certif
   if (!stateDir) return createCertificate();
   const certFile = join(stateDir, CERT_FILE);
   const keyFile = join(stateDir, KEY_FILE);
-  if (existsSync(certFile) && existsSync(keyFile)) {
-    return { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8'), caFile: certFile };
-  }
+  preparePrivateDir(stateDir);
+  const cert = readStateFile(certFile);
+  const key = readStateFile(keyFile);
+  if (cert !== undefined && key !== undefined) return { cert, key, caFile: certFile };
   const made = await createCertificate();
-  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-  writeFileSync(keyFile, made.key, { mode: 0o600 });
-  writeFileSync(certFile, made.cert, { mode: 0o644 });
+  writeStateFile(keyFile, made.key, 0o600);
+  writeStateFile(certFile, made.cert, 0o644);
   return { ...made, caFile: certFile };
 }
 
@@ -59,14 +59,10 @@ export async function loadOrCreateCertificate(stateDir?: string): Promise<Certif
 export function loadOrCreateToken(stateDir: string | undefined, given: string | undefined): string {
   if (given) return given;
   const file = stateDir ? join(stateDir, TOKEN_FILE) : undefined;
-  if (file && existsSync(file)) {
-    const t = readFileSync(file, 'utf8').trim();
-    if (t) return t;
-  }
+  if (stateDir) preparePrivateDir(stateDir);
+  const kept = file ? readStateFile(file)?.trim() : undefined;
+  if (kept) return kept;
   const token = randomBytes(24).toString('base64url');
-  if (stateDir && file) {
-    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-    writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  }
+  if (stateDir && file) writeStateFile(file, `${token}\n`, 0o600);
   return token;
 }

@@ -1,9 +1,9 @@
 /** The emulator's store: resource groups, resources, vault secrets and simulation settings, optionally persisted as JSON. */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatIp, parseIp } from './ipv4';
 import { ArmError } from './http';
 import { keyOf } from './ids';
+import { preparePrivateDir, readStateFile, writeStateFile } from './stateDir';
 import type { EmulatorRules } from './types';
 
 export type ProvisioningState = 'Updating' | 'Succeeded' | 'Failed' | 'Deleting';
@@ -110,11 +110,13 @@ export class Store {
   ) {
     this.state = emptyState(defaultRules);
     if (stateDir) {
+      preparePrivateDir(stateDir);
       const file = join(stateDir, STATE_FILE);
-      if (existsSync(file)) {
+      const text = readStateFile(file);
+      if (text !== undefined) {
         let loaded: PersistedState;
         try {
-          loaded = JSON.parse(readFileSync(file, 'utf8')) as PersistedState;
+          loaded = JSON.parse(text) as PersistedState;
         } catch (e) {
           throw Object.assign(new Error(`The emulator state file ${file} is not valid JSON (${(e as Error).message}); delete it to start over.`), {
             code: 'EmulatorStateInvalid',
@@ -140,11 +142,8 @@ export class Store {
   flush(): void {
     if (!this.dirty || !this.stateDir) return;
     this.dirty = false;
-    mkdirSync(this.stateDir, { recursive: true, mode: 0o700 });
-    const file = join(this.stateDir, STATE_FILE);
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.state), { mode: 0o600 });
-    renameSync(tmp, file);
+    preparePrivateDir(this.stateDir);
+    writeStateFile(join(this.stateDir, STATE_FILE), JSON.stringify(this.state), 0o600);
   }
 
   clear(): void {

@@ -12,8 +12,9 @@
  * many deletes, 1.6-1.9 s against 1.1-1.3 s this way (docs/benchmarks.md).
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, fchmodSync, fsync, open, promises as fs, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fsync, open, openSync, promises as fs, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { linkRefused, lstatIfExists, O_NOFOLLOW, setDirModeNoFollow } from './noFollow';
 
 export interface AtomicWriteOptions {
   mode: number;
@@ -68,12 +69,41 @@ export async function writeFilesAtomic(entries: readonly AtomicWriteEntry[]): Pr
   await Promise.all([...durableDirs].map(syncDir));
 }
 
-function openExclusive(file: string, mode: number): Promise<number> {
-  return new Promise((resolve, reject) => open(file, 'wx', mode, (e, fd) => (e ? reject(e) : resolve(fd))));
+/** Creates `file`; fails when anything is there, a link included (O_EXCL), and never follows one. */
+export function openExclusive(file: string, mode: number): Promise<number> {
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW;
+  return new Promise((resolve, reject) => open(file, flags, mode, (e, fd) => (e ? reject(e) : resolve(fd))));
 }
 
-function fsyncFd(fd: number): Promise<void> {
+export function fsyncFd(fd: number): Promise<void> {
   return new Promise((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
+}
+
+/**
+ * Creates each file, which must not exist yet (a new folder's files: nothing to replace, so no temporary
+ * name), with its exact mode; durable entries are flushed before this resolves. On failure the files
+ * created are removed.
+ */
+export async function writeNewFiles(entries: readonly AtomicWriteEntry[]): Promise<void> {
+  const opened = await Promise.allSettled(entries.map((e) => openExclusive(e.file, e.mode)));
+  const fds = opened.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
+  try {
+    throwFirstRejection(opened);
+    for (const [i, e] of entries.entries()) {
+      writeFileSync(fds[i] as number, e.content);
+      fchmodSync(fds[i] as number, e.mode);
+    }
+    throwFirstRejection(await Promise.allSettled(entries.flatMap((e, i) => (e.durable ? [fsyncFd(fds[i] as number)] : []))));
+    for (const i of fds.keys()) {
+      const fd = fds[i] as number;
+      fds[i] = undefined;
+      closeSync(fd);
+    }
+  } catch (e) {
+    for (const fd of fds) if (fd !== undefined) closeQuietly(fd);
+    for (const [i, r] of opened.entries()) if (r.status === 'fulfilled') rmSync(entries[i].file, { force: true });
+    throw e;
+  }
 }
 
 function throwFirstRejection(results: PromiseSettledResult<unknown>[]): void {
@@ -90,15 +120,18 @@ function closeQuietly(fd: number): void {
 }
 
 export async function syncDir(dir: string): Promise<void> {
-  const handle = await fs.open(dir, 'r');
+  const fd = openSync(dir, constants.O_RDONLY | (constants.O_DIRECTORY ?? 0));
   try {
-    await handle.sync();
+    await fsyncFd(fd);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
-/** mkdir -p, then force the mode on the last folder (mkdir applies the umask). */
+/**
+ * mkdir -p, then force the mode on the last folder (mkdir applies the umask; an existing folder is
+ * tightened). The last folder must not be a symbolic link: its mode is set without following one.
+ */
 export async function ensureDir(dir: string, mode: number): Promise<void> {
   await ensureDirs([dir], mode);
 }
@@ -109,6 +142,17 @@ export async function ensureDir(dir: string, mode: number): Promise<void> {
  */
 export async function ensureDirs(dirs: Iterable<string>, mode: number): Promise<void> {
   const list = [...dirs];
-  await Promise.all(list.map((d) => fs.mkdir(d, { recursive: true, mode })));
-  for (const d of list) chmodSync(d, mode);
+  await Promise.all(
+    list.map((d) =>
+      fs.mkdir(d, { recursive: true, mode }).then(
+        () => undefined,
+        (e: unknown) => {
+          // A dangling link where the folder goes: refused by name, like a link to a folder below.
+          if (lstatIfExists(d)?.isSymbolicLink()) throw linkRefused(d);
+          throw e;
+        },
+      ),
+    ),
+  );
+  for (const d of list) setDirModeNoFollow(d, mode);
 }

@@ -9,6 +9,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors';
 import { ensureDir, writeFileAtomic } from './atomicWrite';
+import { readFileNoFollow, refuseLink } from './noFollow';
+
+const MAX_ENTRY_BYTES = 1024 * 1024;
 
 export const KEY_JOURNAL_VERSION = 1 as const;
 
@@ -56,10 +59,14 @@ export function keyJournalFile(dir: string, hubId: string, connectionName: strin
 /** Reads the entry for a connection; undefined when there is none. A damaged file is an InputError. */
 export async function readKeyJournal(dir: string, hubId: string, connectionName: string): Promise<KeyJournalEntry | undefined> {
   const file = keyJournalFile(dir, hubId, connectionName);
+  refuseJournalLinks(dir);
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    const buf = readFileNoFollow(file, { maxBytes: MAX_ENTRY_BYTES });
+    if (buf === undefined) return undefined;
+    text = buf.toString('utf8');
   } catch (e) {
+    if (e instanceof InputError) throw e;
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new InputError('KeyJournalUnreadable', `cannot read the key journal ${file}: ${(e as Error).message}`, [], 'check the file permissions');
   }
@@ -93,7 +100,19 @@ function parseEntry(text: string): KeyJournalEntry | undefined {
   return e as KeyJournalEntry;
 }
 
-/** Writes (replaces) the entry durably: 0700 folder, 0600 file, fsync of file and folder. */
+/**
+ * The journal's folders are never links: a planted `.tunnelsmith` or `keys` link would send keys (or
+ * read them) elsewhere.
+ */
+function refuseJournalLinks(dir: string): void {
+  refuseLink(path.dirname(dir));
+  refuseLink(dir);
+}
+
+/**
+ * Writes (replaces) the entry durably: 0700 folders (an existing one is tightened; a link is refused),
+ * 0600 file written by temporary file (never following a link) + rename, fsync of file and folder.
+ */
 export async function writeKeyJournal(dir: string, entry: KeyJournalEntry): Promise<string> {
   await ensureDir(path.dirname(dir), 0o700);
   await ensureDir(dir, 0o700);
@@ -104,6 +123,7 @@ export async function writeKeyJournal(dir: string, entry: KeyJournalEntry): Prom
 
 /** Every entry of the folder that belongs to the hub (for rotation and status). */
 export async function listKeyJournal(dir: string, hubId: string): Promise<KeyJournalEntry[]> {
+  refuseJournalLinks(dir);
   let names: string[];
   try {
     names = await fs.readdir(dir);
@@ -114,7 +134,8 @@ export async function listKeyJournal(dir: string, hubId: string): Promise<KeyJou
   const rg = hubId.split('/')[0];
   const out: KeyJournalEntry[] = [];
   for (const n of names.filter((x) => x.startsWith(`${rg}+`) && x.endsWith('.json')).sort()) {
-    const entry = parseEntry(await fs.readFile(path.join(dir, n), 'utf8'));
+    const buf = readFileNoFollow(path.join(dir, n), { maxBytes: MAX_ENTRY_BYTES });
+    const entry = buf === undefined ? undefined : parseEntry(buf.toString('utf8'));
     if (entry && entry.hub === hubId) out.push(entry);
   }
   return out;

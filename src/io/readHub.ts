@@ -3,7 +3,7 @@
  * Hub with its warnings. Syntax errors and every validation problem carry the line and column they refer
  * to. Problems never quote the file's text (a pasted secret must not reach a terminal or a log).
  */
-import { promises as fs } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { DEVICES } from '../devices/registry';
@@ -12,6 +12,7 @@ import { parsePath, ROOT_PATH } from '../hub/paths';
 import type { DeviceTable } from '../hub/rules';
 import type { Hub } from '../hub/types';
 import { validateHub } from '../hub/validate';
+import { readBounded } from './noFollow';
 
 export const DEFAULT_HUB_FILE = 'tunnelsmith.yaml';
 const MAX_HUB_FILE_BYTES = 1024 * 1024;
@@ -58,20 +59,34 @@ export async function readHub(opts: ReadHubOptions): Promise<LoadedHub> {
 
 async function readHubText(file: string, shown: string): Promise<string> {
   let buf: Buffer;
+  let fd: number | undefined;
   try {
-    const stat = await fs.stat(file);
+    // O_NONBLOCK: a FIFO opened for reading must not wait for a writer (it is refused below). The file
+    // may be a link: it is the user's input, named on the command line.
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const stat = fstatSync(fd);
     if (stat.isDirectory()) throw new InputError('HubUnreadable', `${shown} is a folder, not a hub file`, [], 'pass the file with --file PATH');
-    if (stat.size > MAX_HUB_FILE_BYTES) throw new InputError('HubUnreadable', `${shown} is larger than 1 MiB; a hub file is a few kilobytes`, [], 'check that --file names the hub file');
-    buf = await fs.readFile(file);
+    if (!stat.isFile()) throw new InputError('HubUnreadable', `${shown} is not a regular file (a pipe, device or socket)`, [], 'save the hub file to disk and pass it with --file PATH');
+    if (stat.size > MAX_HUB_FILE_BYTES) throw tooLarge(shown);
+    // Bounded whatever the size said: a file that grows while it is read stops at the limit.
+    buf = readBounded(fd, MAX_HUB_FILE_BYTES, shown);
   } catch (e) {
     if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EFBIG') throw tooLarge(shown);
     if (code === 'ENOENT') {
       throw new InputError('HubNotFound', `no hub file at ${shown}`, [], notFoundHint(shown));
     }
+    if (code === 'EISDIR') throw new InputError('HubUnreadable', `${shown} is a folder, not a hub file`, [], 'pass the file with --file PATH');
     throw new InputError('HubUnreadable', `cannot read ${shown} (${code ?? 'unknown error'})`, [], 'check the file permissions', { cause: e });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   return buf.toString('utf8').replace(/^\uFEFF/, '');
+}
+
+function tooLarge(shown: string): InputError {
+  return new InputError('HubUnreadable', `${shown} is larger than 1 MiB; a hub file is a few kilobytes`, [], 'check that --file names the hub file');
 }
 
 function notFoundHint(shown: string): string {

@@ -3,27 +3,33 @@
  * separate `<site>.key`). Written to a temporary file and renamed; mode 0600 when the folder holds the key.
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { closeSync, constants, fchmodSync, openSync, promises as fs, renameSync } from 'node:fs';
 import path from 'node:path';
-import { syncDir } from './atomicWrite';
+import { fsyncFd, openExclusive, syncDir } from './atomicWrite';
+import { O_NOFOLLOW } from './noFollow';
 
 export async function writeSiteArchive(outDir: string, site: string, opts: { holdsSecret: boolean }): Promise<string> {
   const tar = await import('tar');
   const target = path.join(outDir, `${site}.tar.gz`);
   const tmp = path.join(outDir, `.${site}.tar.gz.${randomBytes(6).toString('hex')}.tmp`);
   const mode = opts.holdsSecret ? 0o600 : 0o644;
-  // Create the file with its final mode first so the key is never readable by others, even briefly.
-  await (await fs.open(tmp, 'wx', mode)).close();
+  // Create the file with its final mode first so the key is never readable by others, even briefly; a
+  // new name (never a link followed), replaced by a rename (a link at the target is replaced, not followed).
+  const created = await openExclusive(tmp, mode);
   try {
-    await fs.chmod(tmp, mode);
+    fchmodSync(created, mode);
+  } finally {
+    closeSync(created);
+  }
+  try {
     await tar.c({ gzip: true, cwd: outDir, file: tmp, portable: true }, [site]);
-    const handle = await fs.open(tmp, 'r+');
+    const fd = openSync(tmp, constants.O_RDONLY | O_NOFOLLOW);
     try {
-      await handle.sync();
+      await fsyncFd(fd);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
-    await fs.rename(tmp, target);
+    renameSync(tmp, target);
   } catch (e) {
     await fs.rm(tmp, { force: true });
     throw e;

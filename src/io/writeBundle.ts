@@ -1,14 +1,28 @@
 /**
- * Writes site bundles to disk: atomic files with their modes, secrets 0600 in 0700 folders, the key of a
- * redacted bundle beside the site folder, and no overwrite of a file edited by hand since the last
+ * Writes site bundles to disk. A site folder becomes visible as a whole: its files are written into a new
+ * sibling folder `<out>/.<site>.new-<pid>-<tag>`, flushed, and swapped in with two renames (the old
+ * folder aside as `.<site>.old-<pid>-<tag>`, the new one into place); then the old one is removed. A
+ * run killed anywhere leaves `<out>/<site>` as it was or as it is meant to be, or (between the two
+ * renames) the old folder aside: the next run puts it back and removes every leftover before it looks
+ * at anything, so running again converges.
+ *
+ * Nothing below `<out>` is trusted: a symbolic link where a folder or file of the bundle goes is refused
+ * (never written, read, chmodded or removed through), and the paths a previous manifest lists are
+ * checked against the paths tunnelsmith produces before any is read. `<out>` itself is the user's
+ * choice: it is created when missing and otherwise left as it is (mode included). Files the user added
+ * to a site folder are kept (hard-linked into the new folder). Secrets 0600 in 0700 folders, the key of
+ * a redacted bundle beside the site folder, and no overwrite of a file edited by hand since the last
  * render (the previous manifest knows what was written) unless forced.
  */
-import { promises as fs, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { constants, copyFileSync, linkSync, mkdirSync, promises as fs, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { DEVICES } from '../devices/registry';
 import { InputError, type Problem } from '../errors';
 import { sha256, type BundleFile, type Manifest } from '../bundle/build';
-import { ensureDir, ensureDirs, writeFileAtomic, writeFilesAtomic } from './atomicWrite';
+import { isDeviceId } from '../hub/deviceIds';
+import { syncDir, writeFileAtomic, writeNewFiles } from './atomicWrite';
+import { linkRefused, lstatIfExists, readFileNoFollow, setDirModeNoFollow } from './noFollow';
 
 export interface SiteBundle {
   site: string;
@@ -23,8 +37,9 @@ export interface WriteBundleOptions {
   /** Also write `<out>/<site>.tar.gz`: the site folder as written, never the separate key file. */
   archive?: boolean;
   /**
-   * false: secret files are still written atomically (temporary file + rename, mode 0600) but not
-   * fsynced one by one (benchmarks, throwaway output). Default true.
+   * false: nothing is fsynced (benchmarks, throwaway output); the folder swap is still atomic against a
+   * killed process. Default true: files holding the key and every folder of the new site folder are
+   * flushed before the swap, `<out>` after it.
    */
   durable?: boolean;
 }
@@ -42,38 +57,177 @@ export interface WrittenSite {
 /** How many sites are written at once (their files are created in parallel; see `writeFilesAtomic`). */
 export const SITES_AT_ONCE = 8;
 
+/** The files every bundle has at its top, beside the device folders. */
+const TOP_FILES = new Set(['README.md', 'index.html', 'manifest.json', 'SHA256SUMS']);
+const PATH_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$/;
+
 /**
- * Checks every site first (hand edits), then writes; nothing is written when any check fails. Up to
- * {@link SITES_AT_ONCE} sites are written at once. Each site's folders are created once, then its files
- * are written as one batch: the device files and README first, then manifest.json, then SHA256SUMS.
- * When a site fails, no further site is started, the ones under way finish, and the first error is thrown.
+ * Whether tunnelsmith can have written `p` in a site folder: a top file, or `<device id>/<name>` (at
+ * most two folders deep, plain names: no `..`, no absolute path, no hidden name). Pure.
  */
-export async function writeBundles(bundles: SiteBundle[], opts: WriteBundleOptions): Promise<WrittenSite[]> {
-  const problems: Problem[] = [];
-  const previous = new Map<string, Manifest | undefined>();
-  for (const b of bundles) {
-    const dir = path.join(opts.outDir, b.site);
-    const manifest = readManifestSync(dir);
-    previous.set(b.site, manifest);
-    if (!opts.force) problems.push(...findHandEdits(dir, manifest));
-  }
-  if (problems.length > 0) {
-    throw new InputError('HandEdited', 'some files were edited by hand since tunnelsmith wrote them; nothing was written', problems, 'keep your edits elsewhere, or run again with --force to overwrite them');
-  }
-  if (bundles.length > 0) await ensureDir(opts.outDir, 0o755);
-  return mapAtMost(bundles, SITES_AT_ONCE, (b) => writeSite(b, previous.get(b.site), opts));
+export function isProducedPath(p: unknown): p is string {
+  if (typeof p !== 'string') return false;
+  if (TOP_FILES.has(p)) return true;
+  const parts = p.split('/');
+  return parts.length >= 2 && parts.length <= 3 && isDeviceId(parts[0]) && parts.slice(1).every((s) => PATH_SEGMENT.test(s));
 }
 
-async function writeSite(b: SiteBundle, previous: Manifest | undefined, opts: WriteBundleOptions): Promise<WrittenSite> {
+/**
+ * Puts back what a killed run left, then checks every site (links, a tampered manifest, hand edits)
+ * before writing any; nothing is written when a check fails. Up to {@link SITES_AT_ONCE} sites are
+ * written at once. When a site fails, no further site is started, the ones under way finish, and the
+ * first error is thrown.
+ */
+export async function writeBundles(bundles: SiteBundle[], opts: WriteBundleOptions): Promise<WrittenSite[]> {
+  if (bundles.length === 0) return [];
+  const outExists = lstatIfExists(opts.outDir) !== undefined;
+  if (outExists) {
+    // One listing for every site: a leftover of a killed run is a hidden name, rare among the sites.
+    const hidden = readdirSync(opts.outDir).filter((n) => n.startsWith('.'));
+    const sites = new Set(bundles.map((b) => b.site));
+    const touched = new Set(hidden.map((n) => /^\.([a-z0-9-]+)\./.exec(n)?.[1]).filter((x): x is string => x !== undefined && sites.has(x)));
+    for (const site of touched) recoverSite(opts.outDir, site, hidden);
+  }
+  const hard: Problem[] = [];
+  const soft: Problem[] = [];
+  const previous = new Map<string, Manifest | undefined>();
+  for (const b of bundles) {
+    const checked = checkSite(opts.outDir, b, opts.force);
+    hard.push(...checked.hard);
+    soft.push(...checked.soft);
+    previous.set(b.site, checked.manifest);
+  }
+  if (hard.length > 0) {
+    const links = hard.some((p) => p.message.includes('symbolic link'));
+    throw new InputError(
+      links ? 'LinkRefused' : 'NotAFolder',
+      `${links ? 'a symbolic link' : 'something else'} is where the bundle goes; nothing was written`,
+      hard,
+      'remove the listed links (or move the listed entries away), then run again',
+    );
+  }
+  if (soft.length > 0) {
+    throw new InputError('HandEdited', 'some files were edited by hand since tunnelsmith wrote them; nothing was written', soft, 'keep your edits elsewhere, or run again with --force to overwrite them');
+  }
+  // <out> is the user's folder: created when missing, never re-moded or followed into below.
+  if (!outExists) {
+    await fs.mkdir(opts.outDir, { recursive: true, mode: 0o755 });
+    setDirModeNoFollow(opts.outDir, 0o755);
+  }
+  const tag = randomBytes(6).toString('hex');
+  return mapAtMost(bundles, SITES_AT_ONCE, (b) => writeSite(b, previous.get(b.site), opts, tag));
+}
+
+/** Checks one site's folder before anything is written. `hard` problems are never overridden by --force. */
+function checkSite(outDir: string, b: SiteBundle, force: boolean): { hard: Problem[]; soft: Problem[]; manifest?: Manifest } {
+  const dir = path.join(outDir, b.site);
+  const hard: Problem[] = [];
+  const soft: Problem[] = [];
+  const st = lstatIfExists(dir);
+  if (st?.isSymbolicLink()) return { hard: [linkProblem(dir)], soft };
+  if (st && !st.isDirectory()) return { hard: [{ path: dir, severity: 'error', message: 'is not a folder: the site folder goes there', fix: `move it away (mv ${dir} ${dir}.bak)` }], soft };
+  if (!st) return { hard, soft };
+  // Every folder and file this bundle writes: none may be a link (it would be dropped with the old
+  // folder, but a link is never what tunnelsmith left there).
+  const seen = new Set<string>();
+  for (const f of b.files) {
+    const parts = f.path.split('/');
+    for (let n = 1; n <= parts.length; n++) {
+      const rel = parts.slice(0, n).join('/');
+      if (seen.has(rel)) continue;
+      seen.add(rel);
+      if (lstatIfExists(path.join(dir, rel))?.isSymbolicLink()) hard.push(linkProblem(path.join(dir, rel)));
+    }
+  }
+  if (hard.length > 0) return { hard, soft };
+  const manifest = readManifestIn(dir);
+  if (!manifest) return { hard, soft };
+  const manifestFile = path.join(dir, 'manifest.json');
+  for (const entry of manifest.files) {
+    if (!isProducedPath(entry.path)) {
+      // Never read, never removed: the manifest was not written by tunnelsmith.
+      if (!force) {
+        soft.push({ path: manifestFile, severity: 'error', message: `lists ${shownPath(entry.path)}, a path tunnelsmith never writes: this manifest was not written by it`, fix: 'remove the site folder (or restore its manifest); --force replaces the manifest and leaves that path alone' });
+      }
+      continue;
+    }
+    if (force) continue;
+    const file = path.join(dir, entry.path);
+    if (linkOnTheWay(dir, entry.path)) {
+      soft.push({ path: file, severity: 'error', message: 'is now a symbolic link (tunnelsmith wrote a file there)', fix: 'remove the link, or use --force' });
+      continue;
+    }
+    let current: Buffer | undefined;
+    try {
+      current = readFileNoFollow(file);
+    } catch {
+      soft.push({ path: file, severity: 'error', message: 'is no longer a file tunnelsmith can read', fix: 'move it away, or use --force' });
+      continue;
+    }
+    if (current === undefined) continue;
+    if (sha256(current.toString('utf8')) !== entry.sha256) {
+      soft.push({ path: file, severity: 'error', message: 'changed since tunnelsmith wrote it', fix: 'move your edits out of the bundle, or use --force' });
+    }
+  }
+  return { hard, soft, manifest };
+}
+
+function linkProblem(p: string): Problem {
+  return { path: p, severity: 'error', message: 'is a symbolic link; tunnelsmith never writes through a link inside the output folder', fix: `remove the link (rm ${p}) and run again` };
+}
+
+/** A path from a file, for a message: quoted, control characters escaped, clipped. */
+function shownPath(p: unknown): string {
+  const s = JSON.stringify(typeof p === 'string' ? p : String(p));
+  return s.length > 80 ? `${s.slice(0, 77)}..."` : s;
+}
+
+/** True when a folder on the way to `rel` below `base` (or `rel` itself) is a symbolic link. */
+function linkOnTheWay(base: string, rel: string): boolean {
+  const parts = rel.split('/');
+  for (let n = 1; n <= parts.length; n++) {
+    if (lstatIfExists(path.join(base, ...parts.slice(0, n)))?.isSymbolicLink()) return true;
+  }
+  return false;
+}
+
+async function writeSite(b: SiteBundle, previous: Manifest | undefined, opts: WriteBundleOptions, tag: string): Promise<WrittenSite> {
   const dir = path.join(opts.outDir, b.site);
+  const durable = opts.durable !== false;
   const secret = b.files.some((f) => f.holdsSecret);
-  await ensureDirs(new Set([dir, ...b.files.map((f) => path.dirname(path.join(dir, f.path)))]), secret ? 0o700 : 0o755);
-  await writeFilesAtomic(writeOrder(b.files).map((f) => ({ file: path.join(dir, f.path), content: f.content, mode: f.mode, durable: f.holdsSecret && opts.durable !== false })));
-  const removedStale = await removeStale(dir, previous, new Set(b.files.map((f) => f.path)));
+  const dirMode = secret ? 0o700 : 0o755;
+  const staging = path.join(opts.outDir, `.${b.site}.new-${process.pid}-${tag}`);
+  // A new folder: mkdir fails when anything (a link included) is there already.
+  await fs.mkdir(staging, { mode: dirMode });
+  try {
+    setDirModeNoFollow(staging, dirMode);
+    const folders = subfolders(b.files);
+    for (const level of folders) {
+      await Promise.all(level.map((d) => fs.mkdir(path.join(staging, d), { mode: dirMode })));
+      for (const d of level) setDirModeNoFollow(path.join(staging, d), dirMode);
+    }
+    await writeNewFiles(writeOrder(b.files).map((f) => ({ file: path.join(staging, f.path), content: f.content, mode: f.mode, durable: f.holdsSecret && durable })));
+    if (lstatIfExists(dir)) carryOverUserFiles(dir, staging, previous, new Set(b.files.map((f) => f.path)));
+    if (durable) await Promise.all([...folders.flat().map((d) => syncDir(path.join(staging, d))), syncDir(staging)]);
+  } catch (e) {
+    rmSync(staging, { recursive: true, force: true });
+    throw e;
+  }
+  swapIn(staging, dir, path.join(opts.outDir, `.${b.site}.old-${process.pid}-${tag}`));
+  if (durable) await syncDir(opts.outDir);
+  rmSync(path.join(opts.outDir, `.${b.site}.old-${process.pid}-${tag}`), { recursive: true, force: true });
+
+  const produced = new Set(b.files.map((f) => f.path));
+  const removedStale = previous ? previous.files.map((e) => e.path).filter((p) => isProducedPath(p) && !produced.has(p)) : [];
+  const keyPath = path.join(opts.outDir, `${b.site}.key`);
   let keyFile: string | undefined;
   if (b.separateKey !== undefined) {
-    keyFile = path.join(opts.outDir, `${b.site}.key`);
-    await writeFileAtomic(keyFile, `${b.separateKey}\n`, { mode: 0o600, durable: opts.durable !== false });
+    keyFile = keyPath;
+    await writeFileAtomic(keyFile, `${b.separateKey}\n`, { mode: 0o600, durable });
+  } else {
+    // A key file of an earlier redacted bundle would hand out a key this bundle does not carry.
+    const st = lstatIfExists(keyPath);
+    if (st && !st.isDirectory()) rmSync(keyPath, { force: true });
   }
   let archive: string | undefined;
   if (opts.archive) {
@@ -81,6 +235,128 @@ async function writeSite(b: SiteBundle, previous: Manifest | undefined, opts: Wr
     archive = await writeSiteArchive(opts.outDir, b.site, { holdsSecret: secret });
   }
   return { site: b.site, dir, files: b.files.map((f) => f.path), removedStale, ...(keyFile ? { keyFile } : {}), ...(archive ? { archive } : {}) };
+}
+
+/** The folders below the site folder that the files need, parents first, grouped by depth. */
+function subfolders(files: readonly BundleFile[]): string[][] {
+  const all = new Set<string>();
+  for (const f of files) {
+    const parts = f.path.split('/');
+    for (let n = 1; n < parts.length; n++) all.add(parts.slice(0, n).join('/'));
+  }
+  const levels: string[][] = [];
+  for (const d of [...all].sort()) (levels[d.split('/').length - 1] ??= []).push(d);
+  return levels.filter(Boolean);
+}
+
+/**
+ * `staging` becomes `dir`: with an old `dir`, it is first renamed aside to `aside` (Linux offers no
+ * exchange of two names through Node), then the new one is renamed into place. A failure of the second
+ * rename puts the old folder back.
+ */
+function swapIn(staging: string, dir: string, aside: string): void {
+  if (!lstatIfExists(dir)) {
+    renameSync(staging, dir);
+    return;
+  }
+  renameSync(dir, aside);
+  try {
+    renameSync(staging, dir);
+  } catch (e) {
+    renameSync(aside, dir);
+    rmSync(staging, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Temporary files an earlier (per-file) writer could leave in a site folder. */
+const OLD_TEMP = /^\..+\.[0-9a-f]{12}\d+\.tmp$/;
+
+/**
+ * Files the user put into the old site folder (not listed in its manifest, not produced now) are
+ * hard-linked into the new folder, so the swap loses none of them. Links are linked as links, never
+ * followed.
+ */
+function carryOverUserFiles(oldDir: string, newDir: string, previous: Manifest | undefined, produced: Set<string>): void {
+  const tool = new Set(['manifest.json', 'SHA256SUMS', ...(previous ? previous.files.map((e) => e.path).filter(isProducedPath) : [])]);
+  const walk = (rel: string) => {
+    for (const ent of readdirSync(path.join(oldDir, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${ent.name}` : ent.name;
+      if (ent.isDirectory()) {
+        walk(r);
+        continue;
+      }
+      if (tool.has(r) || produced.has(r) || OLD_TEMP.test(ent.name)) continue;
+      const target = path.join(newDir, r);
+      if (lstatIfExists(target)) continue;
+      ensureParents(oldDir, newDir, r);
+      carryOne(path.join(oldDir, r), target, ent.isSymbolicLink());
+    }
+  };
+  walk('');
+}
+
+/**
+ * A hard link keeps the file as it is (and costs no copy); where the file system refuses one (another
+ * owner's file under protected_hardlinks, another mount), a copy, or for a link a new link to the same
+ * target.
+ */
+function carryOne(from: string, to: string, isLink: boolean): void {
+  try {
+    linkSync(from, to);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'EXDEV' && code !== 'EMLINK') throw e;
+    if (isLink) symlinkSync(readlinkSync(from), to);
+    else copyFileSync(from, to, constants.COPYFILE_EXCL);
+  }
+}
+
+/** The folders on the way to `rel` in `newDir`, created with the old folders' modes when missing. */
+function ensureParents(oldDir: string, newDir: string, rel: string): void {
+  const parts = rel.split('/');
+  for (let n = 1; n < parts.length; n++) {
+    const sub = parts.slice(0, n).join('/');
+    const target = path.join(newDir, sub);
+    const st = lstatIfExists(target);
+    if (st) {
+      if (!st.isDirectory()) throw new InputError('CarryOverConflict', `${path.join(oldDir, sub)} is a folder of yours where the new bundle has a file`, [], 'move that folder out of the bundle, then run again');
+      continue;
+    }
+    const mode = (lstatIfExists(path.join(oldDir, sub))?.mode ?? 0o755) & 0o777;
+    mkdirSync(target, { mode });
+    setDirModeNoFollow(target, mode);
+  }
+}
+
+/**
+ * What a killed run leaves in `<out>` for one site, put right: with no site folder, the folder moved
+ * aside comes back (the kill fell between the two renames of the swap); every other new or old folder
+ * and temporary file of that site is removed. Folders of a process still running are left alone.
+ */
+export function recoverSite(outDir: string, site: string, names: readonly string[] = readdirSync(outDir)): void {
+  const mine = new RegExp(`^\\.${site}\\.(new|old)-(\\d+)-[0-9a-f]{12}$`);
+  const temps = new RegExp(`^\\.${site}\\.(key|tar\\.gz)\\.[0-9a-f]{12}\\d*\\.tmp$`);
+  const leftovers = names
+    .map((n) => ({ name: n, m: mine.exec(n) }))
+    .filter((x): x is { name: string; m: RegExpExecArray } => x.m !== null && !isRunning(Number(x.m[2])));
+  const dir = path.join(outDir, site);
+  if (!lstatIfExists(dir)) {
+    const aside = leftovers.find((x) => x.m[1] === 'old' && lstatIfExists(path.join(outDir, x.name))?.isDirectory());
+    if (aside) renameSync(path.join(outDir, aside.name), dir);
+  }
+  for (const x of leftovers) rmSync(path.join(outDir, x.name), { recursive: true, force: true });
+  for (const n of names) if (temps.test(n)) rmSync(path.join(outDir, n), { force: true });
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**
@@ -112,53 +388,27 @@ function writeOrder(files: BundleFile[]): BundleFile[] {
   return [...files].sort((a, b) => last(a) - last(b));
 }
 
+/** The manifest of a site folder (undefined when there is none or it is not one); a link is refused. */
 export async function readManifest(siteDir: string): Promise<Manifest | undefined> {
-  return readManifestSync(siteDir);
+  if (lstatIfExists(siteDir)?.isSymbolicLink()) throw linkRefused(siteDir);
+  return readManifestIn(siteDir);
 }
 
-function readManifestSync(siteDir: string): Manifest | undefined {
-  let text: string;
+function readManifestIn(siteDir: string): Manifest | undefined {
+  let buf: Buffer | undefined;
   try {
-    text = readFileSync(path.join(siteDir, 'manifest.json'), 'utf8');
+    buf = readFileNoFollow(path.join(siteDir, 'manifest.json'), { maxBytes: 16 * 1024 * 1024 });
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    return undefined;
+  }
+  if (buf === undefined) return undefined;
+  try {
+    const m = JSON.parse(buf.toString('utf8')) as Manifest;
+    return Array.isArray(m.files) && m.files.every((f) => typeof f === 'object' && f !== null) ? m : undefined;
   } catch {
     return undefined;
   }
-  try {
-    const m = JSON.parse(text) as Manifest;
-    return Array.isArray(m.files) ? m : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function findHandEdits(dir: string, manifest: Manifest | undefined): Problem[] {
-  if (!manifest) return [];
-  const problems: Problem[] = [];
-  for (const entry of manifest.files) {
-    const file = path.join(dir, entry.path);
-    let current: string;
-    try {
-      current = readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
-    if (sha256(current) !== entry.sha256) {
-      problems.push({ path: file, severity: 'error', message: 'changed since tunnelsmith wrote it', fix: 'move your edits out of the bundle, or use --force' });
-    }
-  }
-  return problems;
-}
-
-/** Removes files an earlier render wrote that this one no longer produces (unchanged ones only). */
-async function removeStale(dir: string, manifest: Manifest | undefined, keep: Set<string>): Promise<string[]> {
-  if (!manifest) return [];
-  const removed: string[] = [];
-  for (const entry of manifest.files) {
-    if (keep.has(entry.path)) continue;
-    await fs.rm(path.join(dir, entry.path), { force: true });
-    removed.push(entry.path);
-  }
-  return removed;
 }
 
 /** Everything `render` needs to write bundles. */
@@ -168,6 +418,8 @@ export interface RenderBundleRequest {
   hubDigest: string;
   facts: import('../facts/types').AzureFacts;
   keys: Readonly<Record<string, string | undefined>>;
+  /** Where each key came from, for messages. */
+  keySources?: Readonly<Record<string, string | undefined>>;
   outDir: string;
   device: import('../render/plan').DeviceSelection;
   site?: string;
@@ -183,7 +435,7 @@ export async function renderAndWriteBundle(req: RenderBundleRequest): Promise<Wr
   const { buildSiteBundle } = await import('../bundle/build');
   const { TOOL_VERSION } = await import('../version');
   const redact = req.redact ?? false;
-  const plan = planRender({ hub: req.hub, facts: req.facts, device: req.device, ...(req.site ? { site: req.site } : {}), keys: req.keys, redact }, DEVICES);
+  const plan = planRender({ hub: req.hub, facts: req.facts, device: req.device, ...(req.site ? { site: req.site } : {}), keys: req.keys, ...(req.keySources ? { keySources: req.keySources } : {}), redact }, DEVICES);
   if (!plan.ok) {
     throw new InputError('RenderRefused', 'nothing was written: some requested (site, device) pairs cannot be rendered', plan.problems, 'fix the listed fields, or choose another --device');
   }

@@ -4,6 +4,7 @@
  */
 import { uniqueProblems, type Problem } from '../errors';
 import type { AzureFacts } from '../facts/types';
+import { checkSharedKey } from '../hub/sharedKey';
 import type { Hub } from '../hub/types';
 import { DEVICE_IDS, type DeviceId } from '../hub/deviceIds';
 import type { DeviceDefinition, SiteContext } from '../devices/kit/contract';
@@ -21,6 +22,8 @@ export interface RenderRequest {
   site?: string | readonly string[];
   /** The shared key per site name; a site without one can only be rendered redacted. */
   keys: Readonly<Record<string, string | undefined>>;
+  /** Where each site's key came from, for messages (e.g. `environment variable HQ_PSK`). */
+  keySources?: Readonly<Record<string, string | undefined>>;
   redact: boolean;
 }
 
@@ -37,6 +40,11 @@ export interface SiteRenderPlan {
 }
 
 export type RenderPlan = { ok: true; sites: SiteRenderPlan[] } | { ok: false; problems: Problem[] };
+
+function keyFix(source: string | undefined): string {
+  const where = source ? `behind ${source}` : 'in use';
+  return `put a key of 1..128 letters and digits ${where} (tunnelsmith rotate-key prepare generates one); nothing was written`;
+}
 
 export function selectedDevices(selection: DeviceSelection, own: DeviceId): DeviceId[] {
   if (selection === 'own') return [own];
@@ -71,6 +79,15 @@ export function planRender(req: RenderRequest, devices: Readonly<Record<DeviceId
     let context: SiteContext | undefined;
     for (const deviceId of selectedDevices(req.device, site.device)) {
       const device = devices[deviceId];
+      // Every key that reaches a file passes these first: in the device files, or the separate key file
+      // of a redacted bundle that the engineer pastes into the device.
+      const given = req.keys[site.name];
+      const keyProblems = given === undefined ? [] : checkSharedKey(given, `${prefix}.sharedKey`, device);
+      if (keyProblems.length > 0) {
+        const source = req.keySources?.[site.name];
+        problems.push(...keyProblems.map((p) => ({ ...p, message: `${deviceId}: ${p.message}${source ? ` (the key from ${source})` : ''}`, fix: keyFix(source) })));
+        continue;
+      }
       const built = buildSiteContext({ hub: req.hub, facts: req.facts, site, device, sharedKey: key });
       if (!built.ok) {
         problems.push(...built.problems);

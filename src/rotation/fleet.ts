@@ -77,7 +77,7 @@ export async function runForSites<T>(sites: readonly string[], concurrency: numb
 }
 
 /** How bad an exit code is: internal errors worst, then Azure, input, usage, then the informational codes. */
-const SEVERITY: readonly number[] = [ExitCode.internal, ExitCode.azure, ExitCode.invalidInput, ExitCode.usage, ExitCode.waiting, ExitCode.notReady, ExitCode.changesPending, ExitCode.ok];
+const SEVERITY: readonly number[] = [ExitCode.internal, ExitCode.azure, ExitCode.invalidInput, ExitCode.lockBusy, ExitCode.usage, ExitCode.waiting, ExitCode.notReady, ExitCode.changesPending, ExitCode.ok];
 
 /** The worst of several exit codes (0 when there are none). Pure. */
 export function worstExitCode(codes: readonly number[]): number {

@@ -31,6 +31,9 @@ export interface VaultSlot {
 /** Writes a site's bundle rendered with `key`; resolves the folder it wrote. */
 export type BundleWriter = (site: string, key: string) => Promise<{ dir: string; keyFile?: string; archive?: string }>;
 
+/** Undefined when the staged bundle of `site` carries `key`; else what is wrong (never the key). */
+export type StagedBundleCheck = (site: string, key: string) => Promise<string | undefined>;
+
 /** Named points in each action; tests stop a run at any of them to prove a re-run finishes it. */
 export type Checkpoint =
   | 'prepare:journal-written'

@@ -6,7 +6,7 @@
  * waited out and the step run again, within the confirm timeout.
  */
 import { azureCodeOf, isThrottled, retryAfterMsOf } from '../azure/client/errors';
-import { AzureError, UsageError } from '../errors';
+import { AzureError, InputError, UsageError } from '../errors';
 import {
   completeApply,
   completeRollback,
@@ -23,7 +23,7 @@ import {
   type Step,
 } from './machine';
 import { currentPacing, FleetPacing } from './pacing';
-import type { BundleWriter, Checkpoint, RotationEvent, RotationStore, SharedKeyApi, VaultSlot } from './ports';
+import type { BundleWriter, Checkpoint, RotationEvent, RotationStore, SharedKeyApi, StagedBundleCheck, VaultSlot } from './ports';
 
 export type RotationAction = 'prepare' | 'apply' | 'rollback' | 'status' | 'abort';
 
@@ -50,6 +50,11 @@ export interface RotationDeps {
   azure?: SharedKeyApi;
   /** Renders and writes the site's bundle with a key (`prepare`, `rollback`). */
   writeBundle?: BundleWriter;
+  /**
+   * `apply`: whether the staged bundle carries the prepared key (undefined when it does, else what is
+   * wrong). A new key is never set on Azure while the bundle the device will get lacks it.
+   */
+  checkStaged?: StagedBundleCheck;
   generateKey: () => string;
   now: () => Date;
   sleep: (ms: number) => Promise<void>;
@@ -143,6 +148,18 @@ async function apply(site: RotationSite, deps: RotationDeps): Promise<SiteOutcom
   const record = await deps.store.read(site.site, site.connection);
   if (!record) throw new UsageError('NothingPrepared', `site ${site.site}: no new key is prepared`, 'run rotate-key prepare first and stage the bundle it writes');
   orThrow(planApply(record, undefined, iso(deps))); // a refusal needs no Azure call
+  if (record.state === 'prepared' && record.pending && deps.checkStaged) {
+    // Once applying, Azure may hold the new key already: then finishing is the only safe way on.
+    const wrong = await deps.checkStaged(site.site, record.pending.key);
+    if (wrong !== undefined) {
+      throw new InputError(
+        'StagedBundleStale',
+        `site ${site.site}: the staged bundle ${wrong}; the new key was not set on Azure`,
+        [],
+        `run tunnelsmith rotate-key prepare --site ${site.site} again (it keeps the prepared key and writes the bundle), stage that bundle, then apply (pass --out if the staged bundle is elsewhere)`,
+      );
+    }
+  }
   await waitUntilSettled(azure, site, deps);
   const azureKey = await readAzureKey(azure, site, deps);
   const plan = orThrow(planApply(record, azureKey, iso(deps)));
@@ -390,7 +407,7 @@ function seconds(ms: number): string {
 }
 
 function describeState(record: RotationRecord, azure: AzureAgreement): string {
-  const agree = azure === 'not-checked' ? '' : azure === 'unreadable' ? '; Azure could not be read' : `; Azure holds the ${azure === 'unknown-key' ? 'a key the journal does not know' : `${azure} key`}`;
+  const agree = azure === 'not-checked' ? '' : azure === 'unreadable' ? '; Azure could not be read' : `; Azure holds ${azure === 'unknown-key' ? 'a key the journal does not know' : `the ${azure} key`}`;
   const next: Record<RotationState, string> = {
     idle: 'no rotation in progress',
     prepared: 'new key prepared: stage the bundle, then rotate-key apply in the maintenance window (or abort)',

@@ -8,10 +8,11 @@ import type { AzureApi } from '../azure/client/api';
 import type { AzureCliArgs } from '../cli/azureOptions';
 import type { CliIO } from '../cli/command';
 import { sha256 } from '../bundle/build';
-import { InputError, type Problem } from '../errors';
+import { InputError, isAppError, type Problem } from '../errors';
 import type { AzureFacts } from '../facts/types';
-import type { Hub, Site } from '../hub/types';
+import type { Hub, SecretRef, Site } from '../hub/types';
 import type { DeviceSelection } from '../render/plan';
+import type { RotationJournalEntry } from './journalStore';
 import type { VaultSlot } from './ports';
 
 export interface LoadedHub {
@@ -110,6 +111,7 @@ export async function writeSiteBundle(loaded: LoadedHub, facts: AzureFacts, site
     hubDigest: loaded.hubDigest,
     facts,
     keys: { [site]: key },
+    keySources: { [site]: 'the key journal' },
     outDir: target.outDir,
     device: target.device,
     site,
@@ -137,11 +139,19 @@ export function resolveOut(cwd: string, out: string): string {
   return path.resolve(cwd, out);
 }
 
+/** How a message names a reference (never its value). */
+export function describeSecretRef(ref: SecretRef): string {
+  if ('env' in ref) return `environment variable ${ref.env}`;
+  if ('file' in ref) return `key file ${ref.file}`;
+  return `Key Vault secret ${ref.keyVault.vaultName}/${ref.keyVault.secretName}`;
+}
+
 /**
- * The facts and the shared keys a bundle is rendered with: live, the keys Azure holds; from a facts file,
- * its keys, else each site's reference (`{ env }`, `{ file }`, `{ keyVault }`). A site with neither is
- * left without a key: the render plan then refuses it clearly (unless redacted). Only the references of
- * `onlySites` are read (all sites' when absent).
+ * The facts and the shared keys a bundle is rendered with (hub-file.md, "Which shared key is the real
+ * one"). Live: the keys Azure holds, with a warning for a reference or journal that disagrees. From a
+ * facts file (Azure is not asked): the key journal's active key, else the facts file's key, else the
+ * site's reference; sources that disagree stop the render (exit 3) with the stale one named. A site
+ * with no key at all is left without one: the render plan then refuses it clearly (unless redacted).
  */
 export async function keysForBundle(
   loaded: LoadedHub,
@@ -150,7 +160,7 @@ export async function keysForBundle(
   env: NodeJS.ProcessEnv,
   onlySites: readonly string[] | undefined,
   onWarning: (p: Problem) => void,
-): Promise<{ facts: AzureFacts; keys: Record<string, string | undefined> }> {
+): Promise<{ facts: AzureFacts; keys: Record<string, string | undefined>; keySources: Record<string, string> }> {
   const hub = loaded.hub;
   let facts: AzureFacts;
   if (factsFile) {
@@ -160,15 +170,64 @@ export async function keysForBundle(
     const { readBackFacts } = await import('../azure/readBack');
     facts = await readBackFacts((await clients()).api, hub, { includeKeys: true });
   }
-  const keys: Record<string, string | undefined> = Object.fromEntries(facts.sites.map((s) => [s.name, s.sharedKey]));
   const { createSecretResolver } = await import('../io/secrets');
+  const { chooseFactsKey, compareLiveKey } = await import('../bundle/keySource');
   const resolver = createSecretResolver({ env, baseDir: loaded.baseDir, keyVault: keyVaultReader(clients) });
+  const journal = await readJournalKeys(loaded);
+  const factsKeys = new Map(facts.sites.map((s) => [s.name, s.sharedKey]));
+  const keys: Record<string, string | undefined> = {};
+  const keySources: Record<string, string> = {};
+  const problems: Problem[] = [];
   for (const [i, site] of hub.sites.entries()) {
     if (onlySites && !onlySites.includes(site.name)) continue;
-    if (keys[site.name] !== undefined || !site.sharedKey) continue;
-    const r = await resolver.resolve(site.sharedKey, `sites[${i}].sharedKey`);
-    for (const w of r.warnings) onWarning(w);
-    keys[site.name] = r.value;
+    const sitePath = `sites[${i}]`;
+    const journalKey = journal.get(site.connectionName);
+    const factsKey = factsKeys.get(site.name);
+    const resolve = async (strict: boolean): Promise<{ key: string; label: string } | undefined> => {
+      if (!site.sharedKey) return undefined;
+      try {
+        const r = await resolver.resolve(site.sharedKey, `${sitePath}.sharedKey`);
+        for (const w of r.warnings) onWarning(w);
+        return { key: r.value, label: describeSecretRef(site.sharedKey) };
+      } catch (e) {
+        // Only for a comparison: a reference that cannot be read here says nothing about the key in use.
+        if (strict || !isAppError(e)) throw e;
+        return undefined;
+      }
+    };
+    if (!factsFile) {
+      const azure = factsKey;
+      keys[site.name] = azure;
+      keySources[site.name] = 'Azure';
+      if (azure !== undefined) {
+        const reference = await resolve(false);
+        for (const w of compareLiveKey({ site: site.name, sitePath, azure, ...(journalKey ? { journal: journalKey } : {}), ...(reference ? { reference } : {}) })) onWarning(w);
+      }
+      continue;
+    }
+    // Azure is not asked, Key Vault included: a vault reference is read only when it is the only source.
+    const higher = journalKey !== undefined || factsKey !== undefined;
+    const reference = !higher ? await resolve(true) : site.sharedKey && !('keyVault' in site.sharedKey) ? await resolve(false) : undefined;
+    const choice = chooseFactsKey({ site: site.name, sitePath, ...(journalKey ? { journal: journalKey } : {}), ...(factsKey !== undefined ? { facts: factsKey } : {}), ...(reference ? { reference } : {}) });
+    problems.push(...choice.problems);
+    keys[site.name] = choice.key;
+    if (choice.source) keySources[site.name] = choice.source;
   }
-  return { facts, keys };
+  if (problems.length > 0) {
+    throw new InputError('StaleKey', 'nothing was written: the sources of a shared key disagree, and a bundle must carry the key Azure holds', problems, 'fix the stale source named above, or render without --facts to take the keys Azure holds');
+  }
+  return { facts, keys, keySources };
+}
+
+/** The key journal's active key per connection of the hub (with the rotation's state). */
+async function readJournalKeys(loaded: LoadedHub): Promise<Map<string, import('../bundle/keySource').JournalKey>> {
+  const { keyJournalDir, listKeyJournal } = await import('../io/keyJournal');
+  const { hubId } = await import('../hub/types');
+  const out = new Map<string, import('../bundle/keySource').JournalKey>();
+  for (const entry of (await listKeyJournal(keyJournalDir(loaded.file), hubId(loaded.hub))) as RotationJournalEntry[]) {
+    if (entry.current.state !== 'active') continue;
+    const rotationState = entry.rotation?.state ?? (entry.pending ? 'prepared' : 'idle');
+    out.set(entry.connectionName, { key: entry.current.key, since: entry.current.since, rotationState });
+  }
+  return out;
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -82,6 +83,18 @@ describe('readHub', () => {
   test('a folder is refused', async () => {
     mkdirSync(path.join(dir, 'sub'));
     expect((await rejection(read('sub'))).code).toBe('HubUnreadable');
+  });
+
+  test('the 1 MiB limit holds for a file of any kind: a FIFO and a device are refused at once, never read', async () => {
+    execFileSync('mkfifo', [path.join(dir, 'hub.fifo')]);
+    // No writer ever opens the FIFO: reading it would wait forever, and a writer could stream without end.
+    const fifo = await rejection(read('hub.fifo'));
+    expect(fifo.code).toBe('HubUnreadable');
+    expect(fifo.message).toBe('hub.fifo is not a regular file (a pipe, device or socket)');
+    const dev = await rejection(read('/dev/zero'));
+    expect(dev.message).toBe('/dev/zero is not a regular file (a pipe, device or socket)');
+    write('big.yaml', `# ${'x'.repeat(1024 * 1024)}\n`);
+    expect((await rejection(read('big.yaml'))).message).toBe('big.yaml is larger than 1 MiB; a hub file is a few kilobytes');
   });
 
   test('YAML syntax errors carry line and column and never quote the text', async () => {

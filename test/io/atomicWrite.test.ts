@@ -73,24 +73,23 @@ describe('writeFilesAtomic', () => {
     expect(readdirSync(dir).sort()).toEqual(['device.cfg', 'manifest.json']);
   });
 
-  it('fsyncs each durable file before its rename and each of their folders once, and nothing else', async () => {
+  it('fsyncs each durable file before its rename and each of their folders once, after the renames, and nothing else', async () => {
     mkdirSync(path.join(dir, 'sub'));
-    const fsyncs: number[] = [];
+    const fsyncs: Array<{ fd: number; renamed: boolean }> = [];
     const realFsync = nodeFs.fsync;
     jest.spyOn(nodeFs, 'fsync').mockImplementation(((fd: number, cb: (e: NodeJS.ErrnoException | null) => void) => {
-      // At fsync time the target must not exist yet: the rename comes after the flush.
-      fsyncs.push(fd);
-      expect(nodeFs.existsSync(path.join(dir, 'k1'))).toBe(false);
+      fsyncs.push({ fd, renamed: nodeFs.existsSync(path.join(dir, 'k1')) });
       realFsync(fd, cb);
     }) as typeof nodeFs.fsync);
-    const opened = jest.spyOn(nodeFs.promises, 'open');
+    const opened = jest.spyOn(nodeFs, 'openSync');
     await writeFilesAtomic([
       { file: path.join(dir, 'k1'), content: '1', mode: 0o600, durable: true },
       { file: path.join(dir, 'plain'), content: '2', mode: 0o644 },
       { file: path.join(dir, 'k2'), content: '3', mode: 0o600, durable: true },
       { file: path.join(dir, 'sub', 'k3'), content: '4', mode: 0o600, durable: true },
     ]);
-    expect(fsyncs).toHaveLength(3);
+    // The three files are flushed before any rename, the two folders after.
+    expect(fsyncs.map((f) => f.renamed)).toEqual([false, false, false, true, true]);
     expect(opened.mock.calls.map((c) => c[0]).sort()).toEqual([dir, path.join(dir, 'sub')].sort());
 
     fsyncs.length = 0;

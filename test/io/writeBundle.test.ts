@@ -65,7 +65,7 @@ describe('writeBundles', () => {
     expect(existsSync(path.join(out, 'new-site'))).toBe(false);
   });
 
-  it('renders again over its own output, forcing folder modes (a site that now holds the key becomes 0700)', async () => {
+  it('renders again over its own output, forcing folder modes (a site that now holds the key becomes 0700); <out> keeps its own mode', async () => {
     const redacted = bundle('hq', { redact: true });
     await writeBundles([redacted], { outDir: out, force: false });
     chmodSync(path.join(out, 'hq'), 0o755);
@@ -76,18 +76,20 @@ describe('writeBundles', () => {
     expect(w?.files.sort()).toEqual(withKey.files.map((f) => f.path).sort());
     expect(modeOf(path.join(out, 'hq'))).toBe(0o700);
     expect(modeOf(path.join(out, 'hq', 'cisco-ios'))).toBe(0o700);
-    expect(modeOf(out)).toBe(0o755);
+    // <out> is the user's folder: created 0755 when missing, an existing one is never re-moded.
+    expect(modeOf(out)).toBe(0o700);
     expect(readFileSync(path.join(out, 'hq', 'cisco-ios', 'azure-vpn.cfg'), 'utf8')).toContain(KEY);
     expect(JSON.parse(readFileSync(path.join(out, 'hq', 'manifest.json'), 'utf8')).redacted).toBe(false);
   });
 
-  it('fsyncs exactly the files holding the key (and the separate key file) unless durable is false', async () => {
+  it('fsyncs the files holding the key, every folder of the new site folder, <out> after the swap and the separate key file, unless durable is false', async () => {
     const fsync = jest.spyOn(nodeFs, 'fsync');
-    const secret = (b: SiteBundle) => b.files.filter((f) => f.holdsSecret).length;
+    const folders = (b: SiteBundle) => new Set(b.files.flatMap((f) => f.path.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/')))).size;
+    const expected = (b: SiteBundle) => b.files.filter((f) => f.holdsSecret).length + folders(b) + 1 /* the site folder */ + 1 /* <out> */ + (b.separateKey ? 2 /* key file and <out> */ : 0);
     const durable = [bundle('hq'), bundle('branch', { redact: true })];
     await writeBundles(durable, { outDir: path.join(out, 'a'), force: false });
-    expect(secret(durable[0] as SiteBundle)).toBeGreaterThan(0);
-    expect(fsync).toHaveBeenCalledTimes(secret(durable[0] as SiteBundle) + secret(durable[1] as SiteBundle) + 1);
+    expect(durable[0]?.files.filter((f) => f.holdsSecret).length).toBeGreaterThan(0);
+    expect(fsync).toHaveBeenCalledTimes(expected(durable[0] as SiteBundle) + expected(durable[1] as SiteBundle));
     fsync.mockClear();
     await writeBundles([bundle('hq'), bundle('branch', { redact: true })], { outDir: path.join(out, 'b'), force: false, durable: false });
     expect(fsync).not.toHaveBeenCalled();
@@ -95,30 +97,57 @@ describe('writeBundles', () => {
     expect(modeOf(path.join(out, 'b', 'branch.key'))).toBe(0o600);
   });
 
-  it('writes the manifest after the files it lists, and SHA256SUMS last', async () => {
-    const renames: string[] = [];
+  it('the site folder appears whole: one rename puts the complete new folder in place (two over an old one), nothing else is renamed', async () => {
+    const renames: Array<{ from: string; to: string; files: string[] }> = [];
     const real = nodeFs.renameSync;
     jest.spyOn(nodeFs, 'renameSync').mockImplementation((from, to) => {
-      renames.push(path.basename(String(to)));
+      const f = String(from);
+      renames.push({ from: path.basename(f), to: path.basename(String(to)), files: statSync(f).isDirectory() ? (readdirSync(f, { recursive: true }) as string[]).sort() : [] });
       real(from, to);
     });
     const b = bundle('hq');
+    const expectedFiles = [...new Set(b.files.flatMap((f) => f.path.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'))))].sort();
     await writeBundles([b], { outDir: out, force: false, durable: false });
-    expect(renames).toHaveLength(b.files.length);
-    expect(renames.slice(-2)).toEqual(['manifest.json', 'SHA256SUMS']);
+    expect(renames).toHaveLength(1);
+    expect(renames[0]?.from).toMatch(/^\.hq\.new-\d+-[0-9a-f]{12}$/);
+    expect(renames[0]?.to).toBe('hq');
+    expect(renames[0]?.files).toEqual(expectedFiles);
+    renames.length = 0;
+    await writeBundles([bundle('hq', { key: OTHER_KEY })], { outDir: out, force: false, durable: false });
+    expect(renames.map((r) => r.to)).toEqual([expect.stringMatching(/^\.hq\.old-\d+-[0-9a-f]{12}$/), 'hq']);
+    expect(renames[1]?.files).toEqual(expectedFiles);
+    expect(readdirSync(out)).toEqual(['hq']);
+  });
+
+  it('keeps the files a user added to a site folder, and drops the ones tunnelsmith no longer produces', async () => {
+    await writeBundles([bundle('hq')], { outDir: out, force: false, durable: false });
+    writeFileSync(path.join(out, 'hq', 'notes.txt'), 'my notes\n');
+    nodeFs.mkdirSync(path.join(out, 'hq', 'mine'));
+    writeFileSync(path.join(out, 'hq', 'mine', 'a.txt'), 'a\n');
+    writeFileSync(path.join(out, 'hq', 'cisco-ios', 'extra.txt'), 'beside the config\n');
+    nodeFs.symlinkSync('/etc/hostname', path.join(out, 'hq', 'my-link'));
+    const b = bundle('hq', { key: OTHER_KEY });
+    const fewer = { ...b, files: b.files.filter((f) => !f.path.startsWith('strongswan/')) };
+    const [w] = await writeBundles([fewer], { outDir: out, force: false, durable: false });
+    expect(readFileSync(path.join(out, 'hq', 'notes.txt'), 'utf8')).toBe('my notes\n');
+    expect(readFileSync(path.join(out, 'hq', 'mine', 'a.txt'), 'utf8')).toBe('a\n');
+    expect(readFileSync(path.join(out, 'hq', 'cisco-ios', 'extra.txt'), 'utf8')).toBe('beside the config\n');
+    expect(nodeFs.readlinkSync(path.join(out, 'hq', 'my-link'))).toBe('/etc/hostname');
+    expect(existsSync(path.join(out, 'hq', 'strongswan'))).toBe(false);
+    expect(w?.removedStale.sort()).toEqual(b.files.filter((f) => f.path.startsWith('strongswan/')).map((f) => f.path).sort());
   });
 
   it(`writes ${SITES_AT_ONCE} sites at a time and reports them in the order given`, async () => {
     const names = Array.from({ length: SITES_AT_ONCE * 2 + 3 }, (_, i) => `site-${String(i).padStart(2, '0')}`).reverse();
     // Hold every site at its first step until the pool is seen full: exactly SITES_AT_ONCE get there.
-    const realEnsureDirs = atomicWrite.ensureDirs;
+    const realWriteNewFiles = atomicWrite.writeNewFiles;
     let started = 0;
     let release = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
-    jest.spyOn(atomicWrite, 'ensureDirs').mockImplementation(async (dirs, mode) => {
+    jest.spyOn(atomicWrite, 'writeNewFiles').mockImplementation(async (entries) => {
       started++;
       await gate;
-      await realEnsureDirs(dirs, mode);
+      await realWriteNewFiles(entries);
     });
     const writing = writeBundles(names.map((n) => bundle(n)), { outDir: out, force: false, durable: false });
     for (let waited = 0; started < SITES_AT_ONCE && waited < 5000; waited += 10) await new Promise((r) => setTimeout(r, 10));
@@ -132,14 +161,61 @@ describe('writeBundles', () => {
     for (const n of names) expect(readFileSync(path.join(out, n, 'SHA256SUMS'), 'utf8')).toContain('manifest.json');
   });
 
-  it('stops starting sites after one fails, throws its error, and leaves no temporary file', async () => {
+  it('stops starting sites after one fails, throws its error, and leaves no new folder or temporary file', async () => {
     const names = Array.from({ length: SITES_AT_ONCE * 3 }, (_, i) => `s${String(i).padStart(2, '0')}`);
-    writeFileSync(path.join(out, 's02'), 'a file where the site folder goes\n');
+    const realWriteNewFiles = atomicWrite.writeNewFiles;
+    // The other sites of the first batch write only once s02 has failed, so on a busy machine no site
+    // can finish (and free a slot for a ninth) before the failure is known.
+    let failed!: () => void;
+    const failure = new Promise<void>((resolve) => (failed = resolve));
+    jest.spyOn(atomicWrite, 'writeNewFiles').mockImplementation(async (entries) => {
+      if (entries.some((e) => e.file.includes('.s02.new-'))) {
+        setImmediate(failed);
+        throw Object.assign(new Error('disk full'), { code: 'ENOSPC' });
+      }
+      await failure;
+      await realWriteNewFiles(entries);
+    });
     const err = await writeBundles(names.map((n) => bundle(n)), { outDir: out, force: false, durable: false }).catch((e: unknown) => e);
-    expect((err as NodeJS.ErrnoException).code).toMatch(/^(EEXIST|ENOTDIR)$/);
-    const started = readdirSync(out).filter((n) => n !== 's02');
+    expect((err as NodeJS.ErrnoException).code).toBe('ENOSPC');
+    const started = readdirSync(out);
     expect(started.length).toBeLessThan(SITES_AT_ONCE);
     expect(started.every((n) => names.indexOf(n) < SITES_AT_ONCE)).toBe(true);
-    expect(allNames(out).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(allNames(out).filter((n) => n.endsWith('.tmp') || n.includes('.new-') || n.includes('.old-'))).toEqual([]);
+  });
+
+  it('a file where a site folder goes stops every site before anything is written', async () => {
+    writeFileSync(path.join(out, 'b'), 'a file where the site folder goes\n');
+    const err = await writeBundles([bundle('a'), bundle('b')], { outDir: out, force: false, durable: false }).catch((e: unknown) => e);
+    expect((err as InputError).code).toBe('NotAFolder');
+    expect((err as InputError).problems.map((p) => p.path)).toEqual([path.join(out, 'b')]);
+    expect(readdirSync(out)).toEqual(['b']);
+  });
+
+  it('carries a user\'s file by copy (and a link by a new link) where the file system refuses a hard link', async () => {
+    await writeBundles([bundle('hq')], { outDir: out, force: false, durable: false });
+    writeFileSync(path.join(out, 'hq', 'notes.txt'), 'mine\n');
+    nodeFs.symlinkSync('../README.md', path.join(out, 'hq', 'readme-link'));
+    jest.spyOn(nodeFs, 'linkSync').mockImplementation(() => {
+      throw Object.assign(new Error('Operation not permitted'), { code: 'EPERM' });
+    });
+    await writeBundles([bundle('hq', { key: OTHER_KEY })], { outDir: out, force: false, durable: false });
+    expect(readFileSync(path.join(out, 'hq', 'notes.txt'), 'utf8')).toBe('mine\n');
+    expect(nodeFs.readlinkSync(path.join(out, 'hq', 'readme-link'))).toBe('../README.md');
+  });
+
+  it('puts back what a killed run left: the old folder aside comes back, dead runs\' new folders go; a running process\'s are left alone', async () => {
+    await writeBundles([bundle('hq')], { outDir: out, force: false, durable: false });
+    const dead = 2 ** 22 + 12345; // above Linux's pid_max default
+    writeFileSync(path.join(out, 'hq', 'notes.txt'), 'mine\n');
+    nodeFs.renameSync(path.join(out, 'hq'), path.join(out, `.hq.old-${dead}-aaaaaaaaaaaa`));
+    nodeFs.mkdirSync(path.join(out, `.hq.new-${dead}-bbbbbbbbbbbb`));
+    nodeFs.mkdirSync(path.join(out, `.hq.new-${process.ppid}-cccccccccccc`));
+    writeFileSync(path.join(out, '.hq.key.dddddddddddd0.tmp'), 'half a key');
+    await writeBundles([bundle('hq', { key: OTHER_KEY })], { outDir: out, force: false, durable: false });
+    expect(readdirSync(out).sort()).toEqual([`.hq.new-${process.ppid}-cccccccccccc`, 'hq']);
+    expect(readFileSync(path.join(out, 'hq', 'cisco-ios', 'azure-vpn.cfg'), 'utf8')).toContain(OTHER_KEY);
+    // The folder put back was the old one: the user's file in it is still there.
+    expect(readFileSync(path.join(out, 'hq', 'notes.txt'), 'utf8')).toBe('mine\n');
   });
 });

@@ -236,3 +236,43 @@ describe('rotate-key runner: a crash at every step, then a re-run', () => {
     expect(everHeld.size).toBe(2);
   });
 });
+
+describe('rotate-key status wording', () => {
+  it('a key set outside tunnelsmith: "Azure holds a key the journal does not know"; a known one is named', async () => {
+    const { store, azure } = setup();
+    const deps = makeDeps(store, azure);
+    await runRotation('prepare', SITE, deps);
+    azure.keys.set(SITE.connection, 'SetByHandInThePortal000000000000');
+    const unknown = await runRotation('status', SITE, deps);
+    expect(unknown.azure).toBe('unknown-key');
+    expect(unknown.message).toMatch(/; Azure holds a key the journal does not know$/);
+    azure.keys.set(SITE.connection, OLD);
+    expect((await runRotation('status', SITE, deps)).message).toMatch(/; Azure holds the current key$/);
+  });
+});
+
+describe('apply and the staged bundle', () => {
+  it('never sets a key while the staged bundle lacks it (exit 3, Azure untouched); once applying, it finishes regardless', async () => {
+    const { store, azure } = setup();
+    const deps = makeDeps(store, azure);
+    await runRotation('prepare', SITE, deps);
+    const pending = store.peek(SITE.connection)?.pending?.key as string;
+    const asked: string[] = [];
+    const stale = { ...deps, checkStaged: async (site: string, key: string) => (asked.push(`${site} ${key}`), 'in out/next/hq does not carry the prepared key') };
+    const err = await runRotation('apply', SITE, stale).catch((e: unknown) => e);
+    expect((err as { exitCode: number }).exitCode).toBe(3);
+    expect((err as Error).message).toBe('site hq: the staged bundle in out/next/hq does not carry the prepared key; the new key was not set on Azure');
+    expect(asked).toEqual([`hq ${pending}`]);
+    expect(azure.sets).toBe(0);
+    expect(store.peek(SITE.connection)?.state).toBe('prepared');
+
+    // Cut short after the journal said applying: Azure may hold the new key, so finishing is the only way on.
+    const ok = { ...deps, checkStaged: async () => undefined };
+    await expect(runRotation('apply', SITE, { ...ok, checkpoint: crashAt('apply:journal-applying') })).rejects.toBeInstanceOf(SimulatedCrash);
+    expect(store.peek(SITE.connection)?.state).toBe('applying');
+    asked.length = 0;
+    expect((await runRotation('apply', SITE, stale)).state).toBe('applied');
+    expect(asked).toEqual([]);
+    expect(azure.keys.get(SITE.connection)).toBe(pending);
+  });
+});

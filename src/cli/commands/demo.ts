@@ -9,8 +9,9 @@
 import type { Argv } from 'yargs';
 import { ExitCode } from '../../errors';
 import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
+import { lockHub, withWaitLock, type WaitLockArgs } from '../lockOption';
 
-export interface DemoArgs {
+export interface DemoArgs extends WaitLockArgs {
   out: string;
   'gateway-seconds': number;
 }
@@ -51,7 +52,7 @@ export const demoCommand = defineCommand<DemoArgs>({
   command: 'demo',
   describe: 'Run the whole job offline against the built-in ARM emulator (what npm start runs)',
   builder: (y) =>
-    y
+    withWaitLock(y)
       .option('out', { type: 'string', default: 'out', describe: 'Where the rendered bundles go' })
       .option('gateway-seconds', { type: 'number', default: 4, describe: 'How long the emulated gateway operations take (Azure: 45 minutes)' }) as unknown as Argv<DemoArgs & GlobalArgs>,
   run: (args, io) => runDemo(args, io),
@@ -67,16 +68,34 @@ export interface DemoInjection {
 export async function runDemo(args: DemoArgs & GlobalArgs, io: CliIO, inject: DemoInjection = {}): Promise<number> {
   const { promises: fs } = await import('node:fs');
   const path = await import('node:path');
-  const { startEmulator } = await import('../../emulator');
-  const { staticTokenCredential } = await import('../../azure/client/credentials');
-  const { ensureDir, writeFileAtomic } = await import('../../io/atomicWrite');
+  const { ensureDir } = await import('../../io/atomicWrite');
 
   const work = path.join(io.cwd, '.tunnelsmith');
   const stateDir = path.join(work, 'emulator');
   const hubFile = path.join(work, 'demo', 'hub.yaml');
-  await ensureDir(stateDir, 0o700);
+  const hubText = await demoHubText(fs, path);
+  // The demo's hub (and its emulator state, its key journal, ./out) is one run's at a time.
+  const { parseAndValidateHub } = await import('../../io/readHub');
+  const demoHub = parseAndValidateHub(hubText, 'demo hub', 'yaml').hub;
+  if (!demoHub) throw new Error('the demo hub file does not validate');
+  await ensureDir(work, 0o700);
   await ensureDir(path.dirname(hubFile), 0o755);
-  await writeFileAtomic(hubFile, await demoHubText(fs, path), { mode: 0o644 });
+  const lock = await lockHub(args, io, { hubFile, resourceGroup: demoHub.azure.resourceGroup, vnet: demoHub.azure.vnet.name }, 'demo');
+  try {
+    return await demoLocked(args, io, inject, { stateDir, hubFile, hubText });
+  } finally {
+    lock.release();
+  }
+}
+
+async function demoLocked(args: DemoArgs & GlobalArgs, io: CliIO, inject: DemoInjection, where: { stateDir: string; hubFile: string; hubText: string }): Promise<number> {
+  const path = await import('node:path');
+  const { startEmulator } = await import('../../emulator');
+  const { staticTokenCredential } = await import('../../azure/client/credentials');
+  const { ensureDir, writeFileAtomic } = await import('../../io/atomicWrite');
+  const { stateDir, hubFile } = where;
+  await ensureDir(stateDir, 0o700);
+  await writeFileAtomic(hubFile, where.hubText, { mode: 0o644 });
 
   const gatewayMs = Math.max(0, Math.round(args['gateway-seconds'] * 1000));
   const emu = await startEmulator({
@@ -89,7 +108,7 @@ export async function runDemo(args: DemoArgs & GlobalArgs, io: CliIO, inject: De
   };
   try {
     say(`ARM emulator: ${emu.endpoint} (state ${path.relative(io.cwd, stateDir)}, CA ${emu.caFile ? path.relative(io.cwd, emu.caFile) : 'in memory'})`);
-    const inj = { credential: staticTokenCredential(emu.token), ca: emu.caPem, armEndpoint: emu.endpoint, vaultEndpoint: emu.vaultEndpoint, busyPollMs: inject.busyPollMs ?? 1000 };
+    const inj = { credential: staticTokenCredential(emu.token), ca: emu.caPem, armEndpoint: emu.endpoint, vaultEndpoint: emu.vaultEndpoint, busyPollMs: inject.busyPollMs ?? 1000, lockHeld: true };
 
     const { loadHub, connectAzure } = await import('../azureOptions');
     const loaded = await loadHub({ file: hubFile }, io);

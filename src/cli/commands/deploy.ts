@@ -10,9 +10,10 @@ import type { GatewaySubnetRecreate } from '../../azure/deploy/diff';
 import { ExitCode, UsageError } from '../../errors';
 import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
 import { withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
+import { lockHub, withWaitLock, type WaitLockArgs } from '../lockOption';
 import { readLine } from '../readLine';
 
-export interface DeployArgs extends AzureCliArgs {
+export interface DeployArgs extends AzureCliArgs, WaitLockArgs {
   plan: boolean;
   out?: string;
   device: string;
@@ -31,7 +32,7 @@ export const deployCommand = defineCommand<DeployArgs>({
   command: 'deploy',
   describe: 'Create or update the Azure side of the hub (only what differs); --plan shows the difference',
   builder: (y) =>
-    withAzureOptions(y)
+    withWaitLock(withAzureOptions(y))
       .option('plan', { type: 'boolean', default: false, describe: 'Show what would change and change nothing (exit 10 when changes are pending)' })
       .option('out', { type: 'string', describe: 'After deploying, read back and render the bundle into DIR' })
       .option('device', { type: 'string', default: 'own', describe: "With --out: 'own' (each site's device), 'all', or a device id" })
@@ -54,14 +55,17 @@ export const deployCommand = defineCommand<DeployArgs>({
   run: (args, io) => runDeploy(args, io),
 });
 
-/** Exported for the demo and tests: `inject` supplies an in-process credential and endpoint. */
-export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject: AzureInjection & { busyPollMs?: number } = {}): Promise<number> {
+/**
+ * Exported for the demo and tests: `inject` supplies an in-process credential and endpoint, and
+ * `lockHeld` says the caller holds the hub's lock already (the demo).
+ */
+export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject: AzureInjection & { busyPollMs?: number; lockHeld?: boolean } = {}): Promise<number> {
   if (args.out) (await import('../../azure/live')).checkDeviceSelection(args.device);
   const waitSeconds = args['wait-for-circuit'];
   if (waitSeconds !== undefined && !(Number.isFinite(waitSeconds) && waitSeconds >= 0)) {
     throw new UsageError('BadWait', `--wait-for-circuit ${String(waitSeconds)} is not a number of seconds`, 'give a number of seconds, e.g. --wait-for-circuit 1800');
   }
-  const { loadHub, connectAzure, sharedKeyChecker } = await import('../azureOptions');
+  const { loadHub, connectAzure } = await import('../azureOptions');
   const { planAzure } = await import('../../azure/deploy/plan');
   const loaded = await loadHub(args, io);
   const { hub } = loaded;
@@ -101,6 +105,26 @@ export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject
     return pending.length > 0 || circuitPending ? ExitCode.changesPending : ExitCode.ok;
   }
 
+  // From the first read that decides a write to the last file of --out: one run per hub at a time.
+  const lock = inject.lockHeld ? undefined : await lockHub(args, io, { hubFile: loaded.file, resourceGroup: hub.azure.resourceGroup, vnet: hub.azure.vnet.name }, 'deploy');
+  try {
+    return await deployLocked(args, io, inject, loaded, conn, plan);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function deployLocked(
+  args: DeployArgs & GlobalArgs,
+  io: CliIO,
+  inject: AzureInjection & { busyPollMs?: number },
+  loaded: import('../../io/readHub').LoadedHub,
+  conn: import('../azureOptions').AzureConnection,
+  plan: import('../../azure/deploy/plan').AzurePlan,
+): Promise<number> {
+  const { hub } = loaded;
+  const waitSeconds = args['wait-for-circuit'];
+  const { sharedKeyChecker } = await import('../azureOptions');
   let allowRecreate: { from: string; to: string } | undefined;
   if (args['allow-recreate']) {
     const { diffAgainstAzure } = await import('../../azure/deploy/read');

@@ -3,9 +3,10 @@ import type { Argv } from 'yargs';
 import { ExitCode, UsageError } from '../../errors';
 import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
 import { withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
+import { lockHub, withWaitLock, type WaitLockArgs } from '../lockOption';
 import { readLine } from '../readLine';
 
-export interface DestroyArgs extends AzureCliArgs {
+export interface DestroyArgs extends AzureCliArgs, WaitLockArgs {
   yes: boolean;
 }
 
@@ -13,18 +14,33 @@ export const destroyCommand = defineCommand<DestroyArgs>({
   command: 'destroy',
   describe: 'Delete the Azure resources tunnelsmith created for this hub (never anything it did not create)',
   builder: (y) =>
-    withAzureOptions(y).option('yes', { type: 'boolean', default: false, describe: 'Skip the typed confirmation (needed when stdin is not a terminal)' }) as unknown as Argv<DestroyArgs & GlobalArgs>,
+    withWaitLock(withAzureOptions(y)).option('yes', { type: 'boolean', default: false, describe: 'Skip the typed confirmation (needed when stdin is not a terminal)' }) as unknown as Argv<DestroyArgs & GlobalArgs>,
   run: (args, io) => runDestroyCommand(args, io),
 });
 
 export async function runDestroyCommand(args: DestroyArgs & GlobalArgs, io: CliIO, inject: AzureInjection & { busyPollMs?: number } = {}): Promise<number> {
   const { loadHub, connectAzure } = await import('../azureOptions');
   const { hubId } = await import('../../hub/types');
-  const { readDestroyPlan, runDestroy, describeListed } = await import('../../azure/deploy/destroy');
   const loaded = await loadHub(args, io);
   const id = hubId(loaded.hub);
   const conn = await connectAzure(loaded.hub, args, io, loaded.baseDir, inject);
-  const rg = loaded.hub.azure.resourceGroup;
+  const lock = await lockHub(args, io, { hubFile: loaded.file, resourceGroup: loaded.hub.azure.resourceGroup, vnet: loaded.hub.azure.vnet.name }, 'destroy');
+  try {
+    return await destroyLocked(args, io, inject, id, conn);
+  } finally {
+    lock.release();
+  }
+}
+
+async function destroyLocked(
+  args: DestroyArgs & GlobalArgs,
+  io: CliIO,
+  inject: AzureInjection & { busyPollMs?: number },
+  id: string,
+  conn: import('../azureOptions').AzureConnection,
+): Promise<number> {
+  const { readDestroyPlan, runDestroy, describeListed } = await import('../../azure/deploy/destroy');
+  const rg = id.split('/')[0] as string;
   const plan = await readDestroyPlan(conn.api, id, rg);
   if (!plan || (plan.steps.length === 0 && !plan.ownsResourceGroup)) {
     const msg = plan ? `nothing to delete: no resource in ${rg} carries the tags of ${id}` : `nothing to delete: resource group ${rg} does not exist`;

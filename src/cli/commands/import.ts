@@ -8,8 +8,9 @@ import type { Argv } from 'yargs';
 import { ExitCode, formatProblem, UsageError } from '../../errors';
 import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
 import type { AzureCliArgs, AzureInjection } from '../azureOptions';
+import { lockHub, withWaitLock, type WaitLockArgs } from '../lockOption';
 
-export interface ImportArgs extends Omit<AzureCliArgs, 'file'> {
+export interface ImportArgs extends Omit<AzureCliArgs, 'file'>, WaitLockArgs {
   'resource-group': string;
   device?: string;
   vnet?: string;
@@ -22,7 +23,7 @@ export const importCommand = defineCommand<ImportArgs>({
   command: 'import',
   describe: 'Write a hub file from an existing resource group (VNet, gateways, local network gateways, connections, policies)',
   builder: (y) =>
-    y
+    withWaitLock(y)
       .option('resource-group', { type: 'string', alias: 'g', demandOption: true, describe: 'The resource group to read' })
       .option('device', { type: 'string', describe: "Every site's device (cisco-ios, juniper-srx, strongswan, windows-rras); default: a placeholder to fill in" })
       .option('vnet', { type: 'string', describe: 'The hub VNet, when the group holds several' })
@@ -46,10 +47,33 @@ export async function runImport(args: ImportArgs & GlobalArgs, io: CliIO, inject
   }
   const { promises: fs } = await import('node:fs');
   const out = path.resolve(io.cwd, args.out);
-  if (!args.force && (await fs.stat(out).then(() => true, () => false))) {
-    throw new UsageError('FileExists', `${args.out} exists; import does not overwrite a hub file`, 'choose another --out, or pass --force');
-  }
+  const refuseExisting = async () => {
+    if (!args.force && (await fs.lstat(out).then(() => true, () => false))) {
+      throw new UsageError('FileExists', `${args.out} exists; import does not overwrite a hub file`, 'choose another --out, or pass --force');
+    }
+  };
+  await refuseExisting();
 
+  // The lock of the hub being written (beside the new hub file): taken at once when --vnet names it,
+  // else as soon as the read has found it; the file is checked again under the lock.
+  const rg = args['resource-group'];
+  let lock = args.vnet ? await lockHub(args, io, { hubFile: out, resourceGroup: rg, vnet: args.vnet }, 'import') : undefined;
+  try {
+    return await importLocked(args, io, inject, out, refuseExisting, (vnet) => lockHub(args, io, { hubFile: out, resourceGroup: rg, vnet }, 'import').then((l) => void (lock = l)), lock !== undefined);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function importLocked(
+  args: ImportArgs & GlobalArgs,
+  io: CliIO,
+  inject: AzureInjection,
+  out: string,
+  refuseExisting: () => Promise<void>,
+  takeLock: (vnet: string) => Promise<void>,
+  locked: boolean,
+): Promise<number> {
   const { connectAzure } = await import('../azureOptions');
   const { readImportSnapshot } = await import('../../azure/importRead');
   const { buildImportedHub, renderImportedHub } = await import('../../azure/importHub');
@@ -58,8 +82,12 @@ export async function runImport(args: ImportArgs & GlobalArgs, io: CliIO, inject
   const result = buildImportedHub(snapshot, { ...(args.device ? { device: args.device } : {}), ...(args.vnet ? { vnet: args.vnet } : {}) });
   const text = renderImportedHub(result);
 
-  const { writeFileAtomic, ensureDir } = await import('../../io/atomicWrite');
-  await ensureDir(path.dirname(out), 0o755);
+  if (!locked) await takeLock(result.hub.azure.vnet.name);
+  await refuseExisting();
+  const { writeFileAtomic } = await import('../../io/atomicWrite');
+  const { promises: fs } = await import('node:fs');
+  // The folder is the user's: created when missing, never re-moded.
+  await fs.mkdir(path.dirname(out), { recursive: true, mode: 0o755 });
   await writeFileAtomic(out, text, { mode: 0o644 });
 
   const shown = path.relative(io.cwd, out) || out;

@@ -7,9 +7,9 @@ import { bundleCommand } from './bundle';
 
 type RenderArgs = Parameters<typeof bundleCommand.run>[0];
 
-export const renderCommand = defineCommand<Omit<RenderArgs, 'diff'>>({
+export const renderCommand = defineCommand<Omit<RenderArgs, 'diff' | 'commandName'>>({
   command: 'render',
   describe: 'Render matching device configs for each site into <out>/<site>/<device>/ (from --facts, or read back from Azure)',
   builder: (y) => (bundleCommand.builder(y) as unknown as typeof y).hide('diff') as never,
-  run: (args, io) => bundleCommand.run({ ...args, diff: false } as RenderArgs, io),
+  run: (args, io) => bundleCommand.run({ ...args, diff: false, commandName: 'render' } as RenderArgs, io),
 });

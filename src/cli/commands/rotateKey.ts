@@ -3,15 +3,16 @@
  * Keys never reach stdout, stderr or --json, except with `--show-secret` (status and prepare only).
  */
 import path from 'node:path';
-import { UsageError, formatProblem } from '../../errors';
+import { InputError, UsageError, formatProblem, type Problem } from '../../errors';
 import { withAzureOptions } from '../azureOptions';
 import { defineCommand, writeLine, type CliIO } from '../command';
+import { lockHub, withWaitLock, type WaitLockArgs } from '../lockOption';
 import type { RotationAction, SiteOutcome } from '../../rotation/run';
 import type { SiteResult } from '../../rotation/fleet';
 
 const ACTIONS = ['prepare', 'apply', 'rollback', 'status', 'abort'] as const;
 
-interface RotateKeyArgs {
+interface RotateKeyArgs extends WaitLockArgs {
   action: RotationAction;
   file?: string;
   cloud?: string;
@@ -37,11 +38,11 @@ export const rotateKeyCommand = defineCommand<RotateKeyArgs>({
   command: 'rotate-key <action>',
   describe: 'Rotate sites\' shared keys in two steps: prepare (new key + bundle), apply (Azure), rollback, status, abort',
   builder: (y) =>
-    withAzureOptions(y)
+    withWaitLock(withAzureOptions(y))
       .positional('action', { choices: ACTIONS, describe: 'prepare | apply | rollback | status | abort', demandOption: true })
       .option('site', { type: 'string', describe: 'One site by name' })
       .option('all', { type: 'boolean', default: false, describe: 'Every site of the hub' })
-      .option('out', { type: 'string', describe: 'Bundle folder (prepare: out/next, rollback: out/rollback)' })
+      .option('out', { type: 'string', describe: 'Bundle folder (prepare writes out/next, apply checks the staged bundle there, rollback writes out/rollback)' })
       .option('device', { type: 'string', default: 'own', describe: 'Bundle devices: own, all, or a device id' })
       .option('redact', { type: 'boolean', default: false, describe: 'Bundle without the key; the key in <out>/<site>.key (0600)' })
       .option('archive', { type: 'boolean', default: false, describe: 'Also write <out>/<site>.tar.gz' })
@@ -79,59 +80,66 @@ async function runRotateKey(args: RotateKeyArgs & { json: boolean }, io: CliIO):
     throw new UsageError('UnknownSite', `no site named "${args.site}" in ${args.file}`, `use one of: ${hub.sites.map((s) => s.name).join(', ')}`);
   }
 
-  const needsAzure = action === 'apply' || action === 'rollback' || action === 'prepare' || (action === 'status' && !args.offline);
-  let clientsPromise: ReturnType<typeof wiring.connectAzure> | undefined;
-  const clients = () => (clientsPromise ??= wiring.connectAzure(hub, args, io, loaded.baseDir));
-  const azure = needsAzure ? (await clients()).api : undefined;
+  // status only reads; every other action holds the hub's lock (journal, Azure, the staged bundle).
+  const lock = action === 'status' ? undefined : await lockHub(args, io, { hubFile: file, resourceGroup: hub.azure.resourceGroup, vnet: hub.azure.vnet.name }, `rotate-key ${action}`);
+  try {
+    const needsAzure = action === 'apply' || action === 'rollback' || action === 'prepare' || (action === 'status' && !args.offline);
+    let clientsPromise: ReturnType<typeof wiring.connectAzure> | undefined;
+    const clients = () => (clientsPromise ??= wiring.connectAzure(hub, args, io, loaded.baseDir));
+    const azure = needsAzure ? (await clients()).api : undefined;
 
-  const outDir = wiring.resolveOut(io.cwd, args.out ?? (action === 'rollback' ? 'out/rollback' : 'out/next'));
-  let factsPromise: ReturnType<typeof wiring.readFactsFor> | undefined;
-  const facts = () => (factsPromise ??= wiring.readFactsFor(hub, args.facts ? path.resolve(io.cwd, args.facts) : undefined, clients));
-  const target = { outDir, device: args.device as never, redact: args.redact, archive: args.archive, force: args.force };
+    const outDir = wiring.resolveOut(io.cwd, args.out ?? (action === 'rollback' ? 'out/rollback' : 'out/next'));
+    let factsPromise: ReturnType<typeof wiring.readFactsFor> | undefined;
+    const facts = () => (factsPromise ??= wiring.readFactsFor(hub, args.facts ? path.resolve(io.cwd, args.facts) : undefined, clients));
+    const target = { outDir, device: args.device as never, redact: args.redact, archive: args.archive, force: args.force };
 
-  const store = createJournalRotationStore(keyJournalDir(file), hubId(hub));
-  const crashAt = io.env.TUNNELSMITH_CRASH_AT;
-  const quietEvents = args.json;
+    const store = createJournalRotationStore(keyJournalDir(file), hubId(hub));
+    const crashAt = io.env.TUNNELSMITH_CRASH_AT;
+    const quietEvents = args.json;
 
-  const results = await runForSites(names, args.site ? 1 : args.concurrency, async (name) => {
-    const site = hub.sites.find((s) => s.name === name);
-    if (!site) throw new UsageError('UnknownSite', `no site named "${name}"`, 'check --site');
-    const vault = action === 'apply' || action === 'rollback' ? await wiring.vaultSlotFor(site, await clients()) : undefined;
-    return runRotation(
-      action,
-      { site: name, connection: site.connectionName, resourceGroup: hub.azure.resourceGroup, ...(vault ? { vault } : {}) },
-      {
-        store,
-        ...(azure ? { azure } : {}),
-        writeBundle: async (s, key) => wiring.writeSiteBundle(loaded, await facts(), s, key, target),
-        generateKey: () => generateKey(),
-        now: () => new Date(),
-        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-        confirm: { timeoutMs: args['confirm-timeout'] * 1000, intervalMs: Math.max(0, args['confirm-interval'] * 1000) },
-        onEvent: (e) => {
-          if (!quietEvents) writeLine(io.stderr, `${e.site}: ${e.step}${e.detail ? `: ${e.detail}` : ''}`);
+    const results = await runForSites(names, args.site ? 1 : args.concurrency, async (name) => {
+      const site = hub.sites.find((s) => s.name === name);
+      if (!site) throw new UsageError('UnknownSite', `no site named "${name}"`, 'check --site');
+      const vault = action === 'apply' || action === 'rollback' ? await wiring.vaultSlotFor(site, await clients()) : undefined;
+      return runRotation(
+        action,
+        { site: name, connection: site.connectionName, resourceGroup: hub.azure.resourceGroup, ...(vault ? { vault } : {}) },
+        {
+          store,
+          ...(azure ? { azure } : {}),
+          writeBundle: async (s, key) => wiring.writeSiteBundle(loaded, await facts(), s, key, target),
+          ...(action === 'apply' ? { checkStaged: async (s: string, key: string) => (await import('../../io/stagedBundle')).checkStagedBundle(outDir, s, key) } : {}),
+          generateKey: () => generateKey(),
+          now: () => new Date(),
+          sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+          confirm: { timeoutMs: args['confirm-timeout'] * 1000, intervalMs: Math.max(0, args['confirm-interval'] * 1000) },
+          onEvent: (e) => {
+            if (!quietEvents) writeLine(io.stderr, `${e.site}: ${e.step}${e.detail ? `: ${e.detail}` : ''}`);
+          },
+          ...(crashAt ? { checkpoint: crashHook(crashAt) } : {}),
         },
-        ...(crashAt ? { checkpoint: crashHook(crashAt) } : {}),
-      },
-    );
-  });
+      );
+    });
 
-  // Defence in depth: no text below may hold a key the journal knows, whatever an error message said.
-  const secrets = await knownKeys(store, hub.sites.filter((s) => names.includes(s.name)).map((s) => [s.name, s.connectionName] as const));
-  const scrub = (text: string) => secrets.reduce((t, k) => (k.length >= 8 ? t.split(k).join('[redacted]') : t), text);
-  const showSecret = args['show-secret'];
-  for (const r of results) if (!r.ok && !r.hint) r.hint = NEXT_STEP[action];
-  if (args.json) {
-    const report = { action, sites: results.map((r) => jsonResult(r, showSecret, scrub)), exitCode: worstExitCode(results.map((r) => r.exitCode)) };
-    writeLine(io.stdout, JSON.stringify(report, null, 2));
-  } else {
-    for (const r of results) printResult(r, io, showSecret, scrub);
-    if (results.length > 1) {
-      const failed = results.filter((r) => !r.ok).length;
-      writeLine(io.stdout, `${results.length - failed} of ${results.length} site(s) done${failed ? `, ${failed} failed` : ''}`);
+    // Defence in depth: no text below may hold a key the journal knows, whatever an error message said.
+    const secrets = await knownKeys(store, hub.sites.filter((s) => names.includes(s.name)).map((s) => [s.name, s.connectionName] as const));
+    const scrub = (text: string) => secrets.reduce((t, k) => (k.length >= 8 ? t.split(k).join('[redacted]') : t), text);
+    const showSecret = args['show-secret'];
+    for (const r of results) if (!r.ok && !r.hint) r.hint = NEXT_STEP[action];
+    if (args.json) {
+      const report = { action, sites: results.map((r) => jsonResult(r, showSecret, scrub)), exitCode: worstExitCode(results.map((r) => r.exitCode)) };
+      writeLine(io.stdout, JSON.stringify(report, null, 2));
+    } else {
+      for (const r of results) printResult(r, io, showSecret, scrub);
+      if (results.length > 1) {
+        const failed = results.filter((r) => !r.ok).length;
+        writeLine(io.stdout, `${results.length - failed} of ${results.length} site(s) done${failed ? `, ${failed} failed` : ''}`);
+      }
     }
+    return worstExitCode(results.map((r) => r.exitCode));
+  } finally {
+    lock?.release();
   }
-  return worstExitCode(results.map((r) => r.exitCode));
 }
 
 /** What to do after a failure the error itself gives no advice for: the journal says where it stopped. */
@@ -158,6 +166,7 @@ async function knownKeys(store: { read(site: string, cn: string): Promise<{ curr
 
 function printResult(r: SiteResult<SiteOutcome>, io: CliIO, showSecret: boolean, scrub: (t: string) => string): void {
   if (!r.ok) {
+    for (const p of problemsOf(r)) writeLine(io.stderr, scrub(`${r.site}: ${formatProblem(p)}`));
     writeLine(io.stderr, scrub(`${r.site}: error [${r.code}]: ${r.message}`));
     if (r.hint) writeLine(io.stderr, scrub(`${r.site}: next: ${r.hint}`));
     return;
@@ -178,9 +187,17 @@ function printResult(r: SiteResult<SiteOutcome>, io: CliIO, showSecret: boolean,
 }
 
 function jsonResult(r: SiteResult<SiteOutcome>, showSecret: boolean, scrub: (t: string) => string): Record<string, unknown> {
-  if (!r.ok) return { site: r.site, ok: false, exitCode: r.exitCode, error: { code: r.code, message: scrub(r.message), ...(r.hint ? { hint: scrub(r.hint) } : {}) } };
+  if (!r.ok) {
+    const problems = problemsOf(r).map((p) => ({ ...p, message: scrub(p.message), ...(p.fix ? { fix: scrub(p.fix) } : {}) }));
+    return { site: r.site, ok: false, exitCode: r.exitCode, error: { code: r.code, message: scrub(r.message), ...(r.hint ? { hint: scrub(r.hint) } : {}), ...(problems.length ? { problems } : {}) } };
+  }
   const { secrets, ...rest } = r.value;
   return { ok: true, exitCode: 0, ...rest, ...(showSecret && secrets ? { secrets } : {}) };
+}
+
+/** The problems an input error carries (e.g. why a bundle could not be rendered). */
+function problemsOf(r: SiteResult<SiteOutcome>): Problem[] {
+  return !r.ok && r.error instanceof InputError ? r.error.problems : [];
 }
 
 /** Fault injection for crash tests: `TUNNELSMITH_CRASH_AT=<checkpoint>` kills this process there with SIGKILL. */

@@ -22,7 +22,8 @@ export function checkDeviceOptions(parts: HubParts, env: RuleEnv): Problem[] {
         }
         continue;
       }
-      const spec = device.options[key];
+      // Own keys only: `constructor` or `toString` must not find Object.prototype's members.
+      const spec = Object.hasOwn(device.options, key) ? device.options[key] : undefined;
       if (!spec) {
         const near = closestName(key, known);
         problems.push(error(path, `${quoteKey(key)} is not an option of ${device.displayName}`, near ? `did you mean ${near}?` : `options for ${site.device}: ${known.join(', ')}`));
