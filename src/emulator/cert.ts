@@ -1,5 +1,4 @@
-/** The emulator's self-signed TLS certificate (IP:127.0.0.1 in the SAN) and its bearer token, kept in the state dir. */
-import { randomBytes } from 'node:crypto';
+/** The emulator's self-signed TLS certificate (IP:127.0.0.1 in the SAN), kept in the state dir. */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
@@ -13,7 +12,6 @@ export interface Certificate {
 
 const CERT_FILE = 'ca.pem';
 const KEY_FILE = 'key.pem';
-const TOKEN_FILE = 'token';
 
 async function createCertificate(): Promise<{ cert: string; key: string }> {
   const notBeforeDate = new Date(Date.now() - 60_000);
@@ -53,20 +51,4 @@ export async function loadOrCreateCertificate(stateDir?: string): Promise<Certif
   writeFileSync(keyFile, made.key, { mode: 0o600 });
   writeFileSync(certFile, made.cert, { mode: 0o644 });
   return { ...made, caFile: certFile };
-}
-
-/** The given token, else the one kept in `stateDir`, else a new random one (kept there, mode 0600). */
-export function loadOrCreateToken(stateDir: string | undefined, given: string | undefined): string {
-  if (given) return given;
-  const file = stateDir ? join(stateDir, TOKEN_FILE) : undefined;
-  if (file && existsSync(file)) {
-    const t = readFileSync(file, 'utf8').trim();
-    if (t) return t;
-  }
-  const token = randomBytes(24).toString('base64url');
-  if (stateDir && file) {
-    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-    writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  }
-  return token;
 }

@@ -7,6 +7,7 @@ import { parseCidr } from './ipv4';
 import type { RequestLog } from './requestLog';
 import { addProvisionedCircuit, deprovisionCircuit, findCircuit, provisionCircuit } from './resources/expressRouteCircuits';
 import type { ResourceRecord } from './state';
+import type { TokenRegistry } from './tokens';
 import type {
   CircuitInfo,
   EmulatorControl,
@@ -15,6 +16,7 @@ import type {
   EmulatorRules,
   FaultRule,
   FaultStatus,
+  IssuedToken,
   PrivatePeeringSpec,
   ProvisionedCircuitSpec,
   RequestLogEntry,
@@ -40,6 +42,7 @@ export class Control implements EmulatorControl {
     private readonly faults: FaultInjector,
     private readonly throttle: Throttle,
     private readonly log: RequestLog,
+    private readonly tokens: TokenRegistry,
   ) {}
 
   setDurations(d: Partial<EmulatorDurations>): EmulatorDurations {
@@ -188,6 +191,17 @@ export class Control implements EmulatorControl {
     this.save();
   }
 
+  issueToken(audience: 'arm' | 'vault', expiresInSeconds: number): IssuedToken {
+    if (audience !== 'arm' && audience !== 'vault') throw invalid(`audience must be 'arm' or 'vault'; got ${String(audience)}.`);
+    if (typeof expiresInSeconds !== 'number' || !Number.isFinite(expiresInSeconds)) throw invalid('expiresInSeconds must be a number of seconds (negative: already expired).');
+    return this.tokens.issue(audience, expiresInSeconds);
+  }
+
+  expireToken(token: string): boolean {
+    if (typeof token !== 'string' || token === '') throw invalid('token is required.');
+    return this.tokens.expire(token);
+  }
+
   reset(): void {
     this.ctx.lro.clear();
     this.ctx.store.clear();
@@ -239,6 +253,8 @@ const ROUTES: Route[] = [
   { method: 'POST', path: 'site-reachable', run: (c, b) => c.setSiteReachable(b.connection, b.reachable) },
   { method: 'POST', path: 'site-shared-key', run: (c, b) => c.setSiteSharedKey(b.connection, b.key ?? null) },
   { method: 'POST', path: 'site-advertised-prefixes', run: (c, b) => c.setSiteAdvertisedPrefixes(b.connection, b.prefixes ?? null) },
+  { method: 'POST', path: 'tokens', run: (c, b) => c.issueToken(b.audience, b.expiresInSeconds) },
+  { method: 'POST', path: 'tokens/expire', run: (c, b) => ({ expired: c.expireToken(b.token) }) },
   { method: 'POST', path: 'reset', run: (c) => c.reset() },
 ];
 

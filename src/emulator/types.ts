@@ -5,14 +5,19 @@
  */
 
 export interface EmulatorOptions {
-  /** 0 (default) = any free port on 127.0.0.1. */
+  /**
+   * ARM port on 127.0.0.1. 0 or absent: the port of the previous run with the same stateDir when it is
+   * free, else any free port.
+   */
   port?: number;
-  /** Port of the Key Vault listener; 0 (default) = any free port. */
+  /** Port of the Key Vault listener; 0 or absent: as `port` (kept across restarts of one stateDir). */
   vaultPort?: number;
-  /** State persisted as JSON here between runs (and the certificate, and the token); absent = memory only. */
+  /** State persisted as JSON here between runs (and the certificate, the tokens and the ports); absent = memory only. */
   stateDir?: string;
-  /** Bearer token accepted (default: a random one, persisted in stateDir). */
+  /** The ARM bearer token, an opaque string (default: a JWT valid 30 days, kept in stateDir). */
   token?: string;
+  /** The Key Vault bearer token, an opaque string (default: a JWT valid 30 days, kept in stateDir). Must differ from `token`. */
+  vaultToken?: string;
   /** Operation durations in ms. */
   durations?: Partial<EmulatorDurations>;
   /** Retry-After (seconds) sent on LRO responses (default 0). */
@@ -41,7 +46,10 @@ export interface RunningEmulator {
   caPem: string;
   /** Path of the PEM when stateDir is set. */
   caFile?: string;
+  /** The ARM token (also the one the /__emulator/ control routes take). */
   token: string;
+  /** The Key Vault token; ARM refuses it, as the vault refuses the ARM token. */
+  vaultToken: string;
   /** In-process control: the same features as the /__emulator/ HTTP routes. */
   control: EmulatorControl;
   /** Closes both listeners and every socket; no timer is left running. */
@@ -159,6 +167,13 @@ export interface EmulatorRules {
   allowRetiredSkus?: boolean;
 }
 
+/** A token the emulator issued on request (`issueToken`). */
+export interface IssuedToken {
+  token: string;
+  /** ISO time of its `exp`. */
+  expiresOn: string;
+}
+
 export interface EmulatorControl {
   setDurations(d: Partial<EmulatorDurations>): EmulatorDurations;
   getDurations(): EmulatorDurations;
@@ -192,6 +207,10 @@ export interface EmulatorControl {
   setSiteSharedKey(connection: string, key: string | null): void;
   /** What a BGP site (connection name or id) announces; null = its local network gateway's address space. */
   setSiteAdvertisedPrefixes(connection: string, prefixes: string[] | null): void;
-  /** Removes every resource, secret and simulation setting; keeps durations, token and certificate. */
+  /** A new token for one audience (`arm` or `vault`), valid `expiresInSeconds` (a JWT with that `exp`). */
+  issueToken(audience: 'arm' | 'vault', expiresInSeconds: number): IssuedToken;
+  /** Makes a token the emulator knows expire now (ARM: 401 ExpiredAuthenticationToken); false if unknown. */
+  expireToken(token: string): boolean;
+  /** Removes every resource, secret and simulation setting; keeps durations, tokens and certificate. */
   reset(): void;
 }
