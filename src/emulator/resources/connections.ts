@@ -12,7 +12,7 @@ import type { ResourceRecord } from '../state';
 import { circuitCarriesTraffic } from './expressRouteCircuits';
 import { conflict, envelope, isBusy, newRecord, resolveRef } from './generic';
 import type { ActionHandler, ResourceKind } from './kind';
-import { gatewayInstances, gatewayOf, localGatewayOf } from './topology';
+import { connectionsOfGateway, gatewayInstances, gatewayOf, localGatewayOf } from './topology';
 
 export type ConnectionStatus = 'Connected' | 'Connecting' | 'NotConnected' | 'Unknown';
 
@@ -163,10 +163,8 @@ export const connectionKind: ResourceKind = {
     }
     return rec;
   },
-  blockers(ctx, rec) {
-    const gw = gatewayOf(ctx, rec);
-    return gw ? [gw] : [];
-  },
+  blockers: (ctx, rec) => gatewayAndSiblings(ctx, rec),
+  deleteBlockers: (ctx, rec) => gatewayAndSiblings(ctx, rec),
   view(ctx, rec) {
     const status = connectionStatus(ctx, rec);
     const extra: Record<string, any> = { connectionStatus: status, ingressBytesTransferred: 0, egressBytesTransferred: 0 };
@@ -192,10 +190,20 @@ function requireIpsec(rec: ResourceRecord): void {
   }
 }
 
+/**
+ * What makes a write to a connection 409 AnotherOperationInProgress: its gateway, and every other
+ * connection of that gateway (a gateway writes its connections one at a time; parallelism is across
+ * gateways).
+ */
+function gatewayAndSiblings(ctx: EmulatorContext, conn: ResourceRecord): ResourceRecord[] {
+  const gw = gatewayOf(ctx, conn);
+  if (!gw) return [];
+  return [gw, ...connectionsOfGateway(ctx, gw).filter((c) => c.key !== conn.key)];
+}
+
 function requireIdle(ctx: EmulatorContext, rec: ResourceRecord): void {
   if (isBusy(rec)) throw conflict(ctx, rec);
-  const gw = gatewayOf(ctx, rec);
-  if (gw && isBusy(gw)) throw conflict(ctx, gw);
+  for (const b of gatewayAndSiblings(ctx, rec)) if (isBusy(b)) throw conflict(ctx, b);
 }
 
 /** Applies a new key: the connection stays Updating/Connecting for connectionMs, then settles. */
