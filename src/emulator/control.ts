@@ -65,10 +65,18 @@ export class Control implements EmulatorControl {
     this.ctx.settings.retryAfterSeconds = seconds;
   }
 
-  setRules(r: Partial<EmulatorRules>): EmulatorRules {
+  setRules(r: Partial<EmulatorRules> & { requireExpressRouteGatewayFirst?: boolean }): EmulatorRules {
     const rules = this.ctx.store.state.rules;
-    if (r.requireExpressRouteGatewayFirst !== undefined) rules.requireExpressRouteGatewayFirst = r.requireExpressRouteGatewayFirst === true;
-    if (r.allowRetiredSkus !== undefined) rules.allowRetiredSkus = r.allowRetiredSkus === true;
+    const known: Array<keyof EmulatorRules> = ['allowRetiredSkus', 'refuseConcurrentGateways'];
+    for (const [k, v] of Object.entries(r ?? {})) {
+      if (k === 'requireExpressRouteGatewayFirst') {
+        if (v === false) continue;
+        throw invalid('The rule requireExpressRouteGatewayFirst was removed: Azure lets either gateway be created first since 2018.');
+      }
+      if (!known.includes(k as keyof EmulatorRules)) throw invalid(`Unknown rule ${k}; rules: ${known.join(', ')}.`);
+      if (typeof v !== 'boolean') throw invalid(`Rule ${k} must be true or false.`);
+    }
+    for (const k of known) if (r?.[k] !== undefined) rules[k] = r[k] === true;
     this.ctx.store.markDirty();
     this.ctx.store.flush();
     return { ...rules };

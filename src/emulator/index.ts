@@ -14,7 +14,7 @@ import { TOP_LEVEL_KINDS, CHILD_KINDS } from './resources/index';
 import { listen, makeHandler, type Listener } from './server';
 import { Store } from './state';
 import { loadOrCreateToken, TokenRegistry } from './tokens';
-import type { EmulatorOptions, RunningEmulator } from './types';
+import type { EmulatorOptions, EmulatorRules, RunningEmulator } from './types';
 
 export type {
   CircuitInfo,
@@ -83,12 +83,18 @@ async function listenPreferring(tls: { cert: string; key: string }, asked: numbe
 }
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
+  if (opts.requireExpressRouteGatewayFirst === true) {
+    throw Object.assign(new Error('requireExpressRouteGatewayFirst was removed: Azure lets either gateway be created first since 2018.'), { code: 'EmulatorOptionRemoved' });
+  }
   const tls = await loadOrCreateCertificate(opts.stateDir);
   const tokens = new TokenRegistry(() => Date.now());
   const token = loadOrCreateToken(tokens, 'arm', opts.stateDir, opts.token, Date.now());
   const vaultToken = loadOrCreateToken(tokens, 'vault', opts.stateDir, opts.vaultToken, Date.now());
-  const store = new Store(opts.stateDir, { requireExpressRouteGatewayFirst: opts.requireExpressRouteGatewayFirst === true });
-  if (opts.requireExpressRouteGatewayFirst !== undefined) store.state.rules.requireExpressRouteGatewayFirst = opts.requireExpressRouteGatewayFirst;
+  const store = new Store(opts.stateDir, {});
+  const rules: Partial<EmulatorRules> = { ...(opts.rules ?? {}) };
+  if (opts.refuseConcurrentGateways !== undefined) rules.refuseConcurrentGateways = opts.refuseConcurrentGateways;
+  Object.assign(store.state.rules, rules);
+  if (Object.keys(rules).length > 0) store.markDirty();
   let endpoint = '';
   let vaultEndpoint = '';
   const settings = { durations: { ...DEFAULT_DURATIONS, ...(opts.durations ?? {}) }, retryAfterSeconds: opts.retryAfterSeconds ?? 0 };

@@ -22,7 +22,15 @@ export interface EmulatorOptions {
   durations?: Partial<EmulatorDurations>;
   /** Retry-After (seconds) sent on LRO responses (default 0). */
   retryAfterSeconds?: number;
-  /** Azure's older ordering rule: the ExpressRoute gateway must exist before the VPN gateway (default false). */
+  /** Rules at start (later: `control.setRules`); they override the rules saved in stateDir. */
+  rules?: Partial<EmulatorRules>;
+  /** Shorthand for `rules.refuseConcurrentGateways` (the CLI's `--refuse-concurrent-gateways`). */
+  refuseConcurrentGateways?: boolean;
+  /**
+   * Removed: Azure dropped the "ExpressRoute gateway first" rule in 2018. Only `false` is accepted;
+   * `true` is refused at start.
+   * @deprecated
+   */
   requireExpressRouteGatewayFirst?: boolean;
 }
 
@@ -158,13 +166,16 @@ export interface CircuitInfo {
 }
 
 export interface EmulatorRules {
-  /** "To deploy both an Expressroute and VPN gateway in the same vnet, the Expressroute gateway must be created first". */
-  requireExpressRouteGatewayFirst: boolean;
   /**
    * Azure before the retirements: the Standard and HighPerformance VPN gateway SKUs are accepted (default
    * false), so a test can build the hand-made, pre-retirement setups tunnelsmith must take over.
    */
   allowRetiredSkus?: boolean;
+  /**
+   * Answer 409 AnotherOperationInProgress to a gateway create while another gateway of the same VNet is
+   * being created (default false: both may be created at once).
+   */
+  refuseConcurrentGateways?: boolean;
 }
 
 /** A token the emulator issued on request (`issueToken`). */
@@ -178,7 +189,7 @@ export interface EmulatorControl {
   setDurations(d: Partial<EmulatorDurations>): EmulatorDurations;
   getDurations(): EmulatorDurations;
   setRetryAfter(seconds: number): void;
-  setRules(r: Partial<EmulatorRules>): EmulatorRules;
+  setRules(r: Partial<EmulatorRules> & { /** @deprecated removed; only false is accepted */ requireExpressRouteGatewayFirst?: boolean }): EmulatorRules;
   /** Adds a fault rule; returns its id. */
   addFault(rule: FaultRule): string;
   removeFault(id: string): boolean;

@@ -22,7 +22,7 @@ const BASE: EmulatorArgs & { json: boolean; debug: boolean } = {
   port: 0,
   'vault-port': 0,
   'retry-after': 0,
-  'require-er-gateway-first': false,
+  'refuse-concurrent-gateways': false,
   json: false,
   debug: false,
 };
@@ -60,6 +60,8 @@ test('prints endpoint, vault endpoint, CA file and both tokens, serves ARM and t
   expect((await raw(emu, 'GET', '/secrets?api-version=7.6', undefined, { base: vaultEndpoint, token: 'cli-vault-token-1' })).status).toBe(200);
   expect((await raw(emu, 'GET', '/secrets?api-version=7.6', undefined, { base: vaultEndpoint, token: 'cli-token-1' })).status).toBe(401);
   expect((await raw(emu, 'GET', '/subscriptions/s1/resourcegroups?api-version=2025-04-01', undefined, { token: 'cli-vault-token-1' })).status).toBe(401);
+  // Without --refuse-concurrent-gateways, gateways may be created at once.
+  expect((await raw(emu, 'POST', '/__emulator/rules', {})).body.refuseConcurrentGateways).toBeFalsy();
   const durations = await raw(emu, 'GET', '/__emulator/durations');
   expect(durations.body.gatewayMs).toBe(5);
   stop.resolve('SIGTERM');
@@ -94,10 +96,25 @@ test('--state keeps the CA file and a provisioned circuit; --json prints one lin
   }
 });
 
-test('the same token for ARM and the vault is a usage error', async () => {
+test('--refuse-concurrent-gateways switches the rule on', async () => {
+  const { io, out } = captureIO();
+  const stop = deferred();
+  const running = runEmulator({ ...BASE, json: true, 'refuse-concurrent-gateways': true }, io, () => stop.promise);
+  await waitFor(() => out().includes('\n'));
+  const info = JSON.parse(out().trim());
+  const emu = { endpoint: info.endpoint, caPem: readFileSync(info.caFile, 'utf8'), token: info.token } as never;
+  expect((await raw(emu, 'POST', '/__emulator/rules', {})).body.refuseConcurrentGateways).toBe(true);
+  stop.resolve('SIGTERM');
+  expect(await running).toBe(0);
+});
+
+test('the same token for ARM and the vault is a usage error; --require-er-gateway-first no longer exists', async () => {
   const a = captureIO({ TUNNELSMITH_ARM_TOKEN: 'same', TUNNELSMITH_VAULT_TOKEN: 'same' });
   expect(await exec(['emulator'], a.io)).toBe(2);
   expect(a.err()).toContain('TUNNELSMITH_VAULT_TOKEN');
+  const b = captureIO();
+  expect(await exec(['emulator', '--require-er-gateway-first'], b.io)).toBe(2);
+  expect(b.err()).toContain('require-er-gateway-first');
 });
 
 test('bad flags are usage errors (exit 2) naming the flag', async () => {

@@ -37,7 +37,7 @@ test('resources, keys, secrets, rules and simulation settings survive a restart;
     POLL,
   );
   first.control.setSiteReachable('cn', false);
-  first.control.setRules({ requireExpressRouteGatewayFirst: true });
+  first.control.setRules({ refuseConcurrentGateways: true });
   const secrets = new SecretClient(first.vaultEndpoint, staticCredential(first.vaultToken), { tlsOptions: { ca: first.caPem }, disableChallengeResourceVerification: true });
   await secrets.setSecret('psk', 'VaultValue1');
   const pipAddress = (await net.publicIPAddresses.get(RG, 'pip-1')).ipAddress;
@@ -59,7 +59,7 @@ test('resources, keys, secrets, rules and simulation settings survive a restart;
     expect(second.caPem).toBe(caPem);
     // Same state dir, same endpoints: exported TUNNELSMITH_*_ENDPOINT values stay right.
     expect([second.endpoint, second.vaultEndpoint]).toEqual([endpoint, vaultEndpoint]);
-    expect(second.control.setRules({})).toMatchObject({ requireExpressRouteGatewayFirst: true });
+    expect(second.control.setRules({})).toMatchObject({ refuseConcurrentGateways: true });
     const net2 = networkClient(second);
     expect((await net2.publicIPAddresses.get(RG, 'pip-1')).ipAddress).toBe(pipAddress);
     expect((await net2.virtualNetworkGatewayConnections.getSharedKey(RG, 'cn')).value).toBe('Persisted123');

@@ -14,7 +14,7 @@ export interface EmulatorArgs {
   'set-shared-key-ms'?: number;
   'default-ms'?: number;
   'retry-after': number;
-  'require-er-gateway-first': boolean;
+  'refuse-concurrent-gateways': boolean;
   'provisioned-circuit'?: string[];
 }
 
@@ -31,7 +31,11 @@ export const emulatorCommand = defineCommand<EmulatorArgs>({
       .option('set-shared-key-ms', { type: 'number', describe: 'Duration of shared-key set/reset in ms' })
       .option('default-ms', { type: 'number', describe: 'Duration of every other operation in ms' })
       .option('retry-after', { type: 'number', default: 0, describe: 'Retry-After seconds sent on long-running operations (0 = SDK clients keep their own polling interval)' })
-      .option('require-er-gateway-first', { type: 'boolean', default: false, describe: "Enforce Azure's older rule: the ExpressRoute gateway must exist before the VPN gateway" })
+      .option('refuse-concurrent-gateways', {
+        type: 'boolean',
+        default: false,
+        describe: 'Answer 409 AnotherOperationInProgress to a gateway created while another gateway of the same VNet is being created',
+      })
       .option('provisioned-circuit', {
         type: 'string',
         array: true,
@@ -97,7 +101,7 @@ export async function runEmulator(args: EmulatorArgs & { json: boolean }, io: Cl
       vaultToken,
       durations,
       retryAfterSeconds: args['retry-after'],
-      requireExpressRouteGatewayFirst: args['require-er-gateway-first'],
+      refuseConcurrentGateways: args['refuse-concurrent-gateways'],
     });
   } catch (e) {
     const code = (e as { code?: string }).code;

@@ -1,7 +1,7 @@
 /**
  * virtualNetworkGateways (Vpn and ExpressRoute): ipConfigurations on the GatewaySubnet with public IPs,
  * bgpSettings with one bgpPeeringAddresses entry per ipConfiguration, and Azure's refusals about SKUs,
- * active-active, coexistence and ordering.
+ * resizes, active-active, coexistence and concurrent operations in one VNet.
  */
 import type { EmulatorContext } from '../context';
 import { asObject } from '../http';
@@ -73,12 +73,6 @@ function checkCoexistence(ctx: EmulatorContext, gwId: string, gatewayType: strin
       throw badRequest(
         'GatewaySubnetTooSmallForCoexistence',
         `To deploy both an ExpressRoute and a VPN gateway in the same virtual network, the GatewaySubnet ${subnet.id} must be /27 or larger; it is /${prefix.prefix}. Delete the gateways, recreate the GatewaySubnet as /27 or larger and retry.`,
-      );
-    }
-    if (ctx.store.state.rules.requireExpressRouteGatewayFirst && gatewayType === 'ExpressRoute') {
-      throw badRequest(
-        'ExpressRouteGatewayMustBeCreatedFirst',
-        `To deploy both an Expressroute and VPN gateway in the same vnet, the Expressroute gateway must be created first. Delete the VPN gateway ${other.id} and retry.`,
       );
     }
   }
@@ -217,7 +211,14 @@ export const virtualNetworkGatewayKind: ResourceKind = {
   },
   blockers(ctx, rec) {
     const vnet = vnetKeyOfGateway(rec);
-    const siblings = ctx.store.list('virtualNetworkGateways').filter((g) => g.key !== rec.key && vnetKeyOfGateway(g) === vnet);
+    const creating = (g: ResourceRecord) => !g.provisioned && g.provisioningState === 'Updating';
+    // Whether Azure lets two gateways of one GatewaySubnet be created at once is documented nowhere: by
+    // default both go ahead; refuseConcurrentGateways makes the second a 409, as a tool must expect.
+    const concurrentCreateAllowed = creating(rec) && ctx.store.state.rules.refuseConcurrentGateways !== true;
+    const siblings = ctx.store
+      .list('virtualNetworkGateways')
+      .filter((g) => g.key !== rec.key && vnetKeyOfGateway(g) === vnet)
+      .filter((g) => !(concurrentCreateAllowed && creating(g)));
     return [...siblings, ...connectionsOfGateway(ctx, rec)];
   },
   completed(ctx, rec) {
