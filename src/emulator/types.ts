@@ -167,8 +167,9 @@ export interface CircuitInfo {
 
 export interface EmulatorRules {
   /**
-   * Azure before the retirements: the Standard and HighPerformance VPN gateway SKUs are accepted (default
-   * false), so a test can build the hand-made, pre-retirement setups tunnelsmith must take over.
+   * Azure before the retirements: new VPN gateways may use the retired Standard and HighPerformance SKUs
+   * and the non-AZ VpnGw1-5 (default false), so a test can build the hand-made, older setups tunnelsmith
+   * must take over (existing gateways of those SKUs stay readable and updatable either way).
    */
   allowRetiredSkus?: boolean;
   /**

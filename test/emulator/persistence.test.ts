@@ -78,7 +78,7 @@ test('resources, keys, secrets, rules and simulation settings survive a restart;
 });
 
 test('an operation still running at stop is finished on the next start (Updating becomes Succeeded, a dynamic IP gets its address)', async () => {
-  const first = await startEmulator({ stateDir: dir, durations: { gatewayMs: 60_000, defaultMs: 5 } });
+  const first = await startEmulator({ stateDir: dir, durations: { gatewayMs: 60_000, defaultMs: 5 }, rules: { allowRetiredSkus: true } });
   await createVnet(first);
   await createPip(first, 'pip-dyn', 'Dynamic');
   const { location: _l, active, ...props } = vpnGatewayBody({ pips: ['pip-dyn'], sku: 'VpnGw1' }) as any;

@@ -406,7 +406,7 @@ describe('more refusals', () => {
     await waitIdle();
     const basic = await put(netPath('virtualNetworkGateways', 'vgw-basic'), rawVpnBody({ pips: ['pip-basic'], sku: 'Basic', enableBgp: false }));
     expect(basic.code).toBe('BasicSkuNotSupportedForCoexistence');
-    const policy = rawVpnBody({ pips: ['pip-1'], enableBgp: false, sku: 'VpnGw1' });
+    const policy = rawVpnBody({ pips: ['pip-1'], enableBgp: false, sku: 'VpnGw1AZ' });
     (policy.properties as any).vpnType = 'PolicyBased';
     expect((await put(netPath('virtualNetworkGateways', 'vgw-pb'), policy)).code).toBe('PolicyBasedGatewayNotSupportedForCoexistence');
   });

@@ -148,6 +148,14 @@ export const connectionKind: ResourceKind = {
       if (input.existing.props.virtualNetworkGateway1.id.toLowerCase() !== gw.key) {
         throw badRequest('ConnectionGatewayCannotBeChanged', `The virtual network gateway of connection ${id} cannot be changed.`);
       }
+      const before = input.existing.props.connectionProtocol;
+      const after = String(props.connectionProtocol ?? 'IKEv2');
+      if (connectionType === 'IPsec' && before !== undefined && before !== after) {
+        throw badRequest(
+          'ConnectionProtocolCannotBeChanged',
+          `The connection protocol of connection ${id} cannot be changed from ${before} to ${after}: delete the connection and create it again with ${after} (then set its shared key again).`,
+        );
+      }
     }
     const stored: Record<string, any> = {
       virtualNetworkGateway1: { id: gw.id, properties: {} },

@@ -14,6 +14,7 @@ import {
   checkGatewayAsn,
   checkGatewaySku,
   checkGatewaySkuChange,
+  checkNewVpnSku,
   defaultGeneration,
   ER_SKUS,
 } from '../rules';
@@ -94,7 +95,9 @@ export const virtualNetworkGatewayKind: ResourceKind = {
       throw badRequest('GatewayTypeCannotBeChanged', `The gateway type of virtual network gateway ${id} cannot be changed from ${input.existing.props.gatewayType} to ${gatewayType}.`);
     }
     const skuName = String(props.sku?.name ?? '');
-    checkGatewaySku(gatewayType, skuName, id, ctx.store.state.rules.allowRetiredSkus === true);
+    const allowRetired = ctx.store.state.rules.allowRetiredSkus === true;
+    checkGatewaySku(gatewayType, skuName, id, allowRetired);
+    if (!input.existing && gatewayType === 'Vpn' && !allowRetired) checkNewVpnSku(skuName, id);
     if (input.existing) {
       checkGatewaySkuChange(gatewayType, String(input.existing.props.sku?.name ?? ''), skuName, input.existing.props.vpnGatewayGeneration, id);
     }
