@@ -5,7 +5,7 @@ import { ArmError, asObject, type HandlerResult, type ParsedRequest } from './ht
 import { keyOf } from './ids';
 import { parseCidr } from './ipv4';
 import type { RequestLog } from './requestLog';
-import { addProvisionedCircuit, deprovisionCircuit, findCircuit, provisionCircuit } from './resources/expressRouteCircuits';
+import { addProvisionedCircuit, circuitInfo, deprovisionCircuit, findCircuit, provisionCircuit } from './resources/expressRouteCircuits';
 import type { ResourceRecord } from './state';
 import type { TokenRegistry } from './tokens';
 import type {
@@ -199,6 +199,15 @@ export class Control implements EmulatorControl {
     this.save();
   }
 
+  setCircuitReadable(circuit: string, readable: boolean): CircuitInfo {
+    if (typeof readable !== 'boolean') throw invalid('readable must be true or false.');
+    const rec = findCircuit(this.ctx, circuit);
+    if (readable) delete rec.internal.unreadable;
+    else rec.internal.unreadable = true;
+    this.save();
+    return circuitInfo(rec);
+  }
+
   issueToken(audience: 'arm' | 'vault', expiresInSeconds: number): IssuedToken {
     if (audience !== 'arm' && audience !== 'vault') throw invalid(`audience must be 'arm' or 'vault'; got ${String(audience)}.`);
     if (typeof expiresInSeconds !== 'number' || !Number.isFinite(expiresInSeconds)) throw invalid('expiresInSeconds must be a number of seconds (negative: already expired).');
@@ -261,6 +270,7 @@ const ROUTES: Route[] = [
   { method: 'POST', path: 'site-reachable', run: (c, b) => c.setSiteReachable(b.connection, b.reachable) },
   { method: 'POST', path: 'site-shared-key', run: (c, b) => c.setSiteSharedKey(b.connection, b.key ?? null) },
   { method: 'POST', path: 'site-advertised-prefixes', run: (c, b) => c.setSiteAdvertisedPrefixes(b.connection, b.prefixes ?? null) },
+  { method: 'POST', path: 'circuits/readable', run: (c, b) => c.setCircuitReadable(b.circuit, b.readable) },
   { method: 'POST', path: 'tokens', run: (c, b) => c.issueToken(b.audience, b.expiresInSeconds) },
   { method: 'POST', path: 'tokens/expire', run: (c, b) => ({ expired: c.expireToken(b.token) }) },
   { method: 'POST', path: 'reset', run: (c) => c.reset() },

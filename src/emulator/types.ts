@@ -157,6 +157,12 @@ export interface ProvisionedCircuitSpec extends PrivatePeeringSpec {
   skuFamily?: 'MeteredData' | 'UnlimitedData';
   /** Also create an authorization; `true` generates its key. */
   authorizationKey?: boolean | string;
+  /**
+   * false: the caller has no role on the circuit's resource group (a circuit owned by someone else):
+   * every ARM request there answers 403 AuthorizationFailed, and a connection to it needs the
+   * authorization key (else 403 LinkedAuthorizationFailed). Default true.
+   */
+  readable?: boolean;
 }
 
 export interface CircuitInfo {
@@ -219,6 +225,8 @@ export interface EmulatorControl {
   setSiteSharedKey(connection: string, key: string | null): void;
   /** What a BGP site (connection name or id) announces; null = its local network gateway's address space. */
   setSiteAdvertisedPrefixes(connection: string, prefixes: string[] | null): void;
+  /** Whether the caller may read a circuit (name or id); see `ProvisionedCircuitSpec.readable`. */
+  setCircuitReadable(circuit: string, readable: boolean): CircuitInfo;
   /** A new token for one audience (`arm` or `vault`), valid `expiresInSeconds` (a JWT with that `exp`). */
   issueToken(audience: 'arm' | 'vault', expiresInSeconds: number): IssuedToken;
   /** Makes a token the emulator knows expire now (ARM: 401 ExpiredAuthenticationToken); false if unknown. */
