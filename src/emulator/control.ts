@@ -67,7 +67,7 @@ export class Control implements EmulatorControl {
 
   setRules(r: Partial<EmulatorRules> & { requireExpressRouteGatewayFirst?: boolean }): EmulatorRules {
     const rules = this.ctx.store.state.rules;
-    const known: Array<keyof EmulatorRules> = ['allowRetiredSkus', 'refuseConcurrentGateways'];
+    const known: Array<keyof EmulatorRules> = ['allowRetiredSkus', 'refuseConcurrentGateways', 'omitTunnelIpAddresses', 'reverseBgpPeeringAddresses'];
     for (const [k, v] of Object.entries(r ?? {})) {
       if (k === 'requireExpressRouteGatewayFirst') {
         if (v === false) continue;

@@ -183,6 +183,10 @@ export interface EmulatorRules {
    * being created (default false: both may be created at once).
    */
   refuseConcurrentGateways?: boolean;
+  /** Gateway bodies without `bgpSettings.bgpPeeringAddresses[].tunnelIpAddresses`, as older API versions answer (default false). */
+  omitTunnelIpAddresses?: boolean;
+  /** List `bgpSettings.bgpPeeringAddresses` in the reverse order of the ipConfigurations (default false): pairing by order then goes wrong. */
+  reverseBgpPeeringAddresses?: boolean;
 }
 
 /** A token the emulator issued on request (`issueToken`). */

@@ -256,16 +256,26 @@ export const virtualNetworkGatewayKind: ResourceKind = {
   },
 };
 
+/**
+ * One bgpPeeringAddresses entry per ipConfiguration, tied to it by `ipconfigurationId` (whose
+ * publicIPAddress leads to the instance's public IP). Rules can drop `tunnelIpAddresses` (older API
+ * answers) and reverse the list, so a client that pairs by position goes wrong.
+ */
 function bgpSettingsView(ctx: EmulatorContext, gw: ResourceRecord): Record<string, any> {
+  const rules = ctx.store.state.rules;
   const instances = gatewayInstances(ctx, gw);
-  return {
-    ...gw.props.bgpSettings,
-    bgpPeeringAddress: instances.map((i) => i.defaultBgpIp).join(','),
-    bgpPeeringAddresses: instances.map((i) => ({
+  const entries = instances.map((i) => {
+    const e: Record<string, unknown> = {
       ipconfigurationId: i.ipConfigurationId,
       defaultBgpIpAddresses: [i.defaultBgpIp],
       customBgpIpAddresses: i.customBgpIps,
-      tunnelIpAddresses: i.publicIp ? [i.publicIp] : [],
-    })),
+    };
+    if (!rules.omitTunnelIpAddresses) e.tunnelIpAddresses = i.publicIp ? [i.publicIp] : [];
+    return e;
+  });
+  return {
+    ...gw.props.bgpSettings,
+    bgpPeeringAddress: instances.map((i) => i.defaultBgpIp).join(','),
+    bgpPeeringAddresses: rules.reverseBgpPeeringAddresses ? entries.reverse() : entries,
   };
 }
