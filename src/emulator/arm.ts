@@ -4,6 +4,7 @@ import { ArmError, asObject, type HandlerResult, type ParsedRequest } from './ht
 import { NETWORK_API_VERSION, NETWORK_TYPES, newEtag } from './ids';
 import { deleteResource, getResource, notFound, pagedList, putResource, requireRg, type Target } from './resources/generic';
 import { CHILD_KINDS, TOP_LEVEL_KINDS } from './resources/index';
+import { isUnreadable } from './resources/expressRouteCircuits';
 import type { ResourceKind } from './resources/kind';
 import {
   deleteResourceGroup,
@@ -145,6 +146,25 @@ function listGroupResources(ctx: EmulatorContext, sub: string, rg: string, req: 
   return pagedList(ctx, req.rawPath, req.query, items);
 }
 
+const VERBS: Record<string, string> = { GET: 'read', HEAD: 'read', PUT: 'write', PATCH: 'write', DELETE: 'delete', POST: 'action' };
+
+/**
+ * The resource group of a circuit owned by someone else (`readable: false`): the caller has no role
+ * there, so ARM answers 403 AuthorizationFailed to every request in it.
+ */
+function denyForeignGroup(ctx: EmulatorContext, req: ArmRequest, segs: string[]): void {
+  const [sub, rg] = [segs[1].toLowerCase(), segs[3].toLowerCase()];
+  const foreign = ctx.store.list('expressRouteCircuits').some((c) => isUnreadable(c) && c.sub.toLowerCase() === sub && c.rg.toLowerCase() === rg);
+  if (!foreign) return;
+  const type = segs.length >= 7 && segs[4].toLowerCase() === 'providers' ? `${segs[5]}/${segs.slice(6).filter((_, i) => i % 2 === 0).join('/')}` : 'Microsoft.Resources/subscriptions/resourceGroups';
+  const action = `${type}/${VERBS[req.method] ?? 'read'}`;
+  throw new ArmError(
+    403,
+    'AuthorizationFailed',
+    `The client 'tunnelsmith-emulator' with object id '00000000-0000-0000-0000-000000000001' does not have authorization to perform action '${action}' over scope '${req.path}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+  );
+}
+
 /** Handles one ARM request; `meta` receives its kind and subscription. */
 export function handleArm(ctx: EmulatorContext, req: ArmRequest, meta: ArmMeta): HandlerResult {
   const segs = req.path.split('/').filter(Boolean);
@@ -164,6 +184,7 @@ export function handleArm(ctx: EmulatorContext, req: ArmRequest, meta: ArmMeta):
   }
   if (lower[2] === 'resourcegroups') {
     meta.kind = `${req.method} resourceGroups`;
+    if (segs.length >= 4) denyForeignGroup(ctx, req, segs);
     if (segs.length === 3) {
       if (req.method !== 'GET') throw methodNotAllowed(req.method);
       return listResourceGroups(ctx, segs[1], req.rawPath, req.query);
@@ -200,7 +221,8 @@ export function handleArm(ctx: EmulatorContext, req: ArmRequest, meta: ArmMeta):
     if (!kind) throw new ArmError(404, 'InvalidResourceType', `The resource type '${segs[4]}' could not be found in the namespace 'Microsoft.Network'.`);
     meta.kind = `${req.method} ${kind.type}`;
     if (req.method !== 'GET') throw methodNotAllowed(req.method);
-    return pagedList(ctx, req.rawPath, req.query, ctx.store.list(kind.type, segs[1]).map((r) => kind.view(ctx, r)));
+    const visible = ctx.store.list(kind.type, segs[1]).filter((r) => !(r.type === 'expressRouteCircuits' && isUnreadable(r)));
+    return pagedList(ctx, req.rawPath, req.query, visible.map((r) => kind.view(ctx, r)));
   }
   throw new ArmError(404, 'InvalidRequestUri', `The request URI '${req.path}' is not valid for this emulator (api-version ${req.query.get('api-version') ?? NETWORK_API_VERSION}).`);
 }

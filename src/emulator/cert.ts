@@ -1,5 +1,4 @@
-/** The emulator's self-signed TLS certificate (IP:127.0.0.1 in the SAN) and its bearer token, kept in the state dir. */
-import { randomBytes } from 'node:crypto';
+/** The emulator's self-signed TLS certificate (IP:127.0.0.1 in the SAN), kept in the state dir. */
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import { preparePrivateDir, readStateFile, writeStateFile } from './stateDir';
@@ -13,7 +12,6 @@ export interface Certificate {
 
 const CERT_FILE = 'ca.pem';
 const KEY_FILE = 'key.pem';
-const TOKEN_FILE = 'token';
 
 async function createCertificate(): Promise<{ cert: string; key: string }> {
   const notBeforeDate = new Date(Date.now() - 60_000);
@@ -54,15 +52,4 @@ export async function loadOrCreateCertificate(stateDir?: string): Promise<Certif
   writeStateFile(certFile, made.cert, 0o644);
   return { ...made, caFile: certFile };
 }
-
-/** The given token, else the one kept in `stateDir`, else a new random one (kept there, mode 0600). */
-export function loadOrCreateToken(stateDir: string | undefined, given: string | undefined): string {
-  if (given) return given;
-  const file = stateDir ? join(stateDir, TOKEN_FILE) : undefined;
-  if (stateDir) preparePrivateDir(stateDir);
-  const kept = file ? readStateFile(file)?.trim() : undefined;
-  if (kept) return kept;
-  const token = randomBytes(24).toString('base64url');
-  if (stateDir && file) writeStateFile(file, `${token}\n`, 0o600);
-  return token;
-}
+/** The emulator's self-signed TLS certificate (IP:127.0.0.1 in the SAN), kept in the state dir. */

@@ -5,8 +5,9 @@ import { ArmError, asObject, type HandlerResult, type ParsedRequest } from './ht
 import { keyOf } from './ids';
 import { parseCidr } from './ipv4';
 import type { RequestLog } from './requestLog';
-import { addProvisionedCircuit, deprovisionCircuit, findCircuit, provisionCircuit } from './resources/expressRouteCircuits';
+import { addProvisionedCircuit, circuitInfo, deprovisionCircuit, findCircuit, provisionCircuit } from './resources/expressRouteCircuits';
 import type { ResourceRecord } from './state';
+import type { TokenRegistry } from './tokens';
 import type {
   CircuitInfo,
   EmulatorControl,
@@ -15,6 +16,7 @@ import type {
   EmulatorRules,
   FaultRule,
   FaultStatus,
+  IssuedToken,
   PrivatePeeringSpec,
   ProvisionedCircuitSpec,
   RequestLogEntry,
@@ -40,6 +42,7 @@ export class Control implements EmulatorControl {
     private readonly faults: FaultInjector,
     private readonly throttle: Throttle,
     private readonly log: RequestLog,
+    private readonly tokens: TokenRegistry,
   ) {}
 
   setDurations(d: Partial<EmulatorDurations>): EmulatorDurations {
@@ -62,10 +65,18 @@ export class Control implements EmulatorControl {
     this.ctx.settings.retryAfterSeconds = seconds;
   }
 
-  setRules(r: Partial<EmulatorRules>): EmulatorRules {
+  setRules(r: Partial<EmulatorRules> & { requireExpressRouteGatewayFirst?: boolean }): EmulatorRules {
     const rules = this.ctx.store.state.rules;
-    if (r.requireExpressRouteGatewayFirst !== undefined) rules.requireExpressRouteGatewayFirst = r.requireExpressRouteGatewayFirst === true;
-    if (r.allowRetiredSkus !== undefined) rules.allowRetiredSkus = r.allowRetiredSkus === true;
+    const known: Array<keyof EmulatorRules> = ['allowRetiredSkus', 'refuseConcurrentGateways', 'omitTunnelIpAddresses', 'reverseBgpPeeringAddresses'];
+    for (const [k, v] of Object.entries(r ?? {})) {
+      if (k === 'requireExpressRouteGatewayFirst') {
+        if (v === false) continue;
+        throw invalid('The rule requireExpressRouteGatewayFirst was removed: Azure lets either gateway be created first since 2018.');
+      }
+      if (!known.includes(k as keyof EmulatorRules)) throw invalid(`Unknown rule ${k}; rules: ${known.join(', ')}.`);
+      if (typeof v !== 'boolean') throw invalid(`Rule ${k} must be true or false.`);
+    }
+    for (const k of known) if (r?.[k] !== undefined) rules[k] = r[k] === true;
     this.ctx.store.markDirty();
     this.ctx.store.flush();
     return { ...rules };
@@ -188,6 +199,26 @@ export class Control implements EmulatorControl {
     this.save();
   }
 
+  setCircuitReadable(circuit: string, readable: boolean): CircuitInfo {
+    if (typeof readable !== 'boolean') throw invalid('readable must be true or false.');
+    const rec = findCircuit(this.ctx, circuit);
+    if (readable) delete rec.internal.unreadable;
+    else rec.internal.unreadable = true;
+    this.save();
+    return circuitInfo(rec);
+  }
+
+  issueToken(audience: 'arm' | 'vault', expiresInSeconds: number): IssuedToken {
+    if (audience !== 'arm' && audience !== 'vault') throw invalid(`audience must be 'arm' or 'vault'; got ${String(audience)}.`);
+    if (typeof expiresInSeconds !== 'number' || !Number.isFinite(expiresInSeconds)) throw invalid('expiresInSeconds must be a number of seconds (negative: already expired).');
+    return this.tokens.issue(audience, expiresInSeconds);
+  }
+
+  expireToken(token: string): boolean {
+    if (typeof token !== 'string' || token === '') throw invalid('token is required.');
+    return this.tokens.expire(token);
+  }
+
   reset(): void {
     this.ctx.lro.clear();
     this.ctx.store.clear();
@@ -239,6 +270,9 @@ const ROUTES: Route[] = [
   { method: 'POST', path: 'site-reachable', run: (c, b) => c.setSiteReachable(b.connection, b.reachable) },
   { method: 'POST', path: 'site-shared-key', run: (c, b) => c.setSiteSharedKey(b.connection, b.key ?? null) },
   { method: 'POST', path: 'site-advertised-prefixes', run: (c, b) => c.setSiteAdvertisedPrefixes(b.connection, b.prefixes ?? null) },
+  { method: 'POST', path: 'circuits/readable', run: (c, b) => c.setCircuitReadable(b.circuit, b.readable) },
+  { method: 'POST', path: 'tokens', run: (c, b) => c.issueToken(b.audience, b.expiresInSeconds) },
+  { method: 'POST', path: 'tokens/expire', run: (c, b) => ({ expired: c.expireToken(b.token) }) },
   { method: 'POST', path: 'reset', run: (c) => c.reset() },
 ];
 

@@ -3,9 +3,10 @@
  * so a vault URL with a path prefix cannot work). One vault answers for every vault name.
  */
 import type { EmulatorContext } from './context';
-import { ArmError, asObject, bearerToken, type HandlerResult, type ParsedRequest } from './http';
+import { ArmError, asObject, type HandlerResult, type ParsedRequest } from './http';
 import { randomHex } from './ids';
 import type { PersistedState, SecretVersion } from './state';
+import type { TokenCheck } from './tokens';
 
 export const VAULT_CHALLENGE =
   'Bearer authorization="https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000", resource="https://vault.azure.net"';
@@ -41,14 +42,22 @@ function notFound(name: string): ArmError {
   return kvError(404, 'SecretNotFound', `A secret with (name/id) ${name} was not found in this key vault. If you recently deleted this secret you may be able to recover it using the correct recovery command.`);
 }
 
-/** 401 with the challenge the SDK expects, unless the request carries the emulator's token. */
-export function vaultAuthFailure(token: string, req: ParsedRequest): HandlerResult | undefined {
-  if (bearerToken(req.headers) === token) return undefined;
-  return {
-    status: 401,
-    headers: { 'WWW-Authenticate': VAULT_CHALLENGE },
-    body: { error: { code: 'Unauthorized', message: 'AKV10000: Request is missing a Bearer or PoP token.' } },
-  };
+/**
+ * 401 with the challenge the SDK expects (it then asks its credential for the vault scope and retries
+ * once): no token, an unknown one, one for another audience (AKV10022), an expired one.
+ */
+export function vaultAuthFailure(check: Exclude<TokenCheck, { ok: true }>): HandlerResult {
+  const message = (() => {
+    switch (check.reason) {
+      case 'audience':
+        return `AKV10022: Invalid audience. Expected https://vault.azure.net, found: ${check.found}/.`;
+      case 'expired':
+        return `The access token expired at ${new Date(check.expiredAt).toISOString()}.`;
+      default:
+        return 'AKV10000: Request is missing a Bearer or PoP token.';
+    }
+  })();
+  return { status: 401, headers: { 'WWW-Authenticate': VAULT_CHALLENGE }, body: { error: { code: 'Unauthorized', message } } };
 }
 
 /** Handles one authenticated Key Vault request; `vault` is the vault base URL. */

@@ -158,12 +158,24 @@ export function checkGatewaySku(gatewayType: string, sku: string, gatewayId: str
   if (RETIRED_VPN_SKUS.includes(sku) && gatewayType === 'Vpn') {
     throw badRequest(
       'VpnGatewaySkuRetired',
-      `The ${sku} SKU for VPN gateway ${gatewayId} is retired; use VpnGw1AZ or VpnGw2AZ (or another VpnGw SKU).`,
+      `The ${sku} SKU for VPN gateway ${gatewayId} is retired; use VpnGw1AZ or VpnGw2AZ (or another VpnGw1AZ-5AZ SKU).`,
     );
   }
   if (!allowed.includes(sku)) {
     throw badRequest('InvalidGatewaySku', `The SKU ${sku} is not valid for a gateway of type ${gatewayType} (${gatewayId}). Allowed: ${allowed.join(', ')}.`);
   }
+}
+
+/** The non-AZ VPN SKUs, which Azure no longer creates (existing gateways keep them until Microsoft migrates them). */
+export const NON_AZ_VPN_SKUS = ['VpnGw1', 'VpnGw2', 'VpnGw3', 'VpnGw4', 'VpnGw5'];
+
+/** A new VPN gateway: the non-AZ VpnGw1-5 are refused (VPN Gateway SKU consolidation); their AZ twins are not. */
+export function checkNewVpnSku(sku: string, gatewayId: string): void {
+  if (!NON_AZ_VPN_SKUS.includes(sku)) return;
+  throw badRequest(
+    'NonAzSkusNotAllowedForVPNGateway',
+    `VpnGw1-5 non-AZ SKUs are no longer supported for new VPN gateways: ${gatewayId} cannot be created with ${sku}; use ${sku}AZ.`,
+  );
 }
 
 /** Basic SKU: no BGP, no active-active. */
@@ -210,6 +222,7 @@ const SKU_FAMILIES: string[][] = [
   ['VpnGw1', 'VpnGw2', 'VpnGw3', 'VpnGw4', 'VpnGw5'],
   ['VpnGw1AZ', 'VpnGw2AZ', 'VpnGw3AZ', 'VpnGw4AZ', 'VpnGw5AZ'],
 ];
+/** Each family in ascending size: a move to the left is a downgrade. */
 const ER_SKU_FAMILIES: string[][] = [['Standard', 'HighPerformance', 'UltraPerformance'], ['ErGw1AZ', 'ErGw2AZ', 'ErGw3AZ'], ['ErGwScale']];
 /** VPN SKUs each generation offers (VpnGw1 only in Generation1, VpnGw4/5 only in Generation2). */
 const GENERATION_SKUS: Record<string, string[]> = {
@@ -231,6 +244,12 @@ export function checkGatewaySkuChange(gatewayType: string, from: string, to: str
     throw badRequest(
       'GatewaySkuResizeNotSupported',
       `Virtual network gateway ${gatewayId} cannot be resized from ${from} to ${to}: a resize stays within one SKU family. Create a new gateway (or migrate the gateway) instead.`,
+    );
+  }
+  if (gatewayType === 'ExpressRoute' && family.indexOf(to) < family.indexOf(from)) {
+    throw badRequest(
+      'ExpressRouteGatewaySkuDowngradeNotSupported',
+      `ExpressRoute gateway ${gatewayId} cannot be downgraded in place from ${from} to ${to}: only upgrades within a SKU family are done in place. Delete the gateway (its connections first) and create it again with ${to}.`,
     );
   }
   if (gatewayType === 'Vpn' && generation && GENERATION_SKUS[generation] && !GENERATION_SKUS[generation].includes(to)) {

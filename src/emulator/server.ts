@@ -12,6 +12,7 @@ import type { FaultInjector, Throttle } from './faults';
 import { ArmError, bearerToken, errorResult, type HandlerResult, parseJsonBody, type ParsedRequest, readBody, sendResult } from './http';
 import { handleVault, vaultAuthFailure } from './keyvault';
 import type { RequestLog } from './requestLog';
+import type { TokenCheck, TokenRegistry } from './tokens';
 import type { FaultKind, RequestLogEntry } from './types';
 
 export interface ServerDeps {
@@ -20,7 +21,7 @@ export interface ServerDeps {
   faults: FaultInjector;
   throttle: Throttle;
   log: RequestLog;
-  token: string;
+  tokens: TokenRegistry;
   vaultEndpoint: () => string;
 }
 
@@ -77,16 +78,29 @@ function internalError(e: unknown): HandlerResult {
   return { status: 500, body: { error: { code: 'InternalServerError', message: `The emulator failed: ${message}` } } };
 }
 
-function unauthorized(present: boolean): HandlerResult {
-  return {
-    status: 401,
-    headers: { 'WWW-Authenticate': 'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"' },
-    body: {
-      error: present
-        ? { code: 'InvalidAuthenticationToken', message: 'The access token is invalid.' }
-        : { code: 'AuthenticationFailed', message: "Authentication failed. The 'Authorization' header is missing." },
-    },
-  };
+const ARM_CHALLENGE = 'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"';
+
+/** ARM's 401 answers: no token, an unknown one, one for another audience, an expired one. */
+export function armAuthFailure(check: Exclude<TokenCheck, { ok: true }>, now: number): HandlerResult {
+  const error = (() => {
+    switch (check.reason) {
+      case 'missing':
+        return { code: 'AuthenticationFailed', message: "Authentication failed. The 'Authorization' header is missing." };
+      case 'audience':
+        return {
+          code: 'InvalidAuthenticationTokenAudience',
+          message: `The access token has been obtained for wrong audience or resource '${check.found}'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'.`,
+        };
+      case 'expired':
+        return {
+          code: 'ExpiredAuthenticationToken',
+          message: `The access token expiry UTC time '${new Date(check.expiredAt).toISOString()}' is earlier than current UTC time '${new Date(now).toISOString()}'.`,
+        };
+      default:
+        return { code: 'InvalidAuthenticationToken', message: 'The access token is invalid.' };
+    }
+  })();
+  return { status: 401, headers: { 'WWW-Authenticate': ARM_CHALLENGE }, body: { error } };
 }
 
 /** Builds the request handler of one listener (`arm` also serves /__emulator/). */
@@ -117,23 +131,14 @@ export function makeHandler(deps: ServerDeps, service: 'arm' | 'vault'): (req: I
       }
       logged = { path: parsed.path };
       try {
-        if (service === 'arm' && parsed.path.startsWith('/__emulator')) {
-          const t = bearerToken(parsed.headers);
-          finish(t === deps.token ? handleControl(deps.control, parsed) : unauthorized(t !== undefined));
+        const check = deps.tokens.check(bearerToken(parsed.headers), service);
+        if (!check.ok) {
+          finish(service === 'arm' ? armAuthFailure(check, Date.now()) : vaultAuthFailure(check));
           return;
         }
-        if (service === 'vault') {
-          const denied = vaultAuthFailure(deps.token, parsed);
-          if (denied) {
-            finish(denied);
-            return;
-          }
-        } else {
-          const t = bearerToken(parsed.headers);
-          if (t !== deps.token) {
-            finish(unauthorized(t !== undefined));
-            return;
-          }
+        if (service === 'arm' && parsed.path.startsWith('/__emulator')) {
+          finish(handleControl(deps.control, parsed));
+          return;
         }
         const sub = /^\/subscriptions\/([^/]+)/i.exec(parsed.path)?.[1];
         if (sub) {

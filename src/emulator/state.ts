@@ -125,7 +125,9 @@ export class Store {
         if (loaded?.version !== 1) {
           throw Object.assign(new Error(`The emulator state file ${file} has an unknown version; delete it to start over.`), { code: 'EmulatorStateInvalid' });
         }
-        this.state = { ...emptyState(defaultRules), ...loaded, sim: { ...emptySimulation(), ...loaded.sim } };
+        // Rules of older emulators that Azure no longer has are dropped.
+        const { requireExpressRouteGatewayFirst: _dropped, ...rules } = (loaded.rules ?? {}) as EmulatorRules & { requireExpressRouteGatewayFirst?: boolean };
+        this.state = { ...emptyState(defaultRules), ...loaded, rules: { ...defaultRules, ...rules }, sim: { ...emptySimulation(), ...loaded.sim } };
       }
     }
   }

@@ -5,19 +5,32 @@
  */
 
 export interface EmulatorOptions {
-  /** 0 (default) = any free port on 127.0.0.1. */
+  /**
+   * ARM port on 127.0.0.1. 0 or absent: the port of the previous run with the same stateDir when it is
+   * free, else any free port.
+   */
   port?: number;
-  /** Port of the Key Vault listener; 0 (default) = any free port. */
+  /** Port of the Key Vault listener; 0 or absent: as `port` (kept across restarts of one stateDir). */
   vaultPort?: number;
-  /** State persisted as JSON here between runs (and the certificate, and the token); absent = memory only. */
+  /** State persisted as JSON here between runs (and the certificate, the tokens and the ports); absent = memory only. */
   stateDir?: string;
-  /** Bearer token accepted (default: a random one, persisted in stateDir). */
+  /** The ARM bearer token, an opaque string (default: a JWT valid 30 days, kept in stateDir). */
   token?: string;
+  /** The Key Vault bearer token, an opaque string (default: a JWT valid 30 days, kept in stateDir). Must differ from `token`. */
+  vaultToken?: string;
   /** Operation durations in ms. */
   durations?: Partial<EmulatorDurations>;
   /** Retry-After (seconds) sent on LRO responses (default 0). */
   retryAfterSeconds?: number;
-  /** Azure's older ordering rule: the ExpressRoute gateway must exist before the VPN gateway (default false). */
+  /** Rules at start (later: `control.setRules`); they override the rules saved in stateDir. */
+  rules?: Partial<EmulatorRules>;
+  /** Shorthand for `rules.refuseConcurrentGateways` (the CLI's `--refuse-concurrent-gateways`). */
+  refuseConcurrentGateways?: boolean;
+  /**
+   * Removed: Azure dropped the "ExpressRoute gateway first" rule in 2018. Only `false` is accepted;
+   * `true` is refused at start.
+   * @deprecated
+   */
   requireExpressRouteGatewayFirst?: boolean;
 }
 
@@ -41,7 +54,10 @@ export interface RunningEmulator {
   caPem: string;
   /** Path of the PEM when stateDir is set. */
   caFile?: string;
+  /** The ARM token (also the one the /__emulator/ control routes take). */
   token: string;
+  /** The Key Vault token; ARM refuses it, as the vault refuses the ARM token. */
+  vaultToken: string;
   /** In-process control: the same features as the /__emulator/ HTTP routes. */
   control: EmulatorControl;
   /** Closes both listeners and every socket; no timer is left running. */
@@ -141,6 +157,12 @@ export interface ProvisionedCircuitSpec extends PrivatePeeringSpec {
   skuFamily?: 'MeteredData' | 'UnlimitedData';
   /** Also create an authorization; `true` generates its key. */
   authorizationKey?: boolean | string;
+  /**
+   * false: the caller has no role on the circuit's resource group (a circuit owned by someone else):
+   * every ARM request there answers 403 AuthorizationFailed, and a connection to it needs the
+   * authorization key (else 403 LinkedAuthorizationFailed). Default true.
+   */
+  readable?: boolean;
 }
 
 export interface CircuitInfo {
@@ -150,20 +172,35 @@ export interface CircuitInfo {
 }
 
 export interface EmulatorRules {
-  /** "To deploy both an Expressroute and VPN gateway in the same vnet, the Expressroute gateway must be created first". */
-  requireExpressRouteGatewayFirst: boolean;
   /**
-   * Azure before the retirements: the Standard and HighPerformance VPN gateway SKUs are accepted (default
-   * false), so a test can build the hand-made, pre-retirement setups tunnelsmith must take over.
+   * Azure before the retirements: new VPN gateways may use the retired Standard and HighPerformance SKUs
+   * and the non-AZ VpnGw1-5 (default false), so a test can build the hand-made, older setups tunnelsmith
+   * must take over (existing gateways of those SKUs stay readable and updatable either way).
    */
   allowRetiredSkus?: boolean;
+  /**
+   * Answer 409 AnotherOperationInProgress to a gateway create while another gateway of the same VNet is
+   * being created (default false: both may be created at once).
+   */
+  refuseConcurrentGateways?: boolean;
+  /** Gateway bodies without `bgpSettings.bgpPeeringAddresses[].tunnelIpAddresses`, as older API versions answer (default false). */
+  omitTunnelIpAddresses?: boolean;
+  /** List `bgpSettings.bgpPeeringAddresses` in the reverse order of the ipConfigurations (default false): pairing by order then goes wrong. */
+  reverseBgpPeeringAddresses?: boolean;
+}
+
+/** A token the emulator issued on request (`issueToken`). */
+export interface IssuedToken {
+  token: string;
+  /** ISO time of its `exp`. */
+  expiresOn: string;
 }
 
 export interface EmulatorControl {
   setDurations(d: Partial<EmulatorDurations>): EmulatorDurations;
   getDurations(): EmulatorDurations;
   setRetryAfter(seconds: number): void;
-  setRules(r: Partial<EmulatorRules>): EmulatorRules;
+  setRules(r: Partial<EmulatorRules> & { /** @deprecated removed; only false is accepted */ requireExpressRouteGatewayFirst?: boolean }): EmulatorRules;
   /** Adds a fault rule; returns its id. */
   addFault(rule: FaultRule): string;
   removeFault(id: string): boolean;
@@ -192,6 +229,12 @@ export interface EmulatorControl {
   setSiteSharedKey(connection: string, key: string | null): void;
   /** What a BGP site (connection name or id) announces; null = its local network gateway's address space. */
   setSiteAdvertisedPrefixes(connection: string, prefixes: string[] | null): void;
-  /** Removes every resource, secret and simulation setting; keeps durations, token and certificate. */
+  /** Whether the caller may read a circuit (name or id); see `ProvisionedCircuitSpec.readable`. */
+  setCircuitReadable(circuit: string, readable: boolean): CircuitInfo;
+  /** A new token for one audience (`arm` or `vault`), valid `expiresInSeconds` (a JWT with that `exp`). */
+  issueToken(audience: 'arm' | 'vault', expiresInSeconds: number): IssuedToken;
+  /** Makes a token the emulator knows expire now (ARM: 401 ExpiredAuthenticationToken); false if unknown. */
+  expireToken(token: string): boolean;
+  /** Removes every resource, secret and simulation setting; keeps durations, tokens and certificate. */
   reset(): void;
 }

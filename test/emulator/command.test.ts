@@ -22,7 +22,7 @@ const BASE: EmulatorArgs & { json: boolean; debug: boolean } = {
   port: 0,
   'vault-port': 0,
   'retry-after': 0,
-  'require-er-gateway-first': false,
+  'refuse-concurrent-gateways': false,
   json: false,
   debug: false,
 };
@@ -37,8 +37,8 @@ async function waitFor(check: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
 }
 
-test('prints endpoint, vault endpoint, CA file and token, serves ARM with that token, and stops cleanly', async () => {
-  const { io, out, err } = captureIO({ TUNNELSMITH_ARM_TOKEN: 'cli-token-1' });
+test('prints endpoint, vault endpoint, CA file and both tokens, serves ARM and the vault each with its own, and stops cleanly', async () => {
+  const { io, out, err } = captureIO({ TUNNELSMITH_ARM_TOKEN: 'cli-token-1', TUNNELSMITH_VAULT_TOKEN: 'cli-vault-token-1' });
   const stop = deferred();
   const running = runEmulator({ ...BASE, 'gateway-ms': 5 }, io, () => stop.promise);
   await waitFor(() => out().includes('Press Ctrl+C'));
@@ -46,12 +46,22 @@ test('prints endpoint, vault endpoint, CA file and token, serves ARM with that t
   const caFile = /CA file:\s+(\S+)/.exec(out())![1];
   expect(endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
   expect(out()).toMatch(/vault endpoint:\s+https:\/\/127\.0\.0\.1:\d+/);
-  expect(out()).toContain('token:           cli-token-1');
+  // The ARM line keeps its place and form; the vault token has a line of its own.
+  expect(out()).toMatch(/^ {2}token: {11}cli-token-1$/m);
+  expect(out()).toMatch(/^ {2}vault token: {5}cli-vault-token-1$/m);
+  expect(out()).toContain('export TUNNELSMITH_ARM_TOKEN=cli-token-1\n');
+  expect(out()).toContain('export TUNNELSMITH_VAULT_TOKEN=cli-vault-token-1\n');
   const caPem = readFileSync(caFile, 'utf8');
   expect(caPem).toContain('BEGIN CERTIFICATE');
   const emu = { endpoint, caPem, token: 'cli-token-1' } as never;
   const res = await raw(emu, 'PUT', '/subscriptions/s1/resourcegroups/rg1?api-version=2025-04-01', { location: 'westus' });
   expect(res.status).toBe(201);
+  const vaultEndpoint = /vault endpoint:\s+(\S+)/.exec(out())![1];
+  expect((await raw(emu, 'GET', '/secrets?api-version=7.6', undefined, { base: vaultEndpoint, token: 'cli-vault-token-1' })).status).toBe(200);
+  expect((await raw(emu, 'GET', '/secrets?api-version=7.6', undefined, { base: vaultEndpoint, token: 'cli-token-1' })).status).toBe(401);
+  expect((await raw(emu, 'GET', '/subscriptions/s1/resourcegroups?api-version=2025-04-01', undefined, { token: 'cli-vault-token-1' })).status).toBe(401);
+  // Without --refuse-concurrent-gateways, gateways may be created at once.
+  expect((await raw(emu, 'POST', '/__emulator/rules', {})).body.refuseConcurrentGateways).toBeFalsy();
   const durations = await raw(emu, 'GET', '/__emulator/durations');
   expect(durations.body.gatewayMs).toBe(5);
   stop.resolve('SIGTERM');
@@ -72,6 +82,8 @@ test('--state keeps the CA file and a provisioned circuit; --json prints one lin
       await waitFor(() => out().includes('\n'));
       const info = JSON.parse(out().trim());
       expect(info.caFile).toBe(join(dir, 'emu', 'ca.pem'));
+      expect(typeof info.vaultToken).toBe('string');
+      expect(info.vaultToken).not.toBe(info.token);
       expect(info.circuits).toEqual([circuitId]);
       const emu = { endpoint: info.endpoint, caPem: readFileSync(info.caFile, 'utf8'), token: info.token } as never;
       const circuit = await raw(emu, 'GET', `${circuitId}?api-version=2025-05-01`);
@@ -82,6 +94,27 @@ test('--state keeps the CA file and a provisioned circuit; --json prints one lin
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('--refuse-concurrent-gateways switches the rule on', async () => {
+  const { io, out } = captureIO();
+  const stop = deferred();
+  const running = runEmulator({ ...BASE, json: true, 'refuse-concurrent-gateways': true }, io, () => stop.promise);
+  await waitFor(() => out().includes('\n'));
+  const info = JSON.parse(out().trim());
+  const emu = { endpoint: info.endpoint, caPem: readFileSync(info.caFile, 'utf8'), token: info.token } as never;
+  expect((await raw(emu, 'POST', '/__emulator/rules', {})).body.refuseConcurrentGateways).toBe(true);
+  stop.resolve('SIGTERM');
+  expect(await running).toBe(0);
+});
+
+test('the same token for ARM and the vault is a usage error; --require-er-gateway-first no longer exists', async () => {
+  const a = captureIO({ TUNNELSMITH_ARM_TOKEN: 'same', TUNNELSMITH_VAULT_TOKEN: 'same' });
+  expect(await exec(['emulator'], a.io)).toBe(2);
+  expect(a.err()).toContain('TUNNELSMITH_VAULT_TOKEN');
+  const b = captureIO();
+  expect(await exec(['emulator', '--require-er-gateway-first'], b.io)).toBe(2);
+  expect(b.err()).toContain('require-er-gateway-first');
 });
 
 test('bad flags are usage errors (exit 2) naming the flag', async () => {

@@ -179,3 +179,63 @@ test('a connection of the wrong type for its gateway is refused', async () => {
   });
   expect(res.body.error.code).toBe('InvalidGatewayTypeForConnection');
 });
+
+describe('a circuit owned by someone else (readable: false)', () => {
+  const OWNER = '99999999-8888-7777-6666-555555555555';
+
+  test('the caller cannot read it (403 AuthorizationFailed) but connects to it with the owner\'s authorization key', async () => {
+    const info = emu.control.addProvisionedCircuit({ subscriptionId: OWNER, resourceGroup: 'rg-owner', name: 'erc-owned', authorizationKey: true, readable: false });
+    const owner = networkClient(emu, emu.token, OWNER);
+    await expect(owner.expressRouteCircuits.get('rg-owner', 'erc-owned')).rejects.toMatchObject({
+      statusCode: 403,
+      code: 'AuthorizationFailed',
+      message: expect.stringContaining("perform action 'Microsoft.Network/expressRouteCircuits/read' over scope"),
+    });
+    const peering = await raw(emu, 'GET', `${info.id}/peerings/AzurePrivatePeering?${API}`);
+    expect([peering.status, peering.body.error.code]).toEqual([403, 'AuthorizationFailed']);
+    expect(peering.body.error.message).toContain("'Microsoft.Network/expressRouteCircuits/peerings/read'");
+    const del = await raw(emu, 'DELETE', `${info.id}?${API}`);
+    expect([del.status, del.body.error.message]).toEqual([403, expect.stringContaining('expressRouteCircuits/delete')]);
+    // A subscription-wide list does not show it either.
+    const listed: string[] = [];
+    for await (const c of owner.expressRouteCircuits.listAll()) listed.push(c.name!);
+    expect(listed).toEqual([]);
+
+    await erGateway();
+    await expect(erConnection(info.id)).rejects.toMatchObject({ statusCode: 403, code: 'LinkedAuthorizationFailed' });
+    await expect(erConnection(info.id, { authorizationKey: '00000000-0000-0000-0000-00000000beef' })).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'AuthorizationKeyInvalid',
+      message: expect.stringContaining('not valid for this circuit'),
+    });
+    const conn = await erConnection(info.id, { authorizationKey: info.authorizationKey });
+    expect(conn.connectionStatus).toBe('Connected');
+    expect(conn.peer?.id).toBe(info.id);
+    // A PUT of the same connection with the same key is an update, not a second redemption.
+    const again = await erConnection(info.id, { authorizationKey: info.authorizationKey, routingWeight: 5 });
+    expect(again.routingWeight).toBe(5);
+  });
+
+  test('an authorization serves one connection: a second connection with the same key is refused', async () => {
+    const info = emu.control.addProvisionedCircuit({ subscriptionId: OWNER, resourceGroup: 'rg-owner', name: 'erc-owned', authorizationKey: true, readable: false });
+    await erGateway();
+    await erConnection(info.id, { authorizationKey: info.authorizationKey });
+    const gw = await networkClient(emu).virtualNetworkGateways.get(RG, 'vgw-er');
+    const second = await raw(emu, 'PUT', `${netPath('connections', 'cn-er-2')}?${API}`, {
+      location: LOCATION,
+      properties: { connectionType: 'ExpressRoute', virtualNetworkGateway1: { id: gw.id }, peer: { id: info.id }, authorizationKey: info.authorizationKey },
+    });
+    expect([second.status, second.body.error.code]).toEqual([400, 'AuthorizationKeyInvalid']);
+    expect(second.body.error.message).toMatch(/already redeemed by connection .*cn-er/);
+  });
+
+  test('readability is switched by the control, in-process and over HTTPS', async () => {
+    const info = emu.control.addProvisionedCircuit({ subscriptionId: OWNER, resourceGroup: 'rg-owner', name: 'erc-owned' });
+    expect((await raw(emu, 'GET', `${info.id}?${API}`)).status).toBe(200);
+    const res = await raw(emu, 'POST', '/__emulator/circuits/readable', { circuit: info.id, readable: false });
+    expect([res.status, res.body.id]).toEqual([200, info.id]);
+    expect((await raw(emu, 'GET', `${info.id}?${API}`)).status).toBe(403);
+    emu.control.setCircuitReadable('erc-owned', true);
+    expect((await raw(emu, 'GET', `${info.id}?${API}`)).status).toBe(200);
+  });
+});

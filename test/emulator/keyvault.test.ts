@@ -12,7 +12,7 @@ afterEach(async () => {
   await emu.stop();
 });
 
-function client(token = emu.token) {
+function client(token = emu.vaultToken) {
   const cred = staticCredential(token);
   return {
     cred,

@@ -18,7 +18,7 @@ function mode(file: string): number {
   return statSync(file).mode & 0o777;
 }
 
-test('resources, keys, secrets and simulation settings survive a restart; certificate and token are reused', async () => {
+test('resources, keys, secrets, rules and simulation settings survive a restart; certificate, tokens and ports are reused', async () => {
   const first = await startEmulator({ stateDir: dir, durations: { gatewayMs: 20, connectionMs: 10, setSharedKeyMs: 5, defaultMs: 5 } });
   const net = networkClient(first);
   await createVnet(first);
@@ -37,23 +37,29 @@ test('resources, keys, secrets and simulation settings survive a restart; certif
     POLL,
   );
   first.control.setSiteReachable('cn', false);
-  first.control.setRules({ requireExpressRouteGatewayFirst: true });
-  const secrets = new SecretClient(first.vaultEndpoint, staticCredential(first.token), { tlsOptions: { ca: first.caPem }, disableChallengeResourceVerification: true });
+  first.control.setRules({ refuseConcurrentGateways: true });
+  const secrets = new SecretClient(first.vaultEndpoint, staticCredential(first.vaultToken), { tlsOptions: { ca: first.caPem }, disableChallengeResourceVerification: true });
   await secrets.setSecret('psk', 'VaultValue1');
   const pipAddress = (await net.publicIPAddresses.get(RG, 'pip-1')).ipAddress;
-  const { token, caPem } = first;
+  const { token, vaultToken, caPem, endpoint, vaultEndpoint } = first;
   expect(first.caFile).toBe(join(dir, 'ca.pem'));
   await first.stop();
 
   expect(mode(join(dir, 'state.json'))).toBe(0o600);
   expect(mode(join(dir, 'key.pem'))).toBe(0o600);
   expect(mode(join(dir, 'token'))).toBe(0o600);
+  expect(mode(join(dir, 'vault-token'))).toBe(0o600);
   expect(readFileSync(join(dir, 'token'), 'utf8').trim()).toBe(token);
+  expect(readFileSync(join(dir, 'vault-token'), 'utf8').trim()).toBe(vaultToken);
 
   const second = await startEmulator({ stateDir: dir });
   try {
     expect(second.token).toBe(token);
+    expect(second.vaultToken).toBe(vaultToken);
     expect(second.caPem).toBe(caPem);
+    // Same state dir, same endpoints: exported TUNNELSMITH_*_ENDPOINT values stay right.
+    expect([second.endpoint, second.vaultEndpoint]).toEqual([endpoint, vaultEndpoint]);
+    expect(second.control.setRules({})).toMatchObject({ refuseConcurrentGateways: true });
     const net2 = networkClient(second);
     expect((await net2.publicIPAddresses.get(RG, 'pip-1')).ipAddress).toBe(pipAddress);
     expect((await net2.virtualNetworkGatewayConnections.getSharedKey(RG, 'cn')).value).toBe('Persisted123');
@@ -61,7 +67,7 @@ test('resources, keys, secrets and simulation settings survive a restart; certif
     expect(conn.connectionStatus).toBe('NotConnected');
     const gw2 = await net2.virtualNetworkGateways.get(RG, 'vgw-vpn');
     expect(gw2.bgpSettings?.bgpPeeringAddresses?.[0].defaultBgpIpAddresses).toEqual(['10.10.255.4']);
-    const secrets2 = new SecretClient(second.vaultEndpoint, staticCredential(second.token), { tlsOptions: { ca: second.caPem }, disableChallengeResourceVerification: true });
+    const secrets2 = new SecretClient(second.vaultEndpoint, staticCredential(second.vaultToken), { tlsOptions: { ca: second.caPem }, disableChallengeResourceVerification: true });
     expect((await secrets2.getSecret('psk')).value).toBe('VaultValue1');
     const list: string[] = [];
     for await (const v of net2.virtualNetworks.list(RG)) list.push(v.name!);
@@ -72,7 +78,7 @@ test('resources, keys, secrets and simulation settings survive a restart; certif
 });
 
 test('an operation still running at stop is finished on the next start (Updating becomes Succeeded, a dynamic IP gets its address)', async () => {
-  const first = await startEmulator({ stateDir: dir, durations: { gatewayMs: 60_000, defaultMs: 5 } });
+  const first = await startEmulator({ stateDir: dir, durations: { gatewayMs: 60_000, defaultMs: 5 }, rules: { allowRetiredSkus: true } });
   await createVnet(first);
   await createPip(first, 'pip-dyn', 'Dynamic');
   const { location: _l, active, ...props } = vpnGatewayBody({ pips: ['pip-dyn'], sku: 'VpnGw1' }) as any;
@@ -111,16 +117,43 @@ test('stop() closes both listeners, drops kept-alive sockets and clears pending 
   await expect(raw(emu, 'GET', '/secrets/x', undefined, { base: emu.vaultEndpoint })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
 });
 
-test('without a state dir the token is random per start and nothing is written', async () => {
+test('without a state dir the tokens are new JWTs per start and nothing is written; given tokens are taken as they are', async () => {
   const a = await startEmulator();
-  const b = await startEmulator({ token: 'given-token' });
+  const b = await startEmulator({ token: 'given-token', vaultToken: 'given-vault-token' });
+  const c = await startEmulator();
   try {
     expect(a.caFile).toBeUndefined();
-    expect(a.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
-    expect(b.token).toBe('given-token');
+    expect(a.token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(a.vaultToken).not.toBe(a.token);
+    expect(c.token).not.toBe(a.token);
+    expect([b.token, b.vaultToken]).toEqual(['given-token', 'given-vault-token']);
     expect(a.endpoint).not.toBe(b.endpoint);
+    await expect(startEmulator({ token: 'same', vaultToken: 'same' })).rejects.toThrow(/must differ/);
   } finally {
     await a.stop();
     await b.stop();
+    await c.stop();
+  }
+});
+
+test('a remembered port another process took meanwhile gives way to a free one; the new ports are remembered', async () => {
+  const first = await startEmulator({ stateDir: dir });
+  const vaultPort = Number(new URL(first.vaultEndpoint).port);
+  await first.stop();
+  // Something else now listens on the vault port of the previous run.
+  const squatter = await startEmulator({ port: vaultPort });
+  try {
+    const second = await startEmulator({ stateDir: dir });
+    try {
+      expect(Number(new URL(second.vaultEndpoint).port)).not.toBe(vaultPort);
+      expect(JSON.parse(readFileSync(join(dir, 'ports.json'), 'utf8'))).toEqual({
+        arm: Number(new URL(second.endpoint).port),
+        vault: Number(new URL(second.vaultEndpoint).port),
+      });
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    await squatter.stop();
   }
 });

@@ -57,7 +57,10 @@ test('a resize stays within the SKU family and the generation; within both it is
   await createVnet(emu);
   await createPip(emu, 'pip-1');
   const net = networkClient(emu);
+  // A non-AZ gateway made before the SKU consolidation: it stays resizable within its family.
+  emu.control.setRules({ allowRetiredSkus: true });
   const created = await net.virtualNetworkGateways.beginCreateOrUpdateAndWait(RG, 'vgw-vpn', vpnGatewayBody({ pips: ['pip-1'], sku: 'VpnGw1' }), POLL);
+  emu.control.setRules({ allowRetiredSkus: false });
   expect(created.vpnGatewayGeneration).toBe('Generation1');
   await expect(net.virtualNetworkGateways.beginCreateOrUpdateAndWait(RG, 'vgw-vpn', { ...created, sku: { name: 'VpnGw1AZ', tier: 'VpnGw1AZ' } }, POLL)).rejects.toMatchObject({
     code: 'GatewaySkuResizeNotSupported',

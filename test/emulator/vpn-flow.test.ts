@@ -127,6 +127,8 @@ test('a dynamic public IP gets its address only when its gateway finishes, and l
   await createVnet(emu);
   await createPip(emu, 'pip-dyn', 'Dynamic');
   expect((await net.publicIPAddresses.get(RG, 'pip-dyn')).ipAddress).toBeUndefined();
+  // Dynamic (Basic) addresses belong to non-AZ gateways, which Azure made before the SKU consolidation.
+  emu.control.setRules({ allowRetiredSkus: true });
   const poller = await net.virtualNetworkGateways.beginCreateOrUpdate(RG, 'vgw-vpn', { ...vpnGatewayBody({ pips: ['pip-dyn'], sku: 'VpnGw1' }) }, POLL);
   expect((await net.publicIPAddresses.get(RG, 'pip-dyn')).ipAddress).toBeUndefined();
   const gw = await poller.pollUntilDone();

@@ -1,6 +1,6 @@
 /**
  * `tunnelsmith emulator [--port N] [--state DIR] [--gateway-ms N ...]`: runs the ARM emulator in the
- * foreground, prints its endpoints, CA file and token, and stops on SIGINT/SIGTERM.
+ * foreground, prints its endpoints, CA file and its two tokens (ARM, Key Vault), and stops on SIGINT/SIGTERM.
  */
 import { ExitCode, InputError, UsageError } from '../../errors';
 import { defineCommand, writeLine, type CliIO } from '../command';
@@ -14,7 +14,7 @@ export interface EmulatorArgs {
   'set-shared-key-ms'?: number;
   'default-ms'?: number;
   'retry-after': number;
-  'require-er-gateway-first': boolean;
+  'refuse-concurrent-gateways': boolean;
   'provisioned-circuit'?: string[];
 }
 
@@ -31,7 +31,11 @@ export const emulatorCommand = defineCommand<EmulatorArgs>({
       .option('set-shared-key-ms', { type: 'number', describe: 'Duration of shared-key set/reset in ms' })
       .option('default-ms', { type: 'number', describe: 'Duration of every other operation in ms' })
       .option('retry-after', { type: 'number', default: 0, describe: 'Retry-After seconds sent on long-running operations (0 = SDK clients keep their own polling interval)' })
-      .option('require-er-gateway-first', { type: 'boolean', default: false, describe: "Enforce Azure's older rule: the ExpressRoute gateway must exist before the VPN gateway" })
+      .option('refuse-concurrent-gateways', {
+        type: 'boolean',
+        default: false,
+        describe: 'Answer 409 AnotherOperationInProgress to a gateway created while another gateway of the same VNet is being created',
+      })
       .option('provisioned-circuit', {
         type: 'string',
         array: true,
@@ -81,6 +85,10 @@ export async function runEmulator(args: EmulatorArgs & { json: boolean }, io: Cl
   if (args['set-shared-key-ms'] !== undefined) durations.setSharedKeyMs = args['set-shared-key-ms'];
   if (args['default-ms'] !== undefined) durations.defaultMs = args['default-ms'];
   const token = io.env.TUNNELSMITH_ARM_TOKEN || undefined;
+  const vaultToken = io.env.TUNNELSMITH_VAULT_TOKEN || undefined;
+  if (token && vaultToken && token === vaultToken) {
+    throw new UsageError('InvalidOption', 'TUNNELSMITH_ARM_TOKEN and TUNNELSMITH_VAULT_TOKEN must differ: each token serves one audience.');
+  }
   const { resolve } = await import('node:path');
   const stateDir = args.state ? resolve(io.cwd, args.state) : undefined;
   let emu: Awaited<ReturnType<typeof startEmulator>>;
@@ -90,9 +98,10 @@ export async function runEmulator(args: EmulatorArgs & { json: boolean }, io: Cl
       vaultPort: args['vault-port'],
       stateDir,
       token,
+      vaultToken,
       durations,
       retryAfterSeconds: args['retry-after'],
-      requireExpressRouteGatewayFirst: args['require-er-gateway-first'],
+      refuseConcurrentGateways: args['refuse-concurrent-gateways'],
     });
   } catch (e) {
     const code = (e as { code?: string }).code;
@@ -122,7 +131,15 @@ export async function runEmulator(args: EmulatorArgs & { json: boolean }, io: Cl
         throw new UsageError('InvalidOption', `--provisioned-circuit ${c.name}: ${(e as Error).message}`);
       }
     });
-    printStarted(io, args.json, { endpoint: emu.endpoint, vaultEndpoint: emu.vaultEndpoint, caFile, token: emu.token, circuits: added.map((c) => c.id), stateDir });
+    printStarted(io, args.json, {
+      endpoint: emu.endpoint,
+      vaultEndpoint: emu.vaultEndpoint,
+      caFile,
+      token: emu.token,
+      vaultToken: emu.vaultToken,
+      circuits: added.map((c) => c.id),
+      stateDir,
+    });
     const signal = await waitForStop();
     if (!args.json) writeLine(io.stderr, `emulator: ${typeof signal === 'string' ? signal : 'stop'} received, stopping`);
   } finally {
@@ -138,7 +155,7 @@ export async function runEmulator(args: EmulatorArgs & { json: boolean }, io: Cl
 function printStarted(
   io: CliIO,
   json: boolean,
-  info: { endpoint: string; vaultEndpoint: string; caFile: string; token: string; circuits: string[]; stateDir?: string },
+  info: { endpoint: string; vaultEndpoint: string; caFile: string; token: string; vaultToken: string; circuits: string[]; stateDir?: string },
 ): void {
   if (json) {
     writeLine(io.stdout, JSON.stringify(info));
@@ -149,6 +166,7 @@ function printStarted(
   writeLine(io.stdout, `  vault endpoint:  ${info.vaultEndpoint}`);
   writeLine(io.stdout, `  CA file:         ${info.caFile}`);
   writeLine(io.stdout, `  token:           ${info.token}`);
+  writeLine(io.stdout, `  vault token:     ${info.vaultToken}`);
   writeLine(io.stdout, `  state:           ${info.stateDir ?? 'memory only'}`);
   for (const c of info.circuits) writeLine(io.stdout, `  circuit:         ${c} (provisioned)`);
   writeLine(io.stdout, '');
@@ -157,6 +175,7 @@ function printStarted(
   writeLine(io.stdout, `  export TUNNELSMITH_VAULT_ENDPOINT=${info.vaultEndpoint}`);
   writeLine(io.stdout, `  export TUNNELSMITH_CA_FILE=${info.caFile}`);
   writeLine(io.stdout, `  export TUNNELSMITH_ARM_TOKEN=${info.token}`);
-  writeLine(io.stdout, `Control routes: ${info.endpoint}/__emulator/... (same bearer token; see src/emulator/README.md)`);
+  writeLine(io.stdout, `  export TUNNELSMITH_VAULT_TOKEN=${info.vaultToken}`);
+  writeLine(io.stdout, `Control routes: ${info.endpoint}/__emulator/... (the ARM token; see src/emulator/README.md)`);
   writeLine(io.stdout, 'Press Ctrl+C to stop.');
 }

@@ -9,10 +9,10 @@ import { ArmError, asObject, type HandlerResult } from '../http';
 import { randomAlnum } from '../ids';
 import { badRequest, checkCustomBgpAddress, checkDpdTimeout, checkIpsecPolicies, checkKeyLength, checkSharedKey } from '../rules';
 import type { ResourceRecord } from '../state';
-import { circuitCarriesTraffic } from './expressRouteCircuits';
+import { type CircuitAuthorization, circuitCarriesTraffic, isUnreadable } from './expressRouteCircuits';
 import { conflict, envelope, isBusy, newRecord, resolveRef } from './generic';
 import type { ActionHandler, ResourceKind } from './kind';
-import { gatewayInstances, gatewayOf, localGatewayOf } from './topology';
+import { connectionsOfGateway, gatewayInstances, gatewayOf, localGatewayOf } from './topology';
 
 export type ConnectionStatus = 'Connected' | 'Connecting' | 'NotConnected' | 'Unknown';
 
@@ -111,8 +111,15 @@ function buildExpressRoute(ctx: EmulatorContext, id: string, sub: string, props:
   if (!ctx.store.children(circuit.key, 'peerings').some((p) => p.name === 'AzurePrivatePeering')) {
     throw badRequest('PrivatePeeringNotConfigured', `Connection ${id} cannot link to circuit ${circuit.id}: the circuit has no AzurePrivatePeering.`);
   }
-  const auths: Array<{ key: string; used?: boolean }> = circuit.internal.authorizations ?? [];
-  const key = typeof props.authorizationKey === 'string' ? props.authorizationKey : undefined;
+  const auths: CircuitAuthorization[] = circuit.internal.authorizations ?? [];
+  const key = typeof props.authorizationKey === 'string' && props.authorizationKey !== '' ? props.authorizationKey : undefined;
+  if (key === undefined && isUnreadable(circuit)) {
+    throw new ArmError(
+      403,
+      'LinkedAuthorizationFailed',
+      `The client has permission to perform action 'Microsoft.Network/connections/write' on scope '${id}', however it does not have permission to perform action 'Microsoft.Network/expressRouteCircuits/join/action' on the linked scope '${circuit.id}'. A circuit owned by someone else is connected with its authorizationKey.`,
+    );
+  }
   if (circuit.sub.toLowerCase() !== sub.toLowerCase() || key !== undefined) {
     const auth = auths.find((a) => a.key === key);
     if (!auth) {
@@ -122,7 +129,13 @@ function buildExpressRoute(ctx: EmulatorContext, id: string, sub: string, props:
         `Connection ${id} cannot link to circuit ${circuit.id}: ${key === undefined ? 'an authorizationKey is required for a circuit in another subscription' : 'the authorizationKey is not valid for this circuit'}.`,
       );
     }
-    auth.used = true;
+    if (auth.usedBy !== undefined && auth.usedBy !== id.toLowerCase()) {
+      throw new ArmError(
+        400,
+        'AuthorizationKeyInvalid',
+        `Connection ${id} cannot link to circuit ${circuit.id}: its authorizationKey was already redeemed by connection ${auth.usedBy}; an authorization serves one connection, ask the circuit owner for a new one.`,
+      );
+    }
     stored.authorizationKey = key;
   }
   stored.peer = { id: circuit.id };
@@ -148,6 +161,14 @@ export const connectionKind: ResourceKind = {
       if (input.existing.props.virtualNetworkGateway1.id.toLowerCase() !== gw.key) {
         throw badRequest('ConnectionGatewayCannotBeChanged', `The virtual network gateway of connection ${id} cannot be changed.`);
       }
+      const before = input.existing.props.connectionProtocol;
+      const after = String(props.connectionProtocol ?? 'IKEv2');
+      if (connectionType === 'IPsec' && before !== undefined && before !== after) {
+        throw badRequest(
+          'ConnectionProtocolCannotBeChanged',
+          `The connection protocol of connection ${id} cannot be changed from ${before} to ${after}: delete the connection and create it again with ${after} (then set its shared key again).`,
+        );
+      }
     }
     const stored: Record<string, any> = {
       virtualNetworkGateway1: { id: gw.id, properties: {} },
@@ -163,9 +184,18 @@ export const connectionKind: ResourceKind = {
     }
     return rec;
   },
-  blockers(ctx, rec) {
-    const gw = gatewayOf(ctx, rec);
-    return gw ? [gw] : [];
+  blockers: (ctx, rec) => gatewayAndSiblings(ctx, rec),
+  deleteBlockers: (ctx, rec) => gatewayAndSiblings(ctx, rec),
+  afterPut(ctx, rec) {
+    const key = rec.props.authorizationKey;
+    if (key === undefined) return;
+    const circuit = ctx.store.get(rec.props.peer?.id ?? '');
+    const auth = (circuit?.internal.authorizations as CircuitAuthorization[] | undefined)?.find((a) => a.key === key);
+    if (auth) {
+      auth.used = true;
+      auth.usedBy = rec.key;
+      ctx.store.markDirty();
+    }
   },
   view(ctx, rec) {
     const status = connectionStatus(ctx, rec);
@@ -192,10 +222,20 @@ function requireIpsec(rec: ResourceRecord): void {
   }
 }
 
+/**
+ * What makes a write to a connection 409 AnotherOperationInProgress: its gateway, and every other
+ * connection of that gateway (a gateway writes its connections one at a time; parallelism is across
+ * gateways).
+ */
+function gatewayAndSiblings(ctx: EmulatorContext, conn: ResourceRecord): ResourceRecord[] {
+  const gw = gatewayOf(ctx, conn);
+  if (!gw) return [];
+  return [gw, ...connectionsOfGateway(ctx, gw).filter((c) => c.key !== conn.key)];
+}
+
 function requireIdle(ctx: EmulatorContext, rec: ResourceRecord): void {
   if (isBusy(rec)) throw conflict(ctx, rec);
-  const gw = gatewayOf(ctx, rec);
-  if (gw && isBusy(gw)) throw conflict(ctx, gw);
+  for (const b of gatewayAndSiblings(ctx, rec)) if (isBusy(b)) throw conflict(ctx, b);
 }
 
 /** Applies a new key: the connection stays Updating/Connecting for connectionMs, then settles. */

@@ -16,6 +16,20 @@ const TIERS = ['Standard', 'Premium', 'Local', 'Basic'];
 const FAMILIES = ['MeteredData', 'UnlimitedData'];
 const PEERING_NAMES = ['AzurePrivatePeering', 'MicrosoftPeering', 'AzurePublicPeering'];
 
+/** An authorization on a circuit: its key, and the connection that redeemed it (a key serves one connection). */
+export interface CircuitAuthorization {
+  name: string;
+  key: string;
+  used?: boolean;
+  /** Lower-case id of the connection that redeemed the key. */
+  usedBy?: string;
+}
+
+/** A circuit owned by someone else: the caller has no role on its resource group. */
+export function isUnreadable(circuit: ResourceRecord): boolean {
+  return circuit.internal.unreadable === true;
+}
+
 export function privatePeering(ctx: EmulatorContext, circuit: ResourceRecord): ResourceRecord | undefined {
   return ctx.store.children(circuit.key, 'peerings').find((p) => p.name === 'AzurePrivatePeering');
 }
@@ -173,7 +187,7 @@ export const expressRouteCircuitKind: ResourceKind = {
   },
   view(ctx, rec) {
     const peerings = ctx.store.children(rec.key, 'peerings').map((p) => peeringKind.view(ctx, p));
-    const authorizations = (rec.internal.authorizations ?? []).map((a: { name: string; key: string; used?: boolean }) => ({
+    const authorizations = (rec.internal.authorizations ?? []).map((a: CircuitAuthorization) => ({
       name: a.name,
       id: `${rec.id}/authorizations/${a.name}`,
       etag: rec.etag,
@@ -240,7 +254,7 @@ function putPrivatePeering(ctx: EmulatorContext, circuit: ResourceRecord, spec: 
   });
 }
 
-function info(circuit: ResourceRecord, authorizationKey?: string): CircuitInfo {
+export function circuitInfo(circuit: ResourceRecord, authorizationKey?: string): CircuitInfo {
   const out: CircuitInfo = { id: circuit.id, serviceKey: circuit.props.serviceKey };
   if (authorizationKey) out.authorizationKey = authorizationKey;
   return out;
@@ -253,7 +267,7 @@ export function provisionCircuit(ctx: EmulatorContext, nameOrId: string, peering
   circuit.etag = newEtag();
   if (!privatePeering(ctx, circuit) || peering) putPrivatePeering(ctx, circuit, peering ?? {});
   ctx.store.markDirty();
-  return info(circuit);
+  return circuitInfo(circuit);
 }
 
 /** The provider's side of a cancellation: serviceProviderProvisioningState NotProvisioned, private peering removed. */
@@ -267,7 +281,7 @@ export function deprovisionCircuit(ctx: EmulatorContext, nameOrId: string): Circ
   circuit.props.serviceProviderProvisioningState = 'NotProvisioned';
   circuit.etag = newEtag();
   ctx.store.markDirty();
-  return info(circuit);
+  return circuitInfo(circuit);
 }
 
 /** A circuit as a provider would have provisioned it, created directly in the store (and its group if missing). */
@@ -315,7 +329,8 @@ export function addProvisionedCircuit(ctx: EmulatorContext, spec: ProvisionedCir
     authorizationKey = typeof spec.authorizationKey === 'string' ? spec.authorizationKey : newGuid();
     circuit.internal.authorizations = [{ name: 'tunnelsmith-auth', key: authorizationKey }];
   }
+  if (spec.readable === false) circuit.internal.unreadable = true;
   ctx.store.put(circuit);
   putPrivatePeering(ctx, circuit, spec);
-  return info(circuit, authorizationKey);
+  return circuitInfo(circuit, authorizationKey);
 }

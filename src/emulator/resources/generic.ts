@@ -158,6 +158,7 @@ export function deleteResource(ctx: EmulatorContext, kind: ResourceKind, t: Targ
   if (!rec) return { status: 204 };
   if (isBusy(rec)) throw conflict(ctx, rec);
   if (t.parent && isBusy(t.parent)) throw conflict(ctx, t.parent);
+  for (const b of kind.deleteBlockers?.(ctx, rec) ?? []) if (isBusy(b)) throw conflict(ctx, b);
   kind.beforeDelete?.(ctx, rec);
   rec.provisioningState = 'Deleting';
   ctx.store.markDirty();

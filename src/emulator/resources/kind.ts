@@ -46,6 +46,8 @@ export interface ResourceKind {
   build(ctx: EmulatorContext, input: PutInput): ResourceRecord;
   /** Other records whose running operation makes this PUT a 409 AnotherOperationInProgress. */
   blockers?(ctx: EmulatorContext, rec: ResourceRecord): ResourceRecord[];
+  /** Other records whose running operation makes a DELETE of this resource a 409 AnotherOperationInProgress. */
+  deleteBlockers?(ctx: EmulatorContext, rec: ResourceRecord): ResourceRecord[];
   /** Effects applied right after the record is stored (e.g. inline subnets). */
   afterPut?(ctx: EmulatorContext, rec: ResourceRecord, input: PutInput): void;
   /** The create/update operation succeeded. */

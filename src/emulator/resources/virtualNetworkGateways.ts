@@ -1,7 +1,7 @@
 /**
  * virtualNetworkGateways (Vpn and ExpressRoute): ipConfigurations on the GatewaySubnet with public IPs,
  * bgpSettings with one bgpPeeringAddresses entry per ipConfiguration, and Azure's refusals about SKUs,
- * active-active, coexistence and ordering.
+ * resizes, active-active, coexistence and concurrent operations in one VNet.
  */
 import type { EmulatorContext } from '../context';
 import { asObject } from '../http';
@@ -14,6 +14,7 @@ import {
   checkGatewayAsn,
   checkGatewaySku,
   checkGatewaySkuChange,
+  checkNewVpnSku,
   defaultGeneration,
   ER_SKUS,
 } from '../rules';
@@ -75,12 +76,6 @@ function checkCoexistence(ctx: EmulatorContext, gwId: string, gatewayType: strin
         `To deploy both an ExpressRoute and a VPN gateway in the same virtual network, the GatewaySubnet ${subnet.id} must be /27 or larger; it is /${prefix.prefix}. Delete the gateways, recreate the GatewaySubnet as /27 or larger and retry.`,
       );
     }
-    if (ctx.store.state.rules.requireExpressRouteGatewayFirst && gatewayType === 'ExpressRoute') {
-      throw badRequest(
-        'ExpressRouteGatewayMustBeCreatedFirst',
-        `To deploy both an Expressroute and VPN gateway in the same vnet, the Expressroute gateway must be created first. Delete the VPN gateway ${other.id} and retry.`,
-      );
-    }
   }
 }
 
@@ -100,7 +95,9 @@ export const virtualNetworkGatewayKind: ResourceKind = {
       throw badRequest('GatewayTypeCannotBeChanged', `The gateway type of virtual network gateway ${id} cannot be changed from ${input.existing.props.gatewayType} to ${gatewayType}.`);
     }
     const skuName = String(props.sku?.name ?? '');
-    checkGatewaySku(gatewayType, skuName, id, ctx.store.state.rules.allowRetiredSkus === true);
+    const allowRetired = ctx.store.state.rules.allowRetiredSkus === true;
+    checkGatewaySku(gatewayType, skuName, id, allowRetired);
+    if (!input.existing && gatewayType === 'Vpn' && !allowRetired) checkNewVpnSku(skuName, id);
     if (input.existing) {
       checkGatewaySkuChange(gatewayType, String(input.existing.props.sku?.name ?? ''), skuName, input.existing.props.vpnGatewayGeneration, id);
     }
@@ -217,7 +214,14 @@ export const virtualNetworkGatewayKind: ResourceKind = {
   },
   blockers(ctx, rec) {
     const vnet = vnetKeyOfGateway(rec);
-    const siblings = ctx.store.list('virtualNetworkGateways').filter((g) => g.key !== rec.key && vnetKeyOfGateway(g) === vnet);
+    const creating = (g: ResourceRecord) => !g.provisioned && g.provisioningState === 'Updating';
+    // Whether Azure lets two gateways of one GatewaySubnet be created at once is documented nowhere: by
+    // default both go ahead; refuseConcurrentGateways makes the second a 409, as a tool must expect.
+    const concurrentCreateAllowed = creating(rec) && ctx.store.state.rules.refuseConcurrentGateways !== true;
+    const siblings = ctx.store
+      .list('virtualNetworkGateways')
+      .filter((g) => g.key !== rec.key && vnetKeyOfGateway(g) === vnet)
+      .filter((g) => !(concurrentCreateAllowed && creating(g)));
     return [...siblings, ...connectionsOfGateway(ctx, rec)];
   },
   completed(ctx, rec) {
@@ -252,16 +256,26 @@ export const virtualNetworkGatewayKind: ResourceKind = {
   },
 };
 
+/**
+ * One bgpPeeringAddresses entry per ipConfiguration, tied to it by `ipconfigurationId` (whose
+ * publicIPAddress leads to the instance's public IP). Rules can drop `tunnelIpAddresses` (older API
+ * answers) and reverse the list, so a client that pairs by position goes wrong.
+ */
 function bgpSettingsView(ctx: EmulatorContext, gw: ResourceRecord): Record<string, any> {
+  const rules = ctx.store.state.rules;
   const instances = gatewayInstances(ctx, gw);
-  return {
-    ...gw.props.bgpSettings,
-    bgpPeeringAddress: instances.map((i) => i.defaultBgpIp).join(','),
-    bgpPeeringAddresses: instances.map((i) => ({
+  const entries = instances.map((i) => {
+    const e: Record<string, unknown> = {
       ipconfigurationId: i.ipConfigurationId,
       defaultBgpIpAddresses: [i.defaultBgpIp],
       customBgpIpAddresses: i.customBgpIps,
-      tunnelIpAddresses: i.publicIp ? [i.publicIp] : [],
-    })),
+    };
+    if (!rules.omitTunnelIpAddresses) e.tunnelIpAddresses = i.publicIp ? [i.publicIp] : [];
+    return e;
+  });
+  return {
+    ...gw.props.bgpSettings,
+    bgpPeeringAddress: instances.map((i) => i.defaultBgpIp).join(','),
+    bgpPeeringAddresses: rules.reverseBgpPeeringAddresses ? entries.reverse() : entries,
   };
 }
