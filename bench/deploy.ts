@@ -33,7 +33,7 @@ export async function startEmulatorForCli(dir: string, durations: EmulatorDurati
   return {
     emu,
     caFile,
-    env: (extra = {}) => cleanEnv({ TUNNELSMITH_ARM_ENDPOINT: emu.endpoint, TUNNELSMITH_ARM_TOKEN: emu.token, TUNNELSMITH_CA_FILE: caFile, TUNNELSMITH_VAULT_ENDPOINT: emu.vaultEndpoint, ...extra }),
+    env: (extra = {}) => cleanEnv({ TUNNELSMITH_ARM_ENDPOINT: emu.endpoint, TUNNELSMITH_ARM_TOKEN: emu.token, TUNNELSMITH_VAULT_TOKEN: emu.vaultToken, TUNNELSMITH_CA_FILE: caFile, TUNNELSMITH_VAULT_ENDPOINT: emu.vaultEndpoint, ...extra }),
   };
 }
 

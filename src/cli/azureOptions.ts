@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import type { TokenCredential } from '@azure/core-auth';
+import type { VaultCredential } from '../azure/client/credentials';
 import type { AzureApi } from '../azure/client/api';
 import type { ResolvedEndpoints } from '../azure/client/endpoints';
 import type { SecretResolver } from '../azure/sharedKeys';
@@ -50,6 +51,8 @@ export interface AzureConnection {
   api: AzureApi;
   endpoints: ResolvedEndpoints;
   credential: TokenCredential;
+  /** Key Vault's own credential (a token serves one audience). */
+  vaultCredential: VaultCredential;
   ca?: string;
   /** Resolves `{env}`, `{file}` and `{keyVault}` references (values never printed). */
   resolveSecret: SecretResolver;
@@ -58,6 +61,7 @@ export interface AzureConnection {
 /** Injected in-process (the demo, tests): no environment lookup for these. */
 export interface AzureInjection {
   credential?: TokenCredential;
+  vaultCredential?: VaultCredential;
   ca?: string;
   armEndpoint?: string;
   vaultEndpoint?: string;
@@ -82,8 +86,8 @@ export async function connectAzure(hub: Pick<Hub, 'azure'> | { azure: { subscrip
     io.env,
   );
   const ca = inject.ca ?? (endpoints.caFile ? await readCaFile(path.resolve(io.cwd, endpoints.caFile)) : undefined);
-  const { credentialFromEnvironment } = await import('../azure/client/credentials');
-  const credential = inject.credential ?? (await credentialFromEnvironment(io.env, endpoints.cloud.authorityHost));
+  const { credentialsFor } = await import('../azure/client/credentials');
+  const { arm: credential, vault: vaultCredential } = await credentialsFor(io.env, { authorityHost: endpoints.cloud.authorityHost, cwd: io.cwd }, inject);
   const { createSdkApi } = await import('../azure/client/sdk');
   const pollEnv = Number(io.env.TUNNELSMITH_POLL_INTERVAL_MS);
   const pollIntervalMs = inject.pollIntervalMs ?? (Number.isFinite(pollEnv) && pollEnv > 0 ? pollEnv : undefined);
@@ -96,8 +100,8 @@ export async function connectAzure(hub: Pick<Hub, 'azure'> | { azure: { subscrip
     ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
     ...(inject.retry ? { retry: inject.retry } : {}),
   });
-  const resolveSecret = await secretResolver({ io, baseDir, credential, endpoints, ...(ca ? { ca } : {}) });
-  return { api, endpoints, credential, resolveSecret, ...(ca ? { ca } : {}) };
+  const resolveSecret = await secretResolver({ io, baseDir, credential: vaultCredential, endpoints, ...(ca ? { ca } : {}) });
+  return { api, endpoints, credential, vaultCredential, resolveSecret, ...(ca ? { ca } : {}) };
 }
 
 async function readCaFile(file: string): Promise<string> {
@@ -109,7 +113,7 @@ async function readCaFile(file: string): Promise<string> {
 }
 
 /** `{env}` and `{file}` through the hub loader's resolver; `{keyVault}` through the Key Vault client. */
-async function secretResolver(o: { io: CliIO; baseDir: string; credential: TokenCredential; endpoints: ResolvedEndpoints; ca?: string }): Promise<SecretResolver> {
+async function secretResolver(o: { io: CliIO; baseDir: string; credential: VaultCredential; endpoints: ResolvedEndpoints; ca?: string }): Promise<SecretResolver> {
   const { createSecretResolver } = await import('../io/secrets');
   const resolver = createSecretResolver({
     env: o.io.env,

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { TokenCredential } from '@azure/core-auth';
+import type { VaultCredential } from '../azure/client/credentials';
 import type { AzureApi } from '../azure/client/api';
 import type { AzureCliArgs } from '../cli/azureOptions';
 import type { CliIO } from '../cli/command';
@@ -50,7 +51,7 @@ export function keyVaultReader(clients: () => Promise<AzureClients>): (ref: { va
     const { createKeyVaultApi } = await import('../keyvault/sdk');
     const { vaultUrlFor } = await import('../keyvault/api');
     const { resolveKeyVaultRef } = await import('../keyvault/slot');
-    const api = createKeyVaultApi({ vaultUrl: vaultUrlFor(ref.vaultName, vaultLocation(c)), credential: c.credential, ...(c.ca ? { ca: c.ca } : {}) });
+    const api = createKeyVaultApi({ vaultUrl: vaultUrlFor(ref.vaultName, vaultLocation(c)), credential: c.vaultCredential, ...(c.ca ? { ca: c.ca } : {}) });
     return resolveKeyVaultRef(api, ref, where);
   };
 }
@@ -58,6 +59,7 @@ export function keyVaultReader(clients: () => Promise<AzureClients>): (ref: { va
 export interface AzureClients {
   api: AzureApi;
   credential: TokenCredential;
+  vaultCredential: VaultCredential;
   ca?: string;
   vaultEndpoint?: string;
   /** The cloud's Key Vault suffix, e.g. `vault.azure.net`. */
@@ -71,6 +73,7 @@ export async function connectAzure(hub: Hub, args: AzureCliArgs, io: CliIO, base
   return {
     api: c.api,
     credential: c.credential,
+    vaultCredential: c.vaultCredential,
     ...(c.ca ? { ca: c.ca } : {}),
     ...(c.endpoints.vaultEndpoint ? { vaultEndpoint: c.endpoints.vaultEndpoint } : {}),
     vaultSuffix: c.endpoints.cloud.vaultSuffix,
@@ -84,7 +87,7 @@ export async function vaultSlotFor(site: Site, clients: AzureClients): Promise<V
   const { createKeyVaultApi } = await import('../keyvault/sdk');
   const { vaultUrlFor } = await import('../keyvault/api');
   const { vaultSlot } = await import('../keyvault/slot');
-  const api = createKeyVaultApi({ vaultUrl: vaultUrlFor(ref.keyVault.vaultName, vaultLocation(clients)), credential: clients.credential, ...(clients.ca ? { ca: clients.ca } : {}) });
+  const api = createKeyVaultApi({ vaultUrl: vaultUrlFor(ref.keyVault.vaultName, vaultLocation(clients)), credential: clients.vaultCredential, ...(clients.ca ? { ca: clients.ca } : {}) });
   return vaultSlot(api, ref.keyVault);
 }
 

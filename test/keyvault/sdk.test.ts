@@ -1,5 +1,6 @@
 /** The Key Vault adapter with the real SecretClient against the emulator's vault (401 challenge first). */
-import { staticTokenCredential } from '../../src/azure/client/credentials';
+import { createHttpHeaders, type PipelineRequest } from '@azure/core-rest-pipeline';
+import { credentialsFor, staticTokenCredential } from '../../src/azure/client/credentials';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { AzureError, InputError } from '../../src/errors';
 import { vaultUrlFor } from '../../src/keyvault/api';
@@ -12,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(async () => emu.stop());
 
-function api(token = emu.token) {
+function api(token = emu.vaultToken) {
   return createKeyVaultApi({ vaultUrl: vaultUrlFor('kv1', { endpoint: `${emu.vaultEndpoint}/` }), credential: staticTokenCredential(token), ca: emu.caPem, retry: { maxRetries: 0 } });
 }
 
@@ -50,5 +51,73 @@ describe('Key Vault adapter', () => {
     expect(String((err as Error).message)).not.toContain('ValueThatMustNotLeak42');
     expect(JSON.stringify(err)).not.toContain('ValueThatMustNotLeak42');
     expect((err as AzureError).message).toContain('psk-c');
+  });
+});
+
+describe('the vault challenge: the SDK checks the resource it names (kept on)', () => {
+  /** A vault answering from memory (nothing goes on the network): 401 with `resource` first, then the secret. */
+  function fakeVault(resource: string) {
+    const sent: string[] = [];
+    const httpClient = {
+      async sendRequest(req: PipelineRequest) {
+        const auth = req.headers.get('authorization');
+        sent.push(`${req.method} ${new URL(req.url).host}${auth ? ' with token' : ''}`);
+        if (!auth) {
+          return { status: 401, request: req, headers: createHttpHeaders({ 'WWW-Authenticate': `Bearer authorization="https://login.microsoftonline.com/t", resource="${resource}"`, 'content-type': 'application/json' }), bodyAsText: '{"error":{"code":"Unauthorized","message":"AKV10000: Request is missing a Bearer or PoP token."}}' };
+        }
+        const base = new URL(req.url).origin;
+        return { status: 200, request: req, headers: createHttpHeaders({ 'content-type': 'application/json' }), bodyAsText: JSON.stringify({ value: 'SecretValue1', id: `${base}/secrets/psk/0123456789abcdef`, attributes: { enabled: true } }) };
+      },
+    };
+    const scopes: string[] = [];
+    const credential = { async getToken(s: string | string[]) { scopes.push(...([] as string[]).concat(s)); return { token: 'vault-tok', expiresOnTimestamp: Date.now() + 3_600_000 }; } };
+    return { httpClient, sent, scopes, credential };
+  }
+  const read = (vaultUrl: string, f: ReturnType<typeof fakeVault>) => createKeyVaultApi({ vaultUrl, credential: f.credential, httpClient: f.httpClient, retry: { maxRetries: 0 } }).getLatest('psk');
+
+  it.each([
+    ['https://kv1.vault.azure.net', 'https://vault.azure.net'],
+    ['https://kv1.vault.usgovcloudapi.net', 'https://vault.usgovcloudapi.net'],
+    ['https://kv1.vault.azure.cn', 'https://vault.azure.cn'],
+  ])('a real vault host %s passes with the challenge naming %s', async (vaultUrl, resource) => {
+    const f = fakeVault(resource);
+    expect(await read(vaultUrl, f)).toEqual({ value: 'SecretValue1', version: '0123456789abcdef' });
+    expect(f.scopes).toEqual([`${resource}/.default`]);
+  });
+
+  it('a vault host whose challenge names another resource is refused before any token is asked for', async () => {
+    const f = fakeVault('https://management.azure.com');
+    const err = await read('https://kv1.vault.azure.net', f).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AzureError);
+    expect((err as AzureError).code).toBe('KeyVaultChallengeRefused');
+    expect((err as AzureError).message).toMatch(/the vault asked for a token of another resource than Key Vault's .*does not match the requested domain/);
+    expect(f.scopes).toEqual([]);
+    expect(f.sent).toEqual(['GET kv1.vault.azure.net']);
+  });
+
+  it('a loopback vault (the emulator) must name exactly Key Vault\'s resource', async () => {
+    const ok = fakeVault('https://vault.azure.net');
+    expect((await read('https://127.0.0.1:1', ok))?.value).toBe('SecretValue1');
+    const bad = fakeVault('https://management.azure.com');
+    const err = await read('https://127.0.0.1:1', bad).catch((e: unknown) => e);
+    expect((err as AzureError).code).toBe('KeyVaultChallengeRefused');
+    expect(bad.scopes).toEqual([]);
+  });
+
+  it('the ARM token at the emulator\'s vault: 401 (AKV10022), and the hint names the vault token', async () => {
+    const err = await api(emu.token).getLatest('psk-a').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AzureError);
+    expect((err as AzureError).details.statusCode).toBe(401);
+    expect((err as AzureError).hint).toMatch(/TUNNELSMITH_VAULT_TOKEN .*not the ARM token/);
+  });
+
+  it('no vault credential (a static ARM token alone): an error naming TUNNELSMITH_VAULT_TOKEN, nothing sent', async () => {
+    const f = fakeVault('https://vault.azure.net');
+    const creds = await credentialsFor({}, { authorityHost: 'https://login.microsoftonline.com', cwd: '/' }, { credential: staticTokenCredential(emu.token) });
+    const kv = createKeyVaultApi({ vaultUrl: 'https://kv1.vault.azure.net', credential: creds.vault, httpClient: f.httpClient });
+    const err = await resolveKeyVaultRef(kv, { vaultName: 'kv1', secretName: 'psk' }, 'sites[0].sharedKey').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).message).toMatch(/^sites\[0\]\.sharedKey: Key Vault secret psk cannot be read: .*no TUNNELSMITH_VAULT_TOKEN is set/);
+    expect(f.sent).toEqual([]);
   });
 });

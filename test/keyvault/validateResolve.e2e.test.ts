@@ -33,12 +33,12 @@ let dir: string;
 let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
   emu = await startEmulator({});
-  const secrets = new SecretClient(emu.vaultEndpoint, staticTokenCredential(emu.token), { disableChallengeResourceVerification: true, tlsOptions: { ca: emu.caPem } });
+  const secrets = new SecretClient(emu.vaultEndpoint, staticTokenCredential(emu.vaultToken), { disableChallengeResourceVerification: true, tlsOptions: { ca: emu.caPem } });
   await secrets.setSecret('good', GOOD);
   await secrets.setSecret('bad', BAD);
   dir = mkdtempSync(path.join(os.tmpdir(), 'ts-validate-kv-'));
   writeFileSync(path.join(dir, 'ca.pem'), emu.caPem);
-  env = { TUNNELSMITH_ARM_TOKEN: emu.token, TUNNELSMITH_CA_FILE: path.join(dir, 'ca.pem'), TUNNELSMITH_VAULT_ENDPOINT: emu.vaultEndpoint };
+  env = { TUNNELSMITH_ARM_TOKEN: emu.token, TUNNELSMITH_VAULT_TOKEN: emu.vaultToken, TUNNELSMITH_CA_FILE: path.join(dir, 'ca.pem'), TUNNELSMITH_VAULT_ENDPOINT: emu.vaultEndpoint };
 });
 afterAll(async () => {
   await emu.stop();
@@ -66,7 +66,7 @@ describe('validate --resolve-secrets with a { keyVault } reference', () => {
   });
 
   it('a secret the vault does not have, and the endpoint given as a flag', async () => {
-    const r = await validate('missing', { TUNNELSMITH_ARM_TOKEN: emu.token }, '--vault-endpoint', emu.vaultEndpoint, '--ca-file', path.join(dir, 'ca.pem'));
+    const r = await validate('missing', { TUNNELSMITH_ARM_TOKEN: emu.token, TUNNELSMITH_VAULT_TOKEN: emu.vaultToken }, '--vault-endpoint', emu.vaultEndpoint, '--ca-file', path.join(dir, 'ca.pem'));
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('sites[0].sharedKey: secret missing does not exist in vault kv1');
   });

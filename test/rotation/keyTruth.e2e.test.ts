@@ -61,7 +61,7 @@ afterAll(async () => emu.stop());
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'ts-key-truth-'));
   writeFileSync(path.join(dir, 'ca.pem'), emu.caPem);
-  env = { TUNNELSMITH_ARM_ENDPOINT: emu.endpoint, TUNNELSMITH_ARM_TOKEN: emu.token, TUNNELSMITH_CA_FILE: path.join(dir, 'ca.pem'), TUNNELSMITH_VAULT_ENDPOINT: emu.vaultEndpoint, TUNNELSMITH_POLL_INTERVAL_MS: '10', AZURE_SUBSCRIPTION_ID: SUB };
+  env = { TUNNELSMITH_ARM_ENDPOINT: emu.endpoint, TUNNELSMITH_ARM_TOKEN: emu.token, TUNNELSMITH_VAULT_TOKEN: emu.vaultToken, TUNNELSMITH_CA_FILE: path.join(dir, 'ca.pem'), TUNNELSMITH_VAULT_ENDPOINT: emu.vaultEndpoint, TUNNELSMITH_POLL_INTERVAL_MS: '10', AZURE_SUBSCRIPTION_ID: SUB };
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -152,7 +152,7 @@ describe('keys from Key Vault, Azure and the journal pass the key rules before a
   const INJECTION = 'Abc123def456\nusername evil privilege 15 secret 0 evil';
 
   it('render --facts with a { keyVault } reference holding a newline: refused (exit 3), nothing written', async () => {
-    const secrets = new SecretClient(emu.vaultEndpoint, staticTokenCredential(emu.token), { disableChallengeResourceVerification: true, tlsOptions: { ca: emu.caPem } });
+    const secrets = new SecretClient(emu.vaultEndpoint, staticTokenCredential(emu.vaultToken), { disableChallengeResourceVerification: true, tlsOptions: { ca: emu.caPem } });
     await secrets.setSecret('hq-psk-bad', INJECTION);
     writeFileSync(path.join(dir, 'tunnelsmith.yaml'), hubYaml('truth-kv', '{ keyVault: { vaultName: kv1, secretName: hq-psk-bad } }'));
     // Facts of a hub never deployed here: no journal, no key in the facts; the vault is the only source.

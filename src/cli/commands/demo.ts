@@ -108,7 +108,7 @@ async function demoLocked(args: DemoArgs & GlobalArgs, io: CliIO, inject: DemoIn
   };
   try {
     say(`ARM emulator: ${emu.endpoint} (state ${path.relative(io.cwd, stateDir)}, CA ${emu.caFile ? path.relative(io.cwd, emu.caFile) : 'in memory'})`);
-    const inj = { credential: staticTokenCredential(emu.token), ca: emu.caPem, armEndpoint: emu.endpoint, vaultEndpoint: emu.vaultEndpoint, busyPollMs: inject.busyPollMs ?? 1000, lockHeld: true };
+    const inj = { credential: staticTokenCredential(emu.token), vaultCredential: staticTokenCredential(emu.vaultToken, { audience: 'vault' as const }), ca: emu.caPem, armEndpoint: emu.endpoint, vaultEndpoint: emu.vaultEndpoint, busyPollMs: inject.busyPollMs ?? 1000, lockHeld: true };
 
     const { loadHub, connectAzure } = await import('../azureOptions');
     const loaded = await loadHub({ file: hubFile }, io);

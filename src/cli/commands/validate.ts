@@ -74,12 +74,14 @@ async function runValidate(args: ValidateArgs & { json: boolean }, io: CliIO): P
 
 /**
  * Key Vault for `--resolve-secrets`, when it can be reached without guessing: a vault endpoint
- * (`--vault-endpoint` / TUNNELSMITH_VAULT_ENDPOINT) or a static token (TUNNELSMITH_ARM_TOKEN) is set.
+ * (`--vault-endpoint` / TUNNELSMITH_VAULT_ENDPOINT) or a static token (TUNNELSMITH_VAULT_TOKEN, ...) is set.
  * Otherwise a `{ keyVault }` reference is reported as not configured (with the way to configure it).
  */
 async function keyVaultReaderFor(args: ValidateArgs, io: CliIO): Promise<import('../../io/secrets').KeyVaultReader | undefined> {
   const endpoint = args['vault-endpoint'] ?? io.env.TUNNELSMITH_VAULT_ENDPOINT;
-  if (!endpoint && !io.env.TUNNELSMITH_ARM_TOKEN) return undefined;
+  const { TOKEN_VARIABLES } = await import('../../azure/client/credentials');
+  const tokenSet = Object.values(TOKEN_VARIABLES).some((v) => io.env[v.token] || io.env[v.file]);
+  if (!endpoint && !tokenSet) return undefined;
   const { CLOUDS, CLOUD_NAMES } = await import('../../azure/client/endpoints');
   const cloudName = args.cloud ?? io.env.TUNNELSMITH_CLOUD ?? 'AzureCloud';
   const cloud = CLOUDS[cloudName as keyof typeof CLOUDS];
@@ -94,8 +96,8 @@ async function keyVaultReaderFor(args: ValidateArgs, io: CliIO): Promise<import(
       throw new UsageError('CaFileUnreadable', `cannot read the CA file ${caFile} (${e.code ?? 'error'})`, 'check --ca-file / TUNNELSMITH_CA_FILE');
     });
   }
-  const { credentialFromEnvironment } = await import('../../azure/client/credentials');
-  const credential = await credentialFromEnvironment(io.env, cloud.authorityHost);
+  const { credentialsFromEnvironment } = await import('../../azure/client/credentials');
+  const credential = (await credentialsFromEnvironment(io.env, { authorityHost: cloud.authorityHost, cwd: io.cwd })).vault;
   return async (ref, where) => {
     const { createKeyVaultApi } = await import('../../keyvault/sdk');
     const { vaultUrlFor } = await import('../../keyvault/api');

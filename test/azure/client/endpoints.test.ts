@@ -1,4 +1,3 @@
-import { staticTokenCredential, credentialFromEnvironment } from '../../../src/azure/client/credentials';
 import { CLOUDS, resolveEndpoints } from '../../../src/azure/client/endpoints';
 import { describeRefusal } from '../../../src/azure/client/errors';
 import { EMBEDDED_DEMO_HUB } from '../../../src/cli/commands/demo';
@@ -27,14 +26,6 @@ describe('resolveEndpoints', () => {
     expect(() => resolveEndpoints({ cloud: 'Mars', hubSubscriptionId: sub }, {})).toThrow(/unknown cloud Mars/);
     expect(() => resolveEndpoints({ armEndpoint: 'http://127.0.0.1:8080', hubSubscriptionId: sub }, {})).toThrow(/must use https/);
     expect(() => resolveEndpoints({}, {})).toThrow(/no Azure subscription is named/);
-  });
-});
-
-describe('credentials', () => {
-  test('TUNNELSMITH_ARM_TOKEN is used as a static bearer token (DefaultAzureCredential never created)', async () => {
-    const cred = await credentialFromEnvironment({ TUNNELSMITH_ARM_TOKEN: 'tok-123' }, 'https://login.microsoftonline.com');
-    expect((await cred.getToken('https://management.azure.com/.default'))!.token).toBe('tok-123');
-    expect((await staticTokenCredential('x').getToken([]))!.expiresOnTimestamp).toBeGreaterThan(Date.now());
   });
 });
 

@@ -71,7 +71,8 @@ export async function deployHub(yaml: string = HUB_YAML): Promise<DeployedHub> {
   await fs.writeFile(caFile, emu.caPem);
   const credential = staticTokenCredential(emu.token);
   const api = createSdkApi({ credential, subscriptionId: SUB, endpoint: emu.endpoint, ca: emu.caPem, pollIntervalMs: 10, retry: { retryDelayInMs: 20, maxRetryDelayInMs: 100 } });
-  const secrets = new SecretClient(emu.vaultEndpoint, credential, { disableChallengeResourceVerification: true, tlsOptions: { ca: emu.caPem } });
+  // A loopback vault cannot pass the SDK's challenge-resource check (no parent domain): a test client skips it.
+  const secrets = new SecretClient(emu.vaultEndpoint, staticTokenCredential(emu.vaultToken, { audience: 'vault' }), { disableChallengeResourceVerification: true, tlsOptions: { ca: emu.caPem } });
   await secrets.setSecret('vaulted-psk', VAULT_KEY_V1);
   const { hub } = await readHub({ file: hubFile, cwd: dir });
   const journalDir = keyJournalDir(hubFile);
@@ -95,7 +96,7 @@ export async function deployHub(yaml: string = HUB_YAML): Promise<DeployedHub> {
     journalDir,
     caFile,
     secrets,
-    env: { TUNNELSMITH_ARM_ENDPOINT: emu.endpoint, TUNNELSMITH_ARM_TOKEN: emu.token, TUNNELSMITH_CA_FILE: caFile, TUNNELSMITH_VAULT_ENDPOINT: emu.vaultEndpoint, TUNNELSMITH_POLL_INTERVAL_MS: '10' },
+    env: { TUNNELSMITH_ARM_ENDPOINT: emu.endpoint, TUNNELSMITH_ARM_TOKEN: emu.token, TUNNELSMITH_VAULT_TOKEN: emu.vaultToken, TUNNELSMITH_CA_FILE: caFile, TUNNELSMITH_VAULT_ENDPOINT: emu.vaultEndpoint, TUNNELSMITH_POLL_INTERVAL_MS: '10' },
     async close() {
       await emu.stop();
       await fs.rm(dir, { recursive: true, force: true });
