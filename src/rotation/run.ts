@@ -5,7 +5,9 @@
  * Every Azure request is paced with the fleet (`pacing.ts`): a 429 that outlasted the SDK's retries is
  * waited out and the step run again, within the confirm timeout.
  */
-import { azureCodeOf, isThrottled, retryAfterMsOf } from '../azure/client/errors';
+import { azureCodeOf, isAnotherOperationInProgress } from '../azure/client/errors';
+import { BUSY_TIMEOUT_MS } from '../azure/deploy/waiting';
+import { KeyedMutex } from '../util/keyedMutex';
 import { AzureError, InputError, UsageError } from '../errors';
 import {
   completeApply,
@@ -22,7 +24,7 @@ import {
   type RotationSummary,
   type Step,
 } from './machine';
-import { currentPacing, FleetPacing } from './pacing';
+import { currentPacing, FleetPacing, pacedCall } from '../azure/pacing';
 import type { BundleWriter, Checkpoint, RotationEvent, RotationStore, SharedKeyApi, StagedBundleCheck, VaultSlot } from './ports';
 
 export type RotationAction = 'prepare' | 'apply' | 'rollback' | 'status' | 'abort';
@@ -31,6 +33,8 @@ export interface RotationSite {
   site: string;
   connection: string;
   resourceGroup: string;
+  /** The VPN gateway of the connection: its connections are written one at a time. */
+  gateway?: string;
   /** Set when the site's `sharedKey` is a `{ keyVault }` reference. */
   vault?: VaultSlot;
 }
@@ -67,7 +71,14 @@ export interface RotationDeps {
    * (`runForSites`), else one of this run's own on `now` and `sleep`.
    */
   pacing?: FleetPacing;
+  /** Where sites of one gateway queue for their key change (default: this process's one queue). */
+  gatewayQueue?: KeyedMutex;
+  /** How long `409 AnotherOperationInProgress` is waited out (the command's --timeout; default 2 h). */
+  busyTimeoutMs?: number;
 }
+
+/** The process's queue of connection writes per gateway: every rotation of this process shares it. */
+const GATEWAY_QUEUE = new KeyedMutex();
 
 /** Which of the journal's keys Azure holds, when it was asked. */
 export type AzureAgreement = 'current' | 'pending' | 'previous' | 'unknown-key' | 'unreadable' | 'not-checked';
@@ -160,21 +171,25 @@ async function apply(site: RotationSite, deps: RotationDeps): Promise<SiteOutcom
       );
     }
   }
-  await waitUntilSettled(azure, site, deps);
-  const azureKey = await readAzureKey(azure, site, deps);
-  const plan = orThrow(planApply(record, azureKey, iso(deps)));
-  if (plan.record !== record) {
-    await deps.store.write(plan.record);
-    emit(deps, site, 'journal', 'marked applying');
-  }
-  await deps.checkpoint?.('apply:journal-applying', site.site);
-  if (plan.action.kind === 'set') {
-    emit(deps, site, 'azure', `setting the new key on connection ${site.connection}`);
-    await setKey(azure, site, plan.action.key, deps);
-  }
-  await deps.checkpoint?.('apply:key-set', site.site);
-  const status = await confirmKey(azure, site, plan.action.key, deps);
-  await deps.checkpoint?.('apply:confirmed', site.site);
+  // One connection of a gateway is written at a time (Azure answers 409 to a sibling meanwhile).
+  const { plan, status } = await inGatewayQueue(site, deps, async () => {
+    await waitUntilSettled(azure, site, deps);
+    const azureKey = await readAzureKey(azure, site, deps);
+    const plan = orThrow(planApply(record, azureKey, iso(deps)));
+    if (plan.record !== record) {
+      await deps.store.write(plan.record);
+      emit(deps, site, 'journal', 'marked applying');
+    }
+    await deps.checkpoint?.('apply:journal-applying', site.site);
+    if (plan.action.kind === 'set') {
+      emit(deps, site, 'azure', `setting the new key on connection ${site.connection}`);
+      await setKey(azure, site, plan.action.key, deps);
+    }
+    await deps.checkpoint?.('apply:key-set', site.site);
+    const status = await confirmKey(azure, site, plan.action.key, deps);
+    await deps.checkpoint?.('apply:confirmed', site.site);
+    return { plan, status };
+  });
   const done = completeApply(plan.record, iso(deps));
   if (done !== plan.record) await deps.store.write(done);
   await deps.checkpoint?.('apply:journal-applied', site.site);
@@ -194,21 +209,24 @@ async function rollback(site: RotationSite, deps: RotationDeps): Promise<SiteOut
   const record = await deps.store.read(site.site, site.connection);
   if (!record) throw new UsageError('NothingToRollBack', `site ${site.site}: the key journal has no rotation for this site`, 'run rotate-key status');
   orThrow(planRollback(record, undefined, iso(deps))); // a refusal needs no Azure call
-  await waitUntilSettled(azure, site, deps);
-  const azureKey = await readAzureKey(azure, site, deps);
-  const plan = orThrow(planRollback(record, azureKey, iso(deps)));
-  if (plan.record !== record) {
-    await deps.store.write(plan.record);
-    emit(deps, site, 'journal', 'marked rolling-back');
-  }
-  await deps.checkpoint?.('rollback:journal-rolling-back', site.site);
-  if (plan.action.kind === 'set') {
-    emit(deps, site, 'azure', `setting the previous key back on connection ${site.connection}`);
-    await setKey(azure, site, plan.action.key, deps);
-  }
-  await deps.checkpoint?.('rollback:key-set', site.site);
-  const status = await confirmKey(azure, site, plan.action.key, deps);
-  await deps.checkpoint?.('rollback:confirmed', site.site);
+  const { plan, status } = await inGatewayQueue(site, deps, async () => {
+    await waitUntilSettled(azure, site, deps);
+    const azureKey = await readAzureKey(azure, site, deps);
+    const plan = orThrow(planRollback(record, azureKey, iso(deps)));
+    if (plan.record !== record) {
+      await deps.store.write(plan.record);
+      emit(deps, site, 'journal', 'marked rolling-back');
+    }
+    await deps.checkpoint?.('rollback:journal-rolling-back', site.site);
+    if (plan.action.kind === 'set') {
+      emit(deps, site, 'azure', `setting the previous key back on connection ${site.connection}`);
+      await setKey(azure, site, plan.action.key, deps);
+    }
+    await deps.checkpoint?.('rollback:key-set', site.site);
+    const status = await confirmKey(azure, site, plan.action.key, deps);
+    await deps.checkpoint?.('rollback:confirmed', site.site);
+    return { plan, status };
+  });
   const done = completeRollback(plan.record, iso(deps));
   if (done !== plan.record) await deps.store.write(done);
   await deps.checkpoint?.('rollback:journal-rolled-back', site.site);
@@ -294,16 +312,48 @@ async function readAzureKey(azure: SharedKeyApi, site: RotationSite, deps: Rotat
  * reads the key back; only a connection that does not hold `key` gets it again (the same key).
  */
 async function setKey(azure: SharedKeyApi, site: RotationSite, key: string, deps: RotationDeps): Promise<void> {
-  await paced(deps, site, 'set key', async (attempt) => {
-    if (attempt > 0) {
-      await waitUntilSettled(azure, site, deps);
-      if ((await readAzureKey(azure, site, deps)) === key) {
-        emit(deps, site, 'azure', 'Azure holds the key already (the throttled set-key had reached it)');
-        return;
+  const started = deps.now().getTime();
+  const timeoutMs = deps.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      await paced(deps, site, 'set key', async (attempt) => {
+        if (attempt > 0) {
+          await waitUntilSettled(azure, site, deps);
+          if ((await readAzureKey(azure, site, deps)) === key) {
+            emit(deps, site, 'azure', 'Azure holds the key already (the throttled set-key had reached it)');
+            return;
+          }
+        }
+        await azure.setSharedKey(site.resourceGroup, site.connection, key);
+      });
+      return;
+    } catch (e) {
+      // Another operation on the gateway or the connection (someone else's): Azure did not take this
+      // set-key; wait, then send it again.
+      if (!isAnotherOperationInProgress(e)) throw e;
+      const waited = deps.now().getTime() - started;
+      if (waited >= timeoutMs) {
+        throw new AzureError(
+          'OperationStillInProgress',
+          `connection ${site.connection}: Azure kept answering 409 AnotherOperationInProgress for ${Math.round(waited / 1000)} s (another operation on ${site.gateway ? `gateway ${site.gateway}` : 'the gateway'} or the connection); the key was not set`,
+          { statusCode: 409, azureCode: 'AnotherOperationInProgress', resource: site.connection },
+          'run the same rotate-key action again once the other operation has ended (or with a longer --timeout): the journal says where it stopped',
+          { cause: e },
+        );
       }
+      emit(deps, site, 'azure', `set key: another operation is in progress on ${site.gateway ? `gateway ${site.gateway}` : 'the gateway'} or the connection (409); waiting, then again`);
+      await deps.sleep(Math.max(deps.confirm.intervalMs, 100));
+      await waitUntilSettled(azure, site, deps);
+      if ((await readAzureKey(azure, site, deps)) === key) return;
     }
-    await azure.setSharedKey(site.resourceGroup, site.connection, key);
-  });
+  }
+}
+
+/** Runs `task` in the queue of the site's gateway (one connection write at a time); at once when the gateway is not known. */
+function inGatewayQueue<T>(site: RotationSite, deps: RotationDeps, task: () => Promise<T>): Promise<T> {
+  if (!site.gateway) return task();
+  const queue = deps.gatewayQueue ?? GATEWAY_QUEUE;
+  return queue.run(`${site.resourceGroup.toLowerCase()}/${site.gateway.toLowerCase()}`, task, () => emit(deps, site, 'azure', `queued: Azure writes the connections of gateway ${site.gateway} one at a time`));
 }
 
 /**
@@ -359,37 +409,20 @@ async function storeInVault(site: RotationSite, key: string, state: string, deps
  * `attempt` gets its number: one after a 429 must be safe to repeat.
  */
 async function paced<T>(deps: RotationDeps, site: RotationSite, what: string, attempt: (n: number) => Promise<T>): Promise<T> {
-  const pacing = deps.pacing as FleetPacing;
-  let firstThrottleMs: number | undefined;
-  for (let n = 0; ; n++) {
-    // Checked again right before the request goes out: another site may have been throttled meanwhile.
-    do await pacing.ready();
-    while (pacing.pauseMs() > 0);
-    try {
-      return await attempt(n);
-    } catch (e) {
-      if (!isRetryableThrottle(e)) throw e;
-      const now = deps.now().getTime();
-      firstThrottleMs ??= now;
-      const asked = retryAfterMsOf(e);
-      const waitMs = asked ?? throttleBackoffMs(n);
-      const throttledFor = now - firstThrottleMs;
-      if (throttledFor + waitMs > deps.confirm.timeoutMs) throw stillThrottled(e, site, what, throttledFor);
-      const verdict = pacing.throttled(waitMs);
-      const why = asked === undefined ? 'no Retry-After; backing off' : 'as Azure asked (Retry-After)';
-      emit(deps, site, 'azure', `${what}: throttled (429) past the SDK's retries; waiting ${seconds(verdict.waitMs)} s ${why}, then again; ${verdict.sitesInFlight} site(s) at a time`);
-    }
-  }
-}
-
-/** A 429 the SDK gave up on (not our own give-up, which carries the 429 too). */
-function isRetryableThrottle(e: unknown): boolean {
-  return isThrottled(e) && !(e instanceof AzureError && e.code === 'AzureThrottled');
-}
-
-/** Without a Retry-After: 1, 2, 4 ... s, at most 30 s. */
-function throttleBackoffMs(attempt: number): number {
-  return Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5));
+  return pacedCall(
+    {
+      pacing: deps.pacing as FleetPacing,
+      now: () => deps.now().getTime(),
+      sleep: deps.sleep,
+      throttleTimeoutMs: deps.confirm.timeoutMs,
+      giveUp: (e, _reason, forMs) => stillThrottled(e, site, what, forMs),
+      onWait: (w) => {
+        const why = w.asked ? 'as Azure asked (Retry-After)' : 'no Retry-After; backing off';
+        emit(deps, site, 'azure', `${what}: throttled (429) past the SDK's retries; waiting ${seconds(w.waitMs)} s ${why}, then again; ${w.sitesInFlight} site(s) at a time`);
+      },
+    },
+    attempt,
+  );
 }
 
 function stillThrottled(e: unknown, site: RotationSite, what: string, forMs: number): AzureError {

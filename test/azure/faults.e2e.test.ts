@@ -38,18 +38,54 @@ test('429 (Retry-After and retry-after-ms), 500, 503, dropped connections and a 
   expect(h.writes()).toEqual([]);
 });
 
-test('a fault that outlasts the retry budget is a clear error without a hub field, and deploy resumes later', async () => {
+test('429s and server errors past the SDK\'s retries are waited out (paced with the whole run): deploy completes', async () => {
   const c = h.emu.control;
-  c.addFault({ kind: '503', method: 'PUT', path: '/localNetworkGateways/', count: 4 });
+  // The SDK tries four times; these outlast it.
+  c.addFault({ kind: '429-retry-after', method: 'PUT', path: '/virtualNetworkGateways/ra-hybrid-vpn-vgw$', count: 6, retryAfterSeconds: 0 });
+  c.addFault({ kind: '503', method: 'PUT', path: '/localNetworkGateways/', count: 6 });
+  c.addFault({ kind: '500', method: 'GET', path: '/connections/ra-hybrid-vpn-cn$', count: 5 });
+  const x = hub('past-sdk-rg');
+  const report = await h.deploy(x);
+  expect(report.waiting).toEqual([]);
+  expect(c.counts().faults).toEqual({ '429-retry-after': 6, '503': 6, '500': 5 });
+  const notes = h.events.filter((e) => e.type === 'note').map((e) => (e as { message: string }).message);
+  expect(notes).toContainEqual(expect.stringMatching(/^PUT virtualNetworkGateways\/ra-hybrid-vpn-vgw: Azure throttled the subscription \(429\) past the SDK's retries; every request waits 0\.0 s as Azure asked \(Retry-After\), then goes on$/));
+  expect(notes).toContainEqual(expect.stringMatching(/^PUT localNetworkGateways\/ra-hybrid-vpn-lgw: Azure answered with a server error past the SDK's retries; waiting \d\.\d s, then sending it again$/));
+  expect(await h.api.getConnection('past-sdk-rg', 'ra-hybrid-vpn-cn')).toMatchObject({ provisioningState: 'Succeeded' });
+});
+
+test('server errors that outlast the wait for them are a clear error without a hub field, and deploy resumes later', async () => {
+  const c = h.emu.control;
+  c.addFault({ kind: '503', method: 'PUT', path: '/localNetworkGateways/', rate: 1 });
   const x = hub('budget-rg');
-  const e = await h.deploy(x).then(() => undefined, (err: unknown) => err);
-  expect(e).toMatchObject({ code: 'AzureRequestFailed', details: { statusCode: 503 } });
+  const e = await h.deploy(x, { transientTimeoutMs: 1500 }).then(() => undefined, (err: unknown) => err);
+  expect(e).toMatchObject({ code: 'AzureUnavailable', exitCode: 4, details: { statusCode: 503 } });
   expect((e as { details: { field?: string } }).details.field).toBeUndefined();
-  expect((e as Error).message).toMatch(/create or update local network gateway ra-hybrid-vpn-lgw failed/);
-  expect(c.listFaults()[0].fired).toBe(4);
+  expect((e as Error).message).toMatch(/^PUT localNetworkGateways\/ra-hybrid-vpn-lgw: Azure kept failing \(server errors\) for \d+ s, past the SDK's retries$/);
+  c.clearFaults();
   const report = await h.deploy(x);
   expect(report.changes.find((ch) => ch.resource.key === 'localNetworkGateway:ra-hybrid-vpn-lgw')!.action).toBe('create');
   expect(await h.api.getConnection('budget-rg', 'ra-hybrid-vpn-cn')).toMatchObject({ provisioningState: 'Succeeded' });
+});
+
+test('a throttling burst on a long deploy (the subscription\'s token bucket, no SDK retries left) never ends it', async () => {
+  // Without SDK retries every 429 reaches deploy's own pacing.
+  await h.close();
+  h = await startHarness({ retry: { maxRetries: 0 } });
+  const x = hub('burst-rg');
+  // Polls as Azure paces them (Retry-After 1 s), so the bucket refills faster than a quiet run spends it.
+  h.emu.control.setRetryAfter(1);
+  h.emu.control.setThrottling({ capacity: 5, refillPerSecond: 5 });
+  try {
+    // Busy resources read every half second (Azure's pace is 10 s), not the harness's 10 ms.
+    const report = await h.deploy(x, { busyPollMs: 500 });
+    expect(report.waiting).toEqual([]);
+  } finally {
+    h.emu.control.setThrottling(null);
+  }
+  expect(h.emu.control.counts().throttled).toBeGreaterThan(0);
+  expect(h.events.some((e) => e.type === 'note' && /throttled the subscription \(429\) past the SDK's retries/.test(e.message))).toBe(true);
+  expect(await h.api.getConnection('burst-rg', 'ra-hybrid-er-cn')).toMatchObject({ provisioningState: 'Succeeded' });
 });
 
 test('throttling per subscription (token bucket answering 429 with Retry-After) is survived', async () => {

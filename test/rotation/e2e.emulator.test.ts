@@ -169,6 +169,41 @@ describe('rotate-key against the emulator', () => {
     await collectKeys();
   });
 
+  it('apply --all on one gateway: the key changes go one at a time (Azure never answers 409), someone else\'s 409 is waited out', async () => {
+    expect((await rotate('prepare', '--all')).code).toBe(0);
+    h.emu.control.clearRequestLog();
+    h.emu.control.addFault({ kind: '409-another-operation', method: 'PUT', path: 'connections/cn-branch/sharedkey$', count: 2 });
+    const all = await rotate('apply', '--all', '--concurrency', '3');
+    expect(all.code).toBe(0);
+    expect(all.stdout).toContain('3 of 3 site(s) done');
+    const log = h.emu.control.requestLog();
+    expect(log.filter((r) => r.status === 409 && !r.fault)).toEqual([]);
+    expect(log.filter((r) => r.fault === '409-another-operation')).toHaveLength(2);
+    expect(all.stderr).toMatch(/branch: azure: set key: another operation is in progress on gateway rot-vgw or the connection \(409\); waiting, then again/);
+    expect(all.stderr).toMatch(/: azure: queued: Azure writes the connections of gateway rot-vgw one at a time/);
+    // Set-key operations never overlapped: each started after the previous one's connection settled.
+    const sets = log.filter((r) => r.method === 'PUT' && /\/sharedkey$/.test(r.path) && r.status === 200);
+    expect(sets).toHaveLength(3);
+    await collectKeys();
+  });
+
+  it('a 409 that outlasts --timeout: exit 4 for that site, the journal keeps both keys, a re-run finishes', async () => {
+    expect((await rotate('prepare', '--site', 'branch')).code).toBe(0);
+    h.emu.control.addFault({ kind: '409-another-operation', method: 'PUT', path: 'connections/cn-branch/sharedkey$', rate: 1 });
+    const before = await h.api.getSharedKey('rot-rg', 'cn-branch');
+    const r = await rotate('apply', '--site', 'branch', '--timeout', '0.5');
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/branch: error \[OperationStillInProgress\]: connection cn-branch: Azure kept answering 409 AnotherOperationInProgress for \d+ s \(another operation on gateway rot-vgw or the connection\); the key was not set/);
+    expect(await h.api.getSharedKey('rot-rg', 'cn-branch')).toBe(before);
+    const mid = await journal('cn-branch');
+    expect((mid as { rotation?: { state: string } }).rotation?.state).toBe('applying');
+    expect(mid?.pending?.key).toBeDefined();
+    expect(mid?.current.key).toBe(before);
+    h.emu.control.clearFaults();
+    expect((await rotate('apply', '--site', 'branch')).code).toBe(0);
+    await collectKeys();
+  });
+
   it('rides out throttling (429 with Retry-After) on a fleet status', async () => {
     h.emu.control.addFault({ kind: '429-retry-after', method: 'GET', path: 'sharedkey', count: 2, retryAfterSeconds: 0 });
     const st = await rotate('status', '--all', '--json');

@@ -20,6 +20,7 @@ import { ResourceManagementClient } from '@azure/arm-resources';
 import type { TokenCredential } from '@azure/core-auth';
 import type { AzureApi, CallOptions, ConnectionSecrets } from './api';
 import { isAbortError, isNotFound, toAzureError } from './errors';
+import { requestPacingPolicy } from './pacingPolicy';
 import { tokenFilePolicies } from './tokenPolicy';
 import type {
   BgpPeerModel,
@@ -78,7 +79,7 @@ class SdkApi implements AzureApi {
       credentialScopes: o.credentialScopes ?? [DEFAULT_SCOPE],
       ...(o.ca ? { tlsOptions: { ca: o.ca } } : {}),
       ...(o.retry ? { retryOptions: o.retry } : {}),
-      additionalPolicies: tokenFilePolicies(o.credential) as never,
+      additionalPolicies: [requestPacingPolicy(), ...tokenFilePolicies(o.credential)] as never,
     };
   }
 

@@ -7,6 +7,7 @@
  * `resourceStep.ts` and `circuitStep.ts`.
  */
 import { AzureError } from '../../errors';
+import { runWithRequestPacing } from '../pacing';
 import { isAbortError, isGatewayOrderRefusal } from '../client/errors';
 import type { PlannedResource } from '../resources/contract';
 import { describeResource } from '../resources/table';
@@ -26,6 +27,12 @@ type Step = { planned: PlannedResource; change: Change } | { circuit: CircuitCha
 /** Reads, diffs and applies the plan. Throws AzureError on a refusal (naming the hub field). */
 export async function applyPlan(plan: AzurePlan, deps: ApplyDeps): Promise<ApplyReport> {
   const run = new DeployRun(plan, deps);
+  // Every SDK request of the run waits out a 429 or a passing server failure past the SDK's retries.
+  return runWithRequestPacing(run.requestPacing, () => applyPaced(run));
+}
+
+async function applyPaced(run: DeployRun): Promise<ApplyReport> {
+  const { plan, deps } = run;
   let diff = await readAndDiff(run);
   let recreated: string[] | undefined;
   if (diff.recreate && deps.allowRecreate) {

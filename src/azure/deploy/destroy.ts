@@ -10,6 +10,7 @@ import type { ApplyEvent, ApplyEventBody, ApplyEventSink } from '../events';
 import { isOwnedBy, type ListedResource, type NetworkResourceType } from '../client/model';
 import { expressRouteCircuit } from '../resources/circuit';
 import { ARM_TYPES, armType } from '../resources/table';
+import { requestPacingFor, runWithRequestPacing } from '../pacing';
 import { WorkGraph } from './graph';
 import { retryWhileBusy, stillInProgress, waitPolicy, type WaitOptions, type WaitPolicy } from './waiting';
 
@@ -84,6 +85,13 @@ export interface DestroyReport {
 /** Runs a destroy plan: the deletions, then the resource group when it is provably empty. */
 export async function runDestroy(plan: DestroyPlan, deps: DestroyDeps): Promise<DestroyReport> {
   const wait = waitPolicy(deps);
+  const note = (message: string) => deps.onEvent?.({ type: 'note', level: 'info', message, at: wait.now() });
+  // Every request paced: a 429 or a passing server failure past the SDK's retries is waited out.
+  const requests = requestPacingFor({ now: wait.now, sleep: (ms) => wait.sleep(ms), throttleTimeoutMs: wait.timeoutMs, note });
+  return runWithRequestPacing(requests, () => destroyPaced(plan, deps, wait));
+}
+
+async function destroyPaced(plan: DestroyPlan, deps: DestroyDeps, wait: WaitPolicy): Promise<DestroyReport> {
   const now = wait.now;
   const sink = deps.onEvent ?? (() => undefined);
   const emit = (e: ApplyEventBody) => sink({ ...e, at: now() } as ApplyEvent);

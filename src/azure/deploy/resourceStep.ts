@@ -23,33 +23,40 @@ export async function applyResource(run: DeployRun, planned: PlannedResource, ch
   const id = planned.key;
   if (change.action === 'wait') {
     run.event({ type: 'start', id, what: `wait for ${describeResource(planned)} (${change.state} in Azure)`, kind: 'wait' });
-    let current: unknown;
-    try {
-      current = await waitWhileBusy(run, planned);
-    } catch (e) {
-      run.endFailed(id, e);
-      throw e;
-    }
-    run.actual[id] = current;
-    const again = diffResource(planned, current, { actual: run.actual, plan: run.plan, gatewaysExist: run.gatewaysExist() });
-    if ('conflicts' in again) {
-      throwConflicts(again.conflicts);
-      return 'done';
-    }
-    if (again.action === 'noop') {
-      run.event({ type: 'end', id, outcome: 'unchanged', detail: current === undefined ? 'gone' : 'in place' });
-      return 'done';
-    }
-    if (again.action === 'create') {
-      // It disappeared while we waited (a create that failed and was cleaned up): create it now,
-      // with the key prepared for it if it is a connection.
-      if (planned.kind === 'ipsecConnection' && !secrets?.sharedKey) {
+    // A connection Azure is still writing holds its gateway's queue: a sibling written now would get 409.
+    return inConnectionQueue(run, planned, async (): Promise<'done' | 'skipped'> => {
+      let current: unknown;
+      try {
+        current = await waitWhileBusy(run, planned);
+      } catch (e) {
+        run.endFailed(id, e);
+        throw e;
+      }
+      run.actual[id] = current;
+      const again = diffResource(planned, current, { actual: run.actual, plan: run.plan, gatewaysExist: run.gatewaysExist() });
+      if ('conflicts' in again) {
+        throwConflicts(again.conflicts);
+        return 'done';
+      }
+      if (again.action === 'noop') {
+        run.event({ type: 'end', id, outcome: 'unchanged', detail: current === undefined ? 'gone' : 'in place' });
+        return 'done';
+      }
+      if (again.action === 'create' && planned.kind === 'ipsecConnection' && !secrets?.sharedKey) {
+        // It disappeared while we waited (a create that failed and was cleaned up): create it now,
+        // with the key prepared for it.
         const { site, path } = run.site(planned.site);
         secrets = { sharedKey: await run.deps.keys.keyForNewConnection(site, path) };
       }
-    }
-    change = again;
+      return write(run, planned, again, secrets, true);
+    });
   }
+  return write(run, planned, change, secrets, false);
+}
+
+/** Creates or updates the resource (a connection in its gateway's queue). */
+async function write(run: DeployRun, planned: PlannedResource, change: Change, secrets: ConnectionSecrets | undefined, queued: boolean): Promise<'done' | 'skipped'> {
+  const id = planned.key;
   if (planned.kind === 'erConnection' && change.action === 'create') {
     await run.circuitTask;
     const ready = await circuitReady(run, planned);
@@ -58,15 +65,35 @@ export async function applyResource(run: DeployRun, planned: PlannedResource, ch
   const verb = change.action === 'create' ? 'create' : 'update';
   const what = `${verb} ${describeResource(planned)}${change.fields.length ? ` (${change.fields.join('; ')})` : ''}`;
   run.event({ type: 'start', id, what, kind: verb });
-  try {
-    run.actual[id] = await writeWaitingOutConflicts(run, change.resource, secrets);
-  } catch (e) {
-    run.endFailed(id, e);
-    throw e;
-  }
-  if (planned.kind === 'ipsecConnection') await run.deps.keys.confirmConnection(run.site(planned.site).site);
-  run.event({ type: 'end', id, outcome: 'done' });
-  return 'done';
+  const put = async (): Promise<'done'> => {
+    try {
+      run.actual[id] = await writeWaitingOutConflicts(run, change.resource, secrets);
+    } catch (e) {
+      run.endFailed(id, e);
+      throw e;
+    }
+    if (planned.kind === 'ipsecConnection') await run.deps.keys.confirmConnection(run.site(planned.site).site);
+    run.event({ type: 'end', id, outcome: 'done' });
+    return 'done';
+  };
+  return queued ? put() : inConnectionQueue(run, planned, put);
+}
+
+/** The plan key of the gateway a connection belongs to; undefined for anything else. */
+export function gatewayOfConnection(planned: PlannedResource): string | undefined {
+  if (planned.kind !== 'ipsecConnection' && planned.kind !== 'erConnection') return undefined;
+  return planned.dependsOn.find((k) => k.startsWith('vpnGateway:') || k.startsWith('erGateway:'));
+}
+
+/**
+ * Runs `task` in the queue of the connection's gateway (Azure serialises a gateway's connection
+ * writes: another one at the same time would be refused with 409); anything else runs at once.
+ */
+export function inConnectionQueue<T>(run: DeployRun, planned: PlannedResource, task: () => Promise<T>): Promise<T> {
+  const gateway = gatewayOfConnection(planned);
+  if (!gateway) return task();
+  const name = gateway.slice(gateway.indexOf(':') + 1);
+  return run.connectionWrites.run(gateway, task, () => run.event({ type: 'state', id: planned.key, state: `queued: Azure writes the connections of gateway ${name} one at a time` }));
 }
 
 /** PUTs a resource; a 409 AnotherOperationInProgress is waited out and the PUT retried. */
@@ -107,9 +134,10 @@ function waitWhileBusy(run: DeployRun, r: PlannedResource): Promise<unknown> {
   });
 }
 
-/** After a 409: wait until neither the resource nor any gateway of the hub is busy. */
+/** After a 409: wait until neither the resource, any gateway of the hub, nor (a connection) a sibling connection is busy. */
 async function waitForQuiet(run: DeployRun, r: PlannedResource): Promise<void> {
-  const watch = run.plan.resources.filter((x) => x.key === r.key || x.kind === 'vpnGateway' || x.kind === 'erGateway');
+  const gateway = gatewayOfConnection(r);
+  const watch = run.plan.resources.filter((x) => x.key === r.key || x.kind === 'vpnGateway' || x.kind === 'erGateway' || (gateway !== undefined && gatewayOfConnection(x) === gateway));
   await run.wait.sleep();
   await pollUntil<Settling[]>(run.wait, {
     read: () => Promise.all(watch.map((x) => readResource(run.api, run.plan.resourceGroup, x, { signal: run.signal }))),

@@ -12,9 +12,13 @@ import type { ApplyEvent, ApplyEventBody, ApplyEventSink } from '../events';
 import type { SecretResolver, SharedKeyStore } from '../sharedKeys';
 import type { Change } from './diff';
 import type { AzurePlan } from './plan';
+import { KeyedMutex } from '../../util/keyedMutex';
+import { requestPacingFor, type RequestPacing } from '../pacing';
 import { waitPolicy, type WaitOptions, type WaitPolicy } from './waiting';
 
 export interface ApplyDeps extends WaitOptions {
+  /** How long passing server failures (5xx past the SDK's retries) are waited out (default 10 minutes). */
+  transientTimeoutMs?: number;
   api: AzureApi;
   hub: Hub;
   keys: SharedKeyStore;
@@ -75,6 +79,10 @@ export const RESUME_HINT = 'run deploy again later; it resumes where it stopped'
 
 export class DeployRun {
   readonly wait: WaitPolicy;
+  /** How every SDK request of the run waits out a 429 or a passing server failure (`applyPlan` runs in it). */
+  readonly requestPacing: RequestPacing;
+  /** Azure writes one gateway's connections one at a time: so does the run (keyed by the gateway's plan key). */
+  readonly connectionWrites = new KeyedMutex();
   readonly warnings: Problem[] = [];
   readonly waiting: WaitingItem[] = [];
   /** What Azure holds, by plan key (undefined: it does not exist), as last read or written. */
@@ -98,6 +106,13 @@ export class DeployRun {
       else deps.signal.addEventListener('abort', () => this.internal.abort(deps.signal!.reason), { once: true });
     }
     this.wait = waitPolicy({ ...deps, signal: this.internal.signal });
+    this.requestPacing = requestPacingFor({
+      now: this.wait.now,
+      sleep: (ms) => this.wait.sleep(ms),
+      throttleTimeoutMs: this.wait.timeoutMs,
+      ...(deps.transientTimeoutMs !== undefined ? { transientTimeoutMs: deps.transientTimeoutMs } : {}),
+      note: (message) => this.event({ type: 'note', level: 'info', message }),
+    });
   }
 
   get api(): AzureApi {

@@ -11,9 +11,10 @@ import { ExitCode, UsageError } from '../../errors';
 import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
 import { withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
 import { lockHub, withWaitLock, type WaitLockArgs } from '../lockOption';
+import { busyPollFromEnv, timeoutMs, withTimeout, type TimeoutArgs } from '../timeoutOption';
 import { readLine } from '../readLine';
 
-export interface DeployArgs extends AzureCliArgs, WaitLockArgs {
+export interface DeployArgs extends AzureCliArgs, WaitLockArgs, TimeoutArgs {
   plan: boolean;
   out?: string;
   device: string;
@@ -32,7 +33,7 @@ export const deployCommand = defineCommand<DeployArgs>({
   command: 'deploy',
   describe: 'Create or update the Azure side of the hub (only what differs); --plan shows the difference',
   builder: (y) =>
-    withWaitLock(withAzureOptions(y))
+    withTimeout(withWaitLock(withAzureOptions(y)))
       .option('plan', { type: 'boolean', default: false, describe: 'Show what would change and change nothing (exit 10 when changes are pending)' })
       .option('out', { type: 'string', describe: 'After deploying, read back and render the bundle into DIR' })
       .option('device', { type: 'string', default: 'own', describe: "With --out: 'own' (each site's device), 'all', or a device id" })
@@ -61,6 +62,7 @@ export const deployCommand = defineCommand<DeployArgs>({
  */
 export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject: AzureInjection & { busyPollMs?: number; lockHeld?: boolean } = {}): Promise<number> {
   if (args.out) (await import('../../azure/live')).checkDeviceSelection(args.device);
+  timeoutMs(args);
   const waitSeconds = args['wait-for-circuit'];
   if (waitSeconds !== undefined && !(Number.isFinite(waitSeconds) && waitSeconds >= 0)) {
     throw new UsageError('BadWait', `--wait-for-circuit ${String(waitSeconds)} is not a number of seconds`, 'give a number of seconds, e.g. --wait-for-circuit 1800');
@@ -144,6 +146,7 @@ async function deployLocked(
   }
 
   const { applyPlan } = await import('../../azure/deploy/apply');
+  const { BUSY_POLL_MS } = await import('../../azure/deploy/waiting');
   const { describeResource } = await import('../../azure/resources/table');
   const { createJournalKeyStore } = await import('../../azure/sharedKeys');
   const { keyJournalDir } = await import('../../io/keyJournal');
@@ -161,7 +164,8 @@ async function deployLocked(
       resolveSecret: conn.resolveSecret,
       onEvent: (e) => progress.onEvent(e),
       signal: controller.signal,
-      ...(inject.busyPollMs !== undefined ? { busyPollMs: inject.busyPollMs } : {}),
+      busyPollMs: inject.busyPollMs ?? busyPollFromEnv(io.env, BUSY_POLL_MS),
+      busyTimeoutMs: timeoutMs(args),
       ...(waitSeconds !== undefined ? { circuitWait: { timeoutMs: Math.round(waitSeconds * 1000), pollMs: circuitPollMs(io, inject) } } : {}),
       ...(allowRecreate ? { allowRecreate } : {}),
     });

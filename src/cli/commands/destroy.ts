@@ -4,9 +4,10 @@ import { ExitCode, UsageError } from '../../errors';
 import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
 import { withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
 import { lockHub, withWaitLock, type WaitLockArgs } from '../lockOption';
+import { busyPollFromEnv, timeoutMs, withTimeout, type TimeoutArgs } from '../timeoutOption';
 import { readLine } from '../readLine';
 
-export interface DestroyArgs extends AzureCliArgs, WaitLockArgs {
+export interface DestroyArgs extends AzureCliArgs, WaitLockArgs, TimeoutArgs {
   yes: boolean;
 }
 
@@ -14,11 +15,12 @@ export const destroyCommand = defineCommand<DestroyArgs>({
   command: 'destroy',
   describe: 'Delete the Azure resources tunnelsmith created for this hub (never anything it did not create)',
   builder: (y) =>
-    withWaitLock(withAzureOptions(y)).option('yes', { type: 'boolean', default: false, describe: 'Skip the typed confirmation (needed when stdin is not a terminal)' }) as unknown as Argv<DestroyArgs & GlobalArgs>,
+    withTimeout(withWaitLock(withAzureOptions(y))).option('yes', { type: 'boolean', default: false, describe: 'Skip the typed confirmation (needed when stdin is not a terminal)' }) as unknown as Argv<DestroyArgs & GlobalArgs>,
   run: (args, io) => runDestroyCommand(args, io),
 });
 
 export async function runDestroyCommand(args: DestroyArgs & GlobalArgs, io: CliIO, inject: AzureInjection & { busyPollMs?: number } = {}): Promise<number> {
+  timeoutMs(args);
   const { loadHub, connectAzure } = await import('../azureOptions');
   const { hubId } = await import('../../hub/types');
   const loaded = await loadHub(args, io);
@@ -66,10 +68,11 @@ async function destroyLocked(
     }
   }
   const { createProgressReporter } = await import('../progress');
+  const { BUSY_POLL_MS } = await import('../../azure/deploy/waiting');
   const progress = createProgressReporter(io, { json: args.json });
   let report;
   try {
-    report = await runDestroy(plan, { api: conn.api, onEvent: (e) => progress.onEvent(e), ...(inject.busyPollMs !== undefined ? { busyPollMs: inject.busyPollMs } : {}) });
+    report = await runDestroy(plan, { api: conn.api, onEvent: (e) => progress.onEvent(e), busyPollMs: inject.busyPollMs ?? busyPollFromEnv(io.env, BUSY_POLL_MS), busyTimeoutMs: timeoutMs(args) });
   } finally {
     progress.close();
   }

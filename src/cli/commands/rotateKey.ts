@@ -7,12 +7,13 @@ import { InputError, UsageError, formatProblem, type Problem } from '../../error
 import { withAzureOptions } from '../azureOptions';
 import { defineCommand, writeLine, type CliIO } from '../command';
 import { lockHub, withWaitLock, type WaitLockArgs } from '../lockOption';
+import { timeoutMs, withTimeout, type TimeoutArgs } from '../timeoutOption';
 import type { RotationAction, SiteOutcome } from '../../rotation/run';
 import type { SiteResult } from '../../rotation/fleet';
 
 const ACTIONS = ['prepare', 'apply', 'rollback', 'status', 'abort'] as const;
 
-interface RotateKeyArgs extends WaitLockArgs {
+interface RotateKeyArgs extends WaitLockArgs, TimeoutArgs {
   action: RotationAction;
   file?: string;
   cloud?: string;
@@ -38,7 +39,7 @@ export const rotateKeyCommand = defineCommand<RotateKeyArgs>({
   command: 'rotate-key <action>',
   describe: 'Rotate sites\' shared keys in two steps: prepare (new key + bundle), apply (Azure), rollback, status, abort',
   builder: (y) =>
-    withWaitLock(withAzureOptions(y))
+    withTimeout(withWaitLock(withAzureOptions(y)))
       .positional('action', { choices: ACTIONS, describe: 'prepare | apply | rollback | status | abort', demandOption: true })
       .option('site', { type: 'string', describe: 'One site by name' })
       .option('all', { type: 'boolean', default: false, describe: 'Every site of the hub' })
@@ -60,6 +61,7 @@ async function runRotateKey(args: RotateKeyArgs & { json: boolean }, io: CliIO):
   const action = args.action;
   if (args.site && args.all) throw new UsageError('SiteAndAll', '--site and --all exclude each other', 'name one site with --site, or every site with --all');
   if (!args.site && !args.all && action !== 'status') throw new UsageError('NoSite', `rotate-key ${action} needs --site NAME or --all`, 'name the site to rotate, or --all for every site');
+  const busyTimeoutMs = timeoutMs(args);
   if (!(args.concurrency >= 1)) throw new UsageError('BadConcurrency', '--concurrency must be 1 or more', 'for example --concurrency 4');
   if (args['show-secret'] && action !== 'status' && action !== 'prepare') throw new UsageError('ShowSecretScope', '--show-secret works with status and prepare only', 'run rotate-key status --show-secret');
 
@@ -103,7 +105,7 @@ async function runRotateKey(args: RotateKeyArgs & { json: boolean }, io: CliIO):
       const vault = action === 'apply' || action === 'rollback' ? await wiring.vaultSlotFor(site, await clients()) : undefined;
       return runRotation(
         action,
-        { site: name, connection: site.connectionName, resourceGroup: hub.azure.resourceGroup, ...(vault ? { vault } : {}) },
+        { site: name, connection: site.connectionName, resourceGroup: hub.azure.resourceGroup, gateway: hub.azure.vpnGateway.name, ...(vault ? { vault } : {}) },
         {
           store,
           ...(azure ? { azure } : {}),
@@ -113,6 +115,7 @@ async function runRotateKey(args: RotateKeyArgs & { json: boolean }, io: CliIO):
           now: () => new Date(),
           sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
           confirm: { timeoutMs: args['confirm-timeout'] * 1000, intervalMs: Math.max(0, args['confirm-interval'] * 1000) },
+          busyTimeoutMs,
           onEvent: (e) => {
             if (!quietEvents) writeLine(io.stderr, `${e.site}: ${e.step}${e.detail ? `: ${e.detail}` : ''}`);
           },
