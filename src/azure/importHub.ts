@@ -19,7 +19,7 @@ import { AZURE_DEFAULT_DPD_TIMEOUT_SECONDS } from '../policy/catalog';
 import type { IpsecPolicy } from '../hub/types';
 import { nameFromId, sameId, type CircuitModel, type ConnectionModel, type GatewayModel, type LngModel, type PublicIpModel, type VnetModel } from './client/model';
 import { GATEWAY_SUBNET } from './resources/virtualNetwork';
-import { BASIC_PUBLIC_IP_MIGRATION, retiredVpnSku } from './skus';
+import { azTwinOf, BASIC_PUBLIC_IP_MIGRATION, retiredVpnSku } from './skus';
 
 /** Everything of interest in the resource group. */
 export interface ImportSnapshot {
@@ -71,6 +71,8 @@ export interface ImportResult {
   notes: Problem[];
   /** Sites whose device is the placeholder. */
   placeholders: number;
+  /** BGP sites whose prefixes Azure's configuration does not tell (addressSpace left empty for the user). */
+  unknownPrefixes: number;
   /** Comments to place on keys of the file: path (as `yaml` getIn takes it) -> text. */
   comments: Array<{ path: Array<string | number>; text: string }>;
 }
@@ -182,6 +184,7 @@ export function buildImportedHub(snap: ImportSnapshot, opts: ImportOptions = {})
   // ---- sites
   const taken = new Set<string>();
   let placeholders = 0;
+  let unknownPrefixes = 0;
   const ipsec = snap.connections
     .filter((c) => sameId(c.gatewayId, vpn.id) || (!vpn.id && pipName(c.gatewayId) === vpn.name))
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -204,11 +207,17 @@ export function buildImportedHub(snap: ImportSnapshot, opts: ImportOptions = {})
     const name = siteNameFrom(cn.name, taken);
     taken.add(name);
     const bgp = cn.enableBgp && lng.bgp ? { asn: lng.bgp.asn, peerIp: lng.bgp.peeringAddress } : undefined;
-    let addressSpace = [...lng.addressPrefixes];
+    // Only what the local network gateway holds, and never the BGP peer's host route (Azure adds it itself).
+    const peerRoute = bgp ? `${bgp.peerIp}/32` : undefined;
+    const addressSpace = lng.addressPrefixes.filter((p) => p !== peerRoute);
+    if (peerRoute && lng.addressPrefixes.includes(peerRoute)) {
+      notes.push(note(`${path}.localNetworkGatewayPrefixes`, `local network gateway ${lng.name} lists the BGP peer's own ${peerRoute}, which Azure adds by itself; it is not written as a site prefix, and deploy leaves it on the gateway`, 'set localNetworkGatewayPrefixes to the prefixes to keep (e.g. []) to remove it'));
+    }
     if (addressSpace.length === 0) {
       if (bgp) {
-        addressSpace = [`${bgp.peerIp}/32`];
-        notes.push(note(`${path}.addressSpace`, `local network gateway ${lng.name} lists no prefix (its routes come over BGP); written as the BGP peer's /32, which deploy would add to it`, 'write the prefixes the site announces over BGP'));
+        unknownPrefixes++;
+        comments.push({ path: ['sites', index, 'addressSpace'], text: ' tunnelsmith import: write the prefixes this site announces over BGP (its local network gateway lists none: Azure learns them over BGP)' });
+        notes.push(note(`${path}.addressSpace`, `local network gateway ${lng.name} lists no prefix: Azure learns the site's routes over BGP, so Azure's configuration does not say which prefixes the site owns; addressSpace is left empty and validate refuses the file until you write them`, 'write the prefixes the site announces over BGP (the device configs announce and filter them); deploy keeps the local network gateway empty'));
       } else {
         notes.push(note(`${path}.addressSpace`, `local network gateway ${lng.name} lists no prefix and connection ${cn.name} has no BGP: the site routes nothing`, 'write the site\'s prefixes'));
       }
@@ -222,7 +231,11 @@ export function buildImportedHub(snap: ImportSnapshot, opts: ImportOptions = {})
       notes.push(note(`${path}.ipsecPolicy`, `connection ${cn.name} has no custom IPsec policy: Azure's default proposals (weak: DH group 2, no PFS) stay, written as azure-default`, 'set a policy (or remove ipsecPolicy for the secure default) when the device is ready for it; deploy then updates the connection'));
     }
     if (cn.connectionProtocol && cn.connectionProtocol.toUpperCase() !== 'IKEV2') {
-      notes.push(note(`sites[${index}]`, `connection ${cn.name} uses ${cn.connectionProtocol}; tunnelsmith manages IKEv2 connections, so deploy would switch it to IKEv2`, 'move the device to IKEv2 first'));
+      notes.push(note(
+        `sites[${index}]`,
+        `connection ${cn.name} uses ${cn.connectionProtocol}; tunnelsmith manages IKEv2 connections, and Azure cannot change a connection's protocol in place: deploy plans a replacement (the connection is deleted and created again as IKEv2 with the key it has now; the tunnel is down in between) and does it only with deploy --allow-recreate`,
+        'move the device to IKEv2, then run tunnelsmith deploy --allow-recreate in a maintenance window',
+      ));
     }
     const site: ImportedSite = {
       name,
@@ -241,7 +254,7 @@ export function buildImportedHub(snap: ImportSnapshot, opts: ImportOptions = {})
   for (const other of snap.gateways.filter((g) => !inVnet.includes(g))) {
     notes.push(note('azure', `gateway ${other.name} sits in VNet ${vnetOfGateway(other) ?? '(unknown)'}, not ${vnet.name}; it is left out`, 'import that VNet with --vnet to manage it in its own hub file'));
   }
-  return { hub, notes, placeholders, comments };
+  return { hub, notes, placeholders, unknownPrefixes, comments };
 }
 
 function chooseVnet(snap: ImportSnapshot, wanted: string | undefined): VnetModel {
@@ -266,6 +279,8 @@ function importVpnGateway(vpn: GatewayModel, pipName: (id: string) => string, no
     sku = retired.target;
     notes.push(note('azure.vpnGateway.sku', `VPN gateway ${vpn.name} has the retired ${vpn.sku} SKU; written as ${retired.target}, its migration target, so deploy refuses until the gateway is migrated`, retired.migration));
     comments.push({ path: ['azure', 'vpnGateway', 'sku'], text: ` Azure holds the retired ${vpn.sku} SKU: see tunnelsmith import's notes` });
+  } else if (azTwinOf(vpn.sku)) {
+    notes.push(note('azure.vpnGateway.sku', `VPN gateway ${vpn.name} is ${vpn.sku}, a non-AZ SKU Azure no longer creates; written as it is: deploy adopts it (no write), and Microsoft migrates it to ${azTwinOf(vpn.sku)} itself, keeping its public IP`, `once Microsoft has migrated it, set sku: ${azTwinOf(vpn.sku)}`));
   } else if (vpn.sku.toLowerCase() === 'basic') {
     sku = 'VpnGw1AZ';
     notes.push(note('azure.vpnGateway.sku', `VPN gateway ${vpn.name} is Basic (no BGP, no custom policy, no coexistence with ExpressRoute); written as VpnGw1AZ, so deploy refuses until the gateway is replaced`, 'delete the gateway (its connections first: the tunnels drop) and deploy again to create a VpnGw1AZ gateway'));
@@ -304,6 +319,7 @@ export function renderImportedHub(result: ImportResult): string {
     ' Resources that existed before are adopted as they are and never tagged, so tunnelsmith destroy leaves them.',
   ];
   if (result.placeholders > 0) header.push(` ${result.placeholders} site(s) have device: ${IMPORT_DEVICE_PLACEHOLDER}: write each appliance before validate accepts the file.`);
+  if (result.unknownPrefixes > 0) header.push(` ${result.unknownPrefixes} BGP site(s) have an empty addressSpace: write the prefixes each announces before validate accepts the file.`);
   doc.commentBefore = header.join('\n');
   const inline = (n: unknown) => {
     if (isSeq(n) && n.items.every((i) => !isMap(i) && !isSeq(i))) n.flow = true;

@@ -45,6 +45,12 @@ export interface SharedKeyStore {
    * `sharedKey` reference keeps using its reference. Optional for stores that cannot keep keys.
    */
   preserveAzureKey?(site: Site, key: string): Promise<void>;
+  /**
+   * The site's connection is about to be replaced (deleted and created again): journal the key Azure
+   * holds for it (`pending`, origin `azure`) before the delete, so the new connection gets that key, also
+   * when a run stops between the delete and the create. Whatever the site's reference says.
+   */
+  keepForReplacement?(site: Site, key: string): Promise<void>;
 }
 
 export interface JournalKeyStoreOptions {
@@ -67,6 +73,8 @@ export function createJournalKeyStore(o: JournalKeyStoreOptions): SharedKeyStore
   return {
     async keyForNewConnection(site, sitePath) {
       const existing = await readKeyJournal(o.journalDir, o.hubId, site.connectionName);
+      // A connection being replaced gets back the key its device has (kept before the delete).
+      if (existing && existing.current.origin === 'azure' && existing.current.state === 'pending') return existing.current.key;
       if (site.sharedKey) {
         const where = `${sitePath}.sharedKey`;
         const key = await o.resolveSecret(site.sharedKey, where);
@@ -99,6 +107,19 @@ export function createJournalKeyStore(o: JournalKeyStoreOptions): SharedKeyStore
     async referencedKey(site, sitePath) {
       if (!site.sharedKey) return undefined;
       return o.resolveSecret(site.sharedKey, `${sitePath}.sharedKey`);
+    },
+    async keepForReplacement(site, key) {
+      const existing = await readKeyJournal(o.journalDir, o.hubId, site.connectionName);
+      if (existing && existing.current.key === key && existing.current.origin === 'azure' && existing.current.state === 'pending') return;
+      await writeKeyJournal(o.journalDir, {
+        ...(existing ?? {}),
+        version: 1,
+        hub: o.hubId,
+        site: site.name,
+        connectionName: site.connectionName,
+        current: { key, origin: 'azure', state: 'pending', since: now().toISOString() },
+        ...(existing && existing.current.key !== key ? { previous: { ...existing.current, state: 'retired' as const } } : {}),
+      });
     },
     async preserveAzureKey(site, key) {
       if (site.sharedKey) return;

@@ -33,6 +33,8 @@ export type SkuVerdict =
   | { kind: 'same' }
   /** Azure changes it in place (a resize within the family and generation). */
   | { kind: 'resize' }
+  /** Azure cannot change it in place, but a new gateway of that SKU replaces it (delete, then create). */
+  | { kind: 'replace'; reason: string }
   /** Azure cannot change it in place; `remedy` is what the user can do. */
   | { kind: 'refuse'; reason: string; remedy: string };
 
@@ -69,6 +71,15 @@ export function retiredVpnSku(sku: string): { target: string; migration: string 
   };
 }
 
+/** The non-AZ VPN SKUs Azure no longer creates (SKU consolidation), with their AZ twin. */
+const NON_AZ_VPN_SKUS: Readonly<Record<string, string>> = { VpnGw1: 'VpnGw1AZ', VpnGw2: 'VpnGw2AZ', VpnGw3: 'VpnGw3AZ', VpnGw4: 'VpnGw4AZ', VpnGw5: 'VpnGw5AZ' };
+
+/** The AZ twin of a non-AZ VPN SKU (VpnGw1 -> VpnGw1AZ), or undefined for any other SKU. Pure. */
+export function azTwinOf(sku: string): string | undefined {
+  const key = Object.keys(NON_AZ_VPN_SKUS).find((k) => eq(k, sku));
+  return key ? NON_AZ_VPN_SKUS[key] : undefined;
+}
+
 /** Why a Basic public IP cannot stay, and Azure's migration path for it. */
 export const BASIC_PUBLIC_IP_MIGRATION =
   "Basic SKU public IPs are retired (30 September 2025). A gateway moves to a Standard IP with Azure's gateway migration (portal: the gateway's migration page for a VPN gateway, the ExpressRoute gateway migration for an ExpressRoute gateway), which keeps the gateway working during the move; an IP no gateway uses can be upgraded in place (make it Static, then az network public-ip update --sku Standard)";
@@ -83,6 +94,12 @@ export function judgeSkuChange(kind: GatewayKind, from: string, to: string, gene
   const toFamily = familyOf(kind, to);
   if (!fromFamily || fromFamily !== toFamily) {
     return { kind: 'refuse', ...crossFamily(kind, from, to, fromFamily) };
+  }
+  if (kind === 'ExpressRoute') {
+    const family = ER_FAMILIES[fromFamily];
+    if (family.findIndex((s) => eq(s, to)) < family.findIndex((s) => eq(s, from))) {
+      return { kind: 'replace', reason: `sku ${from} -> ${to}: Azure upgrades an ExpressRoute gateway in place but never downgrades it; the gateway is deleted and created again as ${to}` };
+    }
   }
   if (kind === 'Vpn') {
     const gen = vpnGeneration(from, generation);
@@ -110,10 +127,16 @@ function crossFamily(kind: GatewayKind, from: string, to: string, fromFamily: st
       remedy: recreate,
     };
   }
-  if (kind === 'Vpn' && (fromFamily === 'vpngw' || fromFamily === 'vpngwaz')) {
+  if (kind === 'Vpn' && fromFamily === 'vpngw') {
     return {
-      reason: `${from} and ${to} are different SKU families (${fromFamily === 'vpngw' ? 'non-zonal VpnGw and zone-redundant VpnGwAZ' : 'zone-redundant VpnGwAZ and non-zonal VpnGw'}), and Azure resizes only within one`,
-      remedy: `keep sku: ${from} in the hub file (a resize to another ${fromFamily === 'vpngw' ? 'VpnGw1..5' : 'VpnGw1AZ..5AZ'} SKU is done in place), or ${recreate}`,
+      reason: `${from} and ${to} are different SKU families (non-zonal VpnGw and zone-redundant VpnGwAZ), and Azure resizes only within one`,
+      remedy: `keep sku: ${from} in the hub file: Azure no longer creates non-AZ gateways and Microsoft migrates this one to ${azTwinOf(from)} itself, keeping its public IP (a resize to another VpnGw1..5 SKU is done in place meanwhile)${azTwinOf(from) === to ? '' : `; once migrated, a resize to ${to} is done in place`}`,
+    };
+  }
+  if (kind === 'Vpn' && fromFamily === 'vpngwaz') {
+    return {
+      reason: `${from} and ${to} are different SKU families (zone-redundant VpnGwAZ and the non-zonal VpnGw, which Azure no longer creates), and Azure resizes only within one`,
+      remedy: `use ${azTwinOf(to) ?? 'a VpnGw1AZ..5AZ SKU'} (a resize to another VpnGw1AZ..5AZ SKU is done in place)`,
     };
   }
   if (kind === 'ExpressRoute' && fromFamily === 'nonaz') {

@@ -59,6 +59,7 @@ function normalizeSite(site: RawSite): Site {
     device: site.device,
     publicIp: site.publicIp,
     addressSpace: [...site.addressSpace],
+    ...(site.localNetworkGatewayPrefixes !== undefined ? { localNetworkGatewayPrefixes: [...site.localNetworkGatewayPrefixes] } : {}),
     ...(site.bgp ? { bgp: { asn: site.bgp.asn, peerIp: site.bgp.peerIp } } : {}),
     localNetworkGatewayName: site.localNetworkGatewayName ?? defaultLocalNetworkGatewayName(site.name),
     connectionName: site.connectionName ?? defaultConnectionName(site.name),

@@ -170,6 +170,8 @@ export const SiteSchema = z
     publicIp: ipv4('public address').describe("The appliance's public IPv4 address (its IKE identity)"),
     addressSpace: z.array(cidr('on-premises prefix')).min(1, { error: 'needs at least one prefix' }).max(256, { error: 'holds at most 256 prefixes' })
       .describe('On-premises prefixes: must not overlap the VNet or other sites'),
+    localNetworkGatewayPrefixes: z.array(cidr('local network gateway prefix')).max(256, { error: 'holds at most 256 prefixes' }).optional()
+      .describe("The local network gateway's address space: static routes in Azure. Default: addressSpace for a static site, none for a BGP site (Azure learns the prefixes over BGP). Set it on a BGP site only for a static route that must outlive BGP; an existing gateway's prefixes are never removed unless this is set"),
     bgp: SiteBgpSchema.optional(),
     localNetworkGatewayName: resourceName('local network gateway name').optional().describe('Default lng-<name>'),
     connectionName: resourceName('connection name').optional().describe('Default cn-<name>'),

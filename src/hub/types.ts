@@ -36,6 +36,11 @@ export interface Site {
   device: DeviceId;
   publicIp: string;
   addressSpace: string[];
+  /**
+   * The local network gateway's prefixes when the hub file sets them (`localNetworkGatewayPrefixes`);
+   * absent: addressSpace for a static site, none for a BGP site, and an existing gateway keeps its own.
+   */
+  localNetworkGatewayPrefixes?: string[];
   bgp?: SiteBgp;
   localNetworkGatewayName: string;
   connectionName: string;

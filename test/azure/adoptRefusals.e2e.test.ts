@@ -49,24 +49,25 @@ async function setup(rg: string, o: Omit<HandBuiltOptions, 'rg'>, hub: Parameter
 
 test('a policy-based gateway: delete its connections and the gateway, then deploy creates a route-based one', async () => {
   const rg = 'policy-rg';
-  const file = await setup(rg, { vpn: { name: 'hand-vgw', pip: 'hand-vgw-ip', sku: 'VpnGw1', vpnType: 'PolicyBased', enableBgp: false }, sites: [handBuiltSite({ bgp: false })] }, { rg, vpnSku: 'VpnGw1', siteBgp: false });
+  const file = await setup(rg, { vpn: { name: 'hand-vgw', pip: 'hand-vgw-ip', sku: 'VpnGw1AZ', vpnType: 'PolicyBased', enableBgp: false }, sites: [handBuiltSite({ bgp: false })] }, { rg, vpnSku: 'VpnGw1AZ', siteBgp: false });
   const err = await refused(file);
-  expect(err).toMatch(/azure\.vpnGateway\.name: VPN gateway hand-vgw is PolicyBased; BGP, custom IPsec policies and coexistence with ExpressRoute need a RouteBased gateway, and Azure cannot change the VPN type in place \(fix: delete its connection hand-cn-hq, then delete gateway hand-vgw .*then deploy again: tunnelsmith creates a route-based VpnGw1 gateway named hand-vgw\)/);
+  expect(err).toMatch(/azure\.vpnGateway\.name: VPN gateway hand-vgw is PolicyBased; BGP, custom IPsec policies and coexistence with ExpressRoute need a RouteBased gateway, and Azure cannot change the VPN type in place \(fix: delete its connection hand-cn-hq, then delete gateway hand-vgw .*then deploy again: tunnelsmith creates a route-based VpnGw1AZ gateway named hand-vgw\)/);
 });
 
 test('a Basic gateway on a Basic public IP: the SKU cannot be resized, the IP is retired (with the migration path)', async () => {
   const rg = 'basic-rg';
-  const file = await setup(rg, { vpn: { name: 'hand-vgw', pip: 'hand-vgw-ip', sku: 'Basic', enableBgp: false, pipSku: 'Basic' }, sites: [handBuiltSite({ bgp: false, policy: false })] }, { rg, vpnSku: 'VpnGw1', siteBgp: false });
+  const file = await setup(rg, { vpn: { name: 'hand-vgw', pip: 'hand-vgw-ip', sku: 'Basic', enableBgp: false, pipSku: 'Basic' }, sites: [handBuiltSite({ bgp: false, policy: false })] }, { rg, vpnSku: 'VpnGw1AZ', siteBgp: false });
   const err = await refused(file);
-  expect(err).toMatch(/azure\.vpnGateway\.sku: VPN gateway hand-vgw is Basic in Azure, the hub file says VpnGw1: it is a Basic gateway .*Basic cannot be resized to VpnGw1 \(fix: delete the gateway \(its connections first/);
+  expect(err).toMatch(/azure\.vpnGateway\.sku: VPN gateway hand-vgw is Basic in Azure, the hub file says VpnGw1AZ: it is a Basic gateway .*Basic cannot be resized to VpnGw1AZ \(fix: delete the gateway \(its connections first/);
   expect(err).toMatch(/azure\.vpnGateway\.publicIpNames\[0\]: public IP hand-vgw-ip has the retired Basic SKU \(Dynamic\).*\(fix: Basic SKU public IPs are retired \(30 September 2025\)\. A gateway moves to a Standard IP with Azure's gateway migration/);
 });
 
 test('a SKU change across families or generations is refused; the remedy says what resizes in place', async () => {
   const rg = 'family-rg';
-  await buildByHand(h, { rg, vpn: { name: 'hand-vgw', pip: 'hand-vgw-ip', sku: 'VpnGw1' }, sites: [handBuiltSite()] });
+  // A non-AZ gateway made before Azure stopped creating them.
+  await withRetiredSkus(() => buildByHand(h, { rg, vpn: { name: 'hand-vgw', pip: 'hand-vgw-ip', sku: 'VpnGw1' }, sites: [handBuiltSite()] }));
   const toAz = await refused(await hubFile('family-az', handBuiltHubYaml({ rg, vpnSku: 'VpnGw1AZ' })));
-  expect(toAz).toMatch(/azure\.vpnGateway\.sku: VPN gateway hand-vgw is VpnGw1 in Azure, the hub file says VpnGw1AZ: VpnGw1 and VpnGw1AZ are different SKU families .*\(fix: keep sku: VpnGw1 in the hub file \(a resize to another VpnGw1\.\.5 SKU is done in place\)/);
+  expect(toAz).toMatch(/azure\.vpnGateway\.sku: VPN gateway hand-vgw is VpnGw1 in Azure, the hub file says VpnGw1AZ: VpnGw1 and VpnGw1AZ are different SKU families .*\(fix: keep sku: VpnGw1 in the hub file: Azure no longer creates non-AZ gateways and Microsoft migrates this one to VpnGw1AZ itself, keeping its public IP/);
   const toGen2 = await refused(await hubFile('family-gen', handBuiltHubYaml({ rg, vpnSku: 'VpnGw4' })));
   expect(toGen2).toMatch(/the gateway is Generation1, which has no VpnGw4 SKU, and a resize cannot change the generation \(fix: choose a SKU of Generation1 \(VpnGw1, VpnGw2, VpnGw3\)/);
 
@@ -75,6 +76,37 @@ test('a SKU change across families or generations is refused; the remedy says wh
   const er = await refused(await hubFile(erRg, handBuiltHubYaml({ rg: erRg, erSku: 'ErGw1AZ', sites: false })));
   expect(er).toMatch(/azure\.expressRoute\.sku: ExpressRoute gateway hand-ergw is Standard in Azure, the hub file says ErGw1AZ: Standard is a non-zonal ExpressRoute SKU .*\(fix: keep sku: Standard .*Azure's ExpressRoute gateway migration/);
 });
+
+test('a non-AZ VPN gateway that exists is adopted as it is (no write), saying Microsoft migrates it; a new one is refused naming its AZ twin', async () => {
+  const rg = 'nonaz-rg';
+  await withRetiredSkus(() => buildByHand(h, { rg, vpn: { name: 'hand-vgw', pip: 'hand-vgw-ip', sku: 'VpnGw2' }, sites: [handBuiltSite()] }));
+  const file = await hubFile(rg, handBuiltHubYaml({ rg, vpnSku: 'VpnGw2' }));
+  h.emu.control.clearRequestLog();
+  const plan = await cli(['deploy', '--plan', '--file', file]);
+  expect([plan.code, plan.out]).toEqual([ExitCode.ok, expect.stringMatching(/Nothing to change\./)]);
+  expect(plan.err).toMatch(/warning: azure\.vpnGateway\.sku: VPN gateway hand-vgw is VpnGw2, a non-AZ SKU Azure no longer creates; tunnelsmith adopts it as it is, and Microsoft migrates it to VpnGw2AZ itself, keeping its public IP \(fix: once Microsoft has migrated it, set sku: VpnGw2AZ\)/);
+  const deploy = await cli(['deploy', '--file', file]);
+  expect(deploy.code).toBe(ExitCode.ok);
+  expect(deploy.err).toMatch(/warning: azure\.vpnGateway\.sku: .*Microsoft migrates it to VpnGw2AZ/);
+  expect(h.writes()).toEqual([]);
+  const validate = await cli(['validate', '--file', file]);
+  expect(validate.code).toBe(ExitCode.ok);
+  expect(validate.err).toMatch(/warning: azure\.vpnGateway\.sku: VpnGw2 is a non-AZ SKU Azure no longer creates \(NonAzSkusNotAllowedForVPNGateway\)/);
+
+  const fresh = await hubFile('nonaz-new', handBuiltHubYaml({ rg: 'nonaz-new-rg', vpnSku: 'VpnGw2' }));
+  const refusedNew = await refused(fresh);
+  expect(refusedNew).toMatch(/azure\.vpnGateway\.sku: VPN gateway hand-vgw does not exist yet, and Azure no longer creates gateways of the non-AZ VpnGw2 SKU \(NonAzSkusNotAllowedForVPNGateway\) \(fix: use sku: VpnGw2AZ, its zone-redundant twin/);
+});
+
+/** Creates what only Azure before the SKU consolidation could: gateways of a non-AZ or retired SKU. */
+async function withRetiredSkus<T>(build: () => Promise<T>): Promise<T> {
+  h.emu.control.setRules({ allowRetiredSkus: true });
+  try {
+    return await build();
+  } finally {
+    h.emu.control.setRules({ allowRetiredSkus: false });
+  }
+}
 
 test('a retired Standard VPN gateway is reported with Azure\'s migration path', async () => {
   const rg = 'retired-rg';

@@ -94,6 +94,8 @@ describe('tunnelsmith Azure commands', () => {
   });
 
   test('verify before and after the ExpressRoute path goes down (exit 0, then 11), and back up', async () => {
+    // The appliance announces its prefixes over BGP (its local network gateway lists none).
+    h.emu.control.setSiteAdvertisedPrefixes('ra-hybrid-vpn-cn', ['192.168.0.0/16']);
     const up = await run(['verify']);
     expect(up.code).toBe(ExitCode.ok);
     expect(up.out).toMatch(/\[ok\] expressroute routes: learned over ExpressRoute: 192\.168\.0\.0\/16/);

@@ -39,6 +39,8 @@ export interface HandBuiltSite {
   policy?: Record<string, unknown>;
   dpd?: number;
   sharedKey: string;
+  /** Default IKEv2. */
+  protocol?: 'IKEv1' | 'IKEv2';
 }
 
 export interface HandBuiltOptions {
@@ -101,7 +103,7 @@ export async function buildByHand(h: Harness, o: HandBuiltOptions): Promise<void
       await net.virtualNetworkGatewayConnections.beginCreateOrUpdateAndWait(rg, s.connection, {
         location: LOCATION,
         connectionType: 'IPsec',
-        connectionProtocol: 'IKEv2',
+        connectionProtocol: s.protocol ?? 'IKEv2',
         virtualNetworkGateway1: { id: nid(rg, 'virtualNetworkGateways', v.name) } as never,
         localNetworkGateway2: { id: nid(rg, 'localNetworkGateways', s.lng) } as never,
         sharedKey: s.sharedKey,
@@ -176,7 +178,7 @@ export function handBuiltHubYaml(o: {
 }
 
 /** The hand-built site that matches `handBuiltHubYaml`'s (secure default policy, BGP unless told otherwise). */
-export function handBuiltSite(o: { bgp?: boolean; key?: string; policy?: boolean } = {}): HandBuiltSite {
+export function handBuiltSite(o: { bgp?: boolean; key?: string; policy?: boolean; protocol?: 'IKEv1' | 'IKEv2' } = {}): HandBuiltSite {
   return {
     lng: 'hand-lng-hq',
     connection: 'hand-cn-hq',
@@ -185,5 +187,6 @@ export function handBuiltSite(o: { bgp?: boolean; key?: string; policy?: boolean
     ...(o.bgp === false ? {} : { bgp: { asn: 65010, peerIp: '192.168.255.1' } }),
     ...(o.policy === false ? {} : { policy: SECURE_POLICY }),
     sharedKey: o.key ?? 'HandMadeKey0123456789abcdefXYZ',
+    ...(o.protocol ? { protocol: o.protocol } : {}),
   };
 }

@@ -125,20 +125,6 @@ test.each([
   expect(`${e.message} ${e.hint} ${JSON.stringify(e.details)} ${JSON.stringify(h.events)}`).not.toContain(bad);
 });
 
-test('"ExpressRoute gateway must be created first" with a VPN gateway in place names the fix', async () => {
-  const hub = fresh(() => demoHub());
-  await h.deploy({ ...hub, azure: { ...hub.azure, expressRoute: undefined } });
-  h.emu.control.setRules({ requireExpressRouteGatewayFirst: true });
-  try {
-    const e = await refusal(hub);
-    expect(e.details.field).toBe('azure.expressRoute');
-    expect(e.details.azureCode).toBe('ExpressRouteGatewayMustBeCreatedFirst');
-    expect(e.hint).toMatch(/delete the VPN gateway/);
-  } finally {
-    h.emu.control.setRules({ requireExpressRouteGatewayFirst: false });
-  }
-});
-
 test('a service that refuses the ExpressRoute gateway first gets the VPN gateway first (fallback order)', async () => {
   const hub = fresh(() => demoHub());
   h.emu.control.addFault({ kind: 'failOperation', method: 'PUT', path: '/virtualNetworkGateways/ra-hybrid-er-vgw$', count: 1, code: 'VpnGatewayMustBeCreatedFirst', message: 'To deploy both gateways in the same vnet, the VPN gateway must be created first.' });

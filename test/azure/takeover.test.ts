@@ -4,7 +4,7 @@
  */
 import { planDestroy, runDestroy } from '../../src/azure/deploy/destroy';
 import { diffCircuit, diffPlan } from '../../src/azure/deploy/diff';
-import { buildImportedHub, siteNameFrom, type ImportSnapshot } from '../../src/azure/importHub';
+import { buildImportedHub, renderImportedHub, siteNameFrom, type ImportSnapshot } from '../../src/azure/importHub';
 import { ownershipTags, type CircuitModel, type ConnectionModel, type GatewayModel, type ListedResource, type LngModel, type VnetModel } from '../../src/azure/client/model';
 import { circuitIdOf, planAzure, type AzurePlan } from '../../src/azure/deploy/plan';
 import { judgeSkuChange, retiredVpnSku, vpnGeneration } from '../../src/azure/skus';
@@ -235,17 +235,21 @@ describe('import builds the hub file', () => {
     const r = buildImportedHub(snap(), { device: 'juniper-srx' });
     expect(r.hub.azure.location).toBe('westeurope');
     expect(r.hub.azure.vpnGateway).toEqual({ name: 'vgw', sku: 'VpnGw2AZ', activeActive: true, asn: 65100, apipaBgpIps: ['169.254.21.1', '169.254.21.2'], publicIpNames: ['vgw-pip-a', 'vgw-pip-b'] });
-    expect(r.hub.sites[0]).toMatchObject({ name: 'hq', device: 'juniper-srx', addressSpace: ['169.254.21.9/32'], bgp: { asn: 65010, peerIp: '169.254.21.9' }, ipsecPolicy: 'azure-default' });
+    // An empty local network gateway on a BGP (APIPA) site: no prefix is invented, the peer's /32 least of all.
+    expect(r.hub.sites[0]).toMatchObject({ name: 'hq', device: 'juniper-srx', addressSpace: [], bgp: { asn: 65010, peerIp: '169.254.21.9' }, ipsecPolicy: 'azure-default' });
     expect(r.notes.map((n) => n.path)).toEqual(['sites[0].addressSpace', 'sites[0].ipsecPolicy', 'sites[0]']);
-    expect(r.notes[2].message).toMatch(/uses IKEv1; .*deploy would switch it to IKEv2/);
-    expect(r.placeholders).toBe(0);
+    expect(r.notes[0].message).toMatch(/Azure learns the site's routes over BGP, so Azure's configuration does not say which prefixes the site owns; addressSpace is left empty/);
+    expect(r.notes[2].message).toMatch(/uses IKEv1; tunnelsmith manages IKEv2 connections, and Azure cannot change a connection's protocol in place: deploy plans a replacement .* only with deploy --allow-recreate/);
+    expect(r.notes[2].message).not.toMatch(/switch/);
+    expect([r.placeholders, r.unknownPrefixes]).toEqual([0, 1]);
+    expect(renderImportedHub(r)).toMatch(/addressSpace: \[\] # tunnelsmith import: write the prefixes this site announces over BGP/);
   });
 
   test('with the placeholder device the file is refused by validate, naming the site and the choices', () => {
     const r = buildImportedHub(snap({ connections: [cn('cn-hq', { connectionProtocol: 'IKEv2' })] }));
     const v = validateHub(JSON.parse(JSON.stringify(r.hub)), { devices: DEVICES });
     expect(v.hub).toBeUndefined();
-    expect(v.problems.filter((p) => p.severity === 'error').map((p) => p.path)).toEqual(['sites[0].device']);
+    expect(v.problems.filter((p) => p.severity === 'error').map((p) => p.path).sort()).toEqual(['sites[0].addressSpace', 'sites[0].device']);
   });
 
   test('several VNets need --vnet; no VPN gateway is nothing to import', () => {

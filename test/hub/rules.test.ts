@@ -77,6 +77,9 @@ const CASES: Case[] = [
   { rule: 'schema: resource names', mutate: (h) => { h.sites[0].connectionName = 'cn hq'; }, path: 'sites[0].connectionName', message: /Azure resource name/ },
   { rule: 'schema: dpd range', mutate: (h) => { h.sites[0].dpdTimeoutSeconds = 8; }, path: 'sites[0].dpdTimeoutSeconds', message: /at least 9 seconds/ },
   { rule: 'schema: Basic SKU refused', mutate: (h) => { h.azure.vpnGateway.sku = 'Basic'; }, path: 'azure.vpnGateway.sku', message: /refused/ },
+  { rule: 'checkNonAzVpnSku', mutate: (h) => { h.azure.vpnGateway.sku = 'VpnGw2'; }, path: 'azure.vpnGateway.sku', severity: 'warning', message: /^VpnGw2 is a non-AZ SKU Azure no longer creates \(NonAzSkusNotAllowedForVPNGateway\): deploy adopts an existing VpnGw2 gateway as it is \(Microsoft migrates it to VpnGw2AZ itself/ },
+  { rule: 'checkLocalNetworkGatewayPrefixes', mutate: (h) => { h.sites[0].localNetworkGatewayPrefixes = ['192.168.0.0/16', '10.200.4.0/24']; }, path: 'sites[0].localNetworkGatewayPrefixes[1]', message: /10\.200\.4\.0\/24 overlaps the VNet prefix 10\.200\.0\.0\/16/ },
+  { rule: 'checkBgpStaticPrefixes', mutate: (h) => { h.sites[0].bgp = { asn: 65010, peerIp: '192.168.255.1' }; h.sites[0].localNetworkGatewayPrefixes = ['192.168.0.0/16']; }, path: 'sites[0].localNetworkGatewayPrefixes', severity: 'warning', message: /^static prefixes on a BGP site are rarely wanted: Azure learns the site's prefixes over BGP and adds the route to its BGP address 192\.168\.255\.1 itself, while a static prefix \(192\.168\.0\.0\/16\) stays in Azure's routes/ },
   { rule: 'schema: secrets are references', mutate: (h) => { h.sites[0].sharedKey = 'abc'; }, path: 'sites[0].sharedKey', message: /never the secret itself/ },
 ];
 

@@ -42,7 +42,7 @@ describe('validateHub: the seed hub', () => {
     expect(hub!.sites[0].dpdTimeoutSeconds).toBe(30);
     expect(hub!.sites[0].ipsecPolicy).toBe('azure-default');
     expect(hub!.sites[0].deviceOptions).toEqual({ outsideInterface: 'GigabitEthernet0/0/0', tunnelNumberBase: 200, outsideAddress: '10.0.0.5' });
-    expect(pathsOf(problems, 'warning')).toEqual(['sites[0].ipsecPolicy']);
+    expect(pathsOf(problems, 'warning')).toEqual(['azure.vpnGateway.sku', 'sites[0].ipsecPolicy']);
   });
 
   test('a VPN-only hub has no expressRoute section and may use a /29 GatewaySubnet', () => {

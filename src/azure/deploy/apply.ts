@@ -12,7 +12,7 @@ import { isAbortError, isGatewayOrderRefusal } from '../client/errors';
 import type { PlannedResource } from '../resources/contract';
 import { describeResource } from '../resources/table';
 import { startCircuit } from './circuitStep';
-import { diffPlan, summarize, throwConflicts, type Change, type CircuitChange, type DiffExtras, type DiffOutcome } from './diff';
+import { describeReplacements, diffPlan, summarize, throwConflicts, type Change, type CircuitChange, type DiffExtras, type DiffOutcome } from './diff';
 import { WorkGraph, type FailurePolicy, type WorkNode } from './graph';
 import type { AzurePlan } from './plan';
 import { readActualState, readDiffExtras } from './read';
@@ -40,6 +40,8 @@ async function applyPaced(run: DeployRun): Promise<ApplyReport> {
     diff = await readAndDiff(run);
   }
   throwConflicts(diff.conflicts);
+  requireApprovedReplacements(diff, deps.allowReplace ?? []);
+  for (const n of diff.notes) run.warn(n.path, n.message, n.fix);
 
   // Keys and secrets first: a missing reference fails the run before anything is written.
   const secrets = await prepareSecrets(run, diff.changes);
@@ -82,6 +84,19 @@ async function readAndDiff(run: DeployRun): Promise<DiffOutcome> {
   const circuitText = diff.circuit && diff.circuit.action !== 'noop' ? `; circuit ${diff.circuit.circuit.name}: ${diff.circuit.action}` : '';
   run.event({ type: 'end', id: 'read', outcome: 'done', detail: `${summarize(diff.changes)}${circuitText}` });
   return diff;
+}
+
+/** Replacements delete what exists: each needs the confirmation of `deploy --allow-recreate`, else nothing is written. */
+function requireApprovedReplacements(diff: DiffOutcome, approved: readonly string[]): void {
+  const missing = diff.changes.filter((c) => c.action === 'replace' && !approved.includes(c.resource.key));
+  if (missing.length === 0) return;
+  const lines = describeReplacements(missing, diff.changes);
+  throw new AzureError(
+    'ReplacementNeedsConfirmation',
+    `Azure cannot make ${missing.length === 1 ? 'this change' : 'these changes'} in place; nothing was changed:\n  ${missing.map((c, i) => `${c.replace?.path ?? c.resource.field}: ${lines[i]}`).join('\n  ')}`,
+    { field: missing[0].replace?.path ?? missing[0].resource.field },
+    'run tunnelsmith deploy --allow-recreate to have tunnelsmith delete and create them again (it shows the steps and asks you to type the hub id; --yes for scripts), or keep what Azure holds in the hub file',
+  );
 }
 
 /** `--allow-recreate`: the confirmed GatewaySubnet change, and nothing else in conflict; returns what was deleted. */

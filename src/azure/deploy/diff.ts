@@ -12,19 +12,27 @@ import { isBusy, isFailedState, sameId, type CircuitModel, type GatewayModel, ty
 import { expressRouteCircuit } from '../resources/circuit';
 import { cidrOf, normLocation, shortId } from '../resources/compare';
 import type { ActualState, DiffContext, Findings, PlannedCircuit, PlannedResource } from '../resources/contract';
-import { describeResource, diffBody } from '../resources/table';
+import { createRefusal, describeResource, diffBody } from '../resources/table';
 import type { AzurePlan } from './plan';
 
-export type ChangeAction = 'create' | 'update' | 'noop' | 'wait';
+/**
+ * `replace`: Azure cannot change it in place; it is deleted and created again (after a confirmation,
+ * `deploy --allow-recreate`).
+ */
+export type ChangeAction = 'create' | 'update' | 'replace' | 'noop' | 'wait';
 
 export interface Change {
   action: ChangeAction;
-  /** For create/update, `resource.desired` is the body to PUT. */
+  /** For create/update/replace, `resource.desired` is the body to PUT. */
   resource: PlannedResource;
-  /** What differs (update), e.g. `sku: VpnGw1 -> VpnGw2`. */
+  /** What differs (update, replace), e.g. `sku: VpnGw1 -> VpnGw2`. */
   fields: string[];
   /** For `wait`: the provisioning state Azure reports. */
   state?: string;
+  /** For `replace`: what Azure cannot change in place, with the hub-file path it comes from. */
+  replace?: { path: string; reasons: string[] };
+  /** A `create` that follows the replacement of this gateway (its connection, deleted with it). */
+  afterReplacing?: string;
 }
 
 /** The circuit tunnelsmith creates (`plan.circuit`) against what Azure holds. */
@@ -57,6 +65,8 @@ export interface DiffOutcome {
   changes: Change[];
   /** Existing state that cannot be brought to the desired one in place. */
   conflicts: Problem[];
+  /** Worth telling, not changes (warnings). */
+  notes: Problem[];
   /** Present when the plan has a circuit to create (`expressRoute.circuit`). */
   circuit?: CircuitChange;
   /** Present when the GatewaySubnet conflict can be resolved by deleting and recreating (see `conflicts`). */
@@ -75,14 +85,16 @@ export interface DiffExtras {
 export function diffPlan(plan: AzurePlan, actual: ActualState, extras: DiffExtras = {}): DiffOutcome {
   const changes: Change[] = [];
   const conflicts: Problem[] = [];
+  const notes: Problem[] = [];
   const gatewaysExist = plan.resources.some((r) => (r.kind === 'vpnGateway' || r.kind === 'erGateway') && actual[r.key] !== undefined);
   let gatewaySubnet: { have: string; want: string } | undefined;
   const ctx: DiffContext = { actual, plan, gatewaysExist, connections: extras.connections, onGatewaySubnetInUse: (have, want) => (gatewaySubnet = { have, want }) };
   for (const r of plan.resources) {
-    const out = diffResource(r, actual[r.key], ctx);
+    const out = diffResource(r, actual[r.key], ctx, notes);
     if ('conflicts' in out) conflicts.push(...out.conflicts);
     else changes.push(out);
   }
+  conflicts.push(...followReplacedGateways(plan, actual, changes, extras.connections));
   let recreate: GatewaySubnetRecreate | undefined;
   if (gatewaySubnet) {
     recreate = planGatewaySubnetRecreate(plan, actual, extras.connections, gatewaySubnet.have, gatewaySubnet.want);
@@ -94,17 +106,63 @@ export function diffPlan(plan: AzurePlan, actual: ActualState, extras: DiffExtra
     if ('conflicts' in out) conflicts.push(...out.conflicts);
     else circuit = out;
   }
-  return { changes, conflicts, ...(circuit ? { circuit } : {}), ...(recreate ? { recreate } : {}) };
+  return { changes, conflicts, notes, ...(circuit ? { circuit } : {}), ...(recreate ? { recreate } : {}) };
+}
+
+/**
+ * A gateway that is replaced loses its connections first: the ones the hub describes are created again
+ * once it is back (their change becomes a create); any other connection of it blocks the replacement
+ * (tunnelsmith deletes only what it recreates). Returns those conflicts. Pure (changes are updated).
+ */
+function followReplacedGateways(plan: AzurePlan, actual: ActualState, changes: Change[], listed: readonly ListedResource[] | undefined): Problem[] {
+  const conflicts: Problem[] = [];
+  for (const g of changes.filter((c) => c.action === 'replace' && (c.resource.kind === 'erGateway' || c.resource.kind === 'vpnGateway'))) {
+    const gatewayId = (actual[g.resource.key] as GatewayModel | undefined)?.id;
+    const mine = changes.filter((c) => (c.resource.kind === 'ipsecConnection' || c.resource.kind === 'erConnection') && c.resource.dependsOn.includes(g.resource.key));
+    for (const c of mine) {
+      if (actual[c.resource.key] === undefined || c.action === 'create') continue;
+      c.action = 'create';
+      c.fields = [`created again once ${describeResource(g.resource)} is replaced (it is deleted with it)`];
+      c.afterReplacing = g.resource.key;
+    }
+    const described = new Set(mine.map((c) => c.resource.name.toLowerCase()));
+    const others = (listed ?? []).filter((l) => sameId(l.gatewayId, gatewayId) && !described.has(l.name.toLowerCase())).map((l) => l.name).sort();
+    if (others.length > 0) {
+      conflicts.push({
+        path: g.replace?.path ?? g.resource.field,
+        severity: 'error',
+        message: `${describeResource(g.resource)} must be replaced (${(g.replace?.reasons ?? []).join('; ')}), and connection${others.length > 1 ? 's' : ''} ${others.join(', ')} of it ${others.length > 1 ? 'are' : 'is'} not in the hub file; tunnelsmith deletes only what it can create again`,
+        fix: `delete ${others.join(', ')} yourself (or keep the gateway's SKU), then run deploy --allow-recreate`,
+      });
+    }
+  }
+  return conflicts;
+}
+
+/** The replacements of a diff, in words: what is deleted and created again, and why. Pure. */
+export function describeReplacements(changes: readonly Change[], all: readonly Change[] = changes): string[] {
+  return changes
+    .filter((c) => c.action === 'replace')
+    .map((c) => {
+      const followers = all.filter((f) => f.afterReplacing === c.resource.key).map((f) => describeResource(f.resource));
+      const keyNote = c.resource.kind === 'ipsecConnection' ? '; the new connection gets the shared key the site has now (read from Azure and kept in the key journal first)' : '';
+      const withFollowers = followers.length > 0 ? `; ${followers.join(', ')} ${followers.length > 1 ? 'are' : 'is'} deleted first and created again after it` : '';
+      return `delete and create again ${describeResource(c.resource)}: ${(c.replace?.reasons ?? []).join('; ')}${keyNote}${withFollowers}`;
+    });
 }
 
 type Outcome = Change | { conflicts: Problem[] };
 
-/** One resource. Pure. */
-export function diffResource(r: PlannedResource, actualValue: unknown, ctx: DiffContext): Outcome {
-  if (actualValue === undefined) return { action: 'create', resource: r, fields: [] };
+/** One resource; `notes` collects what is worth telling (warnings). Pure. */
+export function diffResource(r: PlannedResource, actualValue: unknown, ctx: DiffContext, notes: Problem[] = []): Outcome {
+  if (actualValue === undefined) {
+    const refused = createRefusal(r);
+    if (refused) return { conflicts: [{ ...refused, severity: 'error' }] };
+    return { action: 'create', resource: r, fields: [] };
+  }
   const actual = actualValue as { provisioningState?: string; tags?: Record<string, string>; location?: string };
   if (isBusy(actual.provisioningState)) return { action: 'wait', resource: r, fields: [], state: actual.provisioningState };
-  const out = compare(actual, (found) => {
+  const out = compare(actual, notes, (found) => {
     // A resource group's own region does not bind the resources in it (a hand-built group often differs).
     if (r.kind !== 'resourceGroup' && actual.location !== undefined && actual.location !== '' && normLocation(actual.location) !== normLocation(r.desired.location)) {
       found.conflict(
@@ -116,6 +174,7 @@ export function diffResource(r: PlannedResource, actualValue: unknown, ctx: Diff
     return { ...r, desired: diffBody(r, actualValue as PlannedResource['desired'], ctx, found) } as PlannedResource;
   });
   if ('conflicts' in out) return out;
+  if (out.replace) return { action: 'replace', resource: out.body, fields: [...out.replace.reasons, ...out.fields], replace: out.replace };
   return { action: out.fields.length > 0 ? 'update' : 'noop', resource: out.body, fields: out.fields };
 }
 
@@ -123,7 +182,7 @@ export function diffResource(r: PlannedResource, actualValue: unknown, ctx: Diff
 export function diffCircuit(planned: PlannedCircuit, actual: CircuitModel | undefined): CircuitChange | { conflicts: Problem[] } {
   if (!actual) return { action: 'create', circuit: planned, fields: [] };
   if (isBusy(actual.provisioningState)) return { action: 'wait', circuit: planned, fields: [], state: actual.provisioningState };
-  const out = compare(actual, (found) => expressRouteCircuit.diff(planned, actual, found));
+  const out = compare(actual, [], (found) => expressRouteCircuit.diff(planned, actual, found));
   if ('conflicts' in out) return out;
   return { action: out.fields.length > 0 ? 'update' : 'noop', circuit: planned, fields: out.fields };
 }
@@ -132,13 +191,22 @@ export function diffCircuit(planned: PlannedCircuit, actual: CircuitModel | unde
  * Runs a comparison of an existing resource: its conflicts, or the fields that differ (a resource whose
  * last operation failed is written again).
  */
-function compare<B>(actual: { provisioningState?: string }, run: (found: Findings) => B): { body: B; fields: string[] } | { conflicts: Problem[] } {
+function compare<B>(actual: { provisioningState?: string }, notes: Problem[], run: (found: Findings) => B): { body: B; fields: string[]; replace?: { path: string; reasons: string[] } } | { conflicts: Problem[] } {
   const problems: Problem[] = [];
   const fields: string[] = [];
-  const body = run({ fields, conflict: (path, message, fix) => problems.push({ path, message, fix, severity: 'error' }) });
+  let replace: { path: string; reasons: string[] } | undefined;
+  const body = run({
+    fields,
+    conflict: (path, message, fix) => problems.push({ path, message, fix, severity: 'error' }),
+    replace: (path, what) => {
+      replace ??= { path, reasons: [] };
+      replace.reasons.push(what);
+    },
+    note: (path, message, fix) => notes.push({ path, message, severity: 'warning', ...(fix ? { fix } : {}) }),
+  });
   if (problems.length > 0) return { conflicts: problems };
   if (isFailedState(actual.provisioningState)) fields.unshift('provisioningState: Failed -> Succeeded (retry)');
-  return { body, fields };
+  return { body, fields, ...(replace ? { replace } : {}) };
 }
 
 /** The deletions a GatewaySubnet change needs, in order. Pure. */
@@ -205,6 +273,7 @@ export function summarize(changes: readonly Change[]): string {
   const parts = [
     [count('create'), 'to create'],
     [count('update'), 'to update'],
+    [count('replace'), 'to replace (delete and create again)'],
     [count('wait'), 'in progress in Azure'],
     [count('noop'), 'in place'],
   ].filter(([n]) => (n as number) > 0);

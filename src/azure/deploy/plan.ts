@@ -160,6 +160,8 @@ export function planAzure(hub: Hub, subscriptionId: string): AzurePlan {
       ...base('localNetworkGateway', site.localNetworkGatewayName, `sites[${i}]`, [rgKey]),
       kind: 'localNetworkGateway',
       site: site.name,
+      prefixesExplicit: site.localNetworkGatewayPrefixes !== undefined,
+      bgp: site.bgp !== undefined,
       desired: planLng(site, location, tags),
     });
     resources.push({
@@ -219,13 +221,18 @@ export function planAzure(hub: Hub, subscriptionId: string): AzurePlan {
   return { subscriptionId, resourceGroup: rg, location, hubId: id, tags, resources, ...(circuit ? { circuit } : {}) };
 }
 
+/**
+ * A site's local network gateway. Its prefixes are static routes in Azure: the site's addressSpace for a
+ * static site, none for a BGP site (Azure learns them over BGP and adds the peer's host route itself;
+ * azure-facts.md section 2), or what `localNetworkGatewayPrefixes` says.
+ */
 function planLng(site: Site, location: string, tags: Tags): LngModel {
   return {
     name: site.localNetworkGatewayName,
     location,
     tags: { ...tags },
     gatewayIpAddress: site.publicIp,
-    addressPrefixes: [...site.addressSpace],
+    addressPrefixes: [...(site.localNetworkGatewayPrefixes ?? (site.bgp ? [] : site.addressSpace))],
     ...(site.bgp ? { bgp: { asn: site.bgp.asn, peeringAddress: site.bgp.peerIp } } : {}),
   };
 }

@@ -11,6 +11,7 @@ import { isBusy } from '../client/model';
 import type { PlannedResource } from '../resources/contract';
 import { describeResource, readResource, writeResource } from '../resources/table';
 import { circuitReady } from './circuitStep';
+import { replaceResource } from './replaceStep';
 import { diffResource, throwConflicts, type Change } from './diff';
 import { RESUME_HINT, type DeployRun } from './run';
 import { pollUntil, retryWhileBusy, stillInProgress } from './waiting';
@@ -51,6 +52,7 @@ export async function applyResource(run: DeployRun, planned: PlannedResource, ch
       return write(run, planned, again, secrets, true);
     });
   }
+  if (change.action === 'replace') return replaceResource(run, planned, change);
   return write(run, planned, change, secrets, false);
 }
 
@@ -97,7 +99,7 @@ export function inConnectionQueue<T>(run: DeployRun, planned: PlannedResource, t
 }
 
 /** PUTs a resource; a 409 AnotherOperationInProgress is waited out and the PUT retried. */
-async function writeWaitingOutConflicts(run: DeployRun, r: PlannedResource, secrets: ConnectionSecrets | undefined): Promise<unknown> {
+export async function writeWaitingOutConflicts(run: DeployRun, r: PlannedResource, secrets: ConnectionSecrets | undefined): Promise<unknown> {
   let failedOperations = 0;
   const out = await retryWhileBusy(run.wait, () => writeResource(run.api, run.plan.resourceGroup, r, secrets ?? {}, { signal: run.signal }), {
     onOtherFailure: async (e) => {

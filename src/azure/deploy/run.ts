@@ -35,6 +35,11 @@ export interface ApplyDeps extends WaitOptions {
    * that use it (connections first) so the subnet can be recreated. Any other change is not approved.
    */
   allowRecreate?: { from: string; to: string };
+  /**
+   * `--allow-recreate`, confirmed: these replacements (plan keys) may delete and create again what Azure
+   * cannot change in place. A replacement not listed stops the run before anything is written.
+   */
+  allowReplace?: readonly string[];
 }
 
 /** The circuit tunnelsmith created (or found) for `expressRoute.circuit`, as the provider needs it. */

@@ -30,11 +30,14 @@ export async function prepareSecrets(run: DeployRun, changes: readonly Change[])
   return out;
 }
 
-/** Existing connections that are in place (`isDone`): confirm journal entries, and compare the hub's reference with Azure's key. */
+/**
+ * Connections that are in place (`isDone`): confirm journal entries, and compare the hub's reference with
+ * Azure's key (also for one just created or replaced with the key its device already had).
+ */
 export async function checkExistingKeys(run: DeployRun, changes: readonly Change[], isDone: (key: string) => boolean): Promise<void> {
   for (const c of changes) {
     const r = c.resource;
-    if (r.kind !== 'ipsecConnection' || c.action === 'create') continue;
+    if (r.kind !== 'ipsecConnection') continue;
     if (!isDone(r.key) || run.actual[r.key] === undefined) continue;
     const { site, path } = run.site(r.site);
     await run.deps.keys.confirmConnection(site);

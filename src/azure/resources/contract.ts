@@ -49,7 +49,15 @@ export type PlannedResource =
   | (PlannedBase & { kind: 'publicIp'; desired: PublicIpModel })
   | (PlannedBase & { kind: 'erGateway'; desired: GatewayModel })
   | (PlannedBase & { kind: 'vpnGateway'; desired: GatewayModel })
-  | (PlannedBase & { kind: 'localNetworkGateway'; desired: LngModel; site: string })
+  | (PlannedBase & {
+      kind: 'localNetworkGateway';
+      desired: LngModel;
+      site: string;
+      /** The hub file sets `localNetworkGatewayPrefixes`: only then are prefixes Azure holds beyond them removed. */
+      prefixesExplicit: boolean;
+      /** The site peers over BGP. */
+      bgp: boolean;
+    })
   | (PlannedBase & { kind: 'ipsecConnection'; desired: ConnectionModel; site: string })
   | (PlannedBase & { kind: 'erConnection'; desired: ConnectionModel });
 
@@ -90,6 +98,13 @@ export interface Findings {
   /** What differs, e.g. `sku: VpnGw1 -> VpnGw2`. */
   fields: string[];
   conflict(path: string, message: string, fix: string): void;
+  /**
+   * Azure cannot change `what` in place, but deleting the resource and creating it again reaches the
+   * desired state (a replacement, which `deploy --allow-recreate` carries out once confirmed).
+   */
+  replace(path: string, what: string): void;
+  /** Worth telling, not a change (e.g. an adopted SKU that Microsoft migrates). */
+  note(path: string, message: string, fix?: string): void;
 }
 
 /** An ARM type tunnelsmith creates: how destroy names it, and in which stage it deletes it (0 first). */
@@ -115,4 +130,6 @@ export interface KindSpec<K extends ResourceKind> {
    * differs and what cannot be changed in place go to `found`. Pure.
    */
   diff(r: PlannedOf<K>, actual: DesiredOf<K>, ctx: DiffContext, found: Findings): DesiredOf<K>;
+  /** Why Azure would refuse to create it (a refusal known before any write), if it would. Pure. */
+  refuseCreate?(r: PlannedOf<K>): { path: string; message: string; fix: string } | undefined;
 }

@@ -4,7 +4,7 @@
  * place (another gateway type, a policy-based VPN, a SKU across families or generations, other public IPs).
  */
 import { sameId, type ConnectionModel, type GatewayModel } from '../client/model';
-import { judgeSkuChange, type GatewayKind } from '../skus';
+import { azTwinOf, judgeSkuChange, type GatewayKind } from '../skus';
 import { list, sameSet, shortId } from './compare';
 import type { AzureApi, CallOptions } from '../client/api';
 import type { ArmTypeSpec, DiffContext, Findings, PlannedOf } from './contract';
@@ -52,8 +52,18 @@ export function diffGateway(t: GatewayTraits, r: PlannedGateway, actual: Gateway
   const verdict = judgeSkuChange(t.family, actual.sku, d.sku, actual.generation);
   if (verdict.kind === 'refuse') {
     conflict(t.skuField, `${t.label} ${r.name} is ${actual.sku} in Azure, the hub file says ${d.sku}: ${verdict.reason}`, verdict.remedy);
+  } else if (verdict.kind === 'replace') {
+    found.replace(t.skuField, verdict.reason);
   } else if (verdict.kind === 'resize') {
     fields.push(`sku: ${actual.sku} -> ${d.sku}`);
+  }
+  const twin = t.family === 'Vpn' && verdict.kind !== 'refuse' ? azTwinOf(actual.sku) : undefined;
+  if (twin) {
+    found.note(
+      t.skuField,
+      `${t.label} ${r.name} is ${actual.sku}, a non-AZ SKU Azure no longer creates; tunnelsmith adopts it as it is${verdict.kind === 'resize' ? ` (resized within VpnGw1..5 to ${d.sku})` : ''}, and Microsoft migrates it to ${azTwinOf(d.sku) ?? twin} itself, keeping its public IP`,
+      `once Microsoft has migrated it, set sku: ${azTwinOf(d.sku) ?? twin}`,
+    );
   }
   if (actual.activeActive !== d.activeActive) fields.push(`activeActive: ${actual.activeActive} -> ${d.activeActive}`);
   // BGP on only by tunnelsmith's own choice (no site uses it): an adopted gateway without BGP stays so.

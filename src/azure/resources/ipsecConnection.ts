@@ -38,7 +38,8 @@ export const ipsecConnection: KindSpec<'ipsecConnection'> = {
     });
 
     if ((actual.connectionProtocol ?? IPSEC_PROTOCOL).toLowerCase() !== (d.connectionProtocol ?? IPSEC_PROTOCOL).toLowerCase()) {
-      fields.push(`connectionProtocol: ${actual.connectionProtocol} -> ${d.connectionProtocol}`);
+      // Azure never switches a connection between IKEv1 and IKEv2: delete it and create it again.
+      found.replace(r.field, `connectionProtocol ${actual.connectionProtocol} -> ${d.connectionProtocol}: Azure cannot change a connection's protocol in place`);
     }
     if (!samePolicy(actual.ipsecPolicy, d.ipsecPolicy)) fields.push(`ipsecPolicy: ${policyText(actual.ipsecPolicy)} -> ${policyText(d.ipsecPolicy)}`);
     if ((actual.dpdTimeoutSeconds ?? AZURE_DEFAULT_DPD_TIMEOUT_SECONDS) !== (d.dpdTimeoutSeconds ?? AZURE_DEFAULT_DPD_TIMEOUT_SECONDS)) fields.push(`dpdTimeoutSeconds: ${actual.dpdTimeoutSeconds ?? AZURE_DEFAULT_DPD_TIMEOUT_SECONDS} -> ${d.dpdTimeoutSeconds}`);

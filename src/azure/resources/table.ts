@@ -62,3 +62,8 @@ export function writeResource(api: AzureApi, rg: string, r: PlannedResource, sec
 export function diffBody<R extends PlannedResource>(r: R, actual: R['desired'], ctx: DiffContext, found: Findings): R['desired'] {
   return kindOf(r).diff(r, actual, ctx, found);
 }
+
+/** Why Azure would refuse to create the resource, when that is known before any write. Pure. */
+export function createRefusal(r: PlannedResource): { path: string; message: string; fix: string } | undefined {
+  return kindOf(r).refuseCreate?.(r);
+}

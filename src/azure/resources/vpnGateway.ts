@@ -1,6 +1,7 @@
 /** The route-based VPN gateway (BGP, active-active or active-standby) on one or two public IPs. */
 import { shortId } from './compare';
 import type { KindSpec } from './contract';
+import { azTwinOf } from '../skus';
 import { diffGateway, GATEWAYS, readGateway, writeGateway, type GatewayTraits } from './gateway';
 
 const traits: GatewayTraits = {
@@ -25,4 +26,13 @@ export const vpnGateway: KindSpec<'vpnGateway'> = {
   read: readGateway,
   write: writeGateway,
   diff: (r, actual, ctx, found) => diffGateway(traits, r, actual, ctx, found),
+  refuseCreate: (r) => {
+    const twin = azTwinOf(r.desired.sku);
+    if (!twin) return undefined;
+    return {
+      path: 'azure.vpnGateway.sku',
+      message: `VPN gateway ${r.name} does not exist yet, and Azure no longer creates gateways of the non-AZ ${r.desired.sku} SKU (NonAzSkusNotAllowedForVPNGateway)`,
+      fix: `use sku: ${twin}, its zone-redundant twin (an existing ${r.desired.sku} gateway is adopted as it is: name it in the hub file)`,
+    };
+  },
 };

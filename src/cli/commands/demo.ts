@@ -138,6 +138,9 @@ async function demoLocked(args: DemoArgs & GlobalArgs, io: CliIO, inject: DemoIn
       deployCode = await runDeploy(deployArgs, io, inj);
     }
     if (deployCode !== ExitCode.ok) return deployCode;
+    // The appliances' side: each BGP site announces its prefixes over its tunnel (and so, through
+    // on-premises routing, over ExpressRoute); Azure learns them there, not from the local network gateway.
+    for (const site of loaded.hub.sites.filter((s) => s.bgp)) emu.control.setSiteAdvertisedPrefixes(site.connectionName, site.addressSpace);
 
     say('');
     say('== read back and render (all four devices)');

@@ -51,7 +51,7 @@ export const deployCommand = defineCommand<DeployArgs>({
           return Number(v);
         },
       })
-      .option('allow-recreate', { type: 'boolean', default: false, describe: 'Carry out what a GatewaySubnet change needs: delete the gateways using it (connections first), recreate it, redeploy; asks for the hub id' })
+      .option('allow-recreate', { type: 'boolean', default: false, describe: 'Carry out what Azure cannot change in place: a GatewaySubnet change (delete the gateways using it, connections first, recreate it, redeploy), a connection\'s protocol (IKEv1/IKEv2: the connection is created again with its shared key), an ExpressRoute gateway SKU downgrade; asks for the hub id' })
       .option('yes', { type: 'boolean', default: false, describe: 'With --allow-recreate: skip the typed confirmation' }) as unknown as Argv<DeployArgs & GlobalArgs>,
   run: (args, io) => runDeploy(args, io),
 });
@@ -82,13 +82,14 @@ export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject
     throwConflicts(diff.conflicts);
     const pending = diff.changes.filter((c) => c.action !== 'noop');
     const circuitPending = diff.circuit !== undefined && diff.circuit.action !== 'noop';
-    const mark = { create: '+', update: '~', wait: '*', noop: '=' };
+    const mark = { create: '+', update: '~', replace: '-/+', wait: '*', noop: '=' };
     if (args.json) {
       io.stdout.write(`${JSON.stringify({
         event: 'plan',
         hub: plan.hubId,
         pending: pending.length > 0 || circuitPending,
-        changes: diff.changes.map((c) => ({ action: c.action, resource: c.resource.key, fields: c.fields, ...(c.state ? { state: c.state } : {}) })),
+        changes: diff.changes.map((c) => ({ action: c.action, resource: c.resource.key, fields: c.fields, ...(c.state ? { state: c.state } : {}), ...(c.action === 'replace' ? { needs: '--allow-recreate' } : {}) })),
+        ...(diff.notes.length ? { warnings: diff.notes } : {}),
         ...(diff.circuit ? { circuit: { action: diff.circuit.action, resource: diff.circuit.circuit.key, fields: diff.circuit.fields } } : {}),
       })}\n`);
     } else {
@@ -103,6 +104,10 @@ export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject
         writeLine(io.stdout, `  ${mark[c.action]} ${c.action.padEnd(6)} ${describeResource(c.resource)}${tail}`);
       }
       if (pending.length === 0 && !circuitPending) writeLine(io.stdout, 'Nothing to change.');
+      if (diff.changes.some((c) => c.action === 'replace')) {
+        writeLine(io.stdout, 'Replacements (-/+) delete and create again what Azure cannot change in place; run tunnelsmith deploy --allow-recreate to do them (it shows the steps and asks you to type the hub id; --yes for scripts).');
+      }
+      for (const n of diff.notes) writeLine(io.stderr, `warning: ${n.path}: ${n.message}${n.fix ? ` (fix: ${n.fix})` : ''}`);
     }
     return pending.length > 0 || circuitPending ? ExitCode.changesPending : ExitCode.ok;
   }
@@ -128,20 +133,24 @@ async function deployLocked(
   const waitSeconds = args['wait-for-circuit'];
   const { sharedKeyChecker } = await import('../azureOptions');
   let allowRecreate: { from: string; to: string } | undefined;
+  let allowReplace: string[] | undefined;
   if (args['allow-recreate']) {
     const { diffAgainstAzure } = await import('../../azure/deploy/read');
-    const { throwConflicts } = await import('../../azure/deploy/diff');
+    const { describeReplacements, throwConflicts } = await import('../../azure/deploy/diff');
     const diff = await diffAgainstAzure(conn.api, plan);
-    if (diff.recreate) {
+    const replacements = diff.changes.filter((c) => c.action === 'replace');
+    if (diff.recreate || replacements.length > 0) {
       const others = diff.conflicts.filter((p) => p.path !== 'azure.vnet.gatewaySubnet');
       throwConflicts(others);
-      if (diff.recreate.undescribed.length > 0) throwConflicts(diff.conflicts);
-      printRecreate(diff.recreate, plan.hubId, io, args.json);
+      if (diff.recreate && diff.recreate.undescribed.length > 0) throwConflicts(diff.conflicts);
+      if (diff.recreate) printRecreate(diff.recreate, plan.hubId, io, args.json);
+      if (replacements.length > 0) printReplacements(describeReplacements(diff.changes), plan.hubId, io, args.json);
       if (!(await confirmRecreate(plan.hubId, args, io))) {
         writeLine(io.stderr, 'confirmation did not match; nothing was changed');
         return ExitCode.usage;
       }
-      allowRecreate = { from: diff.recreate.from, to: diff.recreate.to };
+      if (diff.recreate) allowRecreate = { from: diff.recreate.from, to: diff.recreate.to };
+      allowReplace = replacements.map((c) => c.resource.key);
     }
   }
 
@@ -168,6 +177,7 @@ async function deployLocked(
       busyTimeoutMs: timeoutMs(args),
       ...(waitSeconds !== undefined ? { circuitWait: { timeoutMs: Math.round(waitSeconds * 1000), pollMs: circuitPollMs(io, inject) } } : {}),
       ...(allowRecreate ? { allowRecreate } : {}),
+      ...(allowReplace ? { allowReplace } : {}),
     });
   } catch (e) {
     progress.close();
@@ -245,6 +255,15 @@ function printRecreate(r: GatewaySubnetRecreate, hubId: string, io: CliIO, json:
   }
   writeLine(io.stdout, `The GatewaySubnet of ${hubId} must change from ${r.from} to ${r.to}, and Azure allows that only once the gateways that use it are deleted:`);
   r.steps.forEach((step, i) => writeLine(io.stdout, `  ${i + 1}. ${step}`));
+}
+
+function printReplacements(lines: string[], hubId: string, io: CliIO, json: boolean): void {
+  if (json) {
+    io.stdout.write(`${JSON.stringify({ event: 'replace', hub: hubId, steps: lines })}\n`);
+    return;
+  }
+  writeLine(io.stdout, `Azure cannot make these changes to ${hubId} in place; tunnelsmith deletes and creates again:`);
+  lines.forEach((line, i) => writeLine(io.stdout, `  ${i + 1}. ${line}`));
 }
 
 /** `--yes`, or the hub id typed on a terminal. */

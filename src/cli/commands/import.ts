@@ -92,7 +92,7 @@ async function importLocked(
 
   const shown = path.relative(io.cwd, out) || out;
   if (args.json) {
-    io.stdout.write(`${JSON.stringify({ event: 'imported', file: shown, resourceGroup: snapshot.resourceGroup, sites: result.hub.sites.map((s) => s.name), placeholders: result.placeholders, notes: result.notes })}\n`);
+    io.stdout.write(`${JSON.stringify({ event: 'imported', file: shown, resourceGroup: snapshot.resourceGroup, sites: result.hub.sites.map((s) => s.name), placeholders: result.placeholders, unknownPrefixes: result.unknownPrefixes, notes: result.notes })}\n`);
   } else {
     const h = result.hub;
     writeLine(io.stdout, `Wrote ${shown} from resource group ${snapshot.resourceGroup}: VNet ${h.azure.vnet.name}, VPN gateway ${h.azure.vpnGateway.name}${h.azure.expressRoute ? `, ExpressRoute gateway ${h.azure.expressRoute.gatewayName}` : ''}, ${h.sites.length} site(s)${h.sites.length ? ` (${h.sites.map((s) => s.name).join(', ')})` : ''}.`);
@@ -100,6 +100,9 @@ async function importLocked(
     if (result.placeholders > 0) {
       const { IMPORT_DEVICE_PLACEHOLDER } = await import('../../hub/defaults');
       writeLine(io.stdout, `Next: write each site's device in ${shown} (or import again with --device ID); validate refuses the placeholder ${IMPORT_DEVICE_PLACEHOLDER} until then.`);
+    }
+    if (result.unknownPrefixes > 0) {
+      writeLine(io.stdout, `Next: write the prefixes of each BGP site with an empty addressSpace in ${shown} (Azure learns them over BGP, so its configuration does not list them); validate refuses the file until then.`);
     }
     writeLine(io.stdout, `Then: tunnelsmith validate --file ${shown}; tunnelsmith deploy --file ${shown} --plan shows what deploy would change (nothing, when Azure matches).`);
   }

@@ -46,18 +46,26 @@ function connectedSince(conn: ResourceRecord): number {
   return Math.max(conn.internal.completedAt ?? 0, conn.internal.connectingUntil ?? 0, conn.internal.reachabilityChangedAt ?? 0);
 }
 
-/** What a BGP site announces: set by control, else its local network gateway's address space. */
+/**
+ * What a BGP site announces: set by control (`setSiteAdvertisedPrefixes`: the emulator plays the
+ * appliance), else its local network gateway's address space (often empty: see `onPremPrefixes`).
+ */
 export function siteAdvertisedPrefixes(ctx: EmulatorContext, conn: ResourceRecord, lng: ResourceRecord): string[] {
   return ctx.store.state.sim.siteAdvertisedPrefixes?.[conn.key] ?? lng.props.localNetworkAddressSpace?.addressPrefixes ?? [];
 }
 
-/** What on-prem announces over a circuit: set by control (per circuit, then global), else every local network gateway's address space. */
+/**
+ * What on-prem announces over a circuit: set by control (per circuit, then global), else what the sites
+ * are known to own: every local network gateway's address space and what each BGP site announces (a BGP
+ * site's local network gateway usually lists nothing: Azure learns its prefixes over BGP).
+ */
 export function onPremPrefixes(ctx: EmulatorContext, circuit: ResourceRecord): string[] {
   const sim = ctx.store.state.sim;
   const set = sim.onPremPrefixes[circuit.key] ?? sim.onPremPrefixesGlobal;
   if (set) return set;
   const all = ctx.store.list('localNetworkGateways', circuit.sub).flatMap((l) => l.props.localNetworkAddressSpace?.addressPrefixes ?? []);
-  return [...new Set<string>(all)];
+  const announced = ctx.store.list('connections', circuit.sub).flatMap((c) => sim.siteAdvertisedPrefixes?.[c.key] ?? []);
+  return [...new Set<string>([...all, ...announced])];
 }
 
 interface Session {

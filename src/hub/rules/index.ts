@@ -6,6 +6,8 @@ import { checkDeviceOptions } from './deviceOptions';
 import { checkDeviceCanExpressPolicy } from './deviceProposals';
 import { checkCircuitConnection, checkCircuitExclusive } from './expressRoute';
 import { checkPublicIpNameCount } from './gatewayInstances';
+import { checkBgpStaticPrefixes, checkLocalNetworkGatewayPrefixes } from './localNetworkGateway';
+import { checkNonAzVpnSku } from './vpnSku';
 import { checkGatewaySubnetInsideVnet, checkGatewaySubnetOverlaps, checkGatewaySubnetSize } from './gatewaySubnet';
 import { checkDerivedNames, checkResourceNamesUnique, checkSiteNamesUnique } from './names';
 import { checkGcmPairing, checkWeakPolicy } from './policy';
@@ -24,6 +26,7 @@ export const HUB_RULES: readonly HubRule[] = [
   checkSubnetsInsideVnet,
   checkSubnetNames,
   checkGatewayAsn,
+  checkNonAzVpnSku,
   checkPublicIpNameCount,
   checkGatewayApipaBgpIps,
   checkCircuitExclusive,
@@ -34,6 +37,8 @@ export const HUB_RULES: readonly HubRule[] = [
   checkSiteNamesUnique,
   checkSitePublicIpsUnique,
   checkSiteAddressSpace,
+  checkLocalNetworkGatewayPrefixes,
+  checkBgpStaticPrefixes,
   checkSiteAsn,
   checkBgpPeerIp,
   checkApipaPeering,

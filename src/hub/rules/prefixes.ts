@@ -12,6 +12,7 @@ export function checkPrefixesAreNetworks(parts: HubParts): Problem[] {
   }
   for (const { index, site } of parts.sites) {
     site.addressSpace.forEach((text, k) => prefixes.push({ path: `sites[${index}].addressSpace[${k}]`, text }));
+    (site.localNetworkGatewayPrefixes ?? []).forEach((text, k) => prefixes.push({ path: `sites[${index}].localNetworkGatewayPrefixes[${k}]`, text }));
   }
   const problems: Problem[] = [];
   for (const { path, text } of prefixes) {

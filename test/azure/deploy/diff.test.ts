@@ -1,4 +1,4 @@
-import { diffPlan, hasPendingChanges } from '../../../src/azure/deploy/diff';
+import { describeReplacements, diffPlan, hasPendingChanges } from '../../../src/azure/deploy/diff';
 import type { ConnectionModel, GatewayModel, PublicIpModel, VnetModel } from '../../../src/azure/client/model';
 import { planAzure, type AzurePlan } from '../../../src/azure/deploy/plan';
 import { demoHub, SUB } from '../hubs';
@@ -142,5 +142,80 @@ describe('diffPlan', () => {
     cn.customBgpIps = [{ ipConfigurationId: realId, address: '169.254.21.1' }];
     const d = diffPlan(p, actual);
     expect(d.changes.filter((c) => c.action !== 'noop').map((c) => [c.resource.key, c.fields])).toEqual([]);
+  });
+
+  const lngKey = 'localNetworkGateway:ra-hybrid-vpn-lgw';
+  const erGwKey = 'erGateway:ra-hybrid-er-vgw';
+  const erCnKey = 'erConnection:ra-hybrid-er-cn';
+
+  test('a BGP site\'s LNG: prefixes Azure holds are never removed by the default, only by localNetworkGatewayPrefixes set explicitly', () => {
+    const actual = azureHolds(plan);
+    (actual[lngKey] as { addressPrefixes: string[] }).addressPrefixes = ['192.168.0.0/16', '192.168.255.1/32'];
+    const d = diffPlan(plan, actual);
+    expect(d.changes.find((c) => c.resource.key === lngKey)!.action).toBe('noop');
+    expect(d.notes).toEqual([expect.objectContaining({ path: 'sites[0].localNetworkGatewayPrefixes', severity: 'warning', message: expect.stringMatching(/^local network gateway ra-hybrid-vpn-lgw holds static prefixes \[192\.168\.0\.0\/16, 192\.168\.255\.1\/32\] although the site peers over BGP; they stay/) })]);
+    const explicit = demoHub();
+    explicit.sites[0].localNetworkGatewayPrefixes = [];
+    const e = diffPlan(planAzure(explicit, SUB), actual).changes.find((c) => c.resource.key === lngKey)!;
+    expect([e.action, e.fields]).toEqual(['update', ['addressPrefixes: [192.168.0.0/16, 192.168.255.1/32] -> []']]);
+  });
+
+  test('a static site\'s LNG gains its addressSpace and keeps what else Azure holds', () => {
+    const h = demoHub();
+    h.sites[0].bgp = undefined;
+    const p = planAzure(h, SUB);
+    const actual = azureHolds(p);
+    (actual[lngKey] as { addressPrefixes: string[] }).addressPrefixes = ['10.99.0.0/16'];
+    const c = diffPlan(p, actual).changes.find((x) => x.resource.key === lngKey)!;
+    expect([c.action, c.fields]).toEqual(['update', ['addressPrefixes: [10.99.0.0/16] -> [192.168.0.0/16, 10.99.0.0/16]']]);
+  });
+
+  test('an IKEv1 connection is a replacement (Azure cannot switch the protocol in place), not an update', () => {
+    const actual = azureHolds(plan);
+    (actual[cnKey] as ConnectionModel).connectionProtocol = 'IKEv1';
+    const c = diffPlan(plan, actual).changes.find((x) => x.resource.key === cnKey)!;
+    expect(c.action).toBe('replace');
+    expect(c.replace).toEqual({ path: 'sites[0]', reasons: ["connectionProtocol IKEv1 -> IKEv2: Azure cannot change a connection's protocol in place"] });
+    expect(describeReplacements([c])[0]).toMatch(/^delete and create again connection ra-hybrid-vpn-cn: connectionProtocol IKEv1 -> IKEv2: .*; the new connection gets the shared key the site has now/);
+  });
+
+  test('an ExpressRoute gateway SKU downgrade replaces the gateway and creates its connection again; an upgrade is in place', () => {
+    const actual = azureHolds(plan);
+    (actual[erGwKey] as GatewayModel).sku = 'ErGw3AZ';
+    const d = diffPlan(plan, actual);
+    expect(d.conflicts).toEqual([]);
+    const gw = d.changes.find((x) => x.resource.key === erGwKey)!;
+    expect([gw.action, gw.replace?.path]).toEqual(['replace', 'azure.expressRoute.sku']);
+    expect(gw.fields[0]).toMatch(/^sku ErGw3AZ -> ErGw1AZ: Azure upgrades an ExpressRoute gateway in place but never downgrades it/);
+    const cn = d.changes.find((x) => x.resource.key === erCnKey)!;
+    expect([cn.action, cn.afterReplacing]).toEqual(['create', erGwKey]);
+    (actual[erGwKey] as GatewayModel).sku = 'UltraPerformance';
+    expect(diffPlan(plan, actual).conflicts[0].message).toMatch(/non-zonal ExpressRoute SKU/);
+    const up = demoHub();
+    up.azure.expressRoute!.sku = 'ErGw2AZ';
+    (actual[erGwKey] as GatewayModel).sku = 'ErGw1AZ';
+    const u = diffPlan(planAzure(up, SUB), actual).changes.find((x) => x.resource.key === erGwKey)!;
+    expect([u.action, u.fields]).toEqual(['update', ['sku: ErGw1AZ -> ErGw2AZ']]);
+  });
+
+  test('a replaced gateway with a connection the hub does not describe is a conflict', () => {
+    const actual = azureHolds(plan);
+    const gw = actual[erGwKey] as GatewayModel;
+    gw.sku = 'ErGw2AZ';
+    const d = diffPlan(plan, actual, { connections: [{ type: 'connections', name: 'someone-elses-cn', tags: {}, gatewayId: gw.id }] });
+    expect(d.conflicts).toEqual([expect.objectContaining({ path: 'azure.expressRoute.sku', message: expect.stringMatching(/connection someone-elses-cn of it is not in the hub file/) })]);
+  });
+
+  test('a non-AZ VPN SKU: refused for a gateway to create (naming its AZ twin), adopted as it is when it exists', () => {
+    const h = demoHub();
+    h.azure.vpnGateway.sku = 'VpnGw2';
+    const p = planAzure(h, SUB);
+    const none = diffPlan(p, {});
+    expect(none.conflicts).toEqual([expect.objectContaining({ path: 'azure.vpnGateway.sku', message: expect.stringMatching(/Azure no longer creates gateways of the non-AZ VpnGw2 SKU \(NonAzSkusNotAllowedForVPNGateway\)/), fix: expect.stringMatching(/^use sku: VpnGw2AZ/) })]);
+    const actual = azureHolds(p);
+    const d = diffPlan(p, actual);
+    expect(d.conflicts).toEqual([]);
+    expect(d.changes.find((x) => x.resource.key === vpnKey)!.action).toBe('noop');
+    expect(d.notes).toEqual([expect.objectContaining({ path: 'azure.vpnGateway.sku', message: expect.stringMatching(/is VpnGw2, a non-AZ SKU Azure no longer creates; tunnelsmith adopts it as it is, and Microsoft migrates it to VpnGw2AZ itself/) })]);
   });
 });

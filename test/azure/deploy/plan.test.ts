@@ -64,19 +64,30 @@ describe('planAzure', () => {
     expect(gw.dependsOn).toContain('publicIp:ra-hybrid-vpn-vgw-pip1');
   });
 
-  test('site: LNG with BGP, connection with explicit policy, DPD, IKEv2 and BGP', () => {
+  test('site: LNG with BGP (no static prefixes: Azure learns them over BGP), connection with explicit policy, DPD, IKEv2 and BGP', () => {
     const lng = byKey(plan.resources, 'localNetworkGateway:ra-hybrid-vpn-lgw');
     expect(lng.kind === 'localNetworkGateway' && lng.desired).toMatchObject({
       gatewayIpAddress: '40.50.60.70',
-      addressPrefixes: ['192.168.0.0/16'],
+      addressPrefixes: [],
       bgp: { asn: 65010, peeringAddress: '192.168.255.1' },
     });
+    expect(lng.kind === 'localNetworkGateway' && lng.prefixesExplicit).toBe(false);
     const cn = byKey(plan.resources, 'ipsecConnection:ra-hybrid-vpn-cn');
     if (cn.kind !== 'ipsecConnection') throw new Error('kind');
     expect(cn.desired).toMatchObject({ connectionType: 'IPsec', connectionProtocol: 'IKEv2', dpdTimeoutSeconds: 45, enableBgp: true, customBgpIps: [] });
     expect(cn.desired.ipsecPolicy).toEqual(hub.sites[0].ipsecPolicy);
     expect(cn.desired.localNetworkGatewayId).toMatch(/localNetworkGateways\/ra-hybrid-vpn-lgw$/);
     expect(cn.dependsOn.sort()).toEqual(['localNetworkGateway:ra-hybrid-vpn-lgw', 'vpnGateway:ra-hybrid-vpn-vgw']);
+  });
+
+  test('LNG prefixes: a static site\'s addressSpace by default, localNetworkGatewayPrefixes when set (also on a BGP site)', () => {
+    const lngOf = (p: ReturnType<typeof planAzure>) => byKey(p.resources, 'localNetworkGateway:ra-hybrid-vpn-lgw') as Extract<ReturnType<typeof planAzure>['resources'][number], { kind: 'localNetworkGateway' }>;
+    const staticSite = lngOf(planAzure(vpnOnlyHub([site({ bgp: undefined, addressSpace: ['192.168.0.0/16', '172.20.0.0/16'] })]), SUB));
+    expect([staticSite.desired.addressPrefixes, staticSite.prefixesExplicit, staticSite.desired.bgp]).toEqual([['192.168.0.0/16', '172.20.0.0/16'], false, undefined]);
+    const explicitBgp = lngOf(planAzure(vpnOnlyHub([site({ localNetworkGatewayPrefixes: ['192.168.10.0/24'] })]), SUB));
+    expect([explicitBgp.desired.addressPrefixes, explicitBgp.prefixesExplicit]).toEqual([['192.168.10.0/24'], true]);
+    const explicitEmpty = lngOf(planAzure(vpnOnlyHub([site({ bgp: undefined, localNetworkGatewayPrefixes: [] })]), SUB));
+    expect([explicitEmpty.desired.addressPrefixes, explicitEmpty.prefixesExplicit]).toEqual([[], true]);
   });
 
   test('azure-default keeps no policy; static site has no BGP', () => {
