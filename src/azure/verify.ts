@@ -1,6 +1,9 @@
 /**
  * The verdict of `verify`, from statuses read back (`verifyLive.ts` gathers them). Pure.
  *
+ * A circuit used with an authorization key is its owner's and is not read: ExpressRoute is judged from the
+ * connection's state and the routes the ExpressRoute gateway learns.
+ *
  * Failover readiness for the seed's scenario: both paths up; every on-prem prefix learned over
  * ExpressRoute (on the ExpressRoute gateway) and over the VPN (BGP-learned, or the local network
  * gateway's static prefixes); and the VPN the backup: Azure prefers ExpressRoute for the same prefix,
@@ -37,6 +40,8 @@ export interface VerifyObservations {
 export interface CircuitObservation {
   id: string;
   exists: boolean;
+  /** false: used with an authorization key, the circuit is someone else's and is not read. */
+  readable?: false;
   name?: string;
   /** NotProvisioned, Provisioning, Provisioned. */
   serviceProviderProvisioningState?: string;
@@ -118,6 +123,9 @@ export function buildVerifyReport(obs: VerifyObservations): VerifyReport {
 }
 
 function circuitCheck(c: CircuitObservation): Check {
+  if (c.readable === false) {
+    return { name: 'circuit', ok: true, detail: `${c.id.split('/').pop()}: not readable (authorization key): the circuit is its owner's; ExpressRoute is judged from the connection's state and the routes the gateway learns` };
+  }
   if (!c.exists) return { name: 'circuit', ok: false, detail: `${c.id.split('/').pop()} does not exist (run tunnelsmith deploy: it creates a circuit given as expressRoute.circuit)` };
   const state = c.serviceProviderProvisioningState ?? 'Unknown';
   const provisioned = state.toLowerCase() === 'provisioned';

@@ -20,6 +20,8 @@ export async function readVerifyObservations(api: AzureApi, hub: Hub, o?: CallOp
   const circuitId = circuitIdOf(hub, api.subscriptionId);
   const observeCircuit = async (): Promise<CircuitObservation | undefined> => {
     if (!circuitId) return undefined;
+    // Someone else's circuit, used with its owner's authorization key, is never read.
+    if (er?.authorizationKey && er.circuitId) return { id: circuitId, exists: true, readable: false };
     const c = await api.getCircuit(circuitId, o);
     return c
       ? { id: circuitId, exists: true, name: c.name, privatePeering: c.privatePeering, ...(c.serviceProviderProvisioningState ? { serviceProviderProvisioningState: c.serviceProviderProvisioningState } : {}) }

@@ -167,6 +167,16 @@ const asnOf = (f: string) => (f.startsWith('sites[') ? `${f}.bgp.asn` : `${f}.as
 
 /** Azure's refusals that are about a hub-file value. First match wins; specific before generic. */
 const REFUSALS: RefusalRule[] = [
+  {
+    code: /^AuthorizationKeyInvalid$|AuthorizationKey.*(Invalid|Used|Redeemed)/i,
+    field: fixed('azure.expressRoute.authorizationKey'),
+    fix: "the circuit owner's authorization key is wrong, revoked, or already used by another connection (one key serves one connection): ask the owner for a new authorization on the circuit (az network express-route auth create) and put it behind azure.expressRoute.authorizationKey; check azure.expressRoute.circuitId names their circuit",
+  },
+  {
+    code: /^LinkedAuthorizationFailed$/i,
+    field: fixed('azure.expressRoute.authorizationKey'),
+    fix: "the circuit belongs to a subscription this identity has no role on: connecting to it needs its owner's authorization key; set azure.expressRoute.authorizationKey to a reference to it (and check azure.expressRoute.circuitId)",
+  },
   { code: /MustBeCreatedFirst/i, field: fixed('azure.expressRoute'), fix: 'this service needs the ExpressRoute gateway created before the VPN gateway: delete the VPN gateway (its connections first), then deploy again' },
   { code: /GatewaySubnet.*(Small|Size|Prefix)|SubnetTooSmall/i, field: fixed('azure.vnet.gatewaySubnet'), fix: 'use a /27 or larger GatewaySubnet; an existing smaller one must be deleted and recreated (gateways first)' },
   { message: /GatewaySubnet.*(\/27|too small|smaller)/i, field: fixed('azure.vnet.gatewaySubnet'), fix: 'use a /27 or larger GatewaySubnet; an existing smaller one must be deleted and recreated (gateways first)' },

@@ -55,10 +55,31 @@ async function applyCircuit(run: DeployRun, change: CircuitChange): Promise<void
   run.event({ type: 'end', id: c.key, outcome: 'done', detail: `provider state ${report.serviceProviderProvisioningState ?? 'unknown'}` });
 }
 
+/**
+ * A circuit used with its owner's authorization key belongs to someone else: tunnelsmith never reads it
+ * (the identity has no role on it); the connection is created with the circuit's id and the key, and
+ * Azure says whether they fit.
+ */
+export function circuitIsSomeoneElses(run: DeployRun): boolean {
+  return run.deps.hub.azure.expressRoute?.authorizationKey !== undefined && !run.plan.circuit;
+}
+
 /** The circuit the ExpressRoute connection names; a circuit that does not exist is an error naming the field. */
 export async function requireCircuit(run: DeployRun, r: PlannedOf<'erConnection'>): Promise<CircuitModel> {
   const circuitId = r.desired.circuitId!;
-  const circuit = await expressRouteCircuit.read(run.api, circuitId, { signal: run.signal });
+  let circuit: CircuitModel | undefined;
+  try {
+    circuit = await expressRouteCircuit.read(run.api, circuitId, { signal: run.signal });
+  } catch (e) {
+    if (!(e instanceof AzureError) || e.details.statusCode !== 403) throw e;
+    throw new AzureError(
+      'CircuitNotReadable',
+      `azure.expressRoute.circuitId: this identity may not read the ExpressRoute circuit ${circuitId} (403 ${e.details.azureCode ?? 'AuthorizationFailed'}): it belongs to someone else`,
+      { field: 'azure.expressRoute.circuitId', resource: circuitId, statusCode: 403, ...(e.details.azureCode ? { azureCode: e.details.azureCode } : {}) },
+      'a circuit owned by another subscription or tenant is connected with an authorization key from its owner: set azure.expressRoute.authorizationKey to a reference to it (tunnelsmith then never reads the circuit); or check circuitId',
+      { cause: e },
+    );
+  }
   if (!circuit) {
     const field = run.plan.circuit ? 'azure.expressRoute.circuit' : 'azure.expressRoute.circuitId';
     throw new AzureError(
@@ -77,6 +98,8 @@ export async function requireCircuit(run: DeployRun, r: PlannedOf<'erConnection'
  * run, and the run reports it as waiting.
  */
 export async function circuitReady(run: DeployRun, r: PlannedOf<'erConnection'>): Promise<boolean> {
+  // Someone else's circuit is not read: whether it is provisioned, Azure says when the connection is made.
+  if (circuitIsSomeoneElses(run)) return true;
   const field = run.plan.circuit ? 'azure.expressRoute.circuit' : 'azure.expressRoute.circuitId';
   let circuit = await requireCircuit(run, r);
   const ready = (c: CircuitModel) => isProviderProvisioned(c) && c.privatePeering;

@@ -6,7 +6,7 @@
  */
 import type { ConnectionSecrets } from '../client/api';
 import type { ConnectionModel } from '../client/model';
-import { requireCircuit } from './circuitStep';
+import { circuitIsSomeoneElses, requireCircuit } from './circuitStep';
 import type { Change } from './diff';
 import type { DeployRun } from './run';
 
@@ -17,7 +17,7 @@ export async function prepareSecrets(run: DeployRun, changes: readonly Change[])
     const r = c.resource;
     // A circuit id that names nothing fails the run before anything is written (a circuit
     // tunnelsmith creates itself is made in this run).
-    if (r.kind === 'erConnection' && c.action === 'create' && !run.plan.circuit) await requireCircuit(run, r);
+    if (r.kind === 'erConnection' && c.action === 'create' && !run.plan.circuit && !circuitIsSomeoneElses(run)) await requireCircuit(run, r);
     if (r.kind === 'ipsecConnection' && c.action === 'create') {
       const { site, path } = run.site(r.site);
       out.set(r.key, { sharedKey: await run.deps.keys.keyForNewConnection(site, path) });

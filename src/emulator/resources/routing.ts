@@ -59,12 +59,14 @@ export function siteAdvertisedPrefixes(ctx: EmulatorContext, conn: ResourceRecor
  * are known to own: every local network gateway's address space and what each BGP site announces (a BGP
  * site's local network gateway usually lists nothing: Azure learns its prefixes over BGP).
  */
-export function onPremPrefixes(ctx: EmulatorContext, circuit: ResourceRecord): string[] {
+export function onPremPrefixes(ctx: EmulatorContext, circuit: ResourceRecord, gatewaySub: string = circuit.sub): string[] {
   const sim = ctx.store.state.sim;
   const set = sim.onPremPrefixes[circuit.key] ?? sim.onPremPrefixesGlobal;
   if (set) return set;
-  const all = ctx.store.list('localNetworkGateways', circuit.sub).flatMap((l) => l.props.localNetworkAddressSpace?.addressPrefixes ?? []);
-  const announced = ctx.store.list('connections', circuit.sub).flatMap((c) => sim.siteAdvertisedPrefixes?.[c.key] ?? []);
+  // The circuit's subscription and the connected gateway's (a circuit may serve another subscription).
+  const subs = [...new Set([circuit.sub, gatewaySub])];
+  const all = subs.flatMap((sub) => ctx.store.list('localNetworkGateways', sub)).flatMap((l) => l.props.localNetworkAddressSpace?.addressPrefixes ?? []);
+  const announced = subs.flatMap((sub) => ctx.store.list('connections', sub)).flatMap((c) => sim.siteAdvertisedPrefixes?.[c.key] ?? []);
   return [...new Set<string>([...all, ...announced])];
 }
 
@@ -122,7 +124,7 @@ function sessions(ctx: EmulatorContext, gw: ResourceRecord): Session[] {
             asn: 12076,
             up,
             since: connectedSince(conn),
-            prefixes: onPremPrefixes(ctx, circuit),
+            prefixes: onPremPrefixes(ctx, circuit, gw.sub),
             origin: 'EBgp',
             asPath: `12076 ${peering.props.peerASN}`,
           });
