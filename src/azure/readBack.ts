@@ -1,6 +1,6 @@
 /**
  * Read-back: what only Azure knows, as the plain `AzureFacts` the renderers use. Public IPs are paired
- * with BGP addresses through `bgpPeeringAddresses[].tunnelIpAddresses` (one entry per gateway instance);
+ * with BGP addresses through `bgpPeeringAddresses[].ipconfigurationId` (one entry per gateway instance);
  * each connection's Azure BGP address is the custom APIPA one when the site's BGP address is APIPA,
  * else the instance's GatewaySubnet address. Shared keys come from the shared-key operation.
  */
@@ -11,7 +11,7 @@ import { AZURE_DEFAULT_ASN } from '../hub/azureValues';
 import { isAzureApipa } from '../net/ipv4';
 import { AZURE_DEFAULT_DPD_TIMEOUT_SECONDS } from '../policy/catalog';
 import type { AzureApi, CallOptions } from './client/api';
-import { isBusy, sameId, type ConnectionModel, type GatewayModel } from './client/model';
+import { isBusy, nameFromId, sameId, type ConnectionModel, type GatewayModel } from './client/model';
 
 export interface ReadBackOptions extends CallOptions {
   /** Read each connection's shared key (GET .../sharedkey). */
@@ -83,31 +83,41 @@ interface Instance {
   ipConfigurationId: string;
 }
 
-/** One entry per gateway instance, in the order of `bgpSettings.bgpPeeringAddresses`. */
+/**
+ * One entry per gateway instance, in the order of the gateway's IP configurations. Each public IP is
+ * paired with its BGP addresses through `bgpPeeringAddresses[].ipconfigurationId` -> the gateway's IP
+ * configuration -> its public IP resource: never by position (answers may list the entries in another
+ * order) and whether or not `tunnelIpAddresses` is there (older answers lack it).
+ */
 async function readInstances(api: AzureApi, rg: string, gw: GatewayModel, o: CallOptions): Promise<Instance[]> {
   const legacy = (gw.legacyBgpPeeringAddress ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const source = gw.bgpPeeringAddresses.length > 0
-    ? gw.bgpPeeringAddresses.map((b) => ({ ipConfigurationId: b.ipConfigurationId, b }))
-    : gw.ipConfigurations.map((c) => ({ ipConfigurationId: c.id ?? c.name, b: undefined }));
+  if (gw.ipConfigurations.length === 0) throw notDeployed(`gateway ${gw.name} has no IP configuration`);
   const out: Instance[] = [];
-  for (const [index, { ipConfigurationId, b }] of source.entries()) {
-    let publicIp = b?.tunnelIps[0];
+  for (const [index, cfg] of gw.ipConfigurations.entries()) {
+    const ipConfigurationId = cfg.id ?? `${gw.id ?? ''}/ipConfigurations/${cfg.name}`;
+    const b = gw.bgpPeeringAddresses.find((x) => sameId(x.ipConfigurationId, ipConfigurationId) || (!cfg.id && nameFromId(x.ipConfigurationId)?.toLowerCase() === cfg.name.toLowerCase()));
+    const publicIp = await publicIpOf(api, rg, cfg.publicIpId, o);
     if (!publicIp) {
-      // Older answers carry no tunnelIpAddresses: follow the IP configuration to its public IP.
-      const cfg = gw.ipConfigurations.find((c) => sameId(c.id, ipConfigurationId)) ?? gw.ipConfigurations[index];
-      const pipName = cfg?.publicIpId.split('/').pop();
-      const pip = pipName ? await api.getPublicIp(rg, pipName, o) : undefined;
-      publicIp = pip?.ipAddress;
+      throw notDeployed(`gateway ${gw.name} IP configuration ${cfg.name} has no public IP address yet`, 'wait until the gateway is provisioned (a dynamic IP gets its address then), then read again');
     }
-    if (!publicIp) {
-      throw notDeployed(`gateway ${gw.name} instance ${index} has no public IP address yet`, 'wait until the gateway is provisioned (a dynamic IP gets its address then), then read again');
+    if (b && b.tunnelIps.length > 0 && !b.tunnelIps.includes(publicIp)) {
+      throw new AzureError('ReadBackInconsistent', `gateway ${gw.name}: IP configuration ${cfg.name} uses public IP ${publicIp}, but its BGP entry names ${b.tunnelIps.join(', ')}`, { resource: gw.name }, 'read again in a moment (Azure may be moving the gateway); if it stays, check the gateway in the Azure portal');
     }
-    const defaultBgpIp = b?.defaultBgpIps[0] ?? legacy[index];
-    if (!defaultBgpIp) throw notDeployed(`gateway ${gw.name} instance ${index} reports no BGP address`, 'enable BGP on the gateway (tunnelsmith deploy), then read again');
+    // The legacy single-instance field only when Azure lists no per-instance entries.
+    const defaultBgpIp = b?.defaultBgpIps[0] ?? (gw.bgpPeeringAddresses.length === 0 && gw.ipConfigurations.length === 1 ? legacy[0] : undefined);
+    if (!defaultBgpIp) throw notDeployed(`gateway ${gw.name} reports no BGP address for IP configuration ${cfg.name}`, 'enable BGP on the gateway (tunnelsmith deploy), then read again');
     out.push({ ipConfigurationId, facts: { index, publicIp, defaultBgpIp, apipaBgpIps: [...(b?.customBgpIps ?? [])] } });
   }
-  if (out.length === 0) throw notDeployed(`gateway ${gw.name} has no IP configuration`);
   return out;
+}
+
+/** The address of the public IP resource an IP configuration names (it may live in another resource group). */
+async function publicIpOf(api: AzureApi, hubRg: string, publicIpId: string, o: CallOptions): Promise<string | undefined> {
+  const m = /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/publicIPAddresses\/([^/]+)$/i.exec(publicIpId);
+  const rg = m?.[1] ?? hubRg;
+  const name = m?.[2] ?? nameFromId(publicIpId);
+  if (!name) return undefined;
+  return (await api.getPublicIp(rg, name, o))?.ipAddress;
 }
 
 function azureBgpIpsFor(cn: ConnectionModel, instances: Instance[], gw: GatewayModel, apipa: boolean): string[] {

@@ -129,5 +129,19 @@ describe('read-back of an active-active gateway with APIPA BGP', () => {
     expect(dc.azureBgpIps).toEqual([i0.defaultBgpIp, i1.defaultBgpIp]);
     expect(hq.sharedKey).toBe(await h.api.getSharedKey('aa-rg', hq.connectionName));
     expect(hq.sharedKey).not.toBe(dc.sharedKey);
+
+    // Answers without tunnelIpAddresses and with the BGP entries in the reverse order of the IP
+    // configurations: the pairs (and the instances' order, the gateway's own) stay the same.
+    const gw = (await h.api.getGateway('aa-rg', 'ra-hybrid-vpn-vgw'))!;
+    const bgpOfPip = (i: number) => gw.bgpPeeringAddresses.find((b) => b.ipConfigurationId.toLowerCase() === gw.ipConfigurations[i].id!.toLowerCase())!.defaultBgpIps[0];
+    expect([i0.defaultBgpIp, i1.defaultBgpIp]).toEqual([bgpOfPip(0), bgpOfPip(1)]);
+    h.emu.control.setRules({ omitTunnelIpAddresses: true, reverseBgpPeeringAddresses: true });
+    try {
+      const again = await readBackFacts(h.api, aa, { includeKeys: false });
+      expect(again.vpnGateway.instances).toEqual(facts.vpnGateway.instances);
+      expect(again.sites.map((s) => [s.name, s.azureBgpIps])).toEqual(facts.sites.map((s) => [s.name, s.azureBgpIps]));
+    } finally {
+      h.emu.control.setRules({ omitTunnelIpAddresses: false, reverseBgpPeeringAddresses: false });
+    }
   });
 });
