@@ -15,6 +15,7 @@ import { startCircuit } from './circuitStep';
 import { describeReplacements, diffPlan, summarize, throwConflicts, type Change, type CircuitChange, type DiffExtras, type DiffOutcome } from './diff';
 import { WorkGraph, type FailurePolicy, type WorkNode } from './graph';
 import type { AzurePlan } from './plan';
+import { estimateDeployMs } from './estimate';
 import { readActualState, readDiffExtras } from './read';
 import { runGatewaySubnetRecreate } from './recreate';
 import { applyResource } from './resourceStep';
@@ -41,6 +42,7 @@ async function applyPaced(run: DeployRun): Promise<ApplyReport> {
   }
   throwConflicts(diff.conflicts);
   requireApprovedReplacements(diff, deps.allowReplace ?? []);
+  await deps.beforeWrites?.(estimateDeployMs(plan, diff.changes, { ...(deps.circuitWait ? { circuitWaitMs: deps.circuitWait.timeoutMs } : {}) }));
   for (const n of diff.notes) run.warn(n.path, n.message, n.fix);
 
   // Keys and secrets first: a missing reference fails the run before anything is written.

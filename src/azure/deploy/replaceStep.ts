@@ -20,6 +20,7 @@ export async function replaceResource(run: DeployRun, planned: PlannedResource, 
   const id = planned.key;
   run.event({ type: 'start', id, what: `replace ${describeResource(planned)} (${change.fields.join('; ')})`, kind: 'update' });
   try {
+    await run.beforeLongWait();
     if (planned.kind === 'ipsecConnection') {
       await inConnectionQueue(run, planned, () => replaceConnection(run, planned, change));
     } else if (planned.kind === 'erGateway' || planned.kind === 'vpnGateway') {

@@ -28,6 +28,7 @@ export async function applyResource(run: DeployRun, planned: PlannedResource, ch
     return inConnectionQueue(run, planned, async (): Promise<'done' | 'skipped'> => {
       let current: unknown;
       try {
+        await run.beforeLongWait();
         current = await waitWhileBusy(run, planned);
       } catch (e) {
         run.endFailed(id, e);
@@ -69,6 +70,7 @@ async function write(run: DeployRun, planned: PlannedResource, change: Change, s
   run.event({ type: 'start', id, what, kind: verb });
   const put = async (): Promise<'done'> => {
     try {
+      if (planned.kind === 'vpnGateway' || planned.kind === 'erGateway') await run.beforeLongWait();
       run.actual[id] = await writeWaitingOutConflicts(run, change.resource, secrets);
     } catch (e) {
       run.endFailed(id, e);

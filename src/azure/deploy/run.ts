@@ -40,6 +40,13 @@ export interface ApplyDeps extends WaitOptions {
    * cannot change in place. A replacement not listed stops the run before anything is written.
    */
   allowReplace?: readonly string[];
+  /**
+   * Told the run's estimated duration at Azure's documented durations, once the difference is known and
+   * before anything is written; throws to stop the run (a static token that expires sooner).
+   */
+  beforeWrites?: (estimatedMs: number) => void | Promise<void>;
+  /** Before each long wait (a gateway operation, a busy resource): e.g. read token files again. */
+  beforeLongWait?: () => Promise<void>;
 }
 
 /** The circuit tunnelsmith created (or found) for `expressRoute.circuit`, as the provider needs it. */
@@ -127,6 +134,11 @@ export class DeployRun {
   /** Aborted when the caller aborts, or when a step failed (the others stop waiting). */
   get signal(): AbortSignal {
     return this.internal.signal;
+  }
+
+  /** Before a wait of many minutes (a gateway, a busy resource): the caller's hook (token files read again). */
+  async beforeLongWait(): Promise<void> {
+    await this.deps.beforeLongWait?.();
   }
 
   /** Stops every wait of the run: Azure carries on, and the next run resumes. */

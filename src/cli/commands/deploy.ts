@@ -155,6 +155,7 @@ async function deployLocked(
   }
 
   const { applyPlan } = await import('../../azure/deploy/apply');
+  const { checkTokenOutlastsRun, reloadTokenFiles } = await import('../../azure/client/credentials');
   const { BUSY_POLL_MS } = await import('../../azure/deploy/waiting');
   const { describeResource } = await import('../../azure/resources/table');
   const { createJournalKeyStore } = await import('../../azure/sharedKeys');
@@ -178,6 +179,9 @@ async function deployLocked(
       ...(waitSeconds !== undefined ? { circuitWait: { timeoutMs: Math.round(waitSeconds * 1000), pollMs: circuitPollMs(io, inject) } } : {}),
       ...(allowRecreate ? { allowRecreate } : {}),
       ...(allowReplace ? { allowReplace } : {}),
+      // A static token that would expire mid-run is refused before anything is written (a token file is read again instead).
+      beforeWrites: (estimatedMs) => checkTokenOutlastsRun(conn.credential, estimatedMs, 'this deploy'),
+      beforeLongWait: () => reloadTokenFiles(conn.credential, conn.vaultCredential),
     });
   } catch (e) {
     progress.close();
