@@ -33,7 +33,7 @@ export function withHubFile<T>(y: Argv<T>): Argv<T & { file?: string }> {
 export function withAzureOptions<T>(y: Argv<T>): Argv<T & AzureCliArgs> {
   return withHubFile(y)
     .option('cloud', { type: 'string', describe: 'AzureCloud | AzureUSGovernment | AzureChinaCloud (env TUNNELSMITH_CLOUD)' })
-    .option('arm-endpoint', { type: 'string', describe: 'ARM endpoint URL, e.g. Azure Stack Hub or the emulator (env TUNNELSMITH_ARM_ENDPOINT)' })
+    .option('arm-endpoint', { type: 'string', describe: 'ARM endpoint URL, e.g. the emulator (env TUNNELSMITH_ARM_ENDPOINT)' })
     .option('ca-file', { type: 'string', describe: 'PEM file of an extra CA to trust (env TUNNELSMITH_CA_FILE)' })
     .option('vault-endpoint', { type: 'string', describe: 'Key Vault base URL replacing https://<vault>.vault.azure.net (env TUNNELSMITH_VAULT_ENDPOINT)' }) as unknown as Argv<T & AzureCliArgs>;
 }

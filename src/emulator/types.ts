@@ -218,7 +218,7 @@ export interface EmulatorControl {
   provisionCircuit(circuit: string, peering?: PrivatePeeringSpec): CircuitInfo;
   /** The provider's side of a cancellation: NotProvisioned, private peering removed (then the circuit can be deleted). */
   deprovisionCircuit(circuit: string): CircuitInfo;
-  /** What on-prem advertises over ExpressRoute; null = the address spaces of the local network gateways. */
+  /** What on-prem advertises over ExpressRoute; null = the local network gateways' address spaces and what BGP sites announce. */
   setOnPremAdvertisedPrefixes(prefixes: string[] | null, circuit?: string): void;
   /** Whether the on-prem device of a connection (name or id) answers (default true). */
   setSiteReachable(connection: string, reachable: boolean): void;

@@ -55,7 +55,7 @@ export interface ResolvedEndpoints {
   cloud: CloudPreset;
   /** ARM base URL (the cloud's, or the override). */
   armEndpoint: string;
-  /** Token scope: the cloud's ARM scope, also for an overridden endpoint (Azure Stack Hub, the emulator). */
+  /** Token scope: the cloud's ARM scope, also for an overridden endpoint (the emulator). */
   armScope: string;
   caFile?: string;
   /** A Key Vault base URL replacing `https://<vaultName>.<vaultSuffix>`. */

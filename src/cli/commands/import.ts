@@ -31,7 +31,7 @@ export const importCommand = defineCommand<ImportArgs>({
       .option('out', { type: 'string', alias: 'o', default: 'tunnelsmith.yaml', describe: 'Where to write the hub file' })
       .option('force', { type: 'boolean', default: false, describe: 'Overwrite an existing file' })
       .option('cloud', { type: 'string', describe: 'AzureCloud | AzureUSGovernment | AzureChinaCloud (env TUNNELSMITH_CLOUD)' })
-      .option('arm-endpoint', { type: 'string', describe: 'ARM endpoint URL, e.g. Azure Stack Hub or the emulator (env TUNNELSMITH_ARM_ENDPOINT)' })
+      .option('arm-endpoint', { type: 'string', describe: 'ARM endpoint URL, e.g. the emulator (env TUNNELSMITH_ARM_ENDPOINT)' })
       .option('ca-file', { type: 'string', describe: 'PEM file of an extra CA to trust (env TUNNELSMITH_CA_FILE)' }) as unknown as Argv<ImportArgs & GlobalArgs>,
   run: (args, io) => runImport(args, io),
 });
