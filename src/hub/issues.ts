@@ -80,6 +80,10 @@ function translate(issue: IssueLike, base: PathSegment[], baseSchema: AnySchema 
     case 'invalid_format':
       return error(issue.message, PATTERN_FIXES.get(issue.pattern ?? '') ?? 'correct the value');
     case 'too_small':
+      if (issue.origin === 'array' && path[0] === 'sites' && path[path.length - 1] === 'addressSpace') {
+        // What import leaves empty for a BGP site whose local network gateway lists no prefix.
+        return error(issue.message, "list the on-premises prefixes the site owns (for a BGP site: the ones it announces; Azure learns them over BGP, so an imported file cannot know them)");
+      }
       return error(issue.message, issue.origin === 'array' ? `list at least ${String(issue.minimum)}` : `use ${String(issue.minimum)} or more`);
     case 'too_big':
       return error(issue.message, issue.origin === 'array' ? `list at most ${String(issue.maximum)}` : `use ${String(issue.maximum)} or less`);

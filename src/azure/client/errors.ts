@@ -137,7 +137,7 @@ function firstLine(s: string): string {
 
 function hintFor(code: string, status: number | undefined): string | undefined {
   if (status === 401 || /InvalidAuthenticationToken|AuthenticationFailed/i.test(code)) {
-    return 'sign in again (az login), or check TUNNELSMITH_ARM_TOKEN / the service principal variables';
+    return 'sign in again (az login), or check TUNNELSMITH_ARM_TOKEN / TUNNELSMITH_ARM_TOKEN_FILE (a token for ARM that has not expired) or the service principal variables';
   }
   if (status === 403 || /AuthorizationFailed/i.test(code)) return 'the identity needs Network Contributor on the resource group';
   if (/SubscriptionNotFound/i.test(code)) return 'check azure.subscriptionId (or AZURE_SUBSCRIPTION_ID)';
