@@ -125,21 +125,6 @@ test.each([
   expect(`${e.message} ${e.hint} ${JSON.stringify(e.details)} ${JSON.stringify(h.events)}`).not.toContain(bad);
 });
 
-test('a service that refuses the ExpressRoute gateway first gets the VPN gateway first (fallback order)', async () => {
-  const hub = fresh(() => demoHub());
-  h.emu.control.addFault({ kind: 'failOperation', method: 'PUT', path: '/virtualNetworkGateways/ra-hybrid-er-vgw$', count: 1, code: 'VpnGatewayMustBeCreatedFirst', message: 'To deploy both gateways in the same vnet, the VPN gateway must be created first.' });
-  const seen = h.events.length;
-  const report = await h.deploy(hub);
-  const events = h.events.slice(seen);
-  expect(events).toContainEqual(expect.objectContaining({ type: 'note', message: expect.stringMatching(/refused to create ExpressRoute gateway ra-hybrid-er-vgw before the VPN gateway/) }));
-  const vpnDone = events.findIndex((e) => e.type === 'end' && e.id === 'vpnGateway:ra-hybrid-vpn-vgw' && e.outcome === 'done');
-  const erDone = events.findIndex((e) => e.type === 'end' && e.id === 'erGateway:ra-hybrid-er-vgw' && e.outcome === 'done');
-  expect(vpnDone).toBeGreaterThan(-1);
-  expect(erDone).toBeGreaterThan(vpnDone);
-  expect(report.changes.every((c) => c.action === 'create' || c.action === 'noop')).toBe(true);
-  expect((await h.api.getGateway(hub.azure.resourceGroup, 'ra-hybrid-er-vgw'))!.provisioningState).toBe('Succeeded');
-});
-
 test('state Azure cannot change in place is refused before any write, naming the field and the remedy', async () => {
   const hub = fresh(() => vpnOnlyHub());
   await h.deploy(hub);

@@ -16,10 +16,23 @@ import { demoHub, SUB, vpnOnlyHub } from '../azure/hubs';
 const D = { gatewayMs: 20_000, connectionMs: 2_000, setSharedKeyMs: 2_000, defaultMs: 2_000 };
 
 describe('criticalPath', () => {
-  it('runs through both gateways one after the other (the service never overlaps them) and a connection', () => {
+  it('the two gateways at once: the VNet, one gateway, a connection', () => {
     const cp = criticalPath(planAzure(demoHub(), SUB), D);
+    expect(cp.lowerBoundMs).toBe(2_000 + 20_000 + 2_000);
+    expect(cp.path.slice(0, 2)).toEqual(['resourceGroup:ra-hybrid-vpn-er-rg', 'virtualNetwork:ra-hybrid-vpn-er-vnet']);
+  });
+
+  it('the gateways one after the other (today\'s sequential bound): the VPN gateway after the ExpressRoute one', () => {
+    const cp = criticalPath(planAzure(demoHub(), SUB), D, { gatewaysInSequence: true });
     expect(cp.lowerBoundMs).toBe(2_000 + 20_000 + 20_000 + 2_000);
     expect(cp.path).toEqual(['resourceGroup:ra-hybrid-vpn-er-rg', 'virtualNetwork:ra-hybrid-vpn-er-vnet', 'erGateway:ra-hybrid-er-vgw', 'vpnGateway:ra-hybrid-vpn-vgw', 'ipsecConnection:ra-hybrid-vpn-cn']);
+  });
+
+  it('a gateway\'s connections one after the other', () => {
+    const hub = vpnOnlyHub();
+    hub.sites = [0, 1, 2].map((i) => ({ ...hub.sites[0], name: `s${i}`, publicIp: `40.50.60.${80 + i}`, addressSpace: [`172.${16 + i}.0.0/16`], localNetworkGatewayName: `lng-s${i}`, connectionName: `cn-s${i}` }));
+    const cp = criticalPath(planAzure(hub, SUB), D);
+    expect(cp.lowerBoundMs).toBe(2_000 + 20_000 + 3 * 2_000);
   });
 
   it('without ExpressRoute: one gateway, and the durations it is given', () => {

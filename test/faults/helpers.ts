@@ -41,7 +41,9 @@ export async function pendingChanges(api: AzureApi, plan: AzurePlan): Promise<st
   return [...diff.changes.filter((c) => c.action !== 'noop').map((c) => `${c.action} ${c.resource.key}`), ...diff.conflicts.map((p) => `conflict ${p.path}`)];
 }
 
-const VOLATILE = new Set(['provisioningState', 'connectionStatus', 'ipAddress', 'tunnelIps', 'legacyBgpPeeringAddress']);
+// defaultBgpIps: Azure hands GatewaySubnet addresses out in the order gateways are created, and the two
+// gateways are created at once.
+const VOLATILE = new Set(['provisioningState', 'connectionStatus', 'ipAddress', 'tunnelIps', 'legacyBgpPeeringAddress', 'defaultBgpIps']);
 
 /** What Azure holds for the planned resources, without the values the service assigns at random or over time. */
 export async function stateSnapshot(api: AzureApi, plan: AzurePlan): Promise<unknown> {

@@ -89,16 +89,6 @@ export function isTransientOperationFailure(e: unknown): boolean {
   return /InternalServerError|InternalError|Retryable|ServiceUnavailable|TimedOut|Timeout|Canceled/i.test(e.details.azureCode ?? '');
 }
 
-/**
- * The service refused to create a gateway because of the order of the two gateways in the VNet
- * (azure-facts.md section 4: it has demanded the ExpressRoute gateway first).
- */
-export function isGatewayOrderRefusal(e: unknown): boolean {
-  const code = azureCodeOf(e) ?? '';
-  const message = e instanceof Error ? e.message : '';
-  return /order/i.test(code) || /must be created first|created before|create the .* gateway first/i.test(message);
-}
-
 /** Maps an SDK failure to an AzureError; abort errors and AzureErrors pass through unchanged. */
 export function toAzureError(e: unknown, ctx: FailureContext): unknown {
   if (isAbortError(e) || e instanceof AzureError) return e;
@@ -177,7 +167,6 @@ const REFUSALS: RefusalRule[] = [
     field: fixed('azure.expressRoute.authorizationKey'),
     fix: "the circuit belongs to a subscription this identity has no role on: connecting to it needs its owner's authorization key; set azure.expressRoute.authorizationKey to a reference to it (and check azure.expressRoute.circuitId)",
   },
-  { code: /MustBeCreatedFirst/i, field: fixed('azure.expressRoute'), fix: 'this service needs the ExpressRoute gateway created before the VPN gateway: delete the VPN gateway (its connections first), then deploy again' },
   { code: /GatewaySubnet.*(Small|Size|Prefix)|SubnetTooSmall/i, field: fixed('azure.vnet.gatewaySubnet'), fix: 'use a /27 or larger GatewaySubnet; an existing smaller one must be deleted and recreated (gateways first)' },
   { message: /GatewaySubnet.*(\/27|too small|smaller)/i, field: fixed('azure.vnet.gatewaySubnet'), fix: 'use a /27 or larger GatewaySubnet; an existing smaller one must be deleted and recreated (gateways first)' },
   { code: /OnlyOneGatewayOfEachType/i, field: nameOf, fix: 'the VNet already has a gateway of this type: name that gateway in the hub file to adopt it, or remove it' },

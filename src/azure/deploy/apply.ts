@@ -2,18 +2,17 @@
  * Applies a plan: reads what exists, diffs, and writes only the difference, as a work graph of one node
  * per planned resource (and one for the circuit tunnelsmith creates), independent steps in parallel.
  * Resumable by construction: a second run diffs again, waits for resources still `Updating` instead of
- * writing them again, and writes nothing when all is in place. The ExpressRoute gateway goes before the
- * VPN gateway, and the other way round when the service refuses that order. What each node does is in
- * `resourceStep.ts` and `circuitStep.ts`.
+ * writing them again, and writes nothing when all is in place. The two gateways are created at once;
+ * where Azure refuses that (409 to the second), the second waits for the first (`resourceStep.ts`). What
+ * each node does is in `resourceStep.ts`, `replaceStep.ts` and `circuitStep.ts`.
  */
 import { AzureError } from '../../errors';
 import { runWithRequestPacing } from '../pacing';
-import { isAbortError, isGatewayOrderRefusal } from '../client/errors';
+import { isAbortError } from '../client/errors';
 import type { PlannedResource } from '../resources/contract';
-import { describeResource } from '../resources/table';
 import { startCircuit } from './circuitStep';
 import { describeReplacements, diffPlan, summarize, throwConflicts, type Change, type CircuitChange, type DiffExtras, type DiffOutcome } from './diff';
-import { WorkGraph, type FailurePolicy, type WorkNode } from './graph';
+import { WorkGraph } from './graph';
 import type { AzurePlan } from './plan';
 import { estimateDeployMs } from './estimate';
 import { readActualState, readDiffExtras } from './read';
@@ -51,13 +50,13 @@ async function applyPaced(run: DeployRun): Promise<ApplyReport> {
   const graph = buildGraph(plan, diff);
   await graph.run((n) => ('circuit' in n.data ? startCircuit(run, n.data.circuit) : applyResource(run, n.data.planned, n.data.change, secrets.get(n.id))), {
     onSkipped: (n) => run.event({ type: 'end', id: n.id, outcome: 'skipped', detail: 'waits for a step that could not run' }),
-    onFailed: orderFallback(run, graph, (n, e) => {
+    onFailed: (n, e) => {
       // The circuit's failure does not stop the other steps: it is thrown once they have ended.
       if ('circuit' in n.data) return 'continue';
       // Stop waiting on the others: Azure carries on, and the next run resumes.
       if (!isAbortError(e)) run.stopWaiting('another step failed');
       return 'stop';
-    }),
+    },
   });
   await run.circuitTask;
 
@@ -115,9 +114,9 @@ async function recreateGatewaySubnet(run: DeployRun, diff: DiffOutcome, approved
 }
 
 /**
- * One node per planned resource, waiting for its dependencies; the order the plan prefers (the
- * ExpressRoute gateway before the VPN gateway) is an ordinary edge too. The circuit tunnelsmith creates
- * goes beside the rest once its resource group exists. What is in place already is done.
+ * One node per planned resource, waiting for its dependencies (the two gateways wait for neither: they
+ * are created at once). The circuit tunnelsmith creates goes beside the rest once its resource group
+ * exists. What is in place already is done.
  */
 function buildGraph(plan: AzurePlan, diff: DiffOutcome): WorkGraph<Step> {
   const graph = new WorkGraph<Step>();
@@ -128,26 +127,7 @@ function buildGraph(plan: AzurePlan, diff: DiffOutcome): WorkGraph<Step> {
   const planned = new Map(plan.resources.map((r) => [r.key, r]));
   for (const change of diff.changes) {
     const p = planned.get(change.resource.key)!;
-    graph.addNode(p.key, { planned: p, change }, { dependsOn: [...p.dependsOn, ...p.orderAfter], state: change.action === 'noop' ? 'done' : 'pending' });
+    graph.addNode(p.key, { planned: p, change }, { dependsOn: p.dependsOn, state: change.action === 'noop' ? 'done' : 'pending' });
   }
   return graph;
-}
-
-/**
- * When the service refuses to create the ExpressRoute gateway before the VPN gateway: turn that edge
- * round (the VPN gateway first) and try the ExpressRoute gateway again, once. Any other failure goes
- * to `otherwise`.
- */
-function orderFallback(run: DeployRun, graph: WorkGraph<Step>, otherwise: (n: WorkNode<Step>, e: unknown) => FailurePolicy): (n: WorkNode<Step>, e: unknown) => FailurePolicy {
-  let swapped = false;
-  return (n, e) => {
-    if (swapped || !('change' in n.data) || n.data.change.resource.kind !== 'erGateway' || n.data.change.action !== 'create' || !isGatewayOrderRefusal(e)) return otherwise(n, e);
-    const vpn = graph.nodes.find((x) => 'planned' in x.data && x.data.planned.kind === 'vpnGateway' && x.data.planned.orderAfter.includes(n.id));
-    if (!vpn || vpn.state !== 'pending') return otherwise(n, e);
-    swapped = true;
-    graph.removeDependency(vpn.id, n.id);
-    graph.addDependency(n.id, vpn.id);
-    run.event({ type: 'note', level: 'info', message: `Azure refused to create ${describeResource(n.data.change.resource)} before the VPN gateway; creating the VPN gateway first` });
-    return 'retry';
-  };
 }

@@ -39,7 +39,7 @@ export function estimateDeployMs(plan: AzurePlan, changes: readonly Change[], o:
     const r = plan.resources.find((x) => x.key === key);
     const c = byKey.get(key);
     if (!r || !c) return 0;
-    let start = Math.max(0, ...[...r.dependsOn, ...r.orderAfter].map(visit));
+    let start = Math.max(0, ...r.dependsOn.map(visit));
     if (o.gatewaysInSequence && r.kind === 'vpnGateway') start = Math.max(start, ...gateways.filter((g) => g !== key).map(visit));
     let end = start + changeDurationMs(c);
     const gateway = (r.kind === 'ipsecConnection' || r.kind === 'erConnection') ? r.dependsOn.find((d) => gateways.includes(d)) : undefined;

@@ -5,8 +5,8 @@
  * - The VPN gateway always has BGP enabled (with the hub's ASN): a BGP site added later then needs no
  *   45-minute gateway update, and static sites are unaffected.
  * - The ExpressRoute gateway gets its own Standard static public IP (`<gatewayName>-pip1`).
- * - The ExpressRoute gateway is ordered before the VPN gateway (`orderAfter`, which the apply layer may
- *   swap when the service refuses that order); every other edge is a hard dependency.
+ * - The two gateways do not wait for each other: Azure lets either be created first (azure-facts.md
+ *   section 4), and deploy creates them at once (one after the other where Azure refuses that).
  * - A circuit the hub asks tunnelsmith to create (`expressRoute.circuit`) is `AzurePlan.circuit`, not one
  *   of `resources`: it is created beside the rest, and the ExpressRoute connection to it waits until the
  *   provider has provisioned it.
@@ -67,12 +67,11 @@ export function planAzure(hub: Hub, subscriptionId: string): AzurePlan {
   const tags = ownershipTags(id);
   const nid = (type: Parameters<typeof networkResourceId>[2], name: string) => networkResourceId(subscriptionId, rg, type, name);
   const resources: PlannedResource[] = [];
-  const base = <K extends ResourceKind>(kind: K, name: string, field: string, dependsOn: string[] = [], orderAfter: string[] = []) => ({
+  const base = <K extends ResourceKind>(kind: K, name: string, field: string, dependsOn: string[] = []) => ({
     key: resourceKey(kind, name),
     name,
     field,
     dependsOn,
-    orderAfter,
   });
 
   const rgKey = resourceKey('resourceGroup', rg);
@@ -131,7 +130,7 @@ export function planAzure(hub: Hub, subscriptionId: string): AzurePlan {
   const vpnGatewayKey = resourceKey('vpnGateway', vpn.name);
   const bgpOptional = !hub.sites.some((s) => s.bgp) && vpn.asn === AZURE_DEFAULT_ASN && (vpn.apipaBgpIps ?? []).length === 0;
   resources.push({
-    ...base('vpnGateway', vpn.name, 'azure.vpnGateway', [vnetKey, ...vpnPipNames.map((n) => resourceKey('publicIp', n))], erGatewayKey ? [erGatewayKey] : []),
+    ...base('vpnGateway', vpn.name, 'azure.vpnGateway', [vnetKey, ...vpnPipNames.map((n) => resourceKey('publicIp', n))]),
     ...(bgpOptional ? { bgpOptional } : {}),
     kind: 'vpnGateway',
     desired: {

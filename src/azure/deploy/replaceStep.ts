@@ -24,7 +24,7 @@ export async function replaceResource(run: DeployRun, planned: PlannedResource, 
     if (planned.kind === 'ipsecConnection') {
       await inConnectionQueue(run, planned, () => replaceConnection(run, planned, change));
     } else if (planned.kind === 'erGateway' || planned.kind === 'vpnGateway') {
-      await replaceGateway(run, planned, change);
+      await run.writeGateway(planned.key, () => replaceGateway(run, planned, change));
     } else {
       throw new AzureError('ReplaceUnsupported', `${describeResource(planned)}: tunnelsmith does not replace this kind of resource`, { field: planned.field });
     }

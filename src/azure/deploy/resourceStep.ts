@@ -14,7 +14,7 @@ import { circuitReady } from './circuitStep';
 import { replaceResource } from './replaceStep';
 import { diffResource, throwConflicts, type Change } from './diff';
 import { RESUME_HINT, type DeployRun } from './run';
-import { pollUntil, retryWhileBusy, stillInProgress } from './waiting';
+import { pollUntil, retryWhileBusy, stillInProgress, waitPolicy, type WaitPolicy } from './waiting';
 
 /** A write whose Azure operation failed transiently is tried this many more times. */
 const MAX_OPERATION_RETRIES = 2;
@@ -70,8 +70,12 @@ async function write(run: DeployRun, planned: PlannedResource, change: Change, s
   run.event({ type: 'start', id, what, kind: verb });
   const put = async (): Promise<'done'> => {
     try {
-      if (planned.kind === 'vpnGateway' || planned.kind === 'erGateway') await run.beforeLongWait();
-      run.actual[id] = await writeWaitingOutConflicts(run, change.resource, secrets);
+      if (isGateway(planned)) {
+        await run.beforeLongWait();
+        run.actual[id] = await run.writeGateway(id, () => writeWaitingOutConflicts(run, change.resource, secrets));
+      } else {
+        run.actual[id] = await writeWaitingOutConflicts(run, change.resource, secrets);
+      }
     } catch (e) {
       run.endFailed(id, e);
       throw e;
@@ -110,8 +114,22 @@ export async function writeWaitingOutConflicts(run: DeployRun, r: PlannedResourc
       run.event({ type: 'state', id: r.key, state: `operation failed in Azure (${(e as AzureError).details.azureCode}); retrying` });
       await run.wait.sleep();
     },
-    onBusy: () => run.event({ type: 'state', id: r.key, state: 'waiting: another operation is in progress' }),
-    waitOut: () => waitForQuiet(run, r),
+    onBusy: () => {
+      const others = isGateway(r) ? run.otherGatewaysWriting(r.key) : [];
+      if (others.length === 0) {
+        run.event({ type: 'state', id: r.key, state: 'waiting: another operation is in progress' });
+        return;
+      }
+      // Azure refused this gateway while the run builds another one in the VNet: here it builds them one at
+      // a time. This one waits for the other, and the run remembers it.
+      const names = others.map((k) => describeResource(run.plan.resources.find((x) => x.key === k)!)).join(', ');
+      if (!run.gatewaysOneAtATime) {
+        run.gatewaysOneAtATime = true;
+        run.event({ type: 'note', level: 'info', message: `Azure builds these one at a time here: it refused ${describeResource(r)} while ${names} is being built (409 AnotherOperationInProgress); ${describeResource(r)} is created once that one is done, and this run writes gateways one after the other from now on` });
+      }
+      run.event({ type: 'state', id: r.key, state: `Azure builds these one at a time here: waiting for ${names}` });
+    },
+    waitOut: () => (isGateway(r) && run.otherGatewaysWriting(r.key).length > 0 ? waitForOtherGateways(run, r) : waitForQuiet(run, r, run.wait)),
     onRetry: () => run.event({ type: 'state', id: r.key, state: 'retrying' }),
     timedOut: () => stillInProgress(`${describeResource(r)}: another operation kept the gateway busy for longer than ${Math.round(run.wait.timeoutMs / 1000)} s`, r.field, RESUME_HINT),
   });
@@ -138,12 +156,37 @@ function waitWhileBusy(run: DeployRun, r: PlannedResource): Promise<unknown> {
   });
 }
 
+function isGateway(r: PlannedResource): boolean {
+  return r.kind === 'vpnGateway' || r.kind === 'erGateway';
+}
+
+/**
+ * A gateway refused while the run builds another: go again as soon as the other's write has ended (the
+ * run knows when), or once Azure shows no gateway of the hub busy (someone else's operation), whichever
+ * comes first.
+ */
+async function waitForOtherGateways(run: DeployRun, r: PlannedResource): Promise<void> {
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(run.signal.reason);
+  run.signal.addEventListener('abort', onAbort, { once: true });
+  const polled = waitForQuiet(run, r, waitPolicy({ ...run.deps, signal: stop.signal }));
+  try {
+    await Promise.race([run.otherGatewayWrites(r.key), polled]);
+  } finally {
+    stop.abort();
+    run.signal.removeEventListener('abort', onAbort);
+    // The poll ends with the abort (its sleep rejects): never left behind, nor a rejection unhandled.
+    await polled.catch(() => undefined);
+  }
+  if (run.signal.aborted) throw run.signal.reason instanceof Error ? run.signal.reason : new Error('The operation was aborted');
+}
+
 /** After a 409: wait until neither the resource, any gateway of the hub, nor (a connection) a sibling connection is busy. */
-async function waitForQuiet(run: DeployRun, r: PlannedResource): Promise<void> {
+async function waitForQuiet(run: DeployRun, r: PlannedResource, wait: WaitPolicy): Promise<void> {
   const gateway = gatewayOfConnection(r);
   const watch = run.plan.resources.filter((x) => x.key === r.key || x.kind === 'vpnGateway' || x.kind === 'erGateway' || (gateway !== undefined && gatewayOfConnection(x) === gateway));
-  await run.wait.sleep();
-  await pollUntil<Settling[]>(run.wait, {
+  await wait.sleep();
+  await pollUntil<Settling[]>(wait, {
     read: () => Promise.all(watch.map((x) => readResource(run.api, run.plan.resourceGroup, x, { signal: run.signal }))),
     done: (states) => !states.some((s) => isBusy(s?.provisioningState)),
     timeoutMs: Infinity,

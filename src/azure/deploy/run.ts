@@ -95,6 +95,14 @@ export class DeployRun {
   readonly requestPacing: RequestPacing;
   /** Azure writes one gateway's connections one at a time: so does the run (keyed by the gateway's plan key). */
   readonly connectionWrites = new KeyedMutex();
+  /**
+   * Azure refused a gateway while another of the VNet was being built (409 AnotherOperationInProgress):
+   * it builds them one at a time here, and the rest of the run writes gateways one after the other.
+   */
+  gatewaysOneAtATime = false;
+  /** The run's gateway writes in flight, by plan key. */
+  private readonly gatewayWrites = new Map<string, Promise<unknown>>();
+  private readonly gatewaysInTurn = new KeyedMutex();
   readonly warnings: Problem[] = [];
   readonly waiting: WaitingItem[] = [];
   /** What Azure holds, by plan key (undefined: it does not exist), as last read or written. */
@@ -134,6 +142,37 @@ export class DeployRun {
   /** Aborted when the caller aborts, or when a step failed (the others stop waiting). */
   get signal(): AbortSignal {
     return this.internal.signal;
+  }
+
+  /**
+   * Runs a gateway write (create, update, replace). Gateways are built at once; once Azure has refused
+   * that in this run (`gatewaysOneAtATime`), each write waits until the others have ended.
+   */
+  async writeGateway<T>(key: string, write: () => Promise<T>): Promise<T> {
+    const tracked = async (): Promise<T> => {
+      const p = write();
+      this.gatewayWrites.set(key, p);
+      try {
+        return await p;
+      } finally {
+        if (this.gatewayWrites.get(key) === p) this.gatewayWrites.delete(key);
+      }
+    };
+    if (!this.gatewaysOneAtATime) return tracked();
+    return this.gatewaysInTurn.run('gateways', async () => {
+      await this.otherGatewayWrites(key);
+      return tracked();
+    });
+  }
+
+  /** The plan keys of the run's other gateway writes in flight. */
+  otherGatewaysWriting(key: string): string[] {
+    return [...this.gatewayWrites.keys()].filter((k) => k !== key);
+  }
+
+  /** Resolves once the run's other gateway writes have ended (whatever their outcome). */
+  async otherGatewayWrites(key: string): Promise<void> {
+    await Promise.allSettled([...this.gatewayWrites.entries()].filter(([k]) => k !== key).map(([, p]) => p));
   }
 
   /** Before a wait of many minutes (a gateway, a busy resource): the caller's hook (token files read again). */

@@ -34,8 +34,6 @@ interface PlannedBase {
   field: string;
   /** Keys that must exist (and be settled) first. */
   dependsOn: string[];
-  /** Keys ordered first when possible; the apply layer may swap this order if Azure refuses it. */
-  orderAfter: string[];
   /**
    * VPN gateway only: BGP is on by tunnelsmith's choice alone (no site peers over BGP, default ASN, no
    * APIPA addresses), so an existing gateway without BGP is adopted as it is rather than updated.

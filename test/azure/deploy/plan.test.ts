@@ -52,7 +52,7 @@ describe('planAzure', () => {
     for (const p of pips) expect(p.kind === 'publicIp' && [p.desired.sku, p.desired.allocation]).toEqual(['Standard', 'Static']);
   });
 
-  test('VPN gateway: route-based, BGP with the ASN, ordered after the ExpressRoute gateway', () => {
+  test('VPN gateway: route-based, BGP with the ASN; neither gateway waits for the other', () => {
     const gw = byKey(plan.resources, 'vpnGateway:ra-hybrid-vpn-vgw');
     if (gw.kind !== 'vpnGateway') throw new Error('kind');
     expect(gw.desired).toMatchObject({ gatewayType: 'Vpn', vpnType: 'RouteBased', sku: 'VpnGw1AZ', activeActive: false, enableBgp: true, asn: 65515 });
@@ -60,8 +60,8 @@ describe('planAzure', () => {
     expect(gw.desired.ipConfigurations[0].subnetId).toBe(
       `/subscriptions/${SUB}/resourceGroups/ra-hybrid-vpn-er-rg/providers/Microsoft.Network/virtualNetworks/ra-hybrid-vpn-er-vnet/subnets/GatewaySubnet`,
     );
-    expect(gw.orderAfter).toEqual(['erGateway:ra-hybrid-er-vgw']);
-    expect(gw.dependsOn).toContain('publicIp:ra-hybrid-vpn-vgw-pip1');
+    expect(gw.dependsOn.sort()).toEqual(['publicIp:ra-hybrid-vpn-vgw-pip1', 'virtualNetwork:ra-hybrid-vpn-er-vnet']);
+    expect(byKey(plan.resources, 'erGateway:ra-hybrid-er-vgw').dependsOn.sort()).toEqual(['publicIp:ra-hybrid-er-vgw-pip1', 'virtualNetwork:ra-hybrid-vpn-er-vnet']);
   });
 
   test('site: LNG with BGP (no static prefixes: Azure learns them over BGP), connection with explicit policy, DPD, IKEv2 and BGP', () => {
@@ -99,7 +99,7 @@ describe('planAzure', () => {
     const lng = byKey(p.resources, 'localNetworkGateway:ra-hybrid-vpn-lgw');
     expect(lng.kind === 'localNetworkGateway' && lng.desired.bgp).toBeUndefined();
     expect(p.resources.some((r) => r.kind === 'erGateway' || r.kind === 'erConnection')).toBe(false);
-    expect(byKey(p.resources, 'vpnGateway:ra-hybrid-vpn-vgw').orderAfter).toEqual([]);
+    expect(byKey(p.resources, 'vpnGateway:ra-hybrid-vpn-vgw').dependsOn.some((k) => k.startsWith('erGateway:'))).toBe(false);
   });
 
   test('active-active APIPA: two IP configurations, custom BGP per instance, chosen per connection', () => {
