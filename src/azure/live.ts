@@ -47,7 +47,7 @@ export async function renderLive(req: RenderLiveRequest): Promise<string[]> {
   checkDeviceSelection(device);
   const facts = await readBackFacts(req.api, req.loaded.hub, { includeKeys: true });
   const { renderAndWriteBundle } = await import('../io/writeBundle');
-  const { sha256 } = await import('../bundle/build');
+  const { sha256 } = await import('../bundle/manifest');
   const { keysFromFacts } = await import('./readBack');
   const outDir = path.resolve(req.cwd, req.outDir);
   const written = await renderAndWriteBundle({

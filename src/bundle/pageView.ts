@@ -10,8 +10,8 @@ import type { DeviceDefinition, SiteContext } from '../devices/kit/contract';
 import type { DeviceProcedure } from '../devices/kit/procedure';
 import { REDACTED_KEY_PLACEHOLDER } from '../render/context';
 import type { SiteRenderPlan } from '../render/plan';
-import { fileMode, type BundleMeta } from './build';
 import { buildHandoffView } from './handoffView';
+import { fileMode, type BundleMeta } from './manifest';
 
 /** A run of step text: prose, or a command/path the README wrote between backticks. */
 export interface TextSegment {

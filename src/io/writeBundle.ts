@@ -19,7 +19,7 @@ import { constants, copyFileSync, linkSync, mkdirSync, promises as fs, readdirSy
 import path from 'node:path';
 import { DEVICES } from '../devices/registry';
 import { InputError, type Problem } from '../errors';
-import { sha256, type BundleFile, type Manifest } from '../bundle/build';
+import { sha256, type BundleFile, type Manifest } from '../bundle/manifest';
 import { isDeviceId } from '../hub/deviceIds';
 import { syncDir, writeFileAtomic, writeNewFiles } from './atomicWrite';
 import { linkRefused, lstatIfExists, readFileNoFollow, setDirModeNoFollow } from './noFollow';

@@ -7,7 +7,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { AzureApi } from '../azure/client/api';
 import type { AzureCliArgs } from '../cli/azureOptions';
 import type { CliIO } from '../cli/command';
-import { sha256 } from '../bundle/build';
+import { sha256 } from '../bundle/manifest';
 import { InputError, isAppError, type Problem } from '../errors';
 import type { AzureFacts } from '../facts/types';
 import type { Hub, SecretRef, Site } from '../hub/types';

@@ -12,7 +12,8 @@ import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildSiteBundle, type Manifest } from '../../src/bundle/build';
+import { buildSiteBundle } from '../../src/bundle/build';
+import type { Manifest } from '../../src/bundle/manifest';
 import { writeBundles } from '../../src/io/writeBundle';
 import { REDACTED_KEY_PLACEHOLDER } from '../../src/render/context';
 import { TOOL_VERSION } from '../../src/version';

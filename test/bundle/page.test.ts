@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildSiteBundle, sha256, type Manifest } from '../../src/bundle/build';
+import { buildSiteBundle } from '../../src/bundle/build';
+import { sha256, type Manifest } from '../../src/bundle/manifest';
 import { buildContentSecurityPolicy, buildTopologySvg, COPY_SCRIPT, splitCode, wrapText } from '../../src/bundle/pageView';
 import type { DeviceId } from '../../src/hub/deviceIds';
 import type { DeviceDefinition, SiteContext } from '../../src/devices/kit/contract';

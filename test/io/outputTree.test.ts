@@ -7,7 +7,7 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sha256 } from '../../src/bundle/build';
+import { sha256 } from '../../src/bundle/manifest';
 import { isProducedPath } from '../../src/io/writeBundle';
 import { runCli } from '../rotation/helpers/cli';
 
