@@ -3,8 +3,8 @@
  * real writer put on disk, with scripts on and off, in a network namespace of its own when the machine
  * allows one (and with every host name unresolvable in any case). Checks the content after scripts ran,
  * the diagram against the fixture's facts, the folded key, that the page requested nothing, and keeps
- * a screenshot in `test-artifacts/handoff-<case>.png`. Without Chromium it FAILS unless
- * TUNNELSMITH_SKIP_BROWSER=1 says to skip it (scripts/install-browser.sh installs it).
+ * a screenshot in `test-artifacts/handoff-<case>.png`. Without Chromium it FAILS naming the install
+ * command, unless TUNNELSMITH_SKIP_BROWSER=1 skips it (reported as skipped).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
@@ -18,9 +18,9 @@ import { writeBundles } from '../../src/io/writeBundle';
 import { REDACTED_KEY_PLACEHOLDER } from '../../src/render/context';
 import { TOOL_VERSION } from '../../src/version';
 import { discoverCases, planCase, type GoldenCase } from '../golden/cases';
+import { describeNeeding, type Prerequisite } from '../support/prerequisites';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SKIP_ENV = 'TUNNELSMITH_SKIP_BROWSER';
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
 const WINDOW = { width: 1280, height: 1800 };
 const RUN_TIMEOUT_MS = 45_000;
@@ -32,15 +32,20 @@ const CASES = [
   { name: 'three-sites', site: 'branch-a' },
 ];
 
-function browserBlocker(): string | undefined {
-  if (process.platform !== 'linux') return `not Linux (${process.platform})`;
-  try {
-    accessSync(CHROMIUM, constants.X_OK);
-    return undefined;
-  } catch {
-    return `${CHROMIUM} is missing: run scripts/install-browser.sh as root (Debian package chromium)`;
-  }
-}
+/** Debian's Chromium, which scripts/install-browser.sh installs. */
+const BROWSER: Prerequisite = {
+  subject: 'The handoff page check in headless Chromium',
+  skipEnv: 'TUNNELSMITH_SKIP_BROWSER',
+  blockers: () => {
+    if (process.platform !== 'linux') return [{ reason: `not Linux (${process.platform})` }];
+    try {
+      accessSync(CHROMIUM, constants.X_OK);
+      return [];
+    } catch {
+      return [{ reason: `${CHROMIUM} is missing (Debian package chromium)`, debianPackage: 'chromium' }];
+    }
+  },
+};
 
 /** A network namespace of its own keeps even Chromium's background requests off the network. */
 function canUnshareNetwork(): boolean {
@@ -288,24 +293,7 @@ async function writeCase(name: string, site: string, outDir: string): Promise<Wr
   return { c, siteDir, page: path.join(siteDir, 'index.html'), manifest: JSON.parse(readFileSync(path.join(siteDir, 'manifest.json'), 'utf8')) as Manifest, key };
 }
 
-const skipRequested = process.env[SKIP_ENV] === '1';
-const blocker = browserBlocker();
-
-if (skipRequested || blocker) {
-  const banner = [
-    '################################################################################',
-    '#  THE HANDOFF PAGE WAS NOT CHECKED IN A BROWSER.',
-    ...(skipRequested ? [`#  ${SKIP_ENV}=1 is set.`] : []),
-    ...(blocker ? [`#  - ${blocker}`] : []),
-    '################################################################################',
-  ].join('\n');
-  describe('handoff page in headless Chromium', () => {
-    test(skipRequested ? `NOT RUN (${SKIP_ENV}=1)` : 'can run on this machine', () => {
-      console.warn(banner);
-      if (!skipRequested) throw new Error(`${banner}\nSet ${SKIP_ENV}=1 to skip the browser check explicitly.`);
-    });
-  });
-} else {
+describeNeeding(BROWSER, 'handoff page in headless Chromium', () => {
   let out: string;
   beforeAll(() => {
     isolate = canUnshareNetwork();
@@ -435,4 +423,4 @@ if (skipRequested || blocker) {
     const r = await openInChromium(control);
     expect(r.pageRequests.sort()).toEqual(['http://images.example.com/a.png', 'https://fonts.example.net/a.css']);
   }, 2 * RUN_TIMEOUT_MS);
-}
+});

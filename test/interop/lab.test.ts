@@ -1,7 +1,8 @@
 /**
  * The interop lab (issue 5): tunnelsmith's rendered strongSwan + FRR configuration against an Azure-like
  * peer derived from what deploy created, in network namespaces. Runs as root with the packages of
- * scripts/install-lab-deps.sh; anywhere else it FAILS unless TUNNELSMITH_SKIP_LAB=1 says to skip it.
+ * scripts/install-lab-deps.sh; anywhere else it FAILS naming what is missing, unless
+ * TUNNELSMITH_SKIP_LAB=1 skips it (reported as skipped).
  * All cases live in this one file so they run serially.
  */
 import type { IpsecPolicy } from '../../src/hub/types';
@@ -25,15 +26,14 @@ import { linkCounters, routeDevice, setLink } from './lab/netns';
 import { parsePingReplies, startPingStream } from './lab/ping';
 import { sleep, waitFor } from './lab/run';
 import { labDeployment } from './lab/facts';
-import { labBlockers, SKIP_ENV } from './lab/prereqs';
+import { LAB } from './lab/prereqs';
 import { ping } from './lab/ping';
 import { AZURE_HOST, ONPREM_HOST } from './lab/cases';
 import { azureBgpIps, azureBgpProtocols, azureConnections, bringUp, onPremConnections, waitPingsBothWays, type BroughtUp } from './lab/scenario';
 import { LabState } from './lab/state';
 import { InteropLab } from './lab/topology';
+import { describeNeeding } from '../support/prerequisites';
 
-const blockers = labBlockers();
-const skipRequested = process.env[SKIP_ENV] === '1';
 const measured: Record<string, number> = {};
 
 async function startLab(name: LabCaseName): Promise<InteropLab> {
@@ -122,22 +122,7 @@ async function negotiateAgainst(
   );
 }
 
-if (skipRequested || blockers.length > 0) {
-  const banner = [
-    '################################################################################',
-    '#  THE INTEROP LAB WAS NOT RUN.',
-    ...(skipRequested ? [`#  ${SKIP_ENV}=1 is set.`] : []),
-    ...blockers.map((b) => `#  - ${b}`),
-    '#  Run as root after scripts/install-lab-deps.sh to prove the rendered configs.',
-    '################################################################################',
-  ].join('\n');
-  describe('interop lab', () => {
-    test(skipRequested ? `NOT RUN (${SKIP_ENV}=1)` : 'can run on this machine', () => {
-      console.warn(banner);
-      if (!skipRequested) throw new Error(`${banner}\nSet ${SKIP_ENV}=1 to skip the lab explicitly.`);
-    });
-  });
-} else {
+describeNeeding(LAB, 'interop lab', () => {
   beforeAll(async () => {
     const cleaned = await LabState.cleanupStale();
     if (cleaned.length) console.log(`interop lab: removed leftovers of crashed runs ${cleaned.join(', ')}`);
@@ -445,4 +430,4 @@ if (skipRequested || blockers.length > 0) {
       expect(new Set(shared[0].connections)).toEqual(new Set(onPremConnections(lab)));
     }, 40_000);
   });
-}
+});

@@ -3,19 +3,18 @@
  * strongswan.conf (as /etc/strongswan.conf includes /etc/strongswan.d/*.conf), charon starts (it aborts
  * on a config it cannot parse) and an IKE_SA towards an address nobody answers gives up after exactly
  * the rendered number of retransmissions, at the rendered give-up time. Runs as root in a network
- * namespace it creates and deletes (the interop lab's helpers), about 7 s. Elsewhere it FAILS unless
- * TUNNELSMITH_SKIP_LAB=1 says to skip it, like the lab.
+ * namespace it creates and deletes (the interop lab's helpers), about 7 s. Elsewhere it FAILS naming what
+ * is missing, unless TUNNELSMITH_SKIP_LAB=1 skips it (reported as skipped), like the lab.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { STRONGSWAN_TIMERS_FILE, strongswan } from '../../../src/devices/strongswan/device';
 import { renderDeviceFiles } from '../../../src/render/renderSite';
-import { CHARON_BINARY, Charon } from '../../interop/lab/charon';
+import { Charon } from '../../interop/lab/charon';
 import { addAddress, createNamespace } from '../../interop/lab/netns';
-import { SKIP_ENV } from '../../interop/lab/prereqs';
+import { CHARON_IN_NAMESPACE } from '../../interop/lab/prereqs';
 import { run } from '../../interop/lab/run';
 import { LabState } from '../../interop/lab/state';
+import { describeNeeding } from '../../support/prerequisites';
 import { contextFor } from './contexts';
 import { parseSwanctlConf, section } from './swanctlConf';
 
@@ -24,22 +23,6 @@ const DPD_TIMEOUT_SECONDS = 9;
 const LOCAL = '192.0.2.1';
 /** On the same link, never assigned: ARP fails and every IKE packet to it vanishes, like a crashed peer. */
 const SILENT_PEER = '192.0.2.2';
-
-function blockers(): string[] {
-  if (process.platform !== 'linux') return [`not Linux (${process.platform})`];
-  const out: string[] = [];
-  if (process.getuid?.() !== 0) out.push('not running as root (network namespaces and charon need root)');
-  for (const f of [CHARON_BINARY, '/usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so', '/dev/net/tun']) if (!existsSync(f)) out.push(`${f} missing`);
-  try {
-    execFileSync('sh', ['-c', 'command -v swanctl && command -v ip'], { stdio: 'ignore' });
-  } catch {
-    out.push('swanctl or ip missing');
-  }
-  return out;
-}
-
-const skipRequested = process.env[SKIP_ENV] === '1';
-const blocked = blockers();
 
 function renderedTimers(): { content: string; timeoutMs: number; base: number; tries: number } {
   const result = renderDeviceFiles(contextFor(strongswan, { dpdTimeoutSeconds: DPD_TIMEOUT_SECONDS }), strongswan);
@@ -82,44 +65,35 @@ secrets {
 }
 `;
 
-if (blocked.length > 0 || skipRequested) {
-  describe('strongswan.d/tunnelsmith.conf in a real charon', () => {
-    test(skipRequested ? `NOT RUN (${SKIP_ENV}=1)` : 'can run on this machine', () => {
-      if (!skipRequested) throw new Error(`cannot run charon here:\n${blocked.map((b) => `  - ${b}`).join('\n')}\nRun as root after scripts/install-lab-deps.sh, or set ${SKIP_ENV}=1 to skip it explicitly.`);
-      console.log(`strongswan.d/tunnelsmith.conf was NOT checked in a real charon (${SKIP_ENV}=1)`);
-    });
+describeNeeding(CHARON_IN_NAMESPACE, 'strongswan.d/tunnelsmith.conf in a real charon', () => {
+  let state: LabState | undefined;
+  afterAll(async () => {
+    await state?.teardown({ keepDir: process.env.TUNNELSMITH_LAB_KEEP === '1' });
   });
-} else {
-  describe('strongswan.d/tunnelsmith.conf in a real charon', () => {
-    let state: LabState | undefined;
-    afterAll(async () => {
-      await state?.teardown({ keepDir: process.env.TUNNELSMITH_LAB_KEEP === '1' });
-    });
 
-    test('charon loads the included file and gives up on a silent peer after the rendered retransmissions and time', async () => {
-      const timers = renderedTimers();
-      const expectedMs = Array.from({ length: timers.tries + 1 }, (_, n) => Math.floor(timers.timeoutMs * Math.pow(timers.base, n))).reduce((a, b) => a + b, 0);
-      state = LabState.create();
-      const ns = await createNamespace(state, 'rt');
-      await run(['ip', '-n', ns, 'link', 'add', 'wan', 'type', 'veth', 'peer', 'name', 'wan-peer']);
-      await run(['ip', '-n', ns, 'link', 'set', 'wan', 'up']);
-      await run(['ip', '-n', ns, 'link', 'set', 'wan-peer', 'up']);
-      await addAddress(ns, 'wan', `${LOCAL}/24`);
-      const charon = new Charon(state, ns, 'timers', { strongswanD: { [path.basename(STRONGSWAN_TIMERS_FILE)]: timers.content } });
-      await charon.start();
-      await charon.load(PROBE_CONF, 'probe.conf');
+  test('charon loads the included file and gives up on a silent peer after the rendered retransmissions and time', async () => {
+    const timers = renderedTimers();
+    const expectedMs = Array.from({ length: timers.tries + 1 }, (_, n) => Math.floor(timers.timeoutMs * Math.pow(timers.base, n))).reduce((a, b) => a + b, 0);
+    state = LabState.create();
+    const ns = await createNamespace(state, 'rt');
+    await run(['ip', '-n', ns, 'link', 'add', 'wan', 'type', 'veth', 'peer', 'name', 'wan-peer']);
+    await run(['ip', '-n', ns, 'link', 'set', 'wan', 'up']);
+    await run(['ip', '-n', ns, 'link', 'set', 'wan-peer', 'up']);
+    await addAddress(ns, 'wan', `${LOCAL}/24`);
+    const charon = new Charon(state, ns, 'timers', { strongswanD: { [path.basename(STRONGSWAN_TIMERS_FILE)]: timers.content } });
+    await charon.start();
+    await charon.load(PROBE_CONF, 'probe.conf');
 
-      const t0 = Date.now();
-      const r = await charon.initiate('probe-net', Math.ceil(expectedMs / 1000) + 10);
-      const elapsed = Date.now() - t0;
-      const log = charon.log();
-      expect(`${r.stdout}${r.stderr}`).toMatch(/initiate failed/);
-      for (let n = 1; n <= timers.tries; n++) expect(log).toContain(`retransmit ${n} of request with message ID 0`);
-      expect(log).not.toContain(`retransmit ${timers.tries + 1} of request`);
-      expect(log).toContain(`giving up after ${timers.tries} retransmits`);
-      expect(elapsed).toBeGreaterThanOrEqual(expectedMs - 50);
-      expect(elapsed).toBeLessThanOrEqual(expectedMs + 1500);
-      await charon.stop();
-    }, 30_000);
-  });
-}
+    const t0 = Date.now();
+    const r = await charon.initiate('probe-net', Math.ceil(expectedMs / 1000) + 10);
+    const elapsed = Date.now() - t0;
+    const log = charon.log();
+    expect(`${r.stdout}${r.stderr}`).toMatch(/initiate failed/);
+    for (let n = 1; n <= timers.tries; n++) expect(log).toContain(`retransmit ${n} of request with message ID 0`);
+    expect(log).not.toContain(`retransmit ${timers.tries + 1} of request`);
+    expect(log).toContain(`giving up after ${timers.tries} retransmits`);
+    expect(elapsed).toBeGreaterThanOrEqual(expectedMs - 50);
+    expect(elapsed).toBeLessThanOrEqual(expectedMs + 1500);
+    await charon.stop();
+  }, 30_000);
+});
