@@ -120,7 +120,7 @@ export function buildJunosView(ctx: SiteContext, device: DeviceDefinition): Juno
   const stUnit = (n: number): string => `st0.${unitBase + n - 1}`;
 
   return {
-    header: commentSafe(buildHeaderLines(ctx, device, 'Junos SRX configuration (set commands) for the Azure site-to-site VPN')),
+    header: commentSafe(buildHeaderLines(ctx, device, 'Junos SRX configuration (set commands) for the Azure site-to-site VPN', 'lower local preference on routes learned over it, AS-path prepend on routes sent over it')),
     notes: commentSafe(buildNotes(ctx, { externalInterface, dpd, tunnels })),
     ikeProposals,
     ikePolicy: { name: names.ikePolicy, proposals: proposalList(ikeProposals.map((x) => x.name)), sharedKey: ctx.sharedKey },

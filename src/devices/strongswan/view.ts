@@ -251,7 +251,7 @@ export function buildStrongswanView(ctx: SiteContext, device: DeviceDefinition):
   const timers = retransmitTimersFor((ctx.dpdTimeoutSeconds - dpdDelay) * 1000 - DPD_SCHEDULING_SLACK_MS);
   const retransmit = retransmitView(dpdDelay, timers);
   const bgp = bgpView(ctx, tunnels);
-  const header = (title: string, notes: string[]) => [...buildHeaderLines(ctx, device, title), ...notes];
+  const header = (title: string, notes: string[]) => [...buildHeaderLines(ctx, device, title, 'lower local preference on routes learned over it, AS-path prepend on routes sent over it'), ...notes];
   const firstTunnel = tunnels[0]?.interfaceName ?? '';
   const firstChild = tunnels[0]?.childName ?? '';
   return {

@@ -186,7 +186,7 @@ export function buildRrasView(ctx: SiteContext, device: DeviceDefinition): RrasV
   const siteTag = `tunnelsmith-${ctx.site.name}`;
   const bgp = bgpView(ctx, tunnels);
   return {
-    header: [...buildHeaderLines(ctx, device, `tunnelsmith-azure.ps1 for site ${ctx.site.name}`), ...notes(ctx, outage)],
+    header: [...buildHeaderLines(ctx, device, `tunnelsmith-azure.ps1 for site ${ctx.site.name}`, 'lower local preference on routes learned over it, AS-path prepend on routes sent over it'), ...notes(ctx, outage)],
     features: psArray(FEATURES),
     firewall: {
       siteName: ctx.site.name,

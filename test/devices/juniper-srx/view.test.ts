@@ -24,7 +24,7 @@ describe('juniper-srx rendering', () => {
   it('opens with the shared header as "#" comments, and every other line is a comment or a set command', () => {
     const shape: Shape = { bgp: 'apipa', activeActive: true, expressRoute: true, outsideAddress: '10.0.0.5' };
     const text = render(shape);
-    const header = buildHeaderLines(makeContext(juniperSrx, shape), juniperSrx, 'Junos SRX configuration (set commands) for the Azure site-to-site VPN');
+    const header = buildHeaderLines(makeContext(juniperSrx, shape), juniperSrx, 'Junos SRX configuration (set commands) for the Azure site-to-site VPN', 'lower local preference on routes learned over it, AS-path prepend on routes sent over it');
     expect(text.split('\n').slice(0, header.length)).toEqual(header.map((l) => `# ${l}`));
     expect(text.split('\n').filter((l) => l !== '' && !l.startsWith('# ') && l !== '#' && !l.startsWith('set '))).toEqual([]);
   });
