@@ -289,7 +289,7 @@ export function ciscoBackupPath(ctx: SiteContext): string {
   const bgpRule = `local preference ${BACKUP_LOCAL_PREFERENCE} on routes learned over it, AS path prepended twice on routes sent over it`;
   if (ctx.expressRouteRoutesVia === 'bgp') return `ExpressRoute's routes arrive by BGP: ${bgpRule}, so the BGP path over ExpressRoute wins`;
   const how = ctx.expressRouteRoutesVia === 'igp' ? 'an IGP' : 'static routes';
-  return `ExpressRoute's routes arrive by ${how}: routes learned from the Azure neighbours get distance ${VPN_BGP_DISTANCE} (eBGP's 20 would beat ${how}, and local preference only compares BGP paths), so ${how} win while they exist; also ${bgpRule}`;
+  return `ExpressRoute's routes arrive by ${how}: routes learned from the Azure neighbours get distance ${VPN_BGP_DISTANCE} (eBGP's 20 would beat ${how}, and local preference only compares BGP paths), so ${ctx.expressRouteRoutesVia === 'igp' ? 'the IGP routes' : 'the static routes'} win while they exist; also ${bgpRule}`;
 }
 
 function buildNotes(
