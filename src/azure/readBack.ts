@@ -9,7 +9,7 @@ import { FACTS_VERSION, type AzureFacts, type GatewayInstanceFacts, type SiteFac
 import { hubId, type Hub } from '../hub/types';
 import { isAzureApipa } from '../net/ipv4';
 import type { AzureApi, CallOptions } from './api';
-import { isBusy, sameId, type ConnectionModel, type GatewayModel } from './model';
+import { isBusy, sameId, type ConnectionModel, type GatewayModel, type VnetModel } from './model';
 
 export interface ReadBackOptions extends CallOptions {
   /** Read each connection's shared key (GET .../sharedkey). */
@@ -59,11 +59,13 @@ export async function readBackFacts(api: AzureApi, hub: Hub, o: ReadBackOptions)
     expressRoute = { gatewayName: er.gatewayName, connected: cn !== undefined && (cn.provisioningState ?? 'Succeeded').toLowerCase() === 'succeeded' };
   }
 
+  const peered = vnet ? peeredPrefixes(vnet) : [];
   return {
     version: FACTS_VERSION,
     hub: hubId(hub),
     location: gw.location || hub.azure.location,
     vnetAddressSpace: vnet ? [...vnet.addressSpace] : [...hub.azure.vnet.addressSpace],
+    ...(peered.length ? { peeredPrefixes: peered } : {}),
     vpnGateway: {
       name: gw.name,
       asn: gw.asn ?? 65515,
@@ -74,6 +76,15 @@ export async function readBackFacts(api: AzureApi, hub: Hub, o: ReadBackOptions)
     ...(expressRoute ? { expressRoute } : {}),
     sites: sites.filter(Boolean),
   };
+}
+
+/**
+ * The prefixes of the VNets peered with the hub that use its gateways: the hub side allows gateway transit
+ * and the peering is up (Azure advertises these spokes to the VPN's BGP peers). Sorted, without duplicates.
+ */
+export function peeredPrefixes(vnet: VnetModel): string[] {
+  const peerings = (vnet.peerings ?? []).filter((p) => p.allowGatewayTransit && (p.state ?? 'Connected').toLowerCase() === 'connected');
+  return [...new Set(peerings.flatMap((p) => p.remotePrefixes))].sort();
 }
 
 interface Instance {
