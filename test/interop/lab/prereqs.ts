@@ -22,6 +22,7 @@ const REQUIRED_COMMANDS: [string, string][] = [
   ['birdc', 'bird2'],
   ['ping', 'iputils-ping'],
   ['ip', 'iproute2'],
+  ['iptables', 'iptables'],
 ];
 
 function hasCommand(cmd: string): boolean {
