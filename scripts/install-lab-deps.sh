@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the interop lab (test/interop/) needs: strongSwan (charon + swanctl +
-# the kernel-libipsec userspace data path), FRR, BIRD 2 and ping. Idempotent and quiet: does nothing
+# the kernel-libipsec userspace data path), FRR, BIRD 2, ping and iptables (the rendered firewall
+# openings of tunnel-setup.sh, applied where INPUT drops by default). Idempotent and quiet: does nothing
 # when every package is already there. Without root it installs nothing, prints the command that would,
 # and exits 0 (the lab tests then fail naming it, unless TUNNELSMITH_SKIP_LAB=1 is set).
 set -euo pipefail
@@ -14,6 +15,7 @@ PACKAGES=(
   bird2
   iputils-ping
   iproute2
+  iptables
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then

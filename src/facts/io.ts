@@ -46,6 +46,7 @@ const FactsSchema = z.strictObject({
   }, { error: 'must be <resourceGroup>/<vnet name>' }),
   location: z.string().regex(LOCATION, { error: 'must be an Azure region name like centralus' }),
   vnetAddressSpace: z.array(z.string().regex(IPV4_CIDR, { error: 'must be an IPv4 prefix' })).min(1),
+  peeredPrefixes: z.optional(z.array(z.string().regex(IPV4_CIDR, { error: 'must be an IPv4 prefix' }))),
   vpnGateway: z.strictObject({
     name,
     asn: z.number().int().min(1).max(4294967295),

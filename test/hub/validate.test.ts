@@ -54,6 +54,20 @@ describe('validateHub: the seed hub', () => {
     expect(hub!.azure).not.toHaveProperty('expressRoute');
   });
 
+  test('spokePrefixes and expressRouteRoutesVia are kept when given, left out (none, bgp) when not', () => {
+    const plain = validate(seedHub()).hub!;
+    expect(plain.azure.vnet).not.toHaveProperty('spokePrefixes');
+    expect(plain.sites[0]).not.toHaveProperty('expressRouteRoutesVia');
+    const raw = seedHub();
+    raw.azure.vnet.spokePrefixes = ['10.201.0.0/16', '10.202.0.0/16'];
+    raw.sites[0].expressRouteRoutesVia = 'igp';
+    const { hub, problems } = validate(raw);
+    expect(problems).toEqual([]);
+    raw.azure.vnet.spokePrefixes.push('10.203.0.0/16');
+    expect(hub!.azure.vnet.spokePrefixes).toEqual(['10.201.0.0/16', '10.202.0.0/16']);
+    expect(hub!.sites[0].expressRouteRoutesVia).toBe('igp');
+  });
+
   test('the normalized hub shares no object with the input', () => {
     const raw = seedHub();
     const { hub } = validate(raw);

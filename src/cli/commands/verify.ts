@@ -35,7 +35,7 @@ const VERDICT: Record<VerifyReport['failover'], string> = {
 /** The human form of a report. */
 export function printReport(report: VerifyReport, io: CliIO): void {
   writeLine(io.stdout, `Verify ${report.hub}`);
-  const line = (c: { ok: boolean; name: string; detail: string }) => writeLine(io.stdout, `    [${c.ok ? 'ok' : 'FAIL'}] ${c.name}: ${c.detail}`);
+  const line = (c: { ok: boolean; name: string; detail: string; warning?: boolean }) => writeLine(io.stdout, `    [${c.warning ? 'WARN' : c.ok ? 'ok' : 'FAIL'}] ${c.name}: ${c.detail}`);
   if (report.expressRoute) {
     writeLine(io.stdout, '  ExpressRoute');
     report.expressRoute.checks.forEach(line);

@@ -5,12 +5,14 @@ import { checkBgpPeerIp } from './bgpPeerIp';
 import { checkDeviceOptions } from './deviceOptions';
 import { checkDeviceCanExpressPolicy } from './deviceProposals';
 import { checkCircuitConnection, checkCircuitExclusive } from './expressRoute';
+import { checkExpressRouteRoutesVia } from './expressRouteRoutesVia';
 import { checkPublicIpNameCount } from './gatewayInstances';
 import { checkGatewaySubnetInsideVnet, checkGatewaySubnetOverlaps, checkGatewaySubnetSize } from './gatewaySubnet';
 import { checkDerivedNames, checkResourceNamesUnique, checkSiteNamesUnique } from './names';
 import { checkGcmPairing, checkWeakPolicy } from './policy';
 import { checkPrefixesAreNetworks } from './prefixes';
 import { checkSiteAddressSpace } from './siteAddressSpace';
+import { checkSpokePrefixes } from './spokePrefixes';
 import { checkHasSites, checkSitePublicIpsUnique } from './sites';
 import type { HubRule } from './types';
 import { checkSubnetNames, checkSubnetsInsideVnet, checkVnetAddressSpaceDisjoint } from './vnet';
@@ -34,9 +36,11 @@ export const HUB_RULES: readonly HubRule[] = [
   checkSiteNamesUnique,
   checkSitePublicIpsUnique,
   checkSiteAddressSpace,
+  checkSpokePrefixes,
   checkSiteAsn,
   checkBgpPeerIp,
   checkApipaPeering,
+  checkExpressRouteRoutesVia,
   checkWeakPolicy,
   checkGcmPairing,
   checkDeviceCanExpressPolicy,

@@ -27,6 +27,7 @@ const REQUIRED_COMMANDS: [string, string][] = [
   ['birdc', 'bird2'],
   ['ping', 'iputils-ping'],
   ['ip', 'iproute2'],
+  ['iptables', 'iptables'],
 ];
 
 /** Every Debian package the checks above name (scripts/install-lab-deps.sh installs them). */
