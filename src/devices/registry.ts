@@ -7,6 +7,7 @@ import type { DeviceDefinition } from './kit/contract';
 import { ciscoIos } from './cisco-ios/device';
 import { fortigate } from './fortigate/device';
 import { juniperSrx } from './juniper-srx/device';
+import { paloalto } from './paloalto/device';
 import { strongswan } from './strongswan/device';
 import { windowsRras } from './windows-rras/device';
 
@@ -16,4 +17,5 @@ export const DEVICES: Readonly<Record<DeviceId, DeviceDefinition>> = {
   strongswan,
   'windows-rras': windowsRras,
   fortigate,
+  paloalto,
 };

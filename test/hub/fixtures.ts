@@ -129,6 +129,16 @@ export const FAKE_DEVICES: DeviceTable = {
     unsafeKeyChars: ['"', '\\', "'", '?', ';'],
     checkProposals: refuse((p) => (p.ike.some((i) => i.dhGroup === 'DHGroup24') ? { path: 'ipsecPolicy.dhGroup', severity: 'error', message: 'FortiOS has no DH group 24', fix: 'use DHGroup14' } : undefined)),
   },
+  paloalto: {
+    id: 'paloalto',
+    displayName: 'PAN-OS (fake)',
+    options: {
+      outsideInterface: text(/^ethernet\d+\/\d+$/, 'ethernet1/1', 'outside interface'),
+      tunnelUnitBase: int(1, 9998, 100, 'first tunnel unit'),
+    },
+    unsafeKeyChars: ['"', '\\', "'", '?', ';'],
+    checkProposals: refuse((p) => (p.esp.some((e) => e.encryption === 'GCMAES192') ? { path: 'ipsecPolicy.ipsecEncryption', severity: 'error', message: 'PAN-OS has no aes-192-gcm', fix: 'use GCMAES256' } : undefined)),
+  },
 };
 
 /** A device table whose checks accept anything: proves the schema alone keeps injection out. */
