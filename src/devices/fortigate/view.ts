@@ -99,6 +99,14 @@ export function azurePrefixes(ctx: SiteContext): string[] {
   return [...ctx.azure.vnetPrefixes];
 }
 
+/**
+ * The site prefixes that get a blackhole anchor route so BGP can announce them: every one today. A site that
+ * advertises only what its routing table already holds would get none.
+ */
+export function anchoredPrefixes(ctx: SiteContext): string[] {
+  return ctx.bgp ? [...ctx.site.addressSpace] : [];
+}
+
 /** The fortigate view for one site. Assumes the proposal and option checks passed. */
 export function buildFortiosView(ctx: SiteContext, device: DeviceDefinition): FortiosView {
   const names = fortiosObjectNames(ctx.site.name);
@@ -167,7 +175,7 @@ export function buildFortiosView(ctx: SiteContext, device: DeviceDefinition): Fo
     for (const t of ctx.tunnels) {
       routes.push({ ...ipMask(`${t.azureBgpIp}/32`), device: tunnelOf(t.number), distance: null, comment: `Azure BGP address of instance ${t.number} via its own tunnel` });
     }
-    for (const prefix of ctx.site.addressSpace) {
+    for (const prefix of anchoredPrefixes(ctx)) {
       routes.push({ ...ipMask(prefix), device: null, distance: BLACKHOLE_DISTANCE, comment: `anchor: lets BGP announce ${prefix}` });
     }
   } else {

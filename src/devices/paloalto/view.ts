@@ -111,6 +111,14 @@ export function azurePrefixes(ctx: SiteContext): string[] {
   return [...ctx.azure.vnetPrefixes];
 }
 
+/**
+ * The site prefixes that get a discard anchor route so BGP can announce them: every one today. A site that
+ * advertises only what its routing table already holds would get none.
+ */
+export function anchoredPrefixes(ctx: SiteContext): string[] {
+  return ctx.bgp ? [...ctx.site.addressSpace] : [];
+}
+
 /** The paloalto view for one site. Assumes the proposal and option checks passed. */
 export function buildPanosView(ctx: SiteContext, device: DeviceDefinition): PanosView {
   const names = panosObjectNames(ctx.site.name);
@@ -158,7 +166,7 @@ export function buildPanosView(ctx: SiteContext, device: DeviceDefinition): Pano
     for (const t of ctx.tunnels) {
       routes.push({ name: names.bgpHostRoute(t.number), destination: `${t.azureBgpIp}/32`, interfaceName: tunnelInterface(t.number), discard: false, metric: null, adminDist: null });
     }
-    ctx.site.addressSpace.forEach((prefix, i) => {
+    anchoredPrefixes(ctx).forEach((prefix, i) => {
       routes.push({ name: names.anchorRoute(i), destination: prefix, interfaceName: null, discard: true, metric: null, adminDist: ANCHOR_ADMIN_DIST });
     });
   } else {
