@@ -135,7 +135,7 @@ test('import reports a retired SKU with Azure\'s migration path, and refuses wha
   const missing = await cli(['import', '-g', 'no-such-rg', '--out', 'none.yaml']);
   expect(missing.code).toBe(ExitCode.azure);
   expect(missing.err).toMatch(/resource group no-such-rg does not exist/);
-  const badDevice = await cli(['import', '-g', rg, '--device', 'fortigate', '--out', 'none.yaml']);
+  const badDevice = await cli(['import', '-g', rg, '--device', 'sonicwall', '--out', 'none.yaml']);
   expect(badDevice.code).toBe(ExitCode.usage);
   await expect(fs.stat(path.join(h.dir, 'none.yaml'))).rejects.toMatchObject({ code: 'ENOENT' });
 });

@@ -55,7 +55,7 @@ describe('tunnelsmith bundle', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('--device fortinet is not a device tunnelsmith renders');
     expect(r.stderr).toContain(`use own, all, ${Object.keys(DEVICES).slice(0, -1).join(', ')} or ${Object.keys(DEVICES).at(-1)}`);
-    expect(r.stderr).toContain('cisco-ios, juniper-srx, strongswan or windows-rras');
+    expect(r.stderr).toContain('cisco-ios, juniper-srx, strongswan, windows-rras, fortigate or paloalto');
   });
 
   it('writes each site folder with README, manifest and SHA256SUMS; the key only in 0600 files', async () => {

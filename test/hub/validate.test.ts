@@ -132,7 +132,7 @@ describe('validateHub: shape problems', () => {
     expect(byPath['azure.vpnGateway.sku'].message).toMatch(/"Basic" is refused: Basic has no BGP/);
     expect(byPath['azure.vpnGateway.sku'].fix).toMatch(/^use VpnGw1AZ/);
     expect(byPath['sites[0].device'].message).toBe('"cisco" is not one of the accepted values');
-    expect(byPath['sites[0].device'].fix).toBe('use one of cisco-ios, juniper-srx, strongswan, windows-rras');
+    expect(byPath['sites[0].device'].fix).toBe('use one of cisco-ios, juniper-srx, strongswan, windows-rras, fortigate, paloalto');
     expect(byPath['sites[0].ipsecPolicy.ikeEncryption'].message).toMatch(/"DES3" is accepted by ARM but is not one of Azure's documented options/);
     expect(byPath['sites[0].ipsecPolicy.pfsGroup'].message).toMatch(/"PFSMM" is accepted by ARM/);
     expect(byPath['sites[0].ipsecPolicy.ipsecEncryption'].message).toMatch(/"None" is refused: tunnelsmith renders no unencrypted tunnel/);

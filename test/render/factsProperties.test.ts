@@ -24,6 +24,7 @@ const CASES: [string, DeviceSelection][] = [
   ['apipa-bgp', 'all'],
   ['gcm-ecp384', 'strongswan'],
   ['three-sites', 'own'],
+  ['firewalls', 'own'],
 ];
 
 function loadCase(name: string): { hub: Hub; factsText: string } {

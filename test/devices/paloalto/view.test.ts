@@ -1,0 +1,147 @@
+/** paloalto rendering per shape: the statements that carry each shape's meaning, and the handoff procedure. */
+import { paloalto } from '../../../src/devices/paloalto/device';
+import { panosProcedure } from '../../../src/devices/paloalto/procedure';
+import { renderDeviceFiles } from '../../../src/render/renderSite';
+import { buildHeaderLines } from '../../../src/devices/kit/header';
+import { REDACTED_KEY_PLACEHOLDER } from '../../../src/render/context';
+import { AZURE_APIPA_BGP_IPS, AZURE_DEFAULT_BGP_IPS, AZURE_PUBLIC_IPS, makeContext, TEST_KEY, type Shape } from './contexts';
+
+function render(shape: Shape): string {
+  const r = renderDeviceFiles(makeContext(paloalto, shape), paloalto);
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  return r.files[0].content;
+}
+
+const matching = (text: string, re: RegExp): string[] => text.split('\n').filter((l) => re.test(l));
+const VR = 'set network virtual-router default';
+
+describe('paloalto rendering', () => {
+  it('writes one set-command file that holds the key', () => {
+    const ctx = makeContext(paloalto);
+    expect(paloalto.files(ctx)).toEqual([{ template: 'azure-vpn.set.njk', output: 'azure-vpn.set', holdsSecret: true }]);
+    const r = renderDeviceFiles(ctx, paloalto);
+    expect(r.ok && r.files.map((f) => [f.path, f.holdsSecret, f.executable])).toEqual([['azure-vpn.set', true, false]]);
+  });
+
+  it('opens with the shared header as "#" comments, and every other line is a comment or a set command', () => {
+    const shape: Shape = { bgp: 'apipa', activeActive: true, expressRoute: true, outsideAddress: '10.0.0.5' };
+    const text = render(shape);
+    const header = buildHeaderLines(makeContext(paloalto, shape), paloalto, 'PAN-OS configuration (set commands) for the Azure site-to-site VPN');
+    expect(text.split('\n').slice(0, header.length)).toEqual(header.map((l) => `# ${l}`));
+    expect(text.split('\n').filter((l) => l !== '' && !l.startsWith('# ') && l !== '#' && !l.startsWith('set '))).toEqual([]);
+  });
+
+  it('static single instance: one gateway, IPsec tunnel and tunnel.100 to the Azure IP, static routes, no BGP', () => {
+    const text = render({});
+    expect(matching(text, / peer-address ip /)).toEqual([`set network ike gateway az-hq-gw-1 peer-address ip ${AZURE_PUBLIC_IPS[0]}`]);
+    expect(text).toContain(`set network ike gateway az-hq-gw-1 authentication pre-shared-key key "${TEST_KEY}"\n`);
+    expect(text).toContain('set network ike gateway az-hq-gw-1 protocol version ikev2\n');
+    expect(text).toContain('set network ike gateway az-hq-gw-1 local-id id 40.50.60.70\n');
+    expect(text).toContain(`set network ike gateway az-hq-gw-1 peer-id id ${AZURE_PUBLIC_IPS[0]}\n`);
+    expect(text).toContain('set network tunnel ipsec az-hq-tunnel-1 tunnel-interface tunnel.100\n');
+    expect(text).toContain('set network interface tunnel units tunnel.100 mtu 1390\n');
+    expect(matching(text, /^set network virtual-router default routing-table/)).toEqual([
+      `${VR} routing-table ip static-route az-hq-vnet1-t1 destination 10.200.0.0/16`,
+      `${VR} routing-table ip static-route az-hq-vnet1-t1 interface tunnel.100`,
+      `${VR} routing-table ip static-route az-hq-vnet1-t1 metric 10`,
+    ]);
+    expect(text).not.toMatch(/protocol bgp|loopback\.|nat-traversal/);
+  });
+
+  it('BGP multihop active-active: loopback.100, two tunnels, a /32 route and a multihop peer per Azure instance, 4-byte ASNs', () => {
+    const text = render({ bgp: 'multihop', activeActive: true });
+    expect(text).toContain('set network interface loopback units loopback.100 ip 192.168.255.1/32\n');
+    expect(matching(text, / static-route az-hq-bgp-t\d (destination|interface) /)).toEqual([
+      `${VR} routing-table ip static-route az-hq-bgp-t1 destination ${AZURE_DEFAULT_BGP_IPS[0]}/32`,
+      `${VR} routing-table ip static-route az-hq-bgp-t1 interface tunnel.100`,
+      `${VR} routing-table ip static-route az-hq-bgp-t2 destination ${AZURE_DEFAULT_BGP_IPS[1]}/32`,
+      `${VR} routing-table ip static-route az-hq-bgp-t2 interface tunnel.101`,
+    ]);
+    expect(matching(text, / peer-address ip 10\./).map((l) => l.split(' ').at(-1))).toEqual(AZURE_DEFAULT_BGP_IPS);
+    expect(matching(text, /connection-options multihop/)).toHaveLength(2);
+    expect(text).toContain(`${VR} protocol bgp routing-options as-format 4-byte\n`);
+    expect(text).not.toMatch(/update local-preference|as-path prepend/);
+  });
+
+  it('32-bit ASNs are written as plain numbers with as-format 4-byte', () => {
+    const ctx = makeContext(paloalto, { bgp: 'multihop' });
+    const r = renderDeviceFiles({ ...ctx, bgp: { ...ctx.bgp!, localAsn: 4200000010 } }, paloalto);
+    expect(r.ok && r.files[0].content).toContain(`${VR} protocol bgp local-as 4200000010\n`);
+  });
+
+  it('APIPA BGP: the one APIPA address on the loopback, /32 routes to Azure\'s APIPA addresses, the firewall initiates', () => {
+    const text = render({ bgp: 'apipa', activeActive: true });
+    expect(text).toContain('set network interface loopback units loopback.100 ip 169.254.21.2/32\n');
+    for (const ip of AZURE_APIPA_BGP_IPS) expect(text).toContain(` destination ${ip}/32\n`);
+    expect(text).not.toMatch(/^set .*passive/m);
+    expect(text).toMatch(/^# .*Azure never initiates BGP from an APIPA address: the firewall initiates/m);
+  });
+
+  it('NAT: NAT traversal on, the local ID stays the public IP, the IKE rule lets Azure reach the private outside address', () => {
+    const text = render({ outsideAddress: '10.0.0.5', activeActive: true });
+    expect(matching(text, /nat-traversal/)).toEqual([
+      'set network ike gateway az-hq-gw-1 protocol-common nat-traversal enable yes',
+      'set network ike gateway az-hq-gw-2 protocol-common nat-traversal enable yes',
+    ]);
+    expect(matching(text, / local-id id /)).toEqual(['set network ike gateway az-hq-gw-1 local-id id 40.50.60.70', 'set network ike gateway az-hq-gw-2 local-id id 40.50.60.70']);
+    expect(text).toContain('set address az-hq-outside ip-netmask 10.0.0.5/32\n');
+  });
+
+  it('ExpressRoute backup: local-preference 50 on import, prepend 2 on export; static routes at admin distance 220', () => {
+    const bgp = render({ bgp: 'multihop', expressRoute: true });
+    expect(bgp).toContain(`${VR} protocol bgp policy import rules az-hq-in-vnet action allow update local-preference 50\n`);
+    expect(bgp).toContain(`${VR} protocol bgp policy export rules az-hq-out-onprem action allow update as-path prepend 2\n`);
+    expect(matching(render({ expressRoute: true, activeActive: true }), / admin-dist /)).toEqual([
+      `${VR} routing-table ip static-route az-hq-vnet1-t1 admin-dist 220`,
+      `${VR} routing-table ip static-route az-hq-vnet1-t2 admin-dist 220`,
+    ]);
+  });
+
+  it('security rules both ways between the inside and VPN zones, and IKE/ESP from the Azure IPs', () => {
+    const text = render({ activeActive: true });
+    expect(text).toContain('set address-group az-hq-azure-gws static [ az-hq-azure-gw-1 az-hq-azure-gw-2 ]\n');
+    expect(text).toContain('set rulebase security rules az-hq-ike-in application [ ike ipsec-esp ipsec-esp-udp ]\n');
+    expect(matching(text, /^set rulebase security rules az-hq-(to|from)-azure (from|to) /)).toEqual([
+      'set rulebase security rules az-hq-to-azure from trust',
+      'set rulebase security rules az-hq-to-azure to azure-vpn',
+      'set rulebase security rules az-hq-from-azure from azure-vpn',
+      'set rulebase security rules az-hq-from-azure to trust',
+    ]);
+  });
+
+  it("says what cannot match Azure's DPD timer", () => {
+    const text = render({ dpdTimeoutSeconds: 45 });
+    expect(text).toContain('set network ike gateway az-hq-gw-1 protocol ikev2 dpd interval 15\n');
+    expect(text).toMatch(/^# .*this cannot match Azure's DPD timeout of 45 s/m);
+    expect(render({ dpdTimeoutSeconds: 3600 })).toContain('dpd interval 100\n');
+    expect(render({ dpdTimeoutSeconds: 9 })).toContain('dpd interval 3\n');
+  });
+
+  it('redacted key: the placeholder stands in every gateway, the header says so', () => {
+    const text = render({ sharedKey: null, activeActive: true });
+    expect(matching(text, /pre-shared-key key/).map((l) => l.split(' ').at(-1))).toEqual([`"${REDACTED_KEY_PLACEHOLDER}"`, `"${REDACTED_KEY_PLACEHOLDER}"`]);
+    expect(text).toContain('# Shared key: REDACTED');
+  });
+
+  it('ends with the verification commands as comments', () => {
+    const text = render({ bgp: 'multihop', activeActive: true });
+    const tail = text.slice(text.indexOf('# ===== Verify'));
+    expect(tail.split('\n').filter((l) => l !== '').every((l) => l.startsWith('# '))).toBe(true);
+    for (const cmd of ['show vpn ike-sa', 'show vpn ike-sa detail gateway az-hq-gw-2', 'show vpn ipsec-sa', 'show routing protocol bgp peer', `ping source 192.168.255.1 host ${AZURE_DEFAULT_BGP_IPS[0]}`]) {
+      expect(tail).toContain(`# ${cmd}\n`);
+    }
+  });
+});
+
+describe('paloalto procedure', () => {
+  it('saves a snapshot, pastes the set lines, validates and commits, verifies, loads the snapshot back', () => {
+    const bgp = panosProcedure({ files: ['paloalto/azure-vpn.set'], bgp: true, tunnels: 2 });
+    expect(bgp.before).toEqual(['In `configure` mode, save the running configuration as a named snapshot: `save config to pre-tunnelsmith.xml`.']);
+    expect(bgp.apply.join('\n')).toContain("grep '^set '");
+    expect(bgp.apply.join('\n')).toContain('`validate full`, then `commit`');
+    expect(bgp.verify[0]).toBe('`show vpn ike-sa` lists one IKE SA per Azure instance (2 in all), state Established.');
+    expect(bgp.verify.at(-1)).toMatch(/^`show routing protocol bgp peer`/);
+    expect(panosProcedure({ files: ['paloalto/azure-vpn.set'], bgp: false, tunnels: 1 }).verify.at(-1)).toMatch(/^`show routing route`/);
+    expect(bgp.rollback[0]).toContain('`load config from pre-tunnelsmith.xml`, then `commit`');
+  });
+});
