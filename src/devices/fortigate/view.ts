@@ -193,7 +193,7 @@ export function buildFortiosView(ctx: SiteContext, device: DeviceDefinition): Fo
   }
 
   return {
-    header: commentSafe(buildHeaderLines(ctx, device, 'FortiOS CLI configuration for the Azure site-to-site VPN')),
+    header: commentSafe(buildHeaderLines(ctx, device, 'FortiOS CLI configuration for the Azure site-to-site VPN', fortiosBackupPath(ctx))),
     notes: commentSafe(buildNotes(ctx, { outside, inside, loopbackName, dpdRetryInterval, tunnels: tunnelNames })),
     loopback,
     tunnels,
@@ -233,6 +233,19 @@ function buildBgp(ctx: SiteContext, names: FortiosObjectNames, loopbackName: str
     routeMapIn: { name: names.routeMapIn, prefixList: names.prefixListVnet, localPreference: ctx.expressRouteBackup ? BACKUP_LOCAL_PREFERENCE : null },
     routeMapOut: { name: names.routeMapOut, prefixList: names.prefixListOnprem, prepend: ctx.expressRouteBackup ? `${bgp.localAsn} ${bgp.localAsn}` : null },
   };
+}
+
+/**
+ * How this file keeps the VPN the backup, for the header (routing mode and how ExpressRoute's routes arrive).
+ * FortiOS' default distances: static 10, eBGP 20, OSPF 110, RIP 120, iBGP 200 (FortiOS administration guide, routing concepts).
+ */
+export function fortiosBackupPath(ctx: SiteContext): string {
+  if (!ctx.bgp) {
+    const how = ctx.expressRouteRoutesVia === 'bgp' ? 'BGP' : ctx.expressRouteRoutesVia === 'igp' ? 'an IGP' : 'static routes';
+    return `the static routes to Azure over the tunnels are floating, distance ${BACKUP_STATIC_DISTANCE}, worse than every FortiOS default (static 10, eBGP 20, OSPF 110, RIP 120, iBGP 200): ExpressRoute's routes arrive by ${how} and win while they exist`;
+  }
+  const bgpRule = `local preference ${BACKUP_LOCAL_PREFERENCE} on routes learned over it, AS path prepended twice on routes sent over it`;
+  return `ExpressRoute's routes arrive by BGP: ${bgpRule}, so the BGP path over ExpressRoute wins`;
 }
 
 function buildNotes(ctx: SiteContext, v: { outside: string; inside: string; loopbackName: string; dpdRetryInterval: number; tunnels: string[] }): string[] {

@@ -185,7 +185,7 @@ export function buildPanosView(ctx: SiteContext, device: DeviceDefinition): Pano
   }
 
   return {
-    header: commentSafe(buildHeaderLines(ctx, device, 'PAN-OS configuration (set commands) for the Azure site-to-site VPN')),
+    header: commentSafe(buildHeaderLines(ctx, device, 'PAN-OS configuration (set commands) for the Azure site-to-site VPN', panosBackupPath(ctx))),
     notes: commentSafe(buildNotes(ctx, { outsideInterface, dpdInterval, tunnels, loopback: loopback?.interfaceName ?? null, lifesize: crypto.ipsec.lifesize })),
     ikeProfile: { name: names.ikeProfile, ...crypto.ike },
     ipsecProfile: { name: names.ipsecProfile, ...crypto.ipsec },
@@ -241,6 +241,20 @@ function buildBgp(ctx: SiteContext, names: PanosObjectNames, loopback: { interfa
     exportDeny: names.exportDeny,
     redist: { name: names.redistProfile, priority: REDIST_PRIORITY, prefixes: panosList(ctx.site.addressSpace) },
   };
+}
+
+/**
+ * How this file keeps the VPN the backup, for the header (routing mode and how ExpressRoute's routes arrive).
+ * PAN-OS' default admin distances: static 10, eBGP 20, OSPF 30 (internal) / 110 (external), RIP 120, iBGP 200
+ * (PAN-OS virtual router, Administrative Distances).
+ */
+export function panosBackupPath(ctx: SiteContext): string {
+  if (!ctx.bgp) {
+    const how = ctx.expressRouteRoutesVia === 'bgp' ? 'BGP' : ctx.expressRouteRoutesVia === 'igp' ? 'an IGP' : 'static routes';
+    return `the static routes to Azure over the tunnels have admin distance ${BACKUP_ADMIN_DIST}, worse than every PAN-OS default (static 10, eBGP 20, OSPF 30/110, RIP 120, iBGP 200): ExpressRoute's routes arrive by ${how} and win while they exist`;
+  }
+  const bgpRule = `local preference ${BACKUP_LOCAL_PREFERENCE} on routes learned over it, AS path prepended ${BACKUP_PREPEND} times on routes sent over it`;
+  return `ExpressRoute's routes arrive by BGP: ${bgpRule}, so the BGP path over ExpressRoute wins`;
 }
 
 function buildNotes(

@@ -1,6 +1,7 @@
 /** fortigate rendering per shape: the statements that carry each shape's meaning. */
 import { fortigate } from '../../../src/devices/fortigate/device';
 import { fortiosProcedure } from '../../../src/devices/fortigate/procedure';
+import { fortiosBackupPath } from '../../../src/devices/fortigate/view';
 import { renderDeviceFiles } from '../../../src/render/renderSite';
 import { buildHeaderLines } from '../../../src/devices/kit/header';
 import { REDACTED_KEY_PLACEHOLDER } from '../../../src/render/context';
@@ -30,7 +31,8 @@ describe('fortigate rendering', () => {
   it('opens with the shared header as "#" comments; every other line is a comment or CLI', () => {
     const shape: Shape = { bgp: 'apipa', activeActive: true, expressRoute: true, outsideAddress: '10.0.0.5' };
     const text = render(shape);
-    const header = buildHeaderLines(makeContext(fortigate, shape), fortigate, 'FortiOS CLI configuration for the Azure site-to-site VPN');
+    const ctx = makeContext(fortigate, shape);
+    const header = buildHeaderLines(ctx, fortigate, 'FortiOS CLI configuration for the Azure site-to-site VPN', fortiosBackupPath(ctx));
     expect(text.split('\n').slice(0, header.length)).toEqual(header.map((l) => `# ${l}`));
     expect(text.split('\n').filter((l) => l !== '' && !l.startsWith('#') && !/^ *(config|edit|set|next|end)\b/.test(l))).toEqual([]);
   });
@@ -97,6 +99,16 @@ describe('fortigate rendering', () => {
     expect(bgp).toContain('set set-aspath-action prepend\n                set set-aspath "65010 65010"');
     const statics = render({ expressRoute: true, activeActive: true });
     expect(matching(block(statics, 'router static'), /set distance/)).toEqual(['set distance 250', 'set distance 250', 'set distance 254']);
+  });
+
+  it('the header says how this file keeps the VPN the backup, per routing mode', () => {
+    expect(render({ bgp: 'multihop', expressRoute: true })).toMatch(/^# ExpressRoute is the primary path: this VPN is the BACKUP \(ExpressRoute's routes arrive by BGP: local preference 50 on routes learned over it, AS path prepended twice/m);
+    for (const via of ['bgp', 'igp', 'static'] as const) {
+      expect(render({ expressRoute: true, expressRouteRoutesVia: via })).toMatch(
+        /^# ExpressRoute is the primary path: this VPN is the BACKUP \(the static routes to Azure over the tunnels are floating, distance 250, worse than every FortiOS default \(static 10, eBGP 20, OSPF 110, RIP 120, iBGP 200\)/m,
+      );
+    }
+    expect(render({ bgp: 'multihop' })).not.toContain('BACKUP');
   });
 
   it('firewall policies both ways between the inside interface and the tunnels, with one address group per side', () => {

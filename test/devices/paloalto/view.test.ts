@@ -1,6 +1,7 @@
 /** paloalto rendering per shape: the statements that carry each shape's meaning, and the handoff procedure. */
 import { paloalto } from '../../../src/devices/paloalto/device';
 import { panosProcedure } from '../../../src/devices/paloalto/procedure';
+import { panosBackupPath } from '../../../src/devices/paloalto/view';
 import { renderDeviceFiles } from '../../../src/render/renderSite';
 import { buildHeaderLines } from '../../../src/devices/kit/header';
 import { REDACTED_KEY_PLACEHOLDER } from '../../../src/render/context';
@@ -26,7 +27,8 @@ describe('paloalto rendering', () => {
   it('opens with the shared header as "#" comments, and every other line is a comment or a set command', () => {
     const shape: Shape = { bgp: 'apipa', activeActive: true, expressRoute: true, outsideAddress: '10.0.0.5' };
     const text = render(shape);
-    const header = buildHeaderLines(makeContext(paloalto, shape), paloalto, 'PAN-OS configuration (set commands) for the Azure site-to-site VPN');
+    const ctx = makeContext(paloalto, shape);
+    const header = buildHeaderLines(ctx, paloalto, 'PAN-OS configuration (set commands) for the Azure site-to-site VPN', panosBackupPath(ctx));
     expect(text.split('\n').slice(0, header.length)).toEqual(header.map((l) => `# ${l}`));
     expect(text.split('\n').filter((l) => l !== '' && !l.startsWith('# ') && l !== '#' && !l.startsWith('set '))).toEqual([]);
   });
@@ -95,6 +97,16 @@ describe('paloalto rendering', () => {
       `${VR} routing-table ip static-route az-hq-vnet1-t1 admin-dist 220`,
       `${VR} routing-table ip static-route az-hq-vnet1-t2 admin-dist 220`,
     ]);
+  });
+
+  it('the header says how this file keeps the VPN the backup, per routing mode', () => {
+    expect(render({ bgp: 'multihop', expressRoute: true })).toMatch(/^# ExpressRoute is the primary path: this VPN is the BACKUP \(ExpressRoute's routes arrive by BGP: local preference 50 on routes learned over it, AS path prepended 2 times/m);
+    for (const via of ['bgp', 'igp', 'static'] as const) {
+      expect(render({ expressRoute: true, expressRouteRoutesVia: via })).toMatch(
+        /^# ExpressRoute is the primary path: this VPN is the BACKUP \(the static routes to Azure over the tunnels have admin distance 220, worse than every PAN-OS default \(static 10, eBGP 20, OSPF 30\/110, RIP 120, iBGP 200\)/m,
+      );
+    }
+    expect(render({ bgp: 'multihop' })).not.toContain('BACKUP');
   });
 
   it('security rules both ways between the inside and VPN zones, and IKE/ESP from the Azure IPs', () => {
