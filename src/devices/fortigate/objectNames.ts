@@ -16,6 +16,7 @@ export interface FortiosObjectNames {
   /** The phase1-interface (and tunnel interface) of Azure instance `n` (1-based). */
   tunnel(n: number): string;
   vnetAddress(index: number): string;
+  spokeAddress(index: number): string;
   vnetGroup: string;
   onpremAddress(index: number): string;
   onpremGroup: string;
@@ -50,6 +51,7 @@ export function fortiosObjectNames(siteName: string): FortiosObjectNames {
   return {
     tunnel: (n) => fortiosTunnelName(siteName, n),
     vnetAddress: (i) => `${s}-vnet-${i + 1}`,
+    spokeAddress: (i) => `${s}-spoke-${i + 1}`,
     vnetGroup: `${s}-vnet`,
     onpremAddress: (i) => `${s}-onprem-${i + 1}`,
     onpremGroup: `${s}-onprem`,

@@ -3,6 +3,7 @@
  * phase 1/phase 2 values, firewall objects and policies, routes, BGP, DPD, header lines). Pure.
  */
 import type { DeviceDefinition, SiteContext } from '../kit/contract';
+import { azurePrefixes, azurePrefixList } from '../kit/azurePrefixes';
 import { buildHeaderLines } from '../kit/header';
 import { carriedProposals } from '../kit/keywordTable';
 import { cidr, netmask } from '../../net/ipv4';
@@ -81,7 +82,8 @@ export interface FortiosBgpView {
   holdSeconds: number;
   neighbors: { address: string; remoteAsn: number; updateSource: string; multihopTtl: number; routeMapIn: string; routeMapOut: string }[];
   networks: { ip: string; mask: string }[];
-  prefixLists: { name: string; rules: { id: number; ip: string; mask: string }[] }[];
+  /** `le` 32 accepts the prefix's more specifics too (spoke ranges), else null (exact match). */
+  prefixLists: { name: string; rules: { id: number; ip: string; mask: string; le: number | null }[] }[];
   routeMapIn: { name: string; prefixList: string; localPreference: number | null };
   routeMapOut: { name: string; prefixList: string; prepend: string | null };
 }
@@ -89,14 +91,6 @@ export interface FortiosBgpView {
 /** `dpd-retryinterval`: a probe after about a third of Azure's DPD timeout without traffic, within FortiOS' range. */
 export function fortiosDpdRetryInterval(timeoutSeconds: number): number {
   return Math.min(DPD_RETRY_INTERVAL.max, Math.max(DPD_RETRY_INTERVAL.min, Math.round(timeoutSeconds / 3)));
-}
-
-/**
- * The prefixes Azure advertises to this site and the firewall lets in: today the hub VNet's own. Prefixes of
- * peered spokes belong here too once the context carries them.
- */
-export function azurePrefixes(ctx: SiteContext): string[] {
-  return [...ctx.azure.vnetPrefixes];
 }
 
 /**
@@ -117,7 +111,8 @@ export function buildFortiosView(ctx: SiteContext, device: DeviceDefinition): Fo
   const { ike, esp } = carriedProposals(FORTIOS_KEYWORDS, p);
   const dpdRetryInterval = fortiosDpdRetryInterval(ctx.dpdTimeoutSeconds);
   const pfsGroup = fortiosPfsGroup(p.pfsGroup);
-  const vnet = azurePrefixes(ctx);
+  /** Every Azure prefix: the VNet's, then the spoke ranges (kit/azurePrefixes.ts). */
+  const azure = azurePrefixList(ctx);
 
   const tunnels: FortiosTunnelView[] = ctx.tunnels.map((t) => {
     const name = names.tunnel(t.number);
@@ -149,12 +144,15 @@ export function buildFortiosView(ctx: SiteContext, device: DeviceDefinition): Fo
   const tunnelNames = tunnels.map((t) => t.name);
   const tunnelOf = (n: number): string => names.tunnel(n);
 
+  const spokeNames = ctx.azure.spokePrefixes.map((_, i) => names.spokeAddress(i));
+  const azureNames = [...ctx.azure.vnetPrefixes.map((_, i) => names.vnetAddress(i)), ...spokeNames];
   const addresses: FortiosView['addresses'] = [
-    ...vnet.map((prefix, i) => ({ name: names.vnetAddress(i), ...ipMask(prefix), comment: `Azure prefix ${prefix}` })),
+    ...ctx.azure.vnetPrefixes.map((prefix, i) => ({ name: names.vnetAddress(i), ...ipMask(prefix), comment: `Azure prefix ${prefix}` })),
+    ...ctx.azure.spokePrefixes.map((prefix, i) => ({ name: spokeNames[i], ...ipMask(prefix), comment: `Azure spoke range ${prefix} (peered VNets)` })),
     ...ctx.site.addressSpace.map((prefix, i) => ({ name: names.onpremAddress(i), ...ipMask(prefix), comment: `on-premises prefix ${prefix}` })),
   ];
   const groups: FortiosView['groups'] = [
-    { name: names.vnetGroup, members: vnet.map((_, i) => names.vnetAddress(i)), comment: 'Azure prefixes reached through the VPN' },
+    { name: names.vnetGroup, members: azureNames, comment: 'Azure prefixes reached through the VPN' },
     { name: names.onpremGroup, members: ctx.site.addressSpace.map((_, i) => names.onpremAddress(i)), comment: `on-premises prefixes of site ${ctx.site.name}` },
   ];
   const policies: FortiosView['policies'] = [
@@ -179,7 +177,7 @@ export function buildFortiosView(ctx: SiteContext, device: DeviceDefinition): Fo
       routes.push({ ...ipMask(prefix), device: null, distance: BLACKHOLE_DISTANCE, comment: `anchor: lets BGP announce ${prefix}` });
     }
   } else {
-    for (const prefix of vnet) {
+    for (const prefix of azure) {
       for (const t of ctx.tunnels) {
         routes.push({
           ...ipMask(prefix),
@@ -201,7 +199,7 @@ export function buildFortiosView(ctx: SiteContext, device: DeviceDefinition): Fo
     groups,
     policies,
     routes,
-    bgp: ctx.bgp ? buildBgp(ctx, names, loopbackName, vnet) : null,
+    bgp: ctx.bgp ? buildBgp(ctx, names, loopbackName) : null,
     verify: {
       tunnels: tunnelNames,
       neighbors: ctx.tunnels.flatMap((t) => (t.azureBgpIp ? [t.azureBgpIp] : [])),
@@ -210,9 +208,9 @@ export function buildFortiosView(ctx: SiteContext, device: DeviceDefinition): Fo
   };
 }
 
-function buildBgp(ctx: SiteContext, names: FortiosObjectNames, loopbackName: string, vnet: string[]): FortiosBgpView {
+function buildBgp(ctx: SiteContext, names: FortiosObjectNames, loopbackName: string): FortiosBgpView {
   const bgp = ctx.bgp!;
-  const rules = (prefixes: string[]) => prefixes.map((prefix, i) => ({ id: i + 1, ...ipMask(prefix) }));
+  const rules = (prefixes: { prefix: string; orLonger: boolean }[]) => prefixes.map((p, i) => ({ id: i + 1, ...ipMask(p.prefix), le: p.orLonger ? 32 : null }));
   return {
     localAsn: bgp.localAsn,
     keepaliveSeconds: bgp.keepaliveSeconds,
@@ -227,8 +225,8 @@ function buildBgp(ctx: SiteContext, names: FortiosObjectNames, loopbackName: str
     })),
     networks: ctx.site.addressSpace.map(ipMask),
     prefixLists: [
-      { name: names.prefixListVnet, rules: rules(vnet) },
-      { name: names.prefixListOnprem, rules: rules(ctx.site.addressSpace) },
+      { name: names.prefixListVnet, rules: rules(azurePrefixes(ctx)) },
+      { name: names.prefixListOnprem, rules: rules(ctx.site.addressSpace.map((prefix) => ({ prefix, orLonger: false }))) },
     ],
     routeMapIn: { name: names.routeMapIn, prefixList: names.prefixListVnet, localPreference: ctx.expressRouteBackup ? BACKUP_LOCAL_PREFERENCE : null },
     routeMapOut: { name: names.routeMapOut, prefixList: names.prefixListOnprem, prepend: ctx.expressRouteBackup ? `${bgp.localAsn} ${bgp.localAsn}` : null },
@@ -267,6 +265,14 @@ function buildNotes(ctx: SiteContext, v: { outside: string; inside: string; loop
     notes.push(`The policy ${fortiosObjectNames(ctx.site.name).policyBgp} lets BGP and ping from the tunnels reach the loopback (FortiOS needs a policy for traffic to a loopback).`);
     notes.push(`router bgp "as" is set to ${ctx.bgp.localAsn} (32-bit ASNs are accepted as plain numbers); a FortiGate already running BGP under another AS must keep one AS per VDOM.`);
     notes.push(`Anchors: a blackhole route (distance 254) per site prefix lets "config network" announce it (network-import-check).`);
+  }
+  if (ctx.azure.spokePrefixes.length) {
+    const spokes = ctx.azure.spokePrefixes.join(', ');
+    notes.push(
+      ctx.bgp
+        ? `Spokes: ${spokes} (and their more specifics) are accepted from Azure (prefix-list rules with le 32) and allowed by the firewall policies like the VNet's own prefixes.`
+        : `Spokes: the static routes through the tunnels cover ${spokes} too, and the firewall policies allow them like the VNet's own prefixes.`,
+    );
   }
   notes.push(`MSS: tcp-mss ${TUNNEL_MSS} on every tunnel interface. Firewall policies ${v.inside} <-> tunnels, with address groups for each side.`);
   notes.push(`DPD: on-idle, a probe after ${v.dpdRetryInterval} s without traffic. FortiOS IKEv2 then follows its fixed retransmission schedule (3+6+12+24+48 = ${IKEV2_RETRANSMIT_SECONDS} s)`);

@@ -14,6 +14,7 @@ export interface PanosObjectNames {
   gateway(n: number): string;
   ipsecTunnel(n: number): string;
   vnetAddress(index: number): string;
+  spokeAddress(index: number): string;
   vnetGroup: string;
   onpremAddress(index: number): string;
   onpremGroup: string;
@@ -28,6 +29,7 @@ export interface PanosObjectNames {
   ruleFromAzure: string;
   ruleBgpIn: string;
   vnetRoute(prefixIndex: number, tunnel: number): string;
+  spokeRoute(prefixIndex: number, tunnel: number): string;
   bgpHostRoute(tunnel: number): string;
   anchorRoute(prefixIndex: number): string;
   peerGroup: string;
@@ -49,6 +51,7 @@ export function panosObjectNames(siteName: string): PanosObjectNames {
     gateway: (n) => `${s}-gw-${n}`,
     ipsecTunnel: (n) => `${s}-tunnel-${n}`,
     vnetAddress: (i) => `${s}-vnet-${i + 1}`,
+    spokeAddress: (i) => `${s}-spoke-${i + 1}`,
     vnetGroup: `${s}-vnet`,
     onpremAddress: (i) => `${s}-onprem-${i + 1}`,
     onpremGroup: `${s}-onprem`,
@@ -63,6 +66,7 @@ export function panosObjectNames(siteName: string): PanosObjectNames {
     ruleFromAzure: `${s}-from-azure`,
     ruleBgpIn: `${s}-bgp-in`,
     vnetRoute: (i, n) => `${s}-vnet${i + 1}-t${n}`,
+    spokeRoute: (i, n) => `${s}-spoke${i + 1}-t${n}`,
     bgpHostRoute: (n) => `${s}-bgp-t${n}`,
     anchorRoute: (i) => `${s}-anchor-${i + 1}`,
     peerGroup: `${s}-azure`,

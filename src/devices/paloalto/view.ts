@@ -3,6 +3,7 @@
  * crypto profile members, gateways, zones, rules, routes, BGP, liveness, header lines). Pure.
  */
 import type { DeviceDefinition, SiteContext } from '../kit/contract';
+import { azurePrefixes, azurePrefixList } from '../kit/azurePrefixes';
 import { buildHeaderLines } from '../kit/header';
 import { isGcm } from '../../policy/catalog';
 import { nearestLifesizes, panosCrypto, type ExactAmount } from './keywords';
@@ -64,7 +65,8 @@ export interface PanosBgpView {
   localAsn: number;
   peerGroup: string;
   peers: { name: string; address: string; remoteAsn: number; localInterface: string; localIp: string; multihop: number; keepalive: number; holdTime: number }[];
-  importVnet: { name: string; prefixes: string[]; localPreference: number | null };
+  /** `exact no` accepts the prefix's more specifics too (spoke ranges). */
+  importVnet: { name: string; prefixes: { prefix: string; exact: 'yes' | 'no' }[]; localPreference: number | null };
   importDeny: string;
   exportOnprem: { name: string; prefixes: string[]; prepend: number | null };
   exportDeny: string;
@@ -104,14 +106,6 @@ export function panosDpdInterval(timeoutSeconds: number): number {
 }
 
 /**
- * The prefixes Azure advertises to this site and the firewall lets in: today the hub VNet's own. Prefixes of
- * peered spokes belong here too once the context carries them.
- */
-export function azurePrefixes(ctx: SiteContext): string[] {
-  return [...ctx.azure.vnetPrefixes];
-}
-
-/**
  * The site prefixes that get a discard anchor route so BGP can announce them: every one today. A site that
  * advertises only what its routing table already holds would get none.
  */
@@ -127,7 +121,6 @@ export function buildPanosView(ctx: SiteContext, device: DeviceDefinition): Pano
   const zones = { outside: String(ctx.options.outsideZone), inside: String(ctx.options.insideZone), vpn: String(ctx.options.vpnZone) };
   const crypto = panosCrypto(ctx.proposals);
   const dpdInterval = panosDpdInterval(ctx.dpdTimeoutSeconds);
-  const vnet = azurePrefixes(ctx);
 
   const tunnelInterface = (n: number): string => `tunnel.${unitBase + n - 1}`;
   const tunnels: PanosTunnelView[] = ctx.tunnels.map((t) => ({
@@ -142,13 +135,14 @@ export function buildPanosView(ctx: SiteContext, device: DeviceDefinition): Pano
   const interfaces = [...tunnels.map((t) => t.interfaceName), ...(loopback ? [loopback.interfaceName] : [])];
 
   const addresses: PanosView['addresses'] = [
-    ...vnet.map((prefix, i) => ({ name: names.vnetAddress(i), value: prefix, description: 'Azure prefix' })),
+    ...ctx.azure.vnetPrefixes.map((prefix, i) => ({ name: names.vnetAddress(i), value: prefix, description: 'Azure prefix' })),
+    ...ctx.azure.spokePrefixes.map((prefix, i) => ({ name: names.spokeAddress(i), value: prefix, description: 'Azure spoke range (peered VNets)' })),
     ...ctx.site.addressSpace.map((prefix, i) => ({ name: names.onpremAddress(i), value: prefix, description: 'on-premises prefix' })),
     ...ctx.tunnels.map((t) => ({ name: names.azureGatewayAddress(t.number), value: `${t.azurePublicIp}/32`, description: `Azure VPN gateway instance ${t.number}` })),
     { name: names.outsideAddress, value: `${ctx.outsideAddress ?? ctx.site.publicIp}/32`, description: 'this firewall on the outside interface' },
   ];
   const groups: PanosView['groups'] = [
-    { name: names.vnetGroup, members: panosList(vnet.map((_, i) => names.vnetAddress(i))) },
+    { name: names.vnetGroup, members: panosList([...ctx.azure.vnetPrefixes.map((_, i) => names.vnetAddress(i)), ...ctx.azure.spokePrefixes.map((_, i) => names.spokeAddress(i))]) },
     { name: names.onpremGroup, members: panosList(ctx.site.addressSpace.map((_, i) => names.onpremAddress(i))) },
     { name: names.azureGatewayGroup, members: panosList(ctx.tunnels.map((t) => names.azureGatewayAddress(t.number))) },
   ];
@@ -170,10 +164,11 @@ export function buildPanosView(ctx: SiteContext, device: DeviceDefinition): Pano
       routes.push({ name: names.anchorRoute(i), destination: prefix, interfaceName: null, discard: true, metric: null, adminDist: ANCHOR_ADMIN_DIST });
     });
   } else {
-    vnet.forEach((prefix, i) => {
+    const spokeStart = ctx.azure.vnetPrefixes.length;
+    azurePrefixList(ctx).forEach((prefix, i) => {
       for (const t of ctx.tunnels) {
         routes.push({
-          name: names.vnetRoute(i, t.number),
+          name: i < spokeStart ? names.vnetRoute(i, t.number) : names.spokeRoute(i - spokeStart, t.number),
           destination: prefix,
           interfaceName: tunnelInterface(t.number),
           discard: false,
@@ -210,7 +205,7 @@ export function buildPanosView(ctx: SiteContext, device: DeviceDefinition): Pano
     groups,
     rules,
     routes,
-    bgp: ctx.bgp ? buildBgp(ctx, names, loopback!, vnet) : null,
+    bgp: ctx.bgp ? buildBgp(ctx, names, loopback!) : null,
     verify: {
       gateways: tunnels.map((t) => t.gateway),
       neighbors: ctx.tunnels.flatMap((t) => (t.azureBgpIp ? [t.azureBgpIp] : [])),
@@ -219,7 +214,7 @@ export function buildPanosView(ctx: SiteContext, device: DeviceDefinition): Pano
   };
 }
 
-function buildBgp(ctx: SiteContext, names: PanosObjectNames, loopback: { interfaceName: string; ip: string }, vnet: string[]): PanosBgpView {
+function buildBgp(ctx: SiteContext, names: PanosObjectNames, loopback: { interfaceName: string; ip: string }): PanosBgpView {
   const bgp = ctx.bgp!;
   return {
     routerId: bgp.localIp,
@@ -235,7 +230,7 @@ function buildBgp(ctx: SiteContext, names: PanosObjectNames, loopback: { interfa
       keepalive: bgp.keepaliveSeconds,
       holdTime: bgp.holdSeconds,
     })),
-    importVnet: { name: names.importVnet, prefixes: vnet, localPreference: ctx.expressRouteBackup ? BACKUP_LOCAL_PREFERENCE : null },
+    importVnet: { name: names.importVnet, prefixes: azurePrefixes(ctx).map((p) => ({ prefix: p.prefix, exact: p.orLonger ? 'no' : 'yes' })), localPreference: ctx.expressRouteBackup ? BACKUP_LOCAL_PREFERENCE : null },
     importDeny: names.importDeny,
     exportOnprem: { name: names.exportOnprem, prefixes: [...ctx.site.addressSpace], prepend: ctx.expressRouteBackup ? BACKUP_PREPEND : null },
     exportDeny: names.exportDeny,
@@ -281,6 +276,14 @@ function buildNotes(
     }
     notes.push(`as-format 4-byte carries 32-bit ASNs. local-as ${ctx.bgp.localAsn} and router-id ${ctx.bgp.localIp} replace the virtual router's own if BGP already runs there.`);
     notes.push(`Site prefixes are announced from discard routes (admin distance ${ANCHOR_ADMIN_DIST}) through a redistribution profile (priority ${REDIST_PRIORITY}).`);
+  }
+  if (ctx.azure.spokePrefixes.length) {
+    const spokes = ctx.azure.spokePrefixes.join(', ');
+    notes.push(
+      ctx.bgp
+        ? `Spokes: ${spokes} (and their more specifics) are accepted from Azure (import match exact no) and allowed by the security rules like the VNet's own prefixes.`
+        : `Spokes: the static routes through the tunnels cover ${spokes} too, and the security rules allow them like the VNet's own prefixes.`,
+    );
   }
   notes.push(`MSS: tunnel MTU ${TUNNEL_MTU}; PAN-OS clamps TCP through IPsec to the tunnel MTU - 40 = MSS ${TUNNEL_MSS}.`);
   notes.push(`Liveness (DPD): a probe after ${v.dpdInterval} s without traffic, then PAN-OS' fixed retry schedule (about ${Math.round(LIVENESS_RETRY_SECONDS / 60)} min, not configurable)`);

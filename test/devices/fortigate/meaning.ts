@@ -120,7 +120,9 @@ export function fortiosMeaningProblems(ctx: SiteContext, f: ParsedFortios, text:
     nat: one(e, 'nat'),
   }));
   const tunnelNames = ctx.tunnels.map((t) => tunnelFor.get(t.azurePublicIp)?.name);
-  const vnet = ctx.azure.vnetPrefixes.map(ipMask);
+  // Every Azure prefix: the VNet's own, then the spoke ranges (accepted with their more specifics).
+  const azurePrefixes = [...ctx.azure.vnetPrefixes, ...ctx.azure.spokePrefixes];
+  const vnet = azurePrefixes.map(ipMask);
   const onprem = ctx.site.addressSpace.map(ipMask);
   eq(
     policies,
@@ -139,7 +141,7 @@ export function fortiosMeaningProblems(ctx: SiteContext, f: ParsedFortios, text:
   if (!ctx.bgp) {
     eq(
       routes,
-      ctx.azure.vnetPrefixes.flatMap((prefix) => [
+      azurePrefixes.flatMap((prefix) => [
         ...tunnelNames.map((device) => ({ dst: ipMask(prefix), device, blackhole: undefined, distance: ctx.expressRouteBackup ? '250' : undefined })),
         { dst: ipMask(prefix), device: undefined, blackhole: 'enable', distance: '254' },
       ]),
@@ -160,7 +162,7 @@ export function fortiosMeaningProblems(ctx: SiteContext, f: ParsedFortios, text:
     const neighbors = entriesOf(f, 'router bgp/neighbor');
     eq(neighbors.map((n) => n.name), ctx.tunnels.map((t) => t.azureBgpIp), 'one neighbor per Azure BGP address');
     const routeMaps = new Map(entriesOf(f, 'router route-map').map((e) => [e.name, entriesOf({ tables: e.tables }, 'router route-map/rule')]));
-    const prefixLists = new Map(entriesOf(f, 'router prefix-list').map((e) => [e.name, entriesOf({ tables: e.tables }, 'router prefix-list/rule').map((r) => [one(r, 'action'), one(r, 'prefix')])]));
+    const prefixLists = new Map(entriesOf(f, 'router prefix-list').map((e) => [e.name, entriesOf({ tables: e.tables }, 'router prefix-list/rule').map((r) => [one(r, 'action'), one(r, 'prefix'), one(r, 'le')])]));
     const mapMeaning = (name: string | undefined) =>
       (routeMaps.get(name ?? '') ?? []).map((r) => ({
         action: one(r, 'action'),
@@ -177,12 +179,12 @@ export function fortiosMeaningProblems(ctx: SiteContext, f: ParsedFortios, text:
       );
       eq(
         mapMeaning(one(n, 'route-map-in')),
-        [{ action: 'permit', prefixes: vnet.map((x) => ['permit', x]), localPreference: ctx.expressRouteBackup ? '50' : undefined, aspathAction: undefined, aspath: undefined }],
-        `route-map-in of ${n.name}: only the Azure prefixes (local-preference 50 when ExpressRoute is primary)`,
+        [{ action: 'permit', prefixes: [...ctx.azure.vnetPrefixes.map((x) => ['permit', ipMask(x), undefined]), ...ctx.azure.spokePrefixes.map((x) => ['permit', ipMask(x), '32'])], localPreference: ctx.expressRouteBackup ? '50' : undefined, aspathAction: undefined, aspath: undefined }],
+        `route-map-in of ${n.name}: only the Azure prefixes, the spoke ranges with their more specifics (local-preference 50 when ExpressRoute is primary)`,
       );
       eq(
         mapMeaning(one(n, 'route-map-out')),
-        [{ action: 'permit', prefixes: onprem.map((x) => ['permit', x]), localPreference: undefined, aspathAction: ctx.expressRouteBackup ? 'prepend' : undefined, aspath: ctx.expressRouteBackup ? `${ctx.bgp.localAsn} ${ctx.bgp.localAsn}` : undefined }],
+        [{ action: 'permit', prefixes: onprem.map((x) => ['permit', x, undefined]), localPreference: undefined, aspathAction: ctx.expressRouteBackup ? 'prepend' : undefined, aspath: ctx.expressRouteBackup ? `${ctx.bgp.localAsn} ${ctx.bgp.localAsn}` : undefined }],
         `route-map-out of ${n.name}: only the site prefixes (prepended twice when ExpressRoute is primary)`,
       );
     }

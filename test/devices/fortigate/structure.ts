@@ -49,7 +49,7 @@ const SCHEMA: Record<string, { attributes: string[]; nested?: string[]; tableAtt
   'firewall policy': { attributes: ['name', 'srcintf', 'dstintf', 'srcaddr', 'dstaddr', 'action', 'schedule', 'service', 'nat', 'logtraffic', 'comments'] },
   'router static': { attributes: ['dst', 'device', 'blackhole', 'distance', 'comment'] },
   'router prefix-list': { attributes: [], nested: ['rule'] },
-  'router prefix-list/rule': { attributes: ['action', 'prefix'] },
+  'router prefix-list/rule': { attributes: ['action', 'prefix', 'le'] },
   'router route-map': { attributes: [], nested: ['rule'] },
   'router route-map/rule': { attributes: ['action', 'match-ip-address', 'set-local-preference', 'set-aspath-action', 'set-aspath'] },
   'router bgp': { attributes: [], tableAttributes: ['as', 'keepalive-timer', 'holdtime-timer'], tableTables: ['neighbor', 'network'] },

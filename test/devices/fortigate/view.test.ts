@@ -111,6 +111,24 @@ describe('fortigate rendering', () => {
     expect(render({ bgp: 'multihop' })).not.toContain('BACKUP');
   });
 
+  it('hub and spoke: each spoke range gets an address object in the Azure group, static routes, and a prefix-list rule that accepts its more specifics', () => {
+    const spokePrefixes = ['10.201.0.0/16', '10.202.0.0/16'];
+    const bgp = render({ spokePrefixes, bgp: 'multihop', activeActive: true });
+    expect(block(bgp, 'firewall address')).toContain('edit "az-hq-spoke-2"\n        set subnet 10.202.0.0 255.255.0.0\n');
+    expect(block(bgp, 'firewall addrgrp')).toContain('edit "az-hq-vnet"\n        set member "az-hq-vnet-1" "az-hq-spoke-1" "az-hq-spoke-2"\n');
+    expect(matching(block(bgp, 'router prefix-list'), /set (prefix|le) /)).toEqual([
+      'set prefix 10.200.0.0 255.255.0.0',
+      'set prefix 10.201.0.0 255.255.0.0', 'set le 32',
+      'set prefix 10.202.0.0 255.255.0.0', 'set le 32',
+      'set prefix 192.168.0.0 255.255.0.0',
+    ]);
+    expect(bgp).toMatch(/^# Spokes: 10\.201\.0\.0\/16, 10\.202\.0\.0\/16 \(and their more specifics\) are accepted from Azure/m);
+    const statics = render({ spokePrefixes, activeActive: true });
+    expect(matching(block(statics, 'router static'), /set dst /)).toEqual(
+      ['10.200.0.0', '10.201.0.0', '10.202.0.0'].flatMap((ip) => Array(3).fill(`set dst ${ip} 255.255.0.0`)),
+    );
+  });
+
   it('firewall policies both ways between the inside interface and the tunnels, with one address group per side', () => {
     const text = render({ activeActive: true, vnetPrefixes: ['10.200.0.0/16', '10.201.0.0/24'] });
     expect(block(text, 'firewall addrgrp')).toContain('edit "az-hq-vnet"\n        set member "az-hq-vnet-1" "az-hq-vnet-2"');

@@ -15,7 +15,7 @@ const goldens = discoverCases().flatMap((c) =>
 
 describe('paloalto golden files', () => {
   it('exist for the cases that render every device and for a site of its own', () => {
-    expect(goldens.map(({ c, site }) => `${c.name}/${site.name}`)).toEqual(expect.arrayContaining(['seed-reference/hq', 'active-active-bgp/dc1', 'apipa-bgp/plant', 'demo/hq', 'firewalls/dc-west']));
+    expect(goldens.map(({ c, site }) => `${c.name}/${site.name}`)).toEqual(expect.arrayContaining(['seed-reference/hq', 'active-active-bgp/dc1', 'apipa-bgp/plant', 'demo/hq', 'firewalls/dc-west', 'hub-and-spoke/campus', 'hub-and-spoke/depot']));
   });
 
   it.each(goldens.map((g) => [`${g.c.name}/${g.site.name}`, g] as const))('%s', (_label, { c, site, file }) => {

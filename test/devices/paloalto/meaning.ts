@@ -110,6 +110,9 @@ export function panosMeaningProblems(ctx: SiteContext, f: ParsedPanos, text: str
   eq(f.imported, interfaces, 'vsys import');
   eq(f.virtualRouters.get(String(ctx.options.virtualRouter)), interfaces, 'virtual router interfaces');
 
+  // Every Azure prefix: the VNet's own, then the spoke ranges (accepted with their more specifics).
+  const azurePrefixes = [...ctx.azure.vnetPrefixes, ...ctx.azure.spokePrefixes];
+
   // Address groups and rules.
   const members = (name: string | undefined): string[] => (f.addressGroups.get(name ?? '') ?? [name ?? '']).map((a) => f.addresses.get(a) ?? '?');
   const rules = [...f.rules.values()].map((r) => ({ ...r, description: undefined, source: members(r.source), destination: members(r.destination) }));
@@ -119,8 +122,8 @@ export function panosMeaningProblems(ctx: SiteContext, f: ParsedPanos, text: str
     rules,
     [
       { from: outsideZone, to: outsideZone, source: ctx.tunnels.map((t) => `${t.azurePublicIp}/32`), destination: [`${ctx.outsideAddress ?? ctx.site.publicIp}/32`], application: 'ike ipsec-esp ipsec-esp-udp', service: 'application-default', action: 'allow' },
-      { from: insideZone, to: vpnZone, source: ctx.site.addressSpace, destination: ctx.azure.vnetPrefixes, application: 'any', service: 'any', action: 'allow' },
-      { from: vpnZone, to: insideZone, source: ctx.azure.vnetPrefixes, destination: ctx.site.addressSpace, application: 'any', service: 'any', action: 'allow' },
+      { from: insideZone, to: vpnZone, source: ctx.site.addressSpace, destination: azurePrefixes, application: 'any', service: 'any', action: 'allow' },
+      { from: vpnZone, to: insideZone, source: azurePrefixes, destination: ctx.site.addressSpace, application: 'any', service: 'any', action: 'allow' },
       ...(ctx.bgp ? [{ from: vpnZone, to: vpnZone, source: ctx.tunnels.map((t) => `${t.azureBgpIp}/32`), destination: [`${ctx.bgp.localIp}/32`], application: 'bgp ping', service: 'application-default', action: 'allow' }] : []),
     ],
     'security rules',
@@ -131,7 +134,7 @@ export function panosMeaningProblems(ctx: SiteContext, f: ParsedPanos, text: str
   if (!ctx.bgp) {
     eq(
       routes,
-      ctx.azure.vnetPrefixes.flatMap((prefix) =>
+      azurePrefixes.flatMap((prefix) =>
         ctx.tunnels.map((t, i) => ({ destination: prefix, interface: interfaceFor.get(t.azurePublicIp), metric: String(10 * (i + 1)), ...(ctx.expressRouteBackup ? { 'admin-dist': '220' } : {}) })),
       ),
       'static routes through every tunnel (admin distance 220 when ExpressRoute is primary)',
@@ -169,8 +172,8 @@ export function panosMeaningProblems(ctx: SiteContext, f: ParsedPanos, text: str
     const denyAll = { usedBy: group, prefixes: [{ prefix: '0.0.0.0/0', exact: 'no' }], action: 'deny' };
     eq(
       [...f.importRules.values()],
-      [{ usedBy: group, prefixes: exact(ctx.azure.vnetPrefixes), action: 'allow', ...(ctx.expressRouteBackup ? { localPreference: 50 } : {}) }, denyAll],
-      'import: only the Azure prefixes (local-preference 50 when ExpressRoute is primary), then deny',
+      [{ usedBy: group, prefixes: [...exact(ctx.azure.vnetPrefixes), ...ctx.azure.spokePrefixes.map((prefix) => ({ prefix, exact: 'no' }))], action: 'allow', ...(ctx.expressRouteBackup ? { localPreference: 50 } : {}) }, denyAll],
+      'import: only the Azure prefixes, the spoke ranges with their more specifics (local-preference 50 when ExpressRoute is primary), then deny',
     );
     eq(
       [...f.exportRules.values()],

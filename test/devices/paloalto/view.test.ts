@@ -109,6 +109,26 @@ describe('paloalto rendering', () => {
     expect(render({ bgp: 'multihop' })).not.toContain('BACKUP');
   });
 
+  it('hub and spoke: each spoke range gets an address object in the Azure group, static routes, and an import match that accepts its more specifics', () => {
+    const spokePrefixes = ['10.201.0.0/16', '10.202.0.0/16'];
+    const bgp = render({ spokePrefixes, bgp: 'multihop', activeActive: true });
+    expect(bgp).toContain('set address az-hq-spoke-2 ip-netmask 10.202.0.0/16\n');
+    expect(bgp).toContain('set address-group az-hq-vnet static [ az-hq-vnet-1 az-hq-spoke-1 az-hq-spoke-2 ]\n');
+    expect(matching(bgp, / import rules az-hq-in-vnet match /)).toEqual([
+      `${VR} protocol bgp policy import rules az-hq-in-vnet match address-prefix 10.200.0.0/16 exact yes`,
+      `${VR} protocol bgp policy import rules az-hq-in-vnet match address-prefix 10.201.0.0/16 exact no`,
+      `${VR} protocol bgp policy import rules az-hq-in-vnet match address-prefix 10.202.0.0/16 exact no`,
+    ]);
+    expect(bgp).toMatch(/^# Spokes: 10\.201\.0\.0\/16, 10\.202\.0\.0\/16 \(and their more specifics\) are accepted from Azure/m);
+    const statics = render({ spokePrefixes, activeActive: true });
+    expect(matching(statics, / static-route az-hq-spoke\d-t\d destination /)).toEqual([
+      `${VR} routing-table ip static-route az-hq-spoke1-t1 destination 10.201.0.0/16`,
+      `${VR} routing-table ip static-route az-hq-spoke1-t2 destination 10.201.0.0/16`,
+      `${VR} routing-table ip static-route az-hq-spoke2-t1 destination 10.202.0.0/16`,
+      `${VR} routing-table ip static-route az-hq-spoke2-t2 destination 10.202.0.0/16`,
+    ]);
+  });
+
   it('security rules both ways between the inside and VPN zones, and IKE/ESP from the Azure IPs', () => {
     const text = render({ activeActive: true });
     expect(text).toContain('set address-group az-hq-azure-gws static [ az-hq-azure-gw-1 az-hq-azure-gw-2 ]\n');
