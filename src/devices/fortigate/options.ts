@@ -1,6 +1,7 @@
 /** The `deviceOptions` fortigate understands (hub-file.md), with defaults and checks that refuse config injection. */
 import type { DeviceOptionValue } from '../../hub/types';
 import type { DeviceOptionSpec } from '../../hub/rules';
+import { PREFIX_ADVERTISEMENT_OPTION } from '../kit/prefixAdvertisement';
 
 /** FortiOS `config system interface` names: at most 15 characters (Fortinet KB FD31562; system interface `name` size 15). */
 export const FORTIOS_INTERFACE_NAME_MAX = 15;
@@ -53,4 +54,5 @@ export const FORTIGATE_OPTIONS: Readonly<Record<string, DeviceOptionSpec>> = {
     description: 'the VDOM the loopback interface is created in (root on a FortiGate without VDOMs)',
     check: vdomName,
   },
+  prefixAdvertisement: PREFIX_ADVERTISEMENT_OPTION,
 };

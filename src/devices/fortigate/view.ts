@@ -5,6 +5,7 @@
 import type { DeviceDefinition, SiteContext } from '../kit/contract';
 import { azurePrefixes, azurePrefixList } from '../kit/azurePrefixes';
 import { buildHeaderLines } from '../kit/header';
+import { prefixAdvertisementOf } from '../kit/prefixAdvertisement';
 import { carriedProposals } from '../kit/keywordTable';
 import { cidr, netmask } from '../../net/ipv4';
 import { isGcm } from '../../policy/catalog';
@@ -94,11 +95,12 @@ export function fortiosDpdRetryInterval(timeoutSeconds: number): number {
 }
 
 /**
- * The site prefixes that get a blackhole anchor route so BGP can announce them: every one today. A site that
- * advertises only what its routing table already holds would get none.
+ * The site prefixes that get a blackhole anchor route so BGP can announce them: every one with BGP and
+ * `prefixAdvertisement` anchor (the default); none with `table`, where a prefix is announced only while the
+ * routing table already holds it.
  */
 export function anchoredPrefixes(ctx: SiteContext): string[] {
-  return ctx.bgp ? [...ctx.site.addressSpace] : [];
+  return ctx.bgp && prefixAdvertisementOf(ctx.options) === 'anchor' ? [...ctx.site.addressSpace] : [];
 }
 
 /** The fortigate view for one site. Assumes the proposal and option checks passed. */
@@ -264,7 +266,7 @@ function buildNotes(ctx: SiteContext, v: { outside: string; inside: string; loop
     }
     notes.push(`The policy ${fortiosObjectNames(ctx.site.name).policyBgp} lets BGP and ping from the tunnels reach the loopback (FortiOS needs a policy for traffic to a loopback).`);
     notes.push(`router bgp "as" is set to ${ctx.bgp.localAsn} (32-bit ASNs are accepted as plain numbers); a FortiGate already running BGP under another AS must keep one AS per VDOM.`);
-    notes.push(`Anchors: a blackhole route (distance 254) per site prefix lets "config network" announce it (network-import-check).`);
+    notes.push(...fortiosAdvertisementNotes(ctx));
   }
   if (ctx.azure.spokePrefixes.length) {
     const spokes = ctx.azure.spokePrefixes.join(', ');
@@ -301,6 +303,23 @@ function buildNotes(ctx: SiteContext, v: { outside: string; inside: string; loop
 function ipMask(prefix: string): { ip: string; mask: string } {
   const c = cidr(prefix);
   return { ip: c.network, mask: netmask(c.prefixLength) };
+}
+
+/** Which mechanism makes the site prefixes advertisable, and why (anchors drop traffic a less specific route would carry). */
+function fortiosAdvertisementNotes(ctx: SiteContext): string[] {
+  if (prefixAdvertisementOf(ctx.options) === 'anchor') {
+    return [
+      `Site prefixes (prefixAdvertisement anchor, the default): a blackhole route (distance ${BLACKHOLE_DISTANCE}) per prefix lets "config network" announce it`,
+      'whatever the LAN\'s routing (network-import-check wants the prefix in the routing table).',
+      'RISK: traffic to any part of a site prefix this FortiGate reaches only through a less specific route (a default or summary toward the core)',
+      'is dropped by the blackhole route. Safe when the FortiGate holds routes for every part of the prefix; otherwise set prefixAdvertisement: table.',
+    ];
+  }
+  return [
+    'Site prefixes (prefixAdvertisement table): no anchor; "config network" announces each prefix only while the routing table holds that prefix',
+    '(network-import-check, on by default: a connected LAN, an OSPF route or a summary static toward the core). Nothing is dropped, but a',
+    'prefix the FortiGate knows only as more specifics is not announced.',
+  ];
 }
 
 /** Header and note lines are comments: no control character may break out of one. */

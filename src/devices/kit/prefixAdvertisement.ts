@@ -1,16 +1,19 @@
 /**
- * `deviceOptions.prefixAdvertisement` (cisco-ios, juniper-srx, strongswan): how BGP gets the site
- * prefixes it announces to Azure.
+ * `deviceOptions.prefixAdvertisement` (cisco-ios, juniper-srx, strongswan, fortigate, paloalto): how BGP gets
+ * the site prefixes it announces to Azure.
  *
- * - `anchor` (the default, hub-file.md): a discard route per site prefix (Cisco `Null0`, FRR `blackhole`,
- *   distance 254) or a Junos aggregate (reject next hop) holds the prefix in the routing table, so BGP
+ * - `anchor` (the default, hub-file.md): a discard route per site prefix (Cisco `Null0`, FRR and FortiOS
+ *   `blackhole`, distance 254; PAN-OS `nexthop discard`, admin distance 240, redistributed as static) or a
+ *   Junos aggregate (reject next hop) holds the prefix in the routing table, so BGP
  *   announces it whatever the LAN's routing looks like. Risk: the anchor is more specific than a default
  *   or summary route toward the core, so traffic to any part of the prefix that the appliance reaches
  *   only through that less specific route is dropped. Safe when the appliance holds a route for every
  *   part of the prefix (connected LANs, an IGP, statics), which is the usual edge router.
  * - `table`: no anchor; each site prefix is announced only while the routing table already holds it
  *   (Cisco `network` and FRR `network` need the exact prefix in the RIB; Junos exports only active
- *   routes): nothing is dropped, but a prefix the appliance knows only as more specifics is not announced.
+ *   routes; FortiOS `config network` with network-import-check; PAN-OS redistributes connected, OSPF, RIP
+ *   and static routes and exports only the exact prefix): nothing is dropped, but a prefix the appliance
+ *   knows only as more specifics is not announced.
  *
  * Sources: AfNOG BGP workshop (network statement needs an exact RIB match; Null0 "nail-up" route),
  * FRR bgp.rst "bgp network import-check" and bgpd/bgp_nht.c (exact match), Junos "aggregate routes"

@@ -1,6 +1,7 @@
 /** The `deviceOptions` paloalto understands (hub-file.md), with defaults and checks that refuse config injection. */
 import type { DeviceOptionValue } from '../../hub/types';
 import type { DeviceOptionSpec } from '../../hub/rules';
+import { PREFIX_ADVERTISEMENT_OPTION } from '../kit/prefixAdvertisement';
 
 /** Layer 3 interfaces an IKE gateway binds to: ethernet1/1, ethernet1/1.100, ae1, ae1.20, vlan.10. */
 const OUTSIDE_INTERFACE = /^(ethernet[1-9][0-9]{0,1}\/[1-9][0-9]{0,2}|ae[1-9][0-9]{0,2}|vlan)(\.[1-9][0-9]{0,3})?$/;
@@ -66,4 +67,5 @@ export const PALOALTO_OPTIONS: Readonly<Record<string, DeviceOptionSpec>> = {
     description: 'unit of the loopback interface that holds the BGP address (loopback.100)',
     check: unit(MAX_UNIT, 'the BGP loopback'),
   },
+  prefixAdvertisement: PREFIX_ADVERTISEMENT_OPTION,
 };

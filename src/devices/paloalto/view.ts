@@ -5,6 +5,7 @@
 import type { DeviceDefinition, SiteContext } from '../kit/contract';
 import { azurePrefixes, azurePrefixList } from '../kit/azurePrefixes';
 import { buildHeaderLines } from '../kit/header';
+import { prefixAdvertisementOf } from '../kit/prefixAdvertisement';
 import { isGcm } from '../../policy/catalog';
 import { nearestLifesizes, panosCrypto, type ExactAmount } from './keywords';
 import { panosObjectNames, type PanosObjectNames } from './objectNames';
@@ -70,7 +71,7 @@ export interface PanosBgpView {
   importDeny: string;
   exportOnprem: { name: string; prefixes: string[]; prepend: number | null };
   exportDeny: string;
-  redist: { name: string; priority: number; prefixes: string };
+  redist: { name: string; priority: number; types: string; prefixes: string };
 }
 
 export interface PanosView extends Record<string, unknown> {
@@ -106,11 +107,20 @@ export function panosDpdInterval(timeoutSeconds: number): number {
 }
 
 /**
- * The site prefixes that get a discard anchor route so BGP can announce them: every one today. A site that
- * advertises only what its routing table already holds would get none.
+ * The site prefixes that get a discard anchor route so BGP can announce them: every one with BGP and
+ * `prefixAdvertisement` anchor (the default); none with `table`, where a prefix is announced only while the
+ * virtual router already holds it.
  */
 export function anchoredPrefixes(ctx: SiteContext): string[] {
-  return ctx.bgp ? [...ctx.site.addressSpace] : [];
+  return ctx.bgp && prefixAdvertisementOf(ctx.options) === 'anchor' ? [...ctx.site.addressSpace] : [];
+}
+
+/**
+ * The route sources the redistribution profile takes the site prefixes from: the discard anchors (static) with
+ * `anchor`; with `table` whatever holds them in the virtual router (not BGP itself, which would loop).
+ */
+export function redistributedTypes(ctx: SiteContext): string[] {
+  return prefixAdvertisementOf(ctx.options) === 'anchor' ? ['static'] : ['connect', 'ospf', 'rip', 'static'];
 }
 
 /** The paloalto view for one site. Assumes the proposal and option checks passed. */
@@ -234,7 +244,7 @@ function buildBgp(ctx: SiteContext, names: PanosObjectNames, loopback: { interfa
     importDeny: names.importDeny,
     exportOnprem: { name: names.exportOnprem, prefixes: [...ctx.site.addressSpace], prepend: ctx.expressRouteBackup ? BACKUP_PREPEND : null },
     exportDeny: names.exportDeny,
-    redist: { name: names.redistProfile, priority: REDIST_PRIORITY, prefixes: panosList(ctx.site.addressSpace) },
+    redist: { name: names.redistProfile, priority: REDIST_PRIORITY, types: panosList(redistributedTypes(ctx)), prefixes: panosList(ctx.site.addressSpace) },
   };
 }
 
@@ -275,7 +285,7 @@ function buildNotes(
       notes.push(`Azure peers from GatewaySubnet addresses: eBGP multihop (${MULTIHOP_TTL}) from ${v.loopback}.`);
     }
     notes.push(`as-format 4-byte carries 32-bit ASNs. local-as ${ctx.bgp.localAsn} and router-id ${ctx.bgp.localIp} replace the virtual router's own if BGP already runs there.`);
-    notes.push(`Site prefixes are announced from discard routes (admin distance ${ANCHOR_ADMIN_DIST}) through a redistribution profile (priority ${REDIST_PRIORITY}).`);
+    notes.push(...panosAdvertisementNotes(ctx));
   }
   if (ctx.azure.spokePrefixes.length) {
     const spokes = ctx.azure.spokePrefixes.join(', ');
@@ -312,6 +322,23 @@ function buildNotes(
   }
   if (!p.custom) notes.push("Azure's default proposals: the crypto profiles carry the first of them (Azure accepts it).");
   return notes;
+}
+
+/** Which mechanism makes the site prefixes advertisable, and why (anchors drop traffic a less specific route would carry). */
+function panosAdvertisementNotes(ctx: SiteContext): string[] {
+  if (prefixAdvertisementOf(ctx.options) === 'anchor') {
+    return [
+      `Site prefixes (prefixAdvertisement anchor, the default): a discard route (admin distance ${ANCHOR_ADMIN_DIST}) per prefix, redistributed into BGP`,
+      `(redistribution profile, priority ${REDIST_PRIORITY}, filter type static), announces it whatever the LAN's routing.`,
+      'RISK: traffic to any part of a site prefix this firewall reaches only through a less specific route (a default or summary toward the core)',
+      'is dropped by the discard route. Safe when the virtual router holds routes for every part of the prefix; otherwise set prefixAdvertisement: table.',
+    ];
+  }
+  return [
+    `Site prefixes (prefixAdvertisement table): no anchor; the redistribution profile (priority ${REDIST_PRIORITY}) takes them from connected, OSPF, RIP or`,
+    'static routes, and the export rule (exact yes) sends only the prefix itself: each is announced only while the virtual router holds exactly',
+    'that prefix. Nothing is dropped, but a prefix the firewall knows only as more specifics is not announced.',
+  ];
 }
 
 /** Header and note lines are comments: no control character may break out of one. */

@@ -136,7 +136,8 @@ export function fortiosMeaningProblems(ctx: SiteContext, f: ParsedFortios, text:
     'firewall policies',
   );
 
-  // Routing.
+  // Routing. The site prefixes get anchors unless prefixAdvertisement is table.
+  const anchored = (ctx.options.prefixAdvertisement ?? 'anchor') === 'anchor';
   const routes = entriesOf(f, 'router static').map((e) => ({ dst: one(e, 'dst'), device: one(e, 'device'), blackhole: one(e, 'blackhole'), distance: one(e, 'distance') }));
   if (!ctx.bgp) {
     eq(
@@ -153,9 +154,9 @@ export function fortiosMeaningProblems(ctx: SiteContext, f: ParsedFortios, text:
       routes,
       [
         ...ctx.tunnels.map((t) => ({ dst: `${t.azureBgpIp} 255.255.255.255`, device: tunnelFor.get(t.azurePublicIp)?.name, blackhole: undefined, distance: undefined })),
-        ...onprem.map((dst) => ({ dst, device: undefined, blackhole: 'enable', distance: '254' })),
+        ...(anchored ? onprem.map((dst) => ({ dst, device: undefined, blackhole: 'enable', distance: '254' })) : []),
       ],
-      '/32 route to each Azure BGP address through the tunnel of its instance, blackhole anchors for the site prefixes',
+      '/32 route to each Azure BGP address through the tunnel of its instance, blackhole anchors for the site prefixes only with prefixAdvertisement anchor',
     );
     const bgp = tableSettings(f, 'router bgp');
     eq(bgp && Object.fromEntries([...bgp].map(([k, v]) => [k, v.join(' ')])), { as: String(ctx.bgp.localAsn), 'keepalive-timer': '60', 'holdtime-timer': '180' }, 'router bgp');

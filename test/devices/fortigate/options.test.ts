@@ -11,6 +11,7 @@ describe('fortigate options', () => {
       insideInterface: 'port2',
       loopbackInterface: 'azure-bgp',
       vdom: 'root',
+      prefixAdvertisement: 'anchor',
     });
     for (const [key, spec] of Object.entries(fortigate.options)) expect([key, spec.check(spec.default)]).toEqual([key, undefined]);
   });
@@ -23,6 +24,14 @@ describe('fortigate options', () => {
     expect(fortigate.options.outsideInterface.check(value)).toBeUndefined();
   });
 
+
+  it.each(['anchor', 'table'])('prefixAdvertisement accepts %s', (value) => {
+    expect(fortigate.options.prefixAdvertisement.check(value)).toBeUndefined();
+  });
+
+  it.each(['Anchor', 'none', 1, 'table;'])('prefixAdvertisement refuses %j', (value) => {
+    expect(fortigate.options.prefixAdvertisement.check(value)).toEqual(expect.any(String));
+  });
   it('insideInterface takes a zone name up to 35 characters, nothing that could break a line', () => {
     expect(fortigate.options.insideInterface.check('lan-zone-with-a-rather-long-name-35')).toBeUndefined();
     for (const bad of ['a'.repeat(36), 'lan zone', 'lan"', 'lan\n', 2]) expect(fortigate.options.insideInterface.check(bad)).toEqual(expect.any(String));

@@ -124,6 +124,7 @@ const anyShape = (policy: fc.Arbitrary<IpsecPolicy | 'azure-default'>): fc.Arbit
       insideInterface: fc.constantFrom('port2', 'internal', 'lan-zone', 'port3'),
       loopbackInterface: fc.constantFrom('azure-bgp', 'lo-azure', 'bgp0'),
       vdom: fc.constantFrom('root', 'vpn', 'customer_a'),
+      prefixAdvertisement: fc.constantFrom('anchor', 'table'),
     }),
   });
 

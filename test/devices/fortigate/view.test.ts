@@ -129,6 +129,18 @@ describe('fortigate rendering', () => {
     );
   });
 
+  it('prefixAdvertisement: anchor (default) renders blackhole routes for the site prefixes and says the risk; table renders none and says why', () => {
+    const anchor = render({ bgp: 'multihop', addressSpace: ['192.168.0.0/16', '172.16.8.0/22'] });
+    expect(matching(block(anchor, 'router static'), /set (dst|blackhole)/).slice(-4)).toEqual(['set dst 192.168.0.0 255.255.0.0', 'set blackhole enable', 'set dst 172.16.8.0 255.255.252.0', 'set blackhole enable']);
+    expect(anchor).toMatch(/^# Site prefixes \(prefixAdvertisement anchor, the default\): a blackhole route \(distance 254\) per prefix/m);
+    expect(anchor).toMatch(/^# RISK: traffic to any part of a site prefix/m);
+    const table = render({ bgp: 'multihop', addressSpace: ['192.168.0.0/16', '172.16.8.0/22'], options: { prefixAdvertisement: 'table' } });
+    expect(block(table, 'router static')).not.toContain('blackhole');
+    expect(matching(block(table, 'router bgp'), /set prefix /)).toEqual(['set prefix 192.168.0.0 255.255.0.0', 'set prefix 172.16.8.0 255.255.252.0']);
+    expect(table).toMatch(/^# Site prefixes \(prefixAdvertisement table\): no anchor; /m);
+    expect(render({ options: { prefixAdvertisement: 'table' } })).not.toMatch(/prefixAdvertisement/);
+  });
+
   it('firewall policies both ways between the inside interface and the tunnels, with one address group per side', () => {
     const text = render({ activeActive: true, vnetPrefixes: ['10.200.0.0/16', '10.201.0.0/24'] });
     expect(block(text, 'firewall addrgrp')).toContain('edit "az-hq-vnet"\n        set member "az-hq-vnet-1" "az-hq-vnet-2"');

@@ -129,7 +129,8 @@ export function panosMeaningProblems(ctx: SiteContext, f: ParsedPanos, text: str
     'security rules',
   );
 
-  // Routing.
+  // Routing. The site prefixes get anchors unless prefixAdvertisement is table.
+  const anchored = (ctx.options.prefixAdvertisement ?? 'anchor') === 'anchor';
   const routes = [...f.staticRoutes.values()];
   if (!ctx.bgp) {
     eq(
@@ -145,9 +146,9 @@ export function panosMeaningProblems(ctx: SiteContext, f: ParsedPanos, text: str
       routes,
       [
         ...ctx.tunnels.map((t) => ({ destination: `${t.azureBgpIp}/32`, interface: interfaceFor.get(t.azurePublicIp) })),
-        ...ctx.site.addressSpace.map((prefix) => ({ destination: prefix, nexthop: 'discard', 'admin-dist': '240' })),
+        ...(anchored ? ctx.site.addressSpace.map((prefix) => ({ destination: prefix, nexthop: 'discard', 'admin-dist': '240' })) : []),
       ],
-      '/32 route to each Azure BGP address through the tunnel of its instance, discard anchors for the site prefixes',
+      '/32 route to each Azure BGP address through the tunnel of its instance, discard anchors for the site prefixes only with prefixAdvertisement anchor',
     );
     eq([...f.loopbackInterfaces], [[loopback, { ip: `${ctx.bgp.localIp}/32`, comment: f.loopbackInterfaces.get(loopback)?.comment, 'interface-management-profile': mgmt }]], 'loopback with the BGP address');
     eq(f.bgp, { enable: 'yes', 'router-id': ctx.bgp.localIp, 'local-as': String(ctx.bgp.localAsn), 'install-route': 'yes', 'as-format': '4-byte' }, 'BGP');
@@ -180,7 +181,12 @@ export function panosMeaningProblems(ctx: SiteContext, f: ParsedPanos, text: str
       [{ usedBy: group, prefixes: exact(ctx.site.addressSpace), action: 'allow', ...(ctx.expressRouteBackup ? { prepend: 2 } : {}) }, denyAll],
       'export: only the site prefixes (prepended twice when ExpressRoute is primary), then deny',
     );
-    eq([...f.redistProfiles.values()].map((r) => ({ ...r, priority: undefined })), [{ 'filter type': 'static', 'filter destination': ctx.site.addressSpace.join(' '), action: 'redist' }], 'redistribution of the site prefixes');
+    // anchor: the discard statics carry the site prefixes; table: whatever source holds them (not BGP itself).
+    eq(
+      [...f.redistProfiles.values()].map((r) => ({ ...r, priority: undefined })),
+      [{ 'filter type': anchored ? 'static' : 'connect ospf rip static', 'filter destination': ctx.site.addressSpace.join(' '), action: 'redist' }],
+      'redistribution of the site prefixes',
+    );
     eq([...f.redistRules.values()], [{ 'address-family-identifier': 'ipv4', 'set-origin': 'igp', enable: 'yes' }], 'BGP redistribution rule');
   }
 

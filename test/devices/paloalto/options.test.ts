@@ -13,6 +13,7 @@ describe('paloalto options', () => {
       virtualRouter: 'default',
       tunnelUnitBase: 100,
       loopbackUnit: 100,
+      prefixAdvertisement: 'anchor',
     });
     for (const [key, spec] of Object.entries(paloalto.options)) expect([key, spec.check(spec.default)]).toEqual([key, undefined]);
   });
@@ -33,6 +34,14 @@ describe('paloalto options', () => {
     expect(paloalto.options.tunnelUnitBase.check(value)).toEqual(expect.any(String));
   });
 
+
+  it.each(['anchor', 'table'])('prefixAdvertisement accepts %s', (value) => {
+    expect(paloalto.options.prefixAdvertisement.check(value)).toBeUndefined();
+  });
+
+  it.each(['Anchor', 'none', 1, 'table;'])('prefixAdvertisement refuses %j', (value) => {
+    expect(paloalto.options.prefixAdvertisement.check(value)).toEqual(expect.any(String));
+  });
   it('loopbackUnit takes 1..9999', () => {
     expect(paloalto.options.loopbackUnit.check(9999)).toBeUndefined();
     for (const bad of [0, 10000, '1']) expect(paloalto.options.loopbackUnit.check(bad)).toEqual(expect.any(String));

@@ -127,6 +127,7 @@ const anyShape = (policy: fc.Arbitrary<IpsecPolicy | 'azure-default'>): fc.Arbit
       virtualRouter: fc.constantFrom('default', 'vr-main'),
       tunnelUnitBase: fc.integer({ min: 1, max: 9998 }),
       loopbackUnit: fc.integer({ min: 1, max: 9999 }),
+      prefixAdvertisement: fc.constantFrom('anchor', 'table'),
     }),
   });
 

@@ -346,7 +346,7 @@ export function parsePanos(text: string, external: { zones: string[]; interfaces
         const r = record(out.redistProfiles, name);
         const rest = v.slice(3);
         if (rest[0] === 'priority' && rest.length === 2) put(r, 'priority', rest[1]);
-        else if (rest[0] === 'filter' && rest[1] === 'type' && rest.length === 3) put(r, 'filter type', rest[2]);
+        else if (rest[0] === 'filter' && rest[1] === 'type' && listOf(rest.slice(2))) put(r, 'filter type', listOf(rest.slice(2))!.join(' '));
         else if (rest[0] === 'filter' && rest[1] === 'destination' && listOf(rest.slice(2))) put(r, 'filter destination', listOf(rest.slice(2))!.join(' '));
         else if (rest[0] === 'action' && rest.length === 2) put(r, 'action', rest[1]);
         else unknown();

@@ -129,6 +129,23 @@ describe('paloalto rendering', () => {
     ]);
   });
 
+  it('prefixAdvertisement: anchor (default) renders discard routes redistributed as static and says the risk; table renders none, widens the redistribution filter and says why', () => {
+    const anchor = render({ bgp: 'multihop' });
+    expect(matching(anchor, / static-route az-hq-anchor-1 /)).toEqual([
+      `${VR} routing-table ip static-route az-hq-anchor-1 destination 192.168.0.0/16`,
+      `${VR} routing-table ip static-route az-hq-anchor-1 nexthop discard`,
+      `${VR} routing-table ip static-route az-hq-anchor-1 admin-dist 240`,
+    ]);
+    expect(anchor).toContain(`${VR} protocol redist-profile az-hq-redist filter type static\n`);
+    expect(anchor).toMatch(/^# Site prefixes \(prefixAdvertisement anchor, the default\): a discard route \(admin distance 240\) per prefix/m);
+    expect(anchor).toMatch(/^# RISK: traffic to any part of a site prefix/m);
+    const table = render({ bgp: 'multihop', options: { prefixAdvertisement: 'table' } });
+    expect(table).not.toMatch(/anchor-\d|nexthop discard/);
+    expect(table).toContain(`${VR} protocol redist-profile az-hq-redist filter type [ connect ospf rip static ]\n`);
+    expect(table).toContain(`${VR} protocol redist-profile az-hq-redist filter destination 192.168.0.0/16\n`);
+    expect(table).toMatch(/^# Site prefixes \(prefixAdvertisement table\): no anchor; /m);
+  });
+
   it('security rules both ways between the inside and VPN zones, and IKE/ESP from the Azure IPs', () => {
     const text = render({ activeActive: true });
     expect(text).toContain('set address-group az-hq-azure-gws static [ az-hq-azure-gw-1 az-hq-azure-gw-2 ]\n');
