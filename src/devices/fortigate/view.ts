@@ -16,6 +16,13 @@ import { fortiosObjectNames, type FortiosObjectNames } from './objectNames';
 export const TUNNEL_MSS = 1350;
 /** Local preference for routes learned over the VPN when ExpressRoute is primary (FortiOS default is 100). */
 export const BACKUP_LOCAL_PREFERENCE = 50;
+/**
+ * Distance of the routes learned from the Azure neighbours when ExpressRoute's routes reach the FortiGate by an
+ * IGP or static routes: worse than static (10), OSPF (110), RIP (120) and iBGP (200), so the VPN's eBGP routes
+ * (default 20) stay the backup. Set per neighbour (`config admin-distance`, `neighbour-prefix`), so other eBGP
+ * peers keep 20 (FortiOS CLI reference, config router bgp).
+ */
+export const VPN_BGP_DISTANCE = 250;
 /** Distance of the static VNet routes over the tunnels when ExpressRoute is primary (above eBGP 20 and iBGP 200). */
 export const BACKUP_STATIC_DISTANCE = 250;
 /** Distance of the blackhole routes: the last resort, so traffic never leaves unencrypted when the tunnels are down. */
@@ -87,6 +94,8 @@ export interface FortiosBgpView {
   prefixLists: { name: string; rules: { id: number; ip: string; mask: string; le: number | null }[] }[];
   routeMapIn: { name: string; prefixList: string; localPreference: number | null };
   routeMapOut: { name: string; prefixList: string; prepend: string | null };
+  /** `config admin-distance` entries, one per Azure neighbour, when ExpressRoute arrives by an IGP or static routes; else empty. */
+  adminDistances: { neighbourPrefix: string; distance: number }[];
 }
 
 /** `dpd-retryinterval`: a probe after about a third of Azure's DPD timeout without traffic, within FortiOS' range. */
@@ -232,6 +241,7 @@ function buildBgp(ctx: SiteContext, names: FortiosObjectNames, loopbackName: str
     ],
     routeMapIn: { name: names.routeMapIn, prefixList: names.prefixListVnet, localPreference: ctx.expressRouteBackup ? BACKUP_LOCAL_PREFERENCE : null },
     routeMapOut: { name: names.routeMapOut, prefixList: names.prefixListOnprem, prepend: ctx.expressRouteBackup ? `${bgp.localAsn} ${bgp.localAsn}` : null },
+    adminDistances: vpnDistanceApplies(ctx) ? ctx.tunnels.map((t) => ({ neighbourPrefix: `${t.azureBgpIp} ${netmask(32)}`, distance: VPN_BGP_DISTANCE })) : [],
   };
 }
 
@@ -245,7 +255,17 @@ export function fortiosBackupPath(ctx: SiteContext): string {
     return `the static routes to Azure over the tunnels are floating, distance ${BACKUP_STATIC_DISTANCE}, worse than every FortiOS default (static 10, eBGP 20, OSPF 110, RIP 120, iBGP 200): ExpressRoute's routes arrive by ${how} and win while they exist`;
   }
   const bgpRule = `local preference ${BACKUP_LOCAL_PREFERENCE} on routes learned over it, AS path prepended twice on routes sent over it`;
-  return `ExpressRoute's routes arrive by BGP: ${bgpRule}, so the BGP path over ExpressRoute wins`;
+  if (!vpnDistanceApplies(ctx)) return `ExpressRoute's routes arrive by BGP: ${bgpRule}, so the BGP path over ExpressRoute wins`;
+  const distance = `routes learned from the Azure neighbours get distance ${VPN_BGP_DISTANCE} (admin-distance per neighbour; other eBGP peers keep 20)`;
+  if (ctx.expressRouteRoutesVia === 'igp') {
+    return `ExpressRoute's routes arrive by an IGP: ${distance}, since eBGP's 20 would beat OSPF's 110 and RIP's 120 and local preference only compares BGP paths, so the IGP routes win while they exist; also ${bgpRule}`;
+  }
+  return `ExpressRoute's routes arrive by static routes: ${distance}; FortiOS already prefers a static route (10) over eBGP (20), and 250 keeps it so where the static route's distance was raised; also ${bgpRule}`;
+}
+
+/** ExpressRoute is primary and its routes arrive by an IGP or static routes: the Azure neighbours' routes get distance 250. */
+function vpnDistanceApplies(ctx: SiteContext): boolean {
+  return ctx.bgp !== undefined && ctx.expressRouteBackup && ctx.expressRouteRoutesVia !== 'bgp';
 }
 
 function buildNotes(ctx: SiteContext, v: { outside: string; inside: string; loopbackName: string; dpdRetryInterval: number; tunnels: string[] }): string[] {
@@ -287,7 +307,7 @@ function buildNotes(ctx: SiteContext, v: { outside: string; inside: string; loop
   if (ctx.expressRouteBackup) {
     notes.push(
       ctx.bgp
-        ? `ExpressRoute is primary: routes learned over the VPN get local-preference ${BACKUP_LOCAL_PREFERENCE}; routes sent over it are prepended twice with AS ${ctx.bgp.localAsn}.`
+        ? `ExpressRoute is primary: routes learned over the VPN get local-preference ${BACKUP_LOCAL_PREFERENCE}${vpnDistanceApplies(ctx) ? ` and distance ${VPN_BGP_DISTANCE}` : ''}; routes sent over it are prepended twice with AS ${ctx.bgp.localAsn}.`
         : `ExpressRoute is primary: the static routes through the tunnels are floating (distance ${BACKUP_STATIC_DISTANCE}), used only when no ExpressRoute route exists.`,
     );
   }

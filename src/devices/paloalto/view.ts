@@ -19,6 +19,12 @@ export const BACKUP_LOCAL_PREFERENCE = 50;
 export const BACKUP_PREPEND = 2;
 /** Admin distance of the static routes over the tunnels when ExpressRoute is primary (above eBGP 20 and iBGP 200; PAN-OS allows 10..240). */
 export const BACKUP_ADMIN_DIST = 220;
+/**
+ * Admin distance of eBGP routes when ExpressRoute's routes reach the firewall by an IGP or static routes: worse
+ * than static (10), OSPF (30/110), RIP (120) and iBGP (200), within PAN-OS' 10..240. PAN-OS sets it per virtual
+ * router (`admin-dists ebgp`), not per peer (PAN-OS schema, virtual-router admin-dists).
+ */
+export const VPN_EBGP_ADMIN_DIST = 230;
 /** Admin distance of the discard anchors for the site prefixes: the last resort. */
 export const ANCHOR_ADMIN_DIST = 240;
 /** Metric of the static routes through tunnel 1; tunnel 2's are worse by this step (no ECMP: one path at a time). */
@@ -88,6 +94,8 @@ export interface PanosView extends Record<string, unknown> {
   interfaces: string;
   zones: { outside: string; inside: string; vpn: string };
   virtualRouter: string;
+  /** `admin-dists ebgp` for the whole virtual router when ExpressRoute arrives by an IGP or static routes, else null. */
+  ebgpAdminDist: number | null;
   addresses: { name: string; value: string; description: string }[];
   groups: { name: string; members: string }[];
   rules: PanosRuleView[];
@@ -211,6 +219,7 @@ export function buildPanosView(ctx: SiteContext, device: DeviceDefinition): Pano
     interfaces: panosList(interfaces),
     zones,
     virtualRouter: String(ctx.options.virtualRouter),
+    ebgpAdminDist: vpnDistanceApplies(ctx) ? VPN_EBGP_ADMIN_DIST : null,
     addresses,
     groups,
     rules,
@@ -259,7 +268,17 @@ export function panosBackupPath(ctx: SiteContext): string {
     return `the static routes to Azure over the tunnels have admin distance ${BACKUP_ADMIN_DIST}, worse than every PAN-OS default (static 10, eBGP 20, OSPF 30/110, RIP 120, iBGP 200): ExpressRoute's routes arrive by ${how} and win while they exist`;
   }
   const bgpRule = `local preference ${BACKUP_LOCAL_PREFERENCE} on routes learned over it, AS path prepended ${BACKUP_PREPEND} times on routes sent over it`;
-  return `ExpressRoute's routes arrive by BGP: ${bgpRule}, so the BGP path over ExpressRoute wins`;
+  if (!vpnDistanceApplies(ctx)) return `ExpressRoute's routes arrive by BGP: ${bgpRule}, so the BGP path over ExpressRoute wins`;
+  const distance = `eBGP routes get admin distance ${VPN_EBGP_ADMIN_DIST} (admin-dists ebgp: PAN-OS has no per-peer distance, so this applies to every eBGP route in virtual router ${String(ctx.options.virtualRouter)})`;
+  if (ctx.expressRouteRoutesVia === 'igp') {
+    return `ExpressRoute's routes arrive by an IGP: ${distance}, since eBGP's 20 would beat OSPF's 30/110 and RIP's 120 and local preference only compares BGP paths, so the IGP routes win while they exist; also ${bgpRule}`;
+  }
+  return `ExpressRoute's routes arrive by static routes: ${distance}; PAN-OS already prefers a static route (10) over eBGP (20), and ${VPN_EBGP_ADMIN_DIST} keeps it so where the static route's admin distance was raised; also ${bgpRule}`;
+}
+
+/** A BGP site, ExpressRoute primary, its routes arriving by an IGP or static routes: eBGP needs a worse admin distance. */
+function vpnDistanceApplies(ctx: SiteContext): boolean {
+  return ctx.bgp !== undefined && ctx.expressRouteBackup && ctx.expressRouteRoutesVia !== 'bgp';
 }
 
 function buildNotes(
@@ -315,6 +334,11 @@ function buildNotes(
         ? `ExpressRoute is primary: routes learned over the VPN get local-preference ${BACKUP_LOCAL_PREFERENCE}; routes sent over it are prepended ${BACKUP_PREPEND} times with AS ${ctx.bgp.localAsn}.`
         : `ExpressRoute is primary: the static routes through the tunnels have admin distance ${BACKUP_ADMIN_DIST}, used only when no ExpressRoute route exists.`,
     );
+    if (vpnDistanceApplies(ctx)) {
+      const vr = String(ctx.options.virtualRouter);
+      notes.push(`WARNING: admin-dists ebgp ${VPN_EBGP_ADMIN_DIST} applies to every eBGP route in virtual router ${vr}: routes from any other eBGP peer there (an ISP,`);
+      notes.push('another site) lose to OSPF, RIP and static routes too. If that matters, give the tunnels and this BGP a virtual router of their own.');
+    }
   }
   notes.push('New security rules go to the end of the rulebase: move them above any rule that would deny this traffic (move rulebase security rules <name> top).');
   if (p.ike.some((x) => isGcm(x.encryption))) {

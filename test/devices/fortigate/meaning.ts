@@ -190,6 +190,13 @@ export function fortiosMeaningProblems(ctx: SiteContext, f: ParsedFortios, text:
       );
     }
     eq(entriesOf(f, 'router bgp/network').map((e) => one(e, 'prefix')), onprem, 'BGP networks: the site prefixes');
+    // ExpressRoute's routes arriving by an IGP or static routes: the Azure neighbours' routes need a distance above every default.
+    const demoted = ctx.expressRouteBackup && ctx.expressRouteRoutesVia !== 'bgp';
+    eq(
+      entriesOf(f, 'router bgp/admin-distance').map((e) => [one(e, 'neighbour-prefix'), one(e, 'distance')]),
+      demoted ? ctx.tunnels.map((t) => [`${t.azureBgpIp} 255.255.255.255`, '250']) : [],
+      'admin-distance 250 for each Azure neighbour only when ExpressRoute arrives by an IGP or static routes',
+    );
   }
 
   // Vendor syntax only; header first; verification last.

@@ -119,6 +119,7 @@ const anyShape = (policy: fc.Arbitrary<IpsecPolicy | 'azure-default'>): fc.Arbit
     vnetPrefixes: fc.constantFrom(['10.200.0.0/16'], ['10.200.0.0/16', '10.210.4.0/22']),
     addressSpace: fc.constantFrom(['192.168.0.0/16'], ['192.168.0.0/16', '172.16.8.0/22', '10.1.0.0/24']),
     spokePrefixes: fc.constantFrom(undefined, ['10.201.0.0/16'], ['10.201.0.0/16', '10.202.128.0/17']),
+    expressRouteRoutesVia: fc.constantFrom(undefined, 'bgp' as const, 'igp' as const, 'static' as const),
     options: fc.record({
       outsideInterface: fc.constantFrom('port1', 'wan1', 'x1', 'port10.100'),
       insideInterface: fc.constantFrom('port2', 'internal', 'lan-zone', 'port3'),

@@ -52,9 +52,10 @@ const SCHEMA: Record<string, { attributes: string[]; nested?: string[]; tableAtt
   'router prefix-list/rule': { attributes: ['action', 'prefix', 'le'] },
   'router route-map': { attributes: [], nested: ['rule'] },
   'router route-map/rule': { attributes: ['action', 'match-ip-address', 'set-local-preference', 'set-aspath-action', 'set-aspath'] },
-  'router bgp': { attributes: [], tableAttributes: ['as', 'keepalive-timer', 'holdtime-timer'], tableTables: ['neighbor', 'network'] },
+  'router bgp': { attributes: [], tableAttributes: ['as', 'keepalive-timer', 'holdtime-timer'], tableTables: ['neighbor', 'network', 'admin-distance'] },
   'router bgp/neighbor': { attributes: ['remote-as', 'update-source', 'ebgp-enforce-multihop', 'ebgp-multihop-ttl', 'soft-reconfiguration', 'route-map-in', 'route-map-out'] },
   'router bgp/network': { attributes: ['prefix'] },
+  'router bgp/admin-distance': { attributes: ['neighbour-prefix', 'distance'] },
 };
 
 /** Splits a line into words; a double-quoted word may hold spaces and keeps no quotes. */
@@ -239,6 +240,13 @@ function collect(out: ParsedFortios, external: { interfaces: string[] }): void {
     ref('loopback', one(e, 'update-source'), e.line);
     ref('route-map', one(e, 'route-map-in'), e.line);
     ref('route-map', one(e, 'route-map-out'), e.line);
+  }
+
+  for (const e of entriesOf(out, 'router bgp/admin-distance')) {
+    if (e.name !== '0') out.problems.push(`line ${e.line}: admin-distance "edit ${e.name}" would overwrite an existing entry (use edit 0)`);
+    const [ip, mask] = (one(e, 'neighbour-prefix') ?? '').split(' ');
+    if (mask !== '255.255.255.255') out.problems.push(`line ${e.line}: admin-distance neighbour-prefix must be one neighbour (/32), got "${one(e, 'neighbour-prefix')}"`);
+    ref('neighbor', ip, e.line);
   }
 
   const has = (kind: FortiosKind, name: string): boolean => out.defined.get(kind)?.has(name) ?? false;

@@ -141,6 +141,22 @@ describe('fortigate rendering', () => {
     expect(render({ options: { prefixAdvertisement: 'table' } })).not.toMatch(/prefixAdvertisement/);
   });
 
+  it.each(['igp', 'static'] as const)('ExpressRoute via %s: each Azure neighbour\'s routes get distance 250 (admin-distance per neighbour), the header says why', (via) => {
+    const text = render({ bgp: 'multihop', activeActive: true, expressRoute: true, expressRouteRoutesVia: via });
+    expect(matching(block(text, 'router bgp'), /^ *(edit 0|set (neighbour-prefix|distance) )/).slice(-6)).toEqual([
+      'edit 0', `set neighbour-prefix ${AZURE_DEFAULT_BGP_IPS[0]} 255.255.255.255`, 'set distance 250',
+      'edit 0', `set neighbour-prefix ${AZURE_DEFAULT_BGP_IPS[1]} 255.255.255.255`, 'set distance 250',
+    ]);
+    const how = via === 'igp' ? 'an IGP' : 'static routes';
+    expect(text).toMatch(new RegExp(`^# ExpressRoute is the primary path: this VPN is the BACKUP \\(ExpressRoute's routes arrive by ${how}: routes learned from the Azure neighbours get distance 250 `, 'm'));
+    expect(text).toContain('set set-local-preference 50');
+  });
+
+  it('no admin-distance when ExpressRoute arrives by BGP or there is no ExpressRoute', () => {
+    expect(render({ bgp: 'multihop', expressRoute: true, expressRouteRoutesVia: 'bgp' })).not.toContain('admin-distance');
+    expect(render({ bgp: 'multihop', expressRouteRoutesVia: 'igp' })).not.toContain('admin-distance');
+  });
+
   it('firewall policies both ways between the inside interface and the tunnels, with one address group per side', () => {
     const text = render({ activeActive: true, vnetPrefixes: ['10.200.0.0/16', '10.201.0.0/24'] });
     expect(block(text, 'firewall addrgrp')).toContain('edit "az-hq-vnet"\n        set member "az-hq-vnet-1" "az-hq-vnet-2"');

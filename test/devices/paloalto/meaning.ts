@@ -190,6 +190,11 @@ export function panosMeaningProblems(ctx: SiteContext, f: ParsedPanos, text: str
     eq([...f.redistRules.values()], [{ 'address-family-identifier': 'ipv4', 'set-origin': 'igp', enable: 'yes' }], 'BGP redistribution rule');
   }
 
+  // The virtual router's own settings: eBGP's admin distance above every default only when ExpressRoute's routes
+  // arrive by an IGP or static routes (BGP site, ExpressRoute primary).
+  const demoted = ctx.bgp !== undefined && ctx.expressRouteBackup && ctx.expressRouteRoutesVia !== 'bgp';
+  eq(f.routerSettings, { ...(demoted ? { 'admin-dists ebgp': '230' } : {}) }, 'virtual router settings');
+
   // Vendor syntax only; header first; verification last.
   const configLines = text.split('\n').filter((l) => l.startsWith('set ') && !l.includes('pre-shared-key'));
   const enumLine = configLines.find((l) => AZURE_ENUM_TOKEN.test(l));

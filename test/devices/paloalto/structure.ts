@@ -68,6 +68,8 @@ export interface ParsedPanos {
   rules: Map<string, Record<string, string>>;
   staticRoutes: Map<string, Record<string, string>>;
   bgp: Record<string, string>;
+  /** The virtual router's own settings: `admin-dists <protocol>`, `ecmp <setting>`. */
+  routerSettings: Record<string, string>;
   peerGroups: Map<string, Record<string, string>>;
   peers: Map<string, Record<string, string>>;
   importRules: Map<string, PanosBgpRule>;
@@ -129,6 +131,7 @@ export function parsePanos(text: string, external: { zones: string[]; interfaces
     rules: new Map(),
     staticRoutes: new Map(),
     bgp: {},
+    routerSettings: {},
     peerGroups: new Map(),
     peers: new Map(),
     importRules: new Map(),
@@ -291,6 +294,10 @@ export function parsePanos(text: string, external: { zones: string[]; interfaces
         define('zone', w[1]);
         out.zones.set(w[1], [...(out.zones.get(w[1]) ?? []), ...list]);
         list.forEach(refInterface);
+      } else if (vr !== undefined && v[0] === 'admin-dists' && ['ebgp', 'ibgp', 'static', 'ospf-int', 'ospf-ext', 'rip'].includes(v[1]) && v.length === 3) {
+        const n = Number(v[2]);
+        check(Number.isInteger(n) && n >= 10 && n <= 240, `admin-dists ${v[1]} ${v[2]} is outside 10..240`);
+        put(out.routerSettings, `admin-dists ${v[1]}`, v[2]);
       } else if (vr !== undefined && v[0] === 'interface') {
         const list = listOf(v.slice(1));
         if (!list) return unknown();

@@ -146,6 +146,17 @@ describe('paloalto rendering', () => {
     expect(table).toMatch(/^# Site prefixes \(prefixAdvertisement table\): no anchor; /m);
   });
 
+  it.each(['igp', 'static'] as const)('ExpressRoute via %s: eBGP routes get admin distance 230 on the virtual router, and the header says it applies to every eBGP route there', (via) => {
+    const text = render({ bgp: 'multihop', activeActive: true, expressRoute: true, expressRouteRoutesVia: via });
+    expect(matching(text, /^set .* admin-dists /)).toEqual([`${VR} admin-dists ebgp 230`]);
+    expect(text).toMatch(/^# WARNING: admin-dists ebgp 230 applies to every eBGP route in virtual router default/m);
+    const how = via === 'igp' ? 'an IGP' : 'static routes';
+    expect(text).toMatch(new RegExp(`^# ExpressRoute is the primary path: this VPN is the BACKUP \\(ExpressRoute's routes arrive by ${how}: eBGP routes get admin distance 230 .*every eBGP route in virtual router default`, 'm'));
+    expect(text).toContain('update local-preference 50');
+    expect(render({ bgp: 'multihop', expressRoute: true, expressRouteRoutesVia: 'bgp' })).not.toContain('admin-dists');
+    expect(render({ bgp: 'multihop', expressRouteRoutesVia: via })).not.toContain('admin-dists');
+  });
+
   it('security rules both ways between the inside and VPN zones, and IKE/ESP from the Azure IPs', () => {
     const text = render({ activeActive: true });
     expect(text).toContain('set address-group az-hq-azure-gws static [ az-hq-azure-gw-1 az-hq-azure-gw-2 ]\n');
