@@ -88,6 +88,8 @@ export interface FortiosBgpView {
   localAsn: number;
   keepaliveSeconds: number;
   holdSeconds: number;
+  /** `ebgp-multipath enable` with two Azure instances: both tunnels' routes are installed. */
+  ebgpMultipath: boolean;
   neighbors: { address: string; remoteAsn: number; updateSource: string; multihopTtl: number; routeMapIn: string; routeMapOut: string }[];
   networks: { ip: string; mask: string }[];
   /** `le` 32 accepts the prefix's more specifics too (spoke ranges), else null (exact match). */
@@ -226,6 +228,7 @@ function buildBgp(ctx: SiteContext, names: FortiosObjectNames, loopbackName: str
     localAsn: bgp.localAsn,
     keepaliveSeconds: bgp.keepaliveSeconds,
     holdSeconds: bgp.holdSeconds,
+    ebgpMultipath: ctx.tunnels.length > 1,
     neighbors: ctx.tunnels.map((t) => ({
       address: String(t.azureBgpIp),
       remoteAsn: bgp.azureAsn,
@@ -294,6 +297,13 @@ function buildNotes(ctx: SiteContext, v: { outside: string; inside: string; loop
       ctx.bgp
         ? `Spokes: ${spokes} (and their more specifics) are accepted from Azure (prefix-list rules with le 32) and allowed by the firewall policies like the VNet's own prefixes.`
         : `Spokes: the static routes through the tunnels cover ${spokes} too, and the firewall policies allow them like the VNet's own prefixes.`,
+    );
+  }
+  if (v.tunnels.length > 1) {
+    notes.push(
+      ctx.bgp
+        ? 'Load sharing: ebgp-multipath enable: both Azure instances announce the same AS path (65515) with the same local preference, so FortiOS installs both tunnels\' routes and shares sessions across them (a router bgp setting: it applies to every eBGP peer).'
+        : 'Load sharing: the static routes via both tunnels have the same distance and priority, so FortiOS installs both (ECMP) and shares sessions across them; a tunnel that goes down takes its routes with it.',
     );
   }
   notes.push(`MSS: tcp-mss ${TUNNEL_MSS} on every tunnel interface. Firewall policies ${v.inside} <-> tunnels, with address groups for each side.`);

@@ -27,8 +27,13 @@ export const BACKUP_ADMIN_DIST = 220;
 export const VPN_EBGP_ADMIN_DIST = 230;
 /** Admin distance of the discard anchors for the site prefixes: the last resort. */
 export const ANCHOR_ADMIN_DIST = 240;
-/** Metric of the static routes through tunnel 1; tunnel 2's are worse by this step (no ECMP: one path at a time). */
+/** Metric of the static routes through every tunnel: equal, so ECMP uses both tunnels of an active-active gateway. */
 export const STATIC_METRIC = 10;
+/**
+ * ECMP paths on the virtual router with two Azure instances (PAN-OS allows 2..4). ECMP applies to static and
+ * BGP routes alike (PAN-OS admin guide, ECMP; BGP multipath follows the virtual router's ECMP setting).
+ */
+export const ECMP_MAX_PATH = 2;
 /** TTL of the eBGP sessions from the loopback; the /32 host route keeps each on its own tunnel. */
 export const MULTIHOP_TTL = 255;
 /** Priority of the redistribution profile that announces the site prefixes (1..255). */
@@ -96,6 +101,8 @@ export interface PanosView extends Record<string, unknown> {
   virtualRouter: string;
   /** `admin-dists ebgp` for the whole virtual router when ExpressRoute arrives by an IGP or static routes, else null. */
   ebgpAdminDist: number | null;
+  /** ECMP on the virtual router with two Azure instances, else null. */
+  ecmp: { maxPath: number } | null;
   addresses: { name: string; value: string; description: string }[];
   groups: { name: string; members: string }[];
   rules: PanosRuleView[];
@@ -190,7 +197,7 @@ export function buildPanosView(ctx: SiteContext, device: DeviceDefinition): Pano
           destination: prefix,
           interfaceName: tunnelInterface(t.number),
           discard: false,
-          metric: STATIC_METRIC * t.number,
+          metric: STATIC_METRIC,
           adminDist: ctx.expressRouteBackup ? BACKUP_ADMIN_DIST : null,
         });
       }
@@ -220,6 +227,7 @@ export function buildPanosView(ctx: SiteContext, device: DeviceDefinition): Pano
     zones,
     virtualRouter: String(ctx.options.virtualRouter),
     ebgpAdminDist: vpnDistanceApplies(ctx) ? VPN_EBGP_ADMIN_DIST : null,
+    ecmp: ctx.tunnels.length > 1 ? { maxPath: ECMP_MAX_PATH } : null,
     addresses,
     groups,
     rules,
@@ -291,9 +299,14 @@ function buildNotes(
   notes.push('firewall; on a multi-vsys firewall prefix the import, zone, address and rulebase lines with "vsys <name>".');
   notes.push(`Tunnels: ${units}, one IKE gateway and IPsec tunnel per Azure instance, no proxy IDs (selectors 0.0.0.0/0), zone ${String(ctx.options.vpnZone)}.`);
   if (!ctx.bgp) {
-    notes.push(`Routing: static routes to the Azure prefixes through ${units}${v.tunnels.length > 1 ? ` (metric ${STATIC_METRIC} via tunnel 1, ${STATIC_METRIC * 2} via tunnel 2)` : ''}.`);
-    notes.push('PAN-OS keeps a tunnel interface up when its IPsec SA is gone, so a static route through it stays; BGP (or a tunnel monitor');
-    notes.push('to an address in Azure that answers ping) is what moves traffic to the other path.');
+    notes.push(`Routing: static routes to the Azure prefixes through ${units}${v.tunnels.length > 1 ? ` (metric ${STATIC_METRIC} each)` : ''}.`);
+    if (v.tunnels.length > 1) {
+      notes.push('PAN-OS keeps a tunnel interface up when its IPsec SA is gone, so a static route through it stays and ECMP keeps sending part');
+      notes.push('of the sessions there; BGP (or a tunnel monitor to an address in Azure that answers ping) is what moves traffic to the other path.');
+    } else {
+      notes.push('PAN-OS keeps a tunnel interface up when its IPsec SA is gone, so a static route through it stays; BGP (or a tunnel monitor');
+      notes.push('to an address in Azure that answers ping) is what moves traffic to the other path.');
+    }
   } else {
     const what = ctx.bgp.mode === 'apipa' ? 'the one APIPA BGP address' : 'the BGP address';
     notes.push(`BGP: ${v.loopback} holds ${what} ${ctx.bgp.localIp}/32; each Azure BGP address is reached by a /32 route through its own tunnel.`);
@@ -313,6 +326,16 @@ function buildNotes(
         ? `Spokes: ${spokes} (and their more specifics) are accepted from Azure (import match exact no) and allowed by the security rules like the VNet's own prefixes.`
         : `Spokes: the static routes through the tunnels cover ${spokes} too, and the security rules allow them like the VNet's own prefixes.`,
     );
+  }
+  if (v.tunnels.length > 1) {
+    const vr = String(ctx.options.virtualRouter);
+    notes.push(
+      `Load sharing: ECMP (max-path ${ECMP_MAX_PATH}) on virtual router ${vr} installs both tunnels' routes (${ctx.bgp ? 'both Azure instances announce the same AS path 65515 with the same local preference' : 'equal metrics'})`,
+    );
+    notes.push(`and shares sessions across them; both tunnels sit in zone ${String(ctx.options.vpnZone)}, so replies that return through the other tunnel still match the session.`);
+    notes.push(`WARNING: ecmp enable restarts virtual router ${vr} when committed, if ECMP was off there (PAN-OS restarts a virtual router whose ECMP setting`);
+    notes.push(`changes; sessions through it may drop): commit in a maintenance window. ECMP then applies to every equal-cost route in ${vr}; to keep one`);
+    notes.push('tunnel primary instead, leave out the two ecmp lines (the virtual router then uses one of the equal routes and the other after a failure).');
   }
   notes.push(`MSS: tunnel MTU ${TUNNEL_MTU}; PAN-OS clamps TCP through IPsec to the tunnel MTU - 40 = MSS ${TUNNEL_MSS}.`);
   notes.push(`Liveness (DPD): a probe after ${v.dpdInterval} s without traffic, then PAN-OS' fixed retry schedule (about ${Math.round(LIVENESS_RETRY_SECONDS / 60)} min, not configurable)`);

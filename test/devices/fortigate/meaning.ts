@@ -159,7 +159,11 @@ export function fortiosMeaningProblems(ctx: SiteContext, f: ParsedFortios, text:
       '/32 route to each Azure BGP address through the tunnel of its instance, blackhole anchors for the site prefixes only with prefixAdvertisement anchor',
     );
     const bgp = tableSettings(f, 'router bgp');
-    eq(bgp && Object.fromEntries([...bgp].map(([k, v]) => [k, v.join(' ')])), { as: String(ctx.bgp.localAsn), 'keepalive-timer': '60', 'holdtime-timer': '180' }, 'router bgp');
+    eq(
+      bgp && Object.fromEntries([...bgp].map(([k, v]) => [k, v.join(' ')])),
+      { as: String(ctx.bgp.localAsn), 'keepalive-timer': '60', 'holdtime-timer': '180', ...(ctx.tunnels.length > 1 ? { 'ebgp-multipath': 'enable' } : {}) },
+      'router bgp (ebgp-multipath with two Azure instances: both tunnels carry traffic)',
+    );
     const neighbors = entriesOf(f, 'router bgp/neighbor');
     eq(neighbors.map((n) => n.name), ctx.tunnels.map((t) => t.azureBgpIp), 'one neighbor per Azure BGP address');
     const routeMaps = new Map(entriesOf(f, 'router route-map').map((e) => [e.name, entriesOf({ tables: e.tables }, 'router route-map/rule')]));

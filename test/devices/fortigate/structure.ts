@@ -52,7 +52,7 @@ const SCHEMA: Record<string, { attributes: string[]; nested?: string[]; tableAtt
   'router prefix-list/rule': { attributes: ['action', 'prefix', 'le'] },
   'router route-map': { attributes: [], nested: ['rule'] },
   'router route-map/rule': { attributes: ['action', 'match-ip-address', 'set-local-preference', 'set-aspath-action', 'set-aspath'] },
-  'router bgp': { attributes: [], tableAttributes: ['as', 'keepalive-timer', 'holdtime-timer'], tableTables: ['neighbor', 'network', 'admin-distance'] },
+  'router bgp': { attributes: [], tableAttributes: ['as', 'keepalive-timer', 'holdtime-timer', 'ebgp-multipath'], tableTables: ['neighbor', 'network', 'admin-distance'] },
   'router bgp/neighbor': { attributes: ['remote-as', 'update-source', 'ebgp-enforce-multihop', 'ebgp-multihop-ttl', 'soft-reconfiguration', 'route-map-in', 'route-map-out'] },
   'router bgp/network': { attributes: ['prefix'] },
   'router bgp/admin-distance': { attributes: ['neighbour-prefix', 'distance'] },

@@ -66,7 +66,7 @@ describe('fortigate rendering', () => {
       'set update-source "azure-bgp"', 'set ebgp-enforce-multihop enable', 'set ebgp-multihop-ttl 255',
       'set update-source "azure-bgp"', 'set ebgp-enforce-multihop enable', 'set ebgp-multihop-ttl 255',
     ]);
-    expect(text).toContain('    set as 65010\n    set keepalive-timer 60\n    set holdtime-timer 180\n');
+    expect(text).toContain('    set as 65010\n    set ebgp-multipath enable\n    set keepalive-timer 60\n    set holdtime-timer 180\n');
     expect(text).not.toMatch(/set-local-preference|set-aspath/);
   });
 
@@ -155,6 +155,16 @@ describe('fortigate rendering', () => {
   it('no admin-distance when ExpressRoute arrives by BGP or there is no ExpressRoute', () => {
     expect(render({ bgp: 'multihop', expressRoute: true, expressRouteRoutesVia: 'bgp' })).not.toContain('admin-distance');
     expect(render({ bgp: 'multihop', expressRouteRoutesVia: 'igp' })).not.toContain('admin-distance');
+  });
+
+  it('load sharing: ebgp-multipath with two Azure instances (none with one); static routes via both tunnels share one distance', () => {
+    const two = render({ bgp: 'multihop', activeActive: true });
+    expect(block(two, 'router bgp')).toContain('    set as 65010\n    set ebgp-multipath enable\n');
+    expect(two).toMatch(/^# Load sharing: ebgp-multipath enable: both Azure instances announce the same AS path \(65515\)/m);
+    expect(render({ bgp: 'multihop' })).not.toContain('ebgp-multipath');
+    const statics = render({ activeActive: true });
+    expect(statics).not.toContain('ebgp-multipath');
+    expect(statics).toMatch(/^# Load sharing: the static routes via both tunnels have the same distance and priority, so FortiOS installs both \(ECMP\)/m);
   });
 
   it('firewall policies both ways between the inside interface and the tunnels, with one address group per side', () => {

@@ -136,9 +136,9 @@ export function panosMeaningProblems(ctx: SiteContext, f: ParsedPanos, text: str
     eq(
       routes,
       azurePrefixes.flatMap((prefix) =>
-        ctx.tunnels.map((t, i) => ({ destination: prefix, interface: interfaceFor.get(t.azurePublicIp), metric: String(10 * (i + 1)), ...(ctx.expressRouteBackup ? { 'admin-dist': '220' } : {}) })),
+        ctx.tunnels.map((t) => ({ destination: prefix, interface: interfaceFor.get(t.azurePublicIp), metric: '10', ...(ctx.expressRouteBackup ? { 'admin-dist': '220' } : {}) })),
       ),
-      'static routes through every tunnel (admin distance 220 when ExpressRoute is primary)',
+      'static routes through every tunnel, equal metrics (admin distance 220 when ExpressRoute is primary)',
     );
     eq(Object.keys(f.bgp).length + f.peers.size + f.loopbackInterfaces.size, 0, 'no BGP and no loopback without BGP');
   } else {
@@ -193,7 +193,12 @@ export function panosMeaningProblems(ctx: SiteContext, f: ParsedPanos, text: str
   // The virtual router's own settings: eBGP's admin distance above every default only when ExpressRoute's routes
   // arrive by an IGP or static routes (BGP site, ExpressRoute primary).
   const demoted = ctx.bgp !== undefined && ctx.expressRouteBackup && ctx.expressRouteRoutesVia !== 'bgp';
-  eq(f.routerSettings, { ...(demoted ? { 'admin-dists ebgp': '230' } : {}) }, 'virtual router settings');
+  // Two Azure instances: ECMP on the virtual router, so both tunnels carry traffic.
+  eq(
+    f.routerSettings,
+    { ...(demoted ? { 'admin-dists ebgp': '230' } : {}), ...(ctx.tunnels.length > 1 ? { 'ecmp enable': 'yes', 'ecmp max-path': '2' } : {}) },
+    'virtual router settings',
+  );
 
   // Vendor syntax only; header first; verification last.
   const configLines = text.split('\n').filter((l) => l.startsWith('set ') && !l.includes('pre-shared-key'));

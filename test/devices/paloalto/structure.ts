@@ -298,6 +298,9 @@ export function parsePanos(text: string, external: { zones: string[]; interfaces
         const n = Number(v[2]);
         check(Number.isInteger(n) && n >= 10 && n <= 240, `admin-dists ${v[1]} ${v[2]} is outside 10..240`);
         put(out.routerSettings, `admin-dists ${v[1]}`, v[2]);
+      } else if (vr !== undefined && v[0] === 'ecmp' && ['enable', 'max-path'].includes(v[1]) && v.length === 3) {
+        if (v[1] === 'max-path') check(['2', '3', '4'].includes(v[2]), `ecmp max-path ${v[2]} is outside 2..4`);
+        put(out.routerSettings, `ecmp ${v[1]}`, v[2]);
       } else if (vr !== undefined && v[0] === 'interface') {
         const list = listOf(v.slice(1));
         if (!list) return unknown();

@@ -157,6 +157,21 @@ describe('paloalto rendering', () => {
     expect(render({ bgp: 'multihop', expressRouteRoutesVia: via })).not.toContain('admin-dists');
   });
 
+  it('load sharing: ECMP on the virtual router with two Azure instances, equal static metrics; the header warns that enabling it restarts the virtual router', () => {
+    const statics = render({ activeActive: true });
+    expect(matching(statics, /^set .* ecmp /)).toEqual([`${VR} ecmp enable yes`, `${VR} ecmp max-path 2`]);
+    expect(matching(statics, / static-route az-hq-vnet1-t\d metric /)).toEqual([
+      `${VR} routing-table ip static-route az-hq-vnet1-t1 metric 10`,
+      `${VR} routing-table ip static-route az-hq-vnet1-t2 metric 10`,
+    ]);
+    expect(statics).toMatch(/^# WARNING: ecmp enable restarts virtual router default when committed/m);
+    const bgp = render({ bgp: 'multihop', activeActive: true });
+    expect(matching(bgp, /^set .* ecmp /)).toEqual([`${VR} ecmp enable yes`, `${VR} ecmp max-path 2`]);
+    expect(bgp).toMatch(/^# Load sharing: ECMP \(max-path 2\) on virtual router default/m);
+    expect(render({ bgp: 'multihop' })).not.toMatch(/ecmp/i);
+    expect(render({})).not.toMatch(/ecmp/i);
+  });
+
   it('security rules both ways between the inside and VPN zones, and IKE/ESP from the Azure IPs', () => {
     const text = render({ activeActive: true });
     expect(text).toContain('set address-group az-hq-azure-gws static [ az-hq-azure-gw-1 az-hq-azure-gw-2 ]\n');
