@@ -3,7 +3,12 @@ import { codeList, type DeviceProcedure, type ProcedureInput } from '../kit/proc
 
 export function panosProcedure(i: ProcedureInput): DeviceProcedure {
   return {
-    before: ['In `configure` mode, save the running configuration as a named snapshot: `save config to pre-tunnelsmith.xml`.'],
+    before: [
+      'In `configure` mode, save the running configuration as a named snapshot: `save config to pre-tunnelsmith.xml`.',
+      ...(i.tunnels > 1
+        ? ['With two tunnels the file turns on ECMP in the virtual router: if ECMP is off there today, the commit restarts the virtual router (sessions through it may drop), so plan a maintenance window.']
+        : []),
+    ],
     apply: [
       `Open ${codeList(i.files)} and check the interface, zone and virtual router names in its notes (deviceOptions).`,
       "In `configure` mode paste the lines that start with `set` (`grep '^set ' <file>`), then `show | compare` to review.",

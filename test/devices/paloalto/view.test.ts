@@ -211,7 +211,9 @@ describe('paloalto rendering', () => {
 describe('paloalto procedure', () => {
   it('saves a snapshot, pastes the set lines, validates and commits, verifies, loads the snapshot back', () => {
     const bgp = panosProcedure({ files: ['paloalto/azure-vpn.set'], bgp: true, tunnels: 2 });
-    expect(bgp.before).toEqual(['In `configure` mode, save the running configuration as a named snapshot: `save config to pre-tunnelsmith.xml`.']);
+    expect(bgp.before[0]).toBe('In `configure` mode, save the running configuration as a named snapshot: `save config to pre-tunnelsmith.xml`.');
+    expect(bgp.before[1]).toMatch(/^With two tunnels the file turns on ECMP in the virtual router: if ECMP is off there today, the commit restarts the virtual router/);
+    expect(panosProcedure({ files: ['paloalto/azure-vpn.set'], bgp: true, tunnels: 1 }).before).toHaveLength(1);
     expect(bgp.apply.join('\n')).toContain("grep '^set '");
     expect(bgp.apply.join('\n')).toContain('`validate full`, then `commit`');
     expect(bgp.verify[0]).toBe('`show vpn ike-sa` lists one IKE SA per Azure instance (2 in all), state Established.');
