@@ -59,6 +59,17 @@ describe('fortigate structure over the named shapes', () => {
       expect.arrayContaining([expect.stringContaining('unknown attribute "encapsulation"')]),
     );
     expect(parseFortios(text.replace('set srcintf "port2"', 'set srcintf "port9"'), ext).problems).toEqual([expect.stringContaining('interface "port9" is referenced but never defined')]);
+    const demoted = renderText({ bgp: 'multihop', activeActive: true, expressRoute: true, expressRouteRoutesVia: 'igp' });
+    expect(parseFortios(demoted, ext).problems).toEqual([]);
+    expect(parseFortios(demoted.replace('set neighbour-prefix 10.200.255.253 255.255.255.255', 'set neighbour-prefix 10.200.255.9 255.255.255.255'), ext).problems).toEqual([
+      expect.stringContaining('neighbor "10.200.255.9" is referenced but never defined'),
+    ]);
+    expect(parseFortios(demoted.replace('set neighbour-prefix 10.200.255.253 255.255.255.255', 'set neighbour-prefix 10.200.255.253 255.255.255.0'), ext).problems).toEqual([
+      expect.stringContaining('neighbour-prefix must be one neighbour (/32)'),
+    ]);
+    expect(parseFortios(demoted.replace('    config admin-distance\n        edit 0', '    config admin-distance\n        edit 1'), ext).problems).toEqual([
+      expect.stringContaining('admin-distance "edit 1" would overwrite an existing entry'),
+    ]);
   });
 
   it('the meaning check catches a proposal, a route or a neighbor that does not match the context', () => {
@@ -75,6 +86,14 @@ describe('fortigate structure over the named shapes', () => {
     expect(meaning(text.replace('set set-local-preference 50', 'set set-local-preference 200')).join()).toContain('route-map-in');
     expect(meaning(text.replace('set keylifekbs 102400000', 'set keylifekbs 4294967295')).join()).toContain('phase 2 az-hq-1');
     expect(meaning(text.replace('set dhgrp 14\n        set keylife', 'set dhgrp DHGroup14\n        set keylife')).join()).toMatch(/Azure enum name in FortiOS syntax/);
+    expect(meaning(text.replace('    set ebgp-multipath enable\n', '')).join()).toContain('router bgp (ebgp-multipath');
+    const spokes: Shape = { ...shape, spokePrefixes: ['10.201.0.0/16'], expressRouteRoutesVia: 'static' };
+    const spokeCtx = makeContext(fortigate, spokes);
+    const spokeText = renderText(spokes);
+    const spokeMeaning = (t: string) => fortiosMeaningProblems(spokeCtx, parseFortios(t, ext), t);
+    expect(spokeMeaning(spokeText)).toEqual([]);
+    expect(spokeMeaning(spokeText.replace('                set le 32\n', '')).join()).toContain('route-map-in');
+    expect(spokeMeaning(spokeText.replace('set distance 250\n        next\n    end\nend', 'set distance 200\n        next\n    end\nend')).join()).toContain('admin-distance 250');
   });
 });
 

@@ -46,6 +46,9 @@ describe('paloalto structure over the named shapes', () => {
     const text = renderText({ bgp: 'multihop', activeActive: true });
     const ext = { zones: ['untrust', 'trust'], interfaces: ['ethernet1/1'], virtualRouter: 'default' };
     expect(parsePanos(text, ext).problems).toEqual([]);
+    expect(parsePanos(text.replace('ecmp max-path 2', 'ecmp max-path 5'), ext).problems).toEqual([expect.stringContaining('ecmp max-path 5 is outside 2..4')]);
+    expect(parsePanos(`${text}set network virtual-router default admin-dists ebgp 250\n`, ext).problems).toEqual([expect.stringContaining('admin-dists ebgp 250 is outside 10..240')]);
+    expect(parsePanos(`${text}set network virtual-router default ecmp enable yes\n`, ext).problems).toEqual([expect.stringContaining('"ecmp enable" set twice')]);
     expect(parsePanos(text.replace('auto-key ipsec-crypto-profile az-hq-ipsec', 'auto-key ipsec-crypto-profile missing'), ext).problems).toEqual([
       expect.stringContaining('ipsec-profile "missing" is referenced but never defined'),
     ]);
@@ -78,6 +81,15 @@ describe('paloalto structure over the named shapes', () => {
     expect(meaning(text.replace('update local-preference 50', 'update local-preference 150')).join()).toContain('import: only the Azure prefixes');
     expect(meaning(text.replace('lifetime seconds 27000', 'lifetime seconds 28000')).join()).toContain('IPsec lifetime held exactly');
     expect(meaning(text.replace('az-hq-ike dh-group group14', 'az-hq-ike dh-group DHGroup14')).join()).toMatch(/Azure enum name in PAN-OS syntax/);
+    expect(meaning(text.replace('set network virtual-router default ecmp enable yes\n', '')).join()).toContain('virtual router settings');
+    expect(meaning(text.replace('static-route az-hq-anchor-1 nexthop discard\n', 'static-route az-hq-anchor-1 nexthop discard\nset network virtual-router default admin-dists ebgp 230\n')).join()).toContain('virtual router settings');
+    const spokes: Shape = { ...shape, spokePrefixes: ['10.201.0.0/16'], expressRouteRoutesVia: 'igp' };
+    const spokeCtx = makeContext(paloalto, spokes);
+    const spokeText = renderText(spokes);
+    const spokeMeaning = (t: string) => panosMeaningProblems(spokeCtx, parsePanos(t, externals(spokeCtx)), t);
+    expect(spokeMeaning(spokeText)).toEqual([]);
+    expect(spokeMeaning(spokeText.replace('address-prefix 10.201.0.0/16 exact no', 'address-prefix 10.201.0.0/16 exact yes')).join()).toContain('import: only the Azure prefixes');
+    expect(spokeMeaning(spokeText.replace('set network virtual-router default admin-dists ebgp 230\n', '')).join()).toContain('virtual router settings');
   });
 });
 
