@@ -354,7 +354,7 @@ function buildNotes(
   if (ctx.expressRouteBackup) {
     notes.push(
       ctx.bgp
-        ? `ExpressRoute is primary: routes learned over the VPN get local-preference ${BACKUP_LOCAL_PREFERENCE}; routes sent over it are prepended ${BACKUP_PREPEND} times with AS ${ctx.bgp.localAsn}.`
+        ? `ExpressRoute is primary: routes learned over the VPN get local-preference ${BACKUP_LOCAL_PREFERENCE}${vpnDistanceApplies(ctx) ? ` and admin distance ${VPN_EBGP_ADMIN_DIST}` : ''}; routes sent over it are prepended ${BACKUP_PREPEND} times with AS ${ctx.bgp.localAsn}.`
         : `ExpressRoute is primary: the static routes through the tunnels have admin distance ${BACKUP_ADMIN_DIST}, used only when no ExpressRoute route exists.`,
     );
     if (vpnDistanceApplies(ctx)) {
