@@ -21,6 +21,7 @@ import { DEVICES } from '../devices/registry';
 import { InputError, type Problem } from '../errors';
 import { sha256, type BundleFile, type Manifest } from '../bundle/build';
 import { isDeviceId } from '../hub/deviceIds';
+import { mapLimit } from '../util/async';
 import { syncDir, writeFileAtomic, writeNewFiles } from './atomicWrite';
 import { linkRefused, lstatIfExists, readFileNoFollow, setDirModeNoFollow } from './noFollow';
 
@@ -115,7 +116,7 @@ export async function writeBundles(bundles: SiteBundle[], opts: WriteBundleOptio
     setDirModeNoFollow(opts.outDir, 0o755);
   }
   const tag = randomBytes(6).toString('hex');
-  return mapAtMost(bundles, SITES_AT_ONCE, (b) => writeSite(b, previous.get(b.site), opts, tag));
+  return mapLimit(bundles, SITES_AT_ONCE, (b) => writeSite(b, previous.get(b.site), opts, tag), { stopOnFailure: true });
 }
 
 /** Checks one site's folder before anything is written. `hard` problems are never overridden by --force. */
@@ -357,29 +358,6 @@ function isRunning(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-/**
- * `fn` over `items`, at most `limit` at a time; results in the order of `items`. After a failure no new
- * item starts; the ones under way finish, then the first error is thrown.
- */
-async function mapAtMost<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (!failure && next < items.length) {
-      const i = next++;
-      try {
-        results[i] = await fn(items[i] as T);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failure) throw failure.error;
-  return results;
 }
 
 /** The manifest names the files written before it, and SHA256SUMS comes last. */
