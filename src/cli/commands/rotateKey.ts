@@ -68,7 +68,7 @@ async function runRotateKey(args: RotateKeyArgs & { json: boolean }, io: CliIO):
   const { runForSites, worstExitCode } = await import('../../rotation/fleet');
   const { createJournalRotationStore } = await import('../../rotation/journalStore');
   const { keyJournalDir } = await import('../../io/keyJournal');
-  const { generateKey } = await import('../../rotation/generateKey');
+  const { generateSharedKey } = await import('../../hub/sharedKey');
   const { hubId } = await import('../../hub/types');
 
   const loaded = await wiring.loadHubFile(args.file ?? 'tunnelsmith.yaml', io.cwd);
@@ -109,7 +109,7 @@ async function runRotateKey(args: RotateKeyArgs & { json: boolean }, io: CliIO):
           ...(azure ? { azure } : {}),
           writeBundle: async (s, key) => wiring.writeSiteBundle(loaded, await facts(), s, key, target),
           ...(action === 'apply' ? { checkStaged: async (s: string, key: string) => (await import('../../io/stagedBundle')).checkStagedBundle(outDir, s, key) } : {}),
-          generateKey: () => generateKey(),
+          generateKey: () => generateSharedKey(),
           now: () => new Date(),
           sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
           confirm: { timeoutMs: args['confirm-timeout'] * 1000, intervalMs: Math.max(0, args['confirm-interval'] * 1000) },
