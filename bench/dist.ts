@@ -12,7 +12,7 @@ function load<T>(rel: string): T {
 
 export const dist = {
   validate: () => load<typeof import('../src/hub/validate')>('hub/validate'),
-  factsIo: () => load<typeof import('../src/facts/io')>('facts/io'),
+  factsIo: () => load<typeof import('../src/io/factsFile')>('io/factsFile'),
   renderPlan: () => load<typeof import('../src/render/plan')>('render/plan'),
   bundleBuild: () => load<typeof import('../src/bundle/build')>('bundle/build'),
   registry: () => load<typeof import('../src/devices/registry')>('devices/registry'),

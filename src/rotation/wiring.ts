@@ -127,7 +127,7 @@ export async function writeSiteBundle(loaded: LoadedHub, facts: AzureFacts, site
 /** Facts for rendering: from a facts file, or read back from Azure (without keys: the caller supplies them). */
 export async function readFactsFor(hub: Hub, factsFile: string | undefined, clients: () => Promise<AzureClients>): Promise<AzureFacts> {
   if (factsFile) {
-    const { readFactsFile } = await import('../facts/io');
+    const { readFactsFile } = await import('../io/factsFile');
     return readFactsFile(factsFile);
   }
   const { readBackFacts } = await import('../azure/readBack');
@@ -164,7 +164,7 @@ export async function keysForBundle(
   const hub = loaded.hub;
   let facts: AzureFacts;
   if (factsFile) {
-    const { readFactsFile } = await import('../facts/io');
+    const { readFactsFile } = await import('../io/factsFile');
     facts = await readFactsFile(factsFile);
   } else {
     const { readBackFacts } = await import('../azure/readBack');

@@ -142,7 +142,7 @@ async function demoLocked(args: DemoArgs & GlobalArgs, io: CliIO, inject: DemoIn
     say('');
     say('== read back and render (all four devices)');
     const { readBackFacts } = await import('../../azure/readBack');
-    const { writeFactsFile } = await import('../../facts/io');
+    const { writeFactsFile } = await import('../../io/factsFile');
     const { renderLive } = await import('../../azure/live');
     const outDir = path.resolve(io.cwd, args.out);
     const facts = await readBackFacts(conn.api, loaded.hub, { includeKeys: false });

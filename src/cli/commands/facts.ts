@@ -23,7 +23,7 @@ export async function runFacts(args: FactsArgs & GlobalArgs, io: CliIO, inject: 
   const path = await import('node:path');
   const { loadHub, connectAzure } = await import('../azureOptions');
   const { readBackFacts } = await import('../../azure/readBack');
-  const { writeFactsFile } = await import('../../facts/io');
+  const { writeFactsFile } = await import('../../io/factsFile');
   const loaded = await loadHub(args, io);
   const conn = await connectAzure(loaded.hub, args, io, loaded.baseDir, inject);
   const includeKeys = args['include-secrets'];
@@ -32,7 +32,7 @@ export async function runFacts(args: FactsArgs & GlobalArgs, io: CliIO, inject: 
   const written = await writeFactsFile(file, facts, { includeSecrets: includeKeys });
   if (args.json) {
     // The facts without keys: keys go only to the 0600 file.
-    const { serializeFacts } = await import('../../facts/io');
+    const { serializeFacts } = await import('../../io/factsFile');
     io.stdout.write(`${JSON.stringify({ event: 'facts', file: args.out, withKeys: written.withKeys, facts: JSON.parse(serializeFacts(facts, false)) })}\n`);
   } else {
     writeLine(io.stdout, `Wrote ${args.out}${written.withKeys ? ' (with shared keys, mode 0600)' : ' (without shared keys; add --include-secrets to include them)'}.`);
