@@ -17,7 +17,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants, copyFileSync, linkSync, mkdirSync, promises as fs, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import { DEVICES } from '../devices/registry';
 import { InputError, type Problem } from '../errors';
 import { sha256, type BundleFile, type Manifest } from '../bundle/build';
 import { isDeviceId } from '../hub/deviceIds';
@@ -387,43 +386,4 @@ function readManifestIn(siteDir: string): Manifest | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Everything `render` needs to write bundles. */
-export interface RenderBundleRequest {
-  hub: import('../hub/types').Hub;
-  /** sha256 of the hub file's bytes. */
-  hubDigest: string;
-  facts: import('../facts/types').AzureFacts;
-  keys: Readonly<Record<string, string | undefined>>;
-  /** Where each key came from, for messages. */
-  keySources?: Readonly<Record<string, string | undefined>>;
-  outDir: string;
-  device: import('../render/plan').DeviceSelection;
-  site?: string;
-  redact?: boolean;
-  force?: boolean;
-  /** Also write one `<out>/<site>.tar.gz` per site. */
-  archive?: boolean;
-}
-
-/** Renders every requested pair in memory (all problems at once, nothing written on failure), then writes. */
-export async function renderAndWriteBundle(req: RenderBundleRequest): Promise<WrittenSite[]> {
-  const { planRender } = await import('../render/plan');
-  const { buildSiteBundle } = await import('../bundle/build');
-  const { TOOL_VERSION } = await import('../version');
-  const redact = req.redact ?? false;
-  const plan = planRender({ hub: req.hub, facts: req.facts, device: req.device, ...(req.site ? { site: req.site } : {}), keys: req.keys, ...(req.keySources ? { keySources: req.keySources } : {}), redact }, DEVICES);
-  if (!plan.ok) {
-    throw new InputError('RenderRefused', 'nothing was written: some requested (site, device) pairs cannot be rendered', plan.problems, 'fix the listed fields, or choose another --device');
-  }
-  const bundles: SiteBundle[] = plan.sites.map((s) => {
-    const key = req.keys[s.site];
-    return {
-      site: s.site,
-      files: buildSiteBundle(s, { toolVersion: TOOL_VERSION, hubDigest: req.hubDigest, redacted: redact }),
-      ...(redact && key !== undefined ? { separateKey: key } : {}),
-    };
-  });
-  return writeBundles(bundles, { outDir: req.outDir, force: req.force ?? false, ...(req.archive ? { archive: true } : {}) });
 }

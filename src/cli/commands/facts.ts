@@ -2,7 +2,7 @@
 import type { Argv } from 'yargs';
 import { ExitCode } from '../../errors';
 import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
-import { withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
+import { openHubSession, withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
 
 export interface FactsArgs extends AzureCliArgs {
   out: string;
@@ -21,13 +21,12 @@ export const factsCommand = defineCommand<FactsArgs>({
 
 export async function runFacts(args: FactsArgs & GlobalArgs, io: CliIO, inject: AzureInjection = {}): Promise<number> {
   const path = await import('node:path');
-  const { loadHub, connectAzure } = await import('../azureOptions');
   const { readBackFacts } = await import('../../azure/readBack');
   const { writeFactsFile } = await import('../../io/factsFile');
-  const loaded = await loadHub(args, io);
-  const conn = await connectAzure(loaded.hub, args, io, loaded.baseDir, inject);
+  const session = await openHubSession(args, io, inject);
+  const conn = await session.azure();
   const includeKeys = args['include-secrets'];
-  const facts = await readBackFacts(conn.api, loaded.hub, { includeKeys });
+  const facts = await readBackFacts(conn.api, session.hub, { includeKeys });
   const file = path.resolve(io.cwd, args.out);
   const written = await writeFactsFile(file, facts, { includeSecrets: includeKeys });
   if (args.json) {

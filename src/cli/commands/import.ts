@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, formatProblem, UsageError } from '../../errors';
 import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
-import type { AzureCliArgs, AzureInjection } from '../azureOptions';
+import { azureConnectOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
 import { lockHub, withWaitLock, type WaitLockArgs } from '../lockOption';
 
 export interface ImportArgs extends Omit<AzureCliArgs, 'file'>, WaitLockArgs {
@@ -74,10 +74,10 @@ async function importLocked(
   takeLock: (vnet: string) => Promise<void>,
   locked: boolean,
 ): Promise<number> {
-  const { connectAzure } = await import('../azureOptions');
+  const { connectAzure } = await import('../../app/connectAzure');
   const { readImportSnapshot } = await import('../../azure/importRead');
   const { buildImportedHub, renderImportedHub } = await import('../../azure/importHub');
-  const conn = await connectAzure({ azure: { ...(args.subscription ? { subscriptionId: args.subscription } : {}) } }, args, io, io.cwd, inject);
+  const conn = await connectAzure(args.subscription, azureConnectOptions(args, inject), io);
   const snapshot = await readImportSnapshot(conn.api, args['resource-group']);
   const result = buildImportedHub(snapshot, { ...(args.device ? { device: args.device } : {}), ...(args.vnet ? { vnet: args.vnet } : {}) });
   const text = renderImportedHub(result);
