@@ -5,8 +5,7 @@
  */
 import path from 'node:path';
 import type { HubSession } from '../../app/session';
-import { DEVICES } from '../../devices/registry';
-import { ExitCode, InputError } from '../../errors';
+import { ExitCode } from '../../errors';
 import type { DeviceSelection } from '../../render/plan';
 import { openHubSession, warnTo, withAzureOptions } from '../azureOptions';
 import { defineCommand, writeLine, type CliIO } from '../command';
@@ -45,11 +44,8 @@ export const bundleCommand = defineCommand<BundleArgs>({
       .option('force', { type: 'boolean', default: false, describe: 'Overwrite files edited by hand since the last render' })
       .option('diff', { type: 'boolean', default: false, describe: "Compare with the previous bundle's manifest; write nothing; exit 10 on changes" }) as never,
   run: async (args, io) => {
-    const { isDeviceId } = await import('../../hub/deviceIds');
-    if (args.device !== 'own' && args.device !== 'all' && !isDeviceId(args.device)) {
-      throw new InputError('UnknownDevice', `--device ${args.device} is not a device tunnelsmith renders`, [], `use ${deviceChoices()}`);
-    }
-    const device = args.device;
+    const { parseDeviceSelection } = await import('../../app/deviceSelection');
+    const device = parseDeviceSelection(args.device);
     const { hubLockPlace } = await import('../../app/session');
     const session = await openHubSession(args, io);
     // --diff writes nothing; every other run holds the hub's lock from reading the keys to the last file.
@@ -61,12 +57,6 @@ export const bundleCommand = defineCommand<BundleArgs>({
     }
   },
 });
-
-/** `own, all, cisco-ios, ... or windows-rras`: every registered device. */
-function deviceChoices(): string {
-  const choices = ['own', 'all', ...Object.keys(DEVICES)];
-  return `${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]}`;
-}
 
 async function renderBundles(args: BundleArgs & { json: boolean }, io: CliIO, session: HubSession, device: DeviceSelection): Promise<number> {
   const { diffBundle, renderBundle } = await import('../../app/renderBundle');

@@ -63,8 +63,8 @@ export const deployCommand = defineCommand<DeployArgs>({
  * `lockHeld` says the caller holds the hub's lock already (the demo).
  */
 export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject: AzureInjection & { busyPollMs?: number; lockHeld?: boolean } = {}): Promise<number> {
-  if (args.out) (await import('../../app/deviceSelection')).checkDeviceSelection(args.device);
-  const device = args.device as DeviceSelection;
+  const { parseDeviceSelection } = await import('../../app/deviceSelection');
+  const device = parseDeviceSelection(args.device);
   const waitSeconds = args['wait-for-circuit'];
   if (waitSeconds !== undefined && !(Number.isFinite(waitSeconds) && waitSeconds >= 0)) {
     throw new UsageError('BadWait', `--wait-for-circuit ${String(waitSeconds)} is not a number of seconds`, 'give a number of seconds, e.g. --wait-for-circuit 1800');

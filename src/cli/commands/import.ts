@@ -37,10 +37,8 @@ export const importCommand = defineCommand<ImportArgs>({
 });
 
 export async function runImport(args: ImportArgs & GlobalArgs, io: CliIO, inject: AzureInjection = {}): Promise<number> {
-  const { DEVICE_IDS } = await import('../../hub/deviceIds');
-  if (args.device !== undefined && !(DEVICE_IDS as readonly string[]).includes(args.device)) {
-    throw new UsageError('UnknownDevice', `unknown device ${args.device}`, `use one of ${DEVICE_IDS.join(', ')}`);
-  }
+  const { parseDeviceId } = await import('../../app/deviceSelection');
+  if (args.device !== undefined) parseDeviceId(args.device);
   const { GUID } = await import('../../hub/patterns');
   if (args.subscription !== undefined && !GUID.test(args.subscription)) {
     throw new UsageError('BadSubscription', `--subscription ${args.subscription} is not a subscription id (a GUID)`, 'copy it from `az account show --query id -o tsv`');

@@ -63,6 +63,8 @@ async function runRotateKey(args: RotateKeyArgs & { json: boolean }, io: CliIO):
   if (!(args.concurrency >= 1)) throw new UsageError('BadConcurrency', '--concurrency must be 1 or more', 'for example --concurrency 4');
   if (args['show-secret'] && action !== 'status' && action !== 'prepare') throw new UsageError('ShowSecretScope', '--show-secret works with status and prepare only', 'run rotate-key status --show-secret');
 
+  const { parseDeviceSelection } = await import('../../app/deviceSelection');
+  const device = parseDeviceSelection(args.device);
   const { rotateKeys } = await import('../../app/rotateKey');
   const { hubLockPlace } = await import('../../app/session');
   const { worstExitCode } = await import('../../rotation/fleet');
@@ -87,7 +89,7 @@ async function runRotateKey(args: RotateKeyArgs & { json: boolean }, io: CliIO):
       ...(args.facts ? { factsFile: path.resolve(io.cwd, args.facts) } : {}),
       bundle: {
         outDir: path.resolve(io.cwd, args.out ?? (action === 'rollback' ? 'out/rollback' : 'out/next')),
-        device: args.device as never,
+        device,
         redact: args.redact,
         archive: args.archive,
         force: args.force,
