@@ -6,8 +6,7 @@
 import type { Argv } from 'yargs';
 import type { AzureConnectOptions } from '../app/connectAzure';
 import type { HubSession } from '../app/session';
-import { formatProblem, type Problem } from '../errors';
-import { writeLine, type CliIO } from './command';
+import { warnTo, type CliIO } from './command';
 
 export interface AzureCliArgs {
   file?: string;
@@ -52,11 +51,6 @@ export function azureConnectOptions(args: Omit<AzureCliArgs, 'file'>, inject: Az
 export async function openHubSession(args: AzureCliArgs, io: CliIO, inject: AzureInjection = {}): Promise<HubSession> {
   const { openHub } = await import('../app/session');
   const session = await openHub({ cwd: io.cwd, env: io.env, azure: azureConnectOptions(args, inject), ...(args.file !== undefined ? { file: args.file } : {}) });
-  for (const w of session.warnings) writeLine(io.stderr, formatProblem(w));
+  session.warnings.forEach(warnTo(io));
   return session;
-}
-
-/** Prints a problem that is no error (a key file others can read, a key source that disagrees) to stderr. */
-export function warnTo(io: CliIO): (p: Problem) => void {
-  return (p) => writeLine(io.stderr, formatProblem(p));
 }

@@ -7,8 +7,8 @@ import path from 'node:path';
 import type { HubSession } from '../../app/session';
 import { ExitCode } from '../../errors';
 import type { DeviceSelection } from '../../render/plan';
-import { openHubSession, warnTo, withAzureOptions } from '../azureOptions';
-import { defineCommand, writeLine, type CliIO } from '../command';
+import { openHubSession, withAzureOptions } from '../azureOptions';
+import { defineCommand, warnTo, writeLine, type CliIO } from '../command';
 import { lockHub, withWaitLock, type WaitLockArgs } from '../lockOption';
 
 interface BundleArgs extends WaitLockArgs {

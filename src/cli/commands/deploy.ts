@@ -11,8 +11,8 @@ import type { CircuitReport } from '../../azure/deploy/run';
 import type { GatewaySubnetRecreate } from '../../azure/deploy/diff';
 import { ExitCode, UsageError } from '../../errors';
 import type { DeviceSelection } from '../../render/plan';
-import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
-import { openHubSession, warnTo, withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
+import { defineCommand, warnTo, writeLine, type CliIO, type GlobalArgs } from '../command';
+import { openHubSession, withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
 import { lockHub, withWaitLock, type WaitLockArgs } from '../lockOption';
 import { readLine } from '../readLine';
 
