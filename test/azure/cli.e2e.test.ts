@@ -76,7 +76,7 @@ describe('tunnelsmith Azure commands', () => {
     const bad = await run(['deploy', '--out', 'bundle', '--device', 'nokia']);
     expect(bad.code).toBe(ExitCode.usage);
     expect(h.emu.control.requestLog()).toEqual([]);
-    expect(bad.err).toMatch(/unknown device nokia/);
+    expect(bad.err).toMatch(/--device nokia is not a device tunnelsmith renders/);
   });
 
   test('facts: without keys by default; with --include-secrets the file is 0600 and stdout still has no key', async () => {

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { InputError } from '../../src/errors';
-import { parseFacts, readFactsFile, serializeFacts, writeFactsFile } from '../../src/facts/io';
+import { parseFacts, readFactsFile, serializeFacts, writeFactsFile } from '../../src/io/factsFile';
 import type { AzureFacts } from '../../src/facts/types';
 
 const KEY = 'TestKey7Qm2Xr9Lp4Wd8Zn3Bv6Hc1Jt5Fs0Gk2Ny7Ua4Ee9Ri';

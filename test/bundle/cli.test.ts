@@ -52,7 +52,7 @@ afterEach(() => {
 describe('tunnelsmith bundle', () => {
   it('refuses an unknown --device before reading anything, listing every registered device', async () => {
     const r = await cli('--device', 'fortinet');
-    expect(r.code).toBe(3);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('--device fortinet is not a device tunnelsmith renders');
     expect(r.stderr).toContain(`use own, all, ${Object.keys(DEVICES).slice(0, -1).join(', ')} or ${Object.keys(DEVICES).at(-1)}`);
     expect(r.stderr).toContain('cisco-ios, juniper-srx, strongswan or windows-rras');

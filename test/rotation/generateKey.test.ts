@@ -1,4 +1,4 @@
-import { GENERATED_KEY_LENGTH, generateKey, KEY_ALPHABET } from '../../src/rotation/generateKey';
+import { GENERATED_KEY_LENGTH, generateSharedKey as generateKey, KEY_ALPHABET } from '../../src/hub/sharedKey';
 
 describe('generateKey', () => {
   it('makes 48 letters and digits by default', () => {

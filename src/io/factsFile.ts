@@ -8,11 +8,11 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { InputError, type Problem } from '../errors';
+import { FACTS_VERSION, type AzureFacts } from '../facts/types';
 import { formatPath, quoteKey } from '../hub/paths';
 import { IPV4_ADDRESS, IPV4_CIDR, LOCATION, RESOURCE_GROUP_NAME, RESOURCE_NAME, SITE_NAME } from '../hub/patterns';
-import { ensureDir, writeFileAtomic } from '../io/atomicWrite';
 import { POLICY_CATALOG, type PolicyEnumField } from '../policy/catalog';
-import { FACTS_VERSION, type AzureFacts } from './types';
+import { ensureDir, writeFileAtomic } from './atomicWrite';
 
 const ip = z.string().regex(IPV4_ADDRESS, { error: 'must be an IPv4 address' });
 const name = z.string().regex(RESOURCE_NAME, { error: 'must be an Azure resource name' });
