@@ -7,7 +7,7 @@
  * needs a new gateway, or Azure's own gateway migration. Generation1 offers VpnGw1..3, Generation2
  * VpnGw2..5 (and the AZ variants of each).
  */
-import { REFUSED_VPN_GATEWAY_SKUS } from '../hub/azureValues';
+import { REFUSED_VPN_GATEWAY_SKUS } from '../../hub/azureValues';
 
 const VPN_FAMILIES: Record<string, readonly string[]> = {
   basic: ['Basic'],
