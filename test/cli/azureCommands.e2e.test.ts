@@ -4,8 +4,8 @@ import path from 'node:path';
 import { EMBEDDED_DEMO_HUB } from '../../src/cli/commands/demo';
 import { exec } from '../../src/cli/exec';
 import { ExitCode } from '../../src/errors';
-import { seedCircuit, startHarness, type Harness } from './harness';
-import { captureIo } from './cliIo';
+import { seedCircuit, startHarness, type Harness } from '../azure/harness';
+import { captureIo } from '../azure/cliIo';
 
 let h: Harness;
 let env: NodeJS.ProcessEnv;

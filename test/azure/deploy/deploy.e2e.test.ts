@@ -1,11 +1,11 @@
 /** Deploy end to end: the real SDK against the emulator. */
-import { diffAgainstAzure } from '../../src/azure/deploy/read';
-import { TAG_HUB, TAG_MANAGED_BY } from '../../src/azure/client/model';
-import { planAzure } from '../../src/azure/deploy/plan';
-import { readKeyJournal } from '../../src/io/keyJournal';
-import { seedCircuit, startHarness, type Harness } from './harness';
-import { demoHub, site, SUB } from './hubs';
-import type { Hub } from '../../src/hub/types';
+import { diffAgainstAzure } from '../../../src/azure/deploy/read';
+import { TAG_HUB, TAG_MANAGED_BY } from '../../../src/azure/client/model';
+import { planAzure } from '../../../src/azure/deploy/plan';
+import { readKeyJournal } from '../../../src/io/keyJournal';
+import { seedCircuit, startHarness, type Harness } from '../harness';
+import { demoHub, site, SUB } from '../hubs';
+import type { Hub } from '../../../src/hub/types';
 
 const RG = 'deploy-rg';
 let h: Harness;
@@ -102,7 +102,7 @@ describe('deploy against the emulator', () => {
 
 describe('read-back of an active-active gateway with APIPA BGP', () => {
   test('two instances pair public IPs with BGP addresses; the APIPA site peers with the custom addresses', async () => {
-    const { readBackFacts } = await import('../../src/azure/readBack');
+    const { readBackFacts } = await import('../../../src/azure/readBack');
     const aa = demoHub({
       rg: 'aa-rg',
       activeActive: true,

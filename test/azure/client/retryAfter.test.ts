@@ -1,6 +1,6 @@
 /** The Retry-After a throttled answer carries, kept on the mapped error (src/azure/client/errors.ts). */
-import { isThrottled, retryAfterMsFromHeaders, retryAfterMsOf, toAzureError, withHubField } from '../../src/azure/client/errors';
-import { AzureError } from '../../src/errors';
+import { isThrottled, retryAfterMsFromHeaders, retryAfterMsOf, toAzureError, withHubField } from '../../../src/azure/client/errors';
+import { AzureError } from '../../../src/errors';
 
 const headers = (h: Record<string, string>) => (name: string) => h[name.toLowerCase()];
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { InputError } from '../../src/errors';
 import { detectFormat, readHub, type LocatedProblem } from '../../src/io/readHub';
-import { FAKE_DEVICES, seedHub } from './fixtures';
+import { FAKE_DEVICES, seedHub } from '../hub/fixtures';
 
 let dir: string;
 beforeEach(() => {

@@ -4,11 +4,11 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { isOwnedBy } from '../../src/azure/client/model';
-import { ExitCode } from '../../src/errors';
-import { cliRunner, type CliRun } from './cliRun';
-import { buildByHand, handBuiltHubYaml, handBuiltSite } from './handBuilt';
-import { startHarness, writesTo, type Harness } from './harness';
+import { isOwnedBy } from '../../../src/azure/client/model';
+import { ExitCode } from '../../../src/errors';
+import { cliRunner, type CliRun } from '../cliRun';
+import { buildByHand, handBuiltHubYaml, handBuiltSite } from '../handBuilt';
+import { startHarness, writesTo, type Harness } from '../harness';
 
 let h: Harness;
 let cli: CliRun;

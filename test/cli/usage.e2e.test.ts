@@ -7,8 +7,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { allCommands } from '../../src/cli/commands';
 import { ExitCode } from '../../src/errors';
-import { cliRunner, type CliResult, type CliRun } from './cliRun';
-import { seedCircuit, startHarness, type Harness } from './harness';
+import { cliRunner, type CliResult, type CliRun } from '../azure/cliRun';
+import { seedCircuit, startHarness, type Harness } from '../azure/harness';
 
 const DEMO_HUB = path.resolve(__dirname, '..', '..', 'fixtures', 'demo', 'hub.yaml');
 const RG = 'ra-hybrid-vpn-er-rg';

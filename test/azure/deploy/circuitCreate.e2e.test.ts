@@ -5,14 +5,14 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { EMBEDDED_DEMO_HUB } from '../../src/cli/commands/demo';
-import { ExitCode } from '../../src/errors';
-import { isOwnedBy } from '../../src/azure/client/model';
-import { exec } from '../../src/cli/exec';
-import { captureIo } from './cliIo';
-import { cliRunner, emulatorEnv, type CliRun } from './cliRun';
-import { startHarness, writesTo, type Harness } from './harness';
-import { SUB } from './hubs';
+import { EMBEDDED_DEMO_HUB } from '../../../src/cli/commands/demo';
+import { ExitCode } from '../../../src/errors';
+import { isOwnedBy } from '../../../src/azure/client/model';
+import { exec } from '../../../src/cli/exec';
+import { captureIo } from '../cliIo';
+import { cliRunner, emulatorEnv, type CliRun } from '../cliRun';
+import { startHarness, writesTo, type Harness } from '../harness';
+import { SUB } from '../hubs';
 
 let h: Harness;
 let cli: CliRun;

@@ -3,12 +3,12 @@
  * and the fix. The hubs are built directly, past the validator, so Azure itself is what refuses.
  */
 import { NetworkManagementClient } from '@azure/arm-network';
-import type { AzureApi } from '../../src/azure/client/api';
-import { staticTokenCredential } from '../../src/azure/client/credentials';
-import { AzureError } from '../../src/errors';
-import type { Hub } from '../../src/hub/types';
-import { seedCircuit, startHarness, writesTo, type Harness } from './harness';
-import { demoHub, site, SUB, vpnOnlyHub } from './hubs';
+import type { AzureApi } from '../../../src/azure/client/api';
+import { staticTokenCredential } from '../../../src/azure/client/credentials';
+import { AzureError } from '../../../src/errors';
+import type { Hub } from '../../../src/hub/types';
+import { seedCircuit, startHarness, writesTo, type Harness } from '../harness';
+import { demoHub, site, SUB, vpnOnlyHub } from '../hubs';
 
 let h: Harness;
 beforeAll(async () => {

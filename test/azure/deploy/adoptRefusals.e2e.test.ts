@@ -7,12 +7,12 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { isOwnedBy } from '../../src/azure/client/model';
-import { ExitCode } from '../../src/errors';
-import { readKeyJournal } from '../../src/io/keyJournal';
-import { cliRunner, type CliRun } from './cliRun';
-import { buildByHand, handBuiltHubYaml, handBuiltSite, type HandBuiltOptions } from './handBuilt';
-import { seedCircuit, startHarness, type Harness } from './harness';
+import { isOwnedBy } from '../../../src/azure/client/model';
+import { ExitCode } from '../../../src/errors';
+import { readKeyJournal } from '../../../src/io/keyJournal';
+import { cliRunner, type CliRun } from '../cliRun';
+import { buildByHand, handBuiltHubYaml, handBuiltSite, type HandBuiltOptions } from '../handBuilt';
+import { seedCircuit, startHarness, type Harness } from '../harness';
 
 let h: Harness;
 let cli: CliRun;

@@ -7,7 +7,7 @@ import { validateHub } from '../../src/hub/validate';
 import {
   checkAuthorizationKey, checkSharedKey, createSecretResolver, resolveHubSecrets, resolveSecretRef, type KeyVaultReader,
 } from '../../src/io/secrets';
-import { branchSite, FAKE_DEVICES, seedHub } from './fixtures';
+import { branchSite, FAKE_DEVICES, seedHub } from '../hub/fixtures';
 
 let dir: string;
 beforeEach(() => {

@@ -4,7 +4,7 @@
  * 15` into the Cisco, Junos and strongSwan files), a quote or a device metacharacter is refused by
  * `render` and `bundle` from an environment variable, a key file, the key journal or a facts file, with
  * the source named and the key never printed, before anything is written (a redacted key file too).
- * Key Vault, `deploy --out` and `rotate-key prepare`: test/rotation/keyTruth.e2e.test.ts.
+ * Key Vault, `deploy --out` and `rotate-key prepare`: test/app/keyTruth.e2e.test.ts.
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -8,7 +8,7 @@ import { InputError } from '../../src/errors';
 import { REDACTED_KEY_PLACEHOLDER } from '../../src/render/context';
 import { templateEngine } from '../../src/render/engine';
 import { writeBundles, type SiteBundle } from '../../src/io/writeBundle';
-import { FAKE_DEVICES, KEY, sitePlan } from './helpers/plan';
+import { FAKE_DEVICES, KEY, sitePlan } from '../bundle/helpers/plan';
 
 let out: string;
 beforeEach(() => {

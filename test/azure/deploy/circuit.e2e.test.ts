@@ -2,13 +2,13 @@
 import { NetworkManagementClient } from '@azure/arm-network';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { staticTokenCredential } from '../../src/azure/client/credentials';
-import { EMBEDDED_DEMO_HUB } from '../../src/cli/commands/demo';
-import { exec } from '../../src/cli/exec';
-import { ExitCode } from '../../src/errors';
-import { captureIo } from './cliIo';
-import { circuitId, startHarness, writesTo, type Harness } from './harness';
-import { demoHub, SUB } from './hubs';
+import { staticTokenCredential } from '../../../src/azure/client/credentials';
+import { EMBEDDED_DEMO_HUB } from '../../../src/cli/commands/demo';
+import { exec } from '../../../src/cli/exec';
+import { ExitCode } from '../../../src/errors';
+import { captureIo } from '../cliIo';
+import { circuitId, startHarness, writesTo, type Harness } from '../harness';
+import { demoHub, SUB } from '../hubs';
 
 let h: Harness;
 beforeAll(async () => {

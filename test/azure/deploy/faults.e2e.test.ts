@@ -1,7 +1,7 @@
 /** Faults the SDK's retry policy (and deploy's own retry of failed operations) must survive. */
-import { seedCircuit, startHarness, type Harness } from './harness';
-import { demoHub } from './hubs';
-import type { Hub } from '../../src/hub/types';
+import { seedCircuit, startHarness, type Harness } from '../harness';
+import { demoHub } from '../hubs';
+import type { Hub } from '../../../src/hub/types';
 
 let h: Harness;
 beforeEach(async () => {
@@ -75,7 +75,7 @@ test('409 AnotherOperationInProgress on a gateway write and on a delete is waite
   expect(h.events.filter((e) => e.type === 'state' && e.id === 'vpnGateway:ra-hybrid-vpn-vgw' && e.state === 'waiting: another operation is in progress')).toHaveLength(2);
   expect(await h.api.getGateway('conflict-rg', 'ra-hybrid-vpn-vgw')).toMatchObject({ provisioningState: 'Succeeded' });
 
-  const { readDestroyPlan, runDestroy } = await import('../../src/azure/deploy/destroy');
+  const { readDestroyPlan, runDestroy } = await import('../../../src/azure/deploy/destroy');
   c.addFault({ kind: '409-another-operation', method: 'DELETE', path: '/connections/ra-hybrid-vpn-cn$', count: 1 });
   const plan = (await readDestroyPlan(h.api, 'conflict-rg/ra-hybrid-vpn-er-vnet', 'conflict-rg'))!;
   const destroyed = await runDestroy(plan, { api: h.api, busyPollMs: 10 });
