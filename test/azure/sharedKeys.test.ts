@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createJournalKeyStore } from '../../src/azure/sharedKeys';
 import { generateSharedKey, GENERATED_KEY_LENGTH } from '../../src/hub/sharedKey';
 import { keyJournalDir, keyJournalFile, listKeyJournal, readKeyJournal, writeKeyJournal } from '../../src/io/keyJournal';
-import { site } from './hubs';
+import { site } from '../support/hubs';
 
 let root: string;
 let dir: string;

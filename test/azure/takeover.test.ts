@@ -12,7 +12,7 @@ import { buildVerifyReport, type VerifyObservations } from '../../src/azure/veri
 import type { AzureApi } from '../../src/azure/client/api';
 import { DEVICES } from '../../src/devices/registry';
 import { validateHub } from '../../src/hub/validate';
-import { demoHub, site, SUB, vpnOnlyHub } from './hubs';
+import { demoHub, site, SUB, vpnOnlyHub } from '../support/hubs';
 
 describe('judgeSkuChange', () => {
   test.each([

@@ -11,7 +11,7 @@ import { criticalPath } from '../../bench/criticalPath';
 import { factsForHub, generateHub } from '../../bench/generateHub';
 import { earlyRetries, pollGapsMs } from '../../bench/logAnalysis';
 import { formatTable, judge } from '../../bench/report';
-import { demoHub, SUB, vpnOnlyHub } from '../azure/hubs';
+import { demoHub, SUB, vpnOnlyHub } from '../support/hubs';
 
 const D = { gatewayMs: 20_000, connectionMs: 2_000, setSharedKeyMs: 2_000, defaultMs: 2_000 };
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { EMBEDDED_DEMO_HUB } from '../../src/cli/commands/demo';
 import { exec } from '../../src/cli/exec';
 import { ExitCode } from '../../src/errors';
-import { seedCircuit, startHarness, type Harness } from '../azure/harness';
+import { seedCircuit, startHarness, type Harness } from '../support/emulator';
 import { captureIo } from '../azure/cliIo';
 
 let h: Harness;

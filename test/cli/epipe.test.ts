@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
-const CHILD = path.join(__dirname, '..', 'rotation', 'helpers', 'cliChild.js');
+const CHILD = path.join(__dirname, '..', 'support', 'cliChild.js');
 const HUB = path.resolve(__dirname, '..', '..', 'fixtures', 'demo', 'hub.yaml');
 
 function runClosed(argv: string[], close: Array<'stdout' | 'stderr'>): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {

@@ -7,8 +7,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { allCommands } from '../../src/cli/commands';
 import { ExitCode } from '../../src/errors';
-import { cliRunner, type CliResult, type CliRun } from '../azure/cliRun';
-import { seedCircuit, startHarness, type Harness } from '../azure/harness';
+import { cliRunner, type CliResult, type CliRun } from '../support/cli';
+import { seedCircuit, startHarness, type Harness } from '../support/emulator';
 
 const DEMO_HUB = path.resolve(__dirname, '..', '..', 'fixtures', 'demo', 'hub.yaml');
 const RG = 'ra-hybrid-vpn-er-rg';

@@ -15,7 +15,7 @@ import { runCli } from '../rotation/helpers/cli';
 import { deployHub, HUB_ID, type DeployedHub } from '../rotation/helpers/emulatorHub';
 
 const PRELOAD = path.join(__dirname, 'helpers', 'killAtFsOp.js');
-const CHILD = path.join(__dirname, '..', 'rotation', 'helpers', 'cliChild.js');
+const CHILD = path.join(__dirname, '..', 'support', 'cliChild.js');
 const DEMO = path.resolve(__dirname, '..', '..', 'fixtures', 'demo');
 
 interface Child {

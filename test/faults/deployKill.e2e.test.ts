@@ -12,8 +12,8 @@ import { createJournalKeyStore } from '../../src/azure/sharedKeys';
 import type { Hub, SecretRef } from '../../src/hub/types';
 import { keyJournalDir, readKeyJournal } from '../../src/io/keyJournal';
 import { readHub } from '../../src/io/readHub';
-import { seedCircuit, startHarness, type Harness } from '../azure/harness';
-import { SUB } from '../azure/hubs';
+import { seedCircuit, startHarness, type Harness } from '../support/emulator';
+import { SUB } from '../support/hubs';
 import { keysNotInJournal, listedResourceNames, pendingChanges, plannedResourceNames, runCliKilledAfter, spreadPoints, stateSnapshot, writeAttempts } from './helpers';
 
 const RG = 'ra-hybrid-vpn-er-rg';

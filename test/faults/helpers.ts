@@ -81,7 +81,7 @@ export function writeAttempts(log: RequestLogEntry[]): RequestLogEntry[] {
   return log.filter((e) => e.service === 'arm' && e.method !== 'GET');
 }
 
-const CLI_CHILD = path.join(__dirname, '..', 'rotation', 'helpers', 'cliChild.js');
+const CLI_CHILD = path.join(__dirname, '..', 'support', 'cliChild.js');
 
 export interface KilledRun {
   /** True when the process was killed; false when it finished before the kill point. */

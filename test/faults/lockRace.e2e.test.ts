@@ -17,7 +17,7 @@ import { keyJournalDir, readKeyJournal } from '../../src/io/keyJournal';
 import { checkStagedBundle } from '../../src/io/stagedBundle';
 import { runCli } from '../rotation/helpers/cli';
 
-const CHILD = path.join(__dirname, '..', 'rotation', 'helpers', 'cliChild.js');
+const CHILD = path.join(__dirname, '..', 'support', 'cliChild.js');
 const SUB = '00000000-0000-0000-0000-000000000000';
 const DEMO = path.resolve(__dirname, '..', '..', 'fixtures', 'demo');
 const SITES = [

@@ -124,7 +124,7 @@ describe('acquireHubLock', () => {
 
 describe('release when the process ends', () => {
   const SCRIPT = `
-    require(${JSON.stringify(path.join(__dirname, '..', 'azure', 'tsRegister.js'))});
+    require(${JSON.stringify(path.join(__dirname, '..', 'support', 'tsRegister.js'))});
     const { acquireHubLock } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'src', 'io', 'hubLock.ts'))});
     acquireHubLock({ hubFile: process.argv[1], resourceGroup: 'rg1', vnet: 'vnet1', command: 'deploy' }).then(() => {
       process.stdout.write('held\\n');

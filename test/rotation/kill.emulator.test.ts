@@ -10,7 +10,7 @@ import { CHECKPOINTS } from '../../src/rotation/ports';
 import { runCli } from './helpers/cli';
 import { deployHub, HUB_ID, type DeployedHub } from './helpers/emulatorHub';
 
-const CHILD = path.join(__dirname, 'helpers', 'cliChild.js');
+const CHILD = path.join(__dirname, '..', 'support', 'cliChild.js');
 const FAST = ['--confirm-interval', '0.02', '--confirm-timeout', '30'];
 
 interface ChildResult {

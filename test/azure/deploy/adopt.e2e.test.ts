@@ -6,9 +6,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { isOwnedBy } from '../../../src/azure/client/model';
 import { ExitCode } from '../../../src/errors';
-import { cliRunner, type CliRun } from '../cliRun';
+import { cliRunner, type CliRun } from '../../support/cli';
 import { buildByHand, handBuiltHubYaml, handBuiltSite } from '../handBuilt';
-import { startHarness, writesTo, type Harness } from '../harness';
+import { startHarness, writesTo, type Harness } from '../../support/emulator';
 
 let h: Harness;
 let cli: CliRun;

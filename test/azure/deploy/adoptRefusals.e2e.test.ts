@@ -10,9 +10,9 @@ import path from 'node:path';
 import { isOwnedBy } from '../../../src/azure/client/model';
 import { ExitCode } from '../../../src/errors';
 import { readKeyJournal } from '../../../src/io/keyJournal';
-import { cliRunner, type CliRun } from '../cliRun';
+import { cliRunner, type CliRun } from '../../support/cli';
 import { buildByHand, handBuiltHubYaml, handBuiltSite, type HandBuiltOptions } from '../handBuilt';
-import { seedCircuit, startHarness, type Harness } from '../harness';
+import { seedCircuit, startHarness, type Harness } from '../../support/emulator';
 
 let h: Harness;
 let cli: CliRun;

@@ -7,8 +7,8 @@ import { EMBEDDED_DEMO_HUB } from '../../../src/cli/commands/demo';
 import { exec } from '../../../src/cli/exec';
 import { ExitCode } from '../../../src/errors';
 import { captureIo } from '../cliIo';
-import { circuitId, startHarness, writesTo, type Harness } from '../harness';
-import { demoHub, SUB } from '../hubs';
+import { circuitId, startHarness, writesTo, type Harness } from '../../support/emulator';
+import { demoHub, SUB } from '../../support/hubs';
 
 let h: Harness;
 beforeAll(async () => {

@@ -10,9 +10,9 @@ import { ExitCode } from '../../../src/errors';
 import { isOwnedBy } from '../../../src/azure/client/model';
 import { exec } from '../../../src/cli/exec';
 import { captureIo } from '../cliIo';
-import { cliRunner, emulatorEnv, type CliRun } from '../cliRun';
-import { startHarness, writesTo, type Harness } from '../harness';
-import { SUB } from '../hubs';
+import { cliRunner, emulatorEnv, type CliRun } from '../../support/cli';
+import { startHarness, writesTo, type Harness } from '../../support/emulator';
+import { SUB } from '../../support/hubs';
 
 let h: Harness;
 let cli: CliRun;

@@ -3,8 +3,8 @@ import { diffAgainstAzure } from '../../../src/azure/deploy/read';
 import { TAG_HUB, TAG_MANAGED_BY } from '../../../src/azure/client/model';
 import { planAzure } from '../../../src/azure/deploy/plan';
 import { readKeyJournal } from '../../../src/io/keyJournal';
-import { seedCircuit, startHarness, type Harness } from '../harness';
-import { demoHub, site, SUB } from '../hubs';
+import { seedCircuit, startHarness, type Harness } from '../../support/emulator';
+import { demoHub, site, SUB } from '../../support/hubs';
 import type { Hub } from '../../../src/hub/types';
 
 const RG = 'deploy-rg';

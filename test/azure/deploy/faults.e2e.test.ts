@@ -1,6 +1,6 @@
 /** Faults the SDK's retry policy (and deploy's own retry of failed operations) must survive. */
-import { seedCircuit, startHarness, type Harness } from '../harness';
-import { demoHub } from '../hubs';
+import { seedCircuit, startHarness, type Harness } from '../../support/emulator';
+import { demoHub } from '../../support/hubs';
 import type { Hub } from '../../../src/hub/types';
 
 let h: Harness;

@@ -7,8 +7,8 @@ import type { AzureApi } from '../../../src/azure/client/api';
 import { staticTokenCredential } from '../../../src/azure/client/credentials';
 import { AzureError } from '../../../src/errors';
 import type { Hub } from '../../../src/hub/types';
-import { seedCircuit, startHarness, writesTo, type Harness } from '../harness';
-import { demoHub, site, SUB, vpnOnlyHub } from '../hubs';
+import { seedCircuit, startHarness, writesTo, type Harness } from '../../support/emulator';
+import { demoHub, site, SUB, vpnOnlyHub } from '../../support/hubs';
 
 let h: Harness;
 beforeAll(async () => {

@@ -1,8 +1,8 @@
 /** An interrupted deploy is resumed by running it again: Updating resources are waited for, not re-PUT. */
 import { readKeyJournal } from '../../../src/io/keyJournal';
 import type { Hub } from '../../../src/hub/types';
-import { seedCircuit, startHarness, writesTo, type Harness } from '../harness';
-import { demoHub } from '../hubs';
+import { seedCircuit, startHarness, writesTo, type Harness } from '../../support/emulator';
+import { demoHub } from '../../support/hubs';
 
 let h: Harness;
 beforeEach(async () => {

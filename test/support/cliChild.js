@@ -31,4 +31,4 @@ require.extensions['.ts'] = (module, filename) => {
   module._compile(code, filename);
 };
 
-require(path.resolve(__dirname, '..', '..', '..', 'src', 'cli', 'main.ts'));
+require(path.resolve(__dirname, '..', '..', 'src', 'cli', 'main.ts'));

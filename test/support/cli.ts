@@ -2,8 +2,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { exec } from '../../src/cli/exec';
-import { captureIo } from './cliIo';
-import type { Harness } from './harness';
+import { captureIo } from '../azure/cliIo';
+import type { Harness } from './emulator';
 
 export interface CliResult {
   code: number;
