@@ -10,7 +10,7 @@ import { parseDeviceId, parseDeviceSelection } from '../../src/app/deviceSelecti
 import { DEVICES } from '../../src/devices/registry';
 import { ExitCode, UsageError } from '../../src/errors';
 import { keyJournalDir, readKeyJournal, writeKeyJournal } from '../../src/io/keyJournal';
-import { runCli } from '../rotation/helpers/cli';
+import { runCli } from '../support/cli';
 
 const DEMO = path.resolve(__dirname, '..', '..', 'fixtures', 'demo');
 const HUB_ID = 'ra-hybrid-vpn-er-rg/ra-hybrid-vpn-er-vnet';

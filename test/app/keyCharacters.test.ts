@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { keyJournalDir, writeKeyJournal } from '../../src/io/keyJournal';
-import { runCli } from '../rotation/helpers/cli';
+import { runCli } from '../support/cli';
 
 const DEMO = path.resolve(__dirname, '..', '..', 'fixtures', 'demo');
 const HUB_ID = 'ra-hybrid-vpn-er-rg/ra-hybrid-vpn-er-vnet';

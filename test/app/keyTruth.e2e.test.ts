@@ -17,7 +17,7 @@ import { createSdkApi } from '../../src/azure/client/sdk';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { keyJournalDir, readKeyJournal, writeKeyJournal } from '../../src/io/keyJournal';
 import { checkStagedBundle } from '../../src/io/stagedBundle';
-import { runCli } from '../rotation/helpers/cli';
+import { runCli } from '../support/cli';
 
 const SUB = '00000000-0000-0000-0000-000000000000';
 const K1 = 'FirstKey7Hd2Kp9Xw4Mb6Qz1Rt8Lc3Nf5Gj0Sa';

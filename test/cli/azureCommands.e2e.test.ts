@@ -5,7 +5,7 @@ import { EMBEDDED_DEMO_HUB } from '../../src/cli/commands/demo';
 import { exec } from '../../src/cli/exec';
 import { ExitCode } from '../../src/errors';
 import { seedCircuit, startHarness, type Harness } from '../support/emulator';
-import { captureIo } from '../azure/cliIo';
+import { captureIo } from '../support/cli';
 
 let h: Harness;
 let env: NodeJS.ProcessEnv;

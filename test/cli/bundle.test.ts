@@ -3,14 +3,14 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync,
 import os from 'node:os';
 import path from 'node:path';
 import { DEVICES } from '../../src/devices/registry';
-import { runCli, type CliRun } from '../rotation/helpers/cli';
+import { runCli, type CliOutput } from '../support/cli';
 
 const DEMO = path.resolve(__dirname, '..', '..', 'fixtures', 'demo');
 const KEY = (JSON.parse(readFileSync(path.join(DEMO, 'facts.json'), 'utf8')) as { sites: { sharedKey: string }[] }).sites[0]?.sharedKey as string;
 let dir: string;
-const runs: CliRun[] = [];
+const runs: CliOutput[] = [];
 
-async function cli(...argv: string[]): Promise<CliRun> {
+async function cli(...argv: string[]): Promise<CliOutput> {
   const r = await runCli(['bundle', '--facts', 'facts.json', ...argv], { cwd: dir });
   runs.push(r);
   return r;

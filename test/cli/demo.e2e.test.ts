@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runDemo } from '../../src/cli/commands/demo';
-import { captureIo } from '../azure/cliIo';
+import { captureIo } from '../support/cli';
 
 let cwd: string;
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import { runEmulator, type EmulatorArgs } from '../../src/cli/commands/emulator';
 import { exec } from '../../src/cli/exec';
 import type { CliIO } from '../../src/cli/command';
-import { raw } from '../emulator/helpers';
+import { raw } from '../support/emulator';
 
 function captureIO(env: NodeJS.ProcessEnv = {}, cwd = process.cwd()): { io: CliIO; out: () => string; err: () => string } {
   const stdout = new PassThrough();

@@ -5,8 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { CLI_CHILD as CHILD } from '../support/cli';
 
-const CHILD = path.join(__dirname, '..', 'support', 'cliChild.js');
 const HUB = path.resolve(__dirname, '..', '..', 'fixtures', 'demo', 'hub.yaml');
 
 function runClosed(argv: string[], close: Array<'stdout' | 'stderr'>): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {

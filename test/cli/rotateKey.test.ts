@@ -6,7 +6,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync 
 import os from 'node:os';
 import path from 'node:path';
 import { keyJournalDir, readKeyJournal, writeKeyJournal } from '../../src/io/keyJournal';
-import { runCli } from '../rotation/helpers/cli';
+import { runCli } from '../support/cli';
 
 const DEMO = path.resolve(__dirname, '..', '..', 'fixtures', 'demo');
 const HUB_ID = 'ra-hybrid-vpn-er-rg/ra-hybrid-vpn-er-vnet';

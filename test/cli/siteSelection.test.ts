@@ -2,7 +2,7 @@
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli } from '../rotation/helpers/cli';
+import { runCli } from '../support/cli';
 
 const THREE = path.resolve(__dirname, '..', '..', 'fixtures', 'three-sites');
 // branch-b's key is deliberately absent: a site not asked for must not be needed.

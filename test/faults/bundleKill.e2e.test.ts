@@ -11,11 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { readKeyJournal } from '../../src/io/keyJournal';
 import { checkStagedBundle } from '../../src/io/stagedBundle';
-import { runCli } from '../rotation/helpers/cli';
-import { deployHub, HUB_ID, type DeployedHub } from '../rotation/helpers/emulatorHub';
+import { CLI_CHILD as CHILD, runCli } from '../support/cli';
+import { DEPLOYED_HUB_ID as HUB_ID, deployHub, type DeployedHub } from '../support/emulator';
 
 const PRELOAD = path.join(__dirname, 'helpers', 'killAtFsOp.js');
-const CHILD = path.join(__dirname, '..', 'support', 'cliChild.js');
 const DEMO = path.resolve(__dirname, '..', '..', 'fixtures', 'demo');
 
 interface Child {

@@ -14,7 +14,8 @@ import { keyJournalDir, readKeyJournal } from '../../src/io/keyJournal';
 import { readHub } from '../../src/io/readHub';
 import { seedCircuit, startHarness, type Harness } from '../support/emulator';
 import { SUB } from '../support/hubs';
-import { keysNotInJournal, listedResourceNames, pendingChanges, plannedResourceNames, runCliKilledAfter, spreadPoints, stateSnapshot, writeAttempts } from './helpers';
+import { runCliKilledAfter } from '../support/cli';
+import { keysNotInJournal, listedResourceNames, pendingChanges, plannedResourceNames, spreadPoints, stateSnapshot, writeAttempts } from './helpers';
 
 const RG = 'ra-hybrid-vpn-er-rg';
 const BRANCH_PSK = 'BranchReferencedKey7Hd2Kp9Xw4Mb6Qz1Rt8Lc3Nf5Gj0Sa';

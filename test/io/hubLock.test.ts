@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ExitCode, LockBusyError } from '../../src/errors';
 import { acquireHubLock, hubLockFile } from '../../src/io/hubLock';
+import { TS_REGISTER } from '../support/cli';
 
 let dir: string;
 let hubFile: string;
@@ -124,7 +125,7 @@ describe('acquireHubLock', () => {
 
 describe('release when the process ends', () => {
   const SCRIPT = `
-    require(${JSON.stringify(path.join(__dirname, '..', 'support', 'tsRegister.js'))});
+    require(${JSON.stringify(TS_REGISTER)});
     const { acquireHubLock } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'src', 'io', 'hubLock.ts'))});
     acquireHubLock({ hubFile: process.argv[1], resourceGroup: 'rg1', vnet: 'vnet1', command: 'deploy' }).then(() => {
       process.stdout.write('held\\n');

@@ -7,8 +7,8 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import path from 'node:path';
 import { readKeyJournal } from '../../src/io/keyJournal';
 import { checkStagedBundle } from '../../src/io/stagedBundle';
-import { runCli } from '../rotation/helpers/cli';
-import { deployHub, HUB_ID, type DeployedHub } from '../rotation/helpers/emulatorHub';
+import { runCli } from '../support/cli';
+import { DEPLOYED_HUB_ID as HUB_ID, deployHub, type DeployedHub } from '../support/emulator';
 
 const FAST = ['--confirm-interval', '0.02', '--confirm-timeout', '30'];
 const FIXTURES = path.resolve(__dirname, '..', '..', 'fixtures');

@@ -6,14 +6,14 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { readKeyJournal } from '../../src/io/keyJournal';
-import { runCli, type CliRun } from './helpers/cli';
-import { deployHub, HUB_ID, VAULT_KEY_V1, type DeployedHub } from './helpers/emulatorHub';
+import { runCli, type CliOutput } from '../support/cli';
+import { DEPLOYED_HUB_ID as HUB_ID, deployHub, VAULT_KEY_V1, type DeployedHub } from '../support/emulator';
 
 let h: DeployedHub;
-const runs: CliRun[] = [];
+const runs: CliOutput[] = [];
 const FAST = ['--confirm-interval', '0.02', '--confirm-timeout', '20'];
 
-async function rotate(...argv: string[]): Promise<CliRun> {
+async function rotate(...argv: string[]): Promise<CliOutput> {
   const r = await runCli(['rotate-key', ...argv, ...(['apply', 'rollback'].includes(argv[0] as string) ? FAST : [])], { cwd: h.dir, env: h.env });
   runs.push(r);
   return r;

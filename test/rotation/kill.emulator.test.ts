@@ -4,13 +4,11 @@
  * set-key operation. A re-run then finishes: no key is lost, and Azure and the journal agree.
  */
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { readKeyJournal } from '../../src/io/keyJournal';
 import { CHECKPOINTS } from '../../src/rotation/ports';
-import { runCli } from './helpers/cli';
-import { deployHub, HUB_ID, type DeployedHub } from './helpers/emulatorHub';
+import { CLI_CHILD as CHILD, runCli } from '../support/cli';
+import { DEPLOYED_HUB_ID as HUB_ID, deployHub, type DeployedHub } from '../support/emulator';
 
-const CHILD = path.join(__dirname, '..', 'support', 'cliChild.js');
 const FAST = ['--confirm-interval', '0.02', '--confirm-timeout', '30'];
 
 interface ChildResult {

@@ -5,8 +5,8 @@
  */
 import type { RequestLogEntry } from '../../src/emulator/types';
 import { readKeyJournal } from '../../src/io/keyJournal';
-import { runCli } from './helpers/cli';
-import { deployHub, HUB_ID, HUB_YAML, RG, type DeployedHub } from './helpers/emulatorHub';
+import { runCli } from '../support/cli';
+import { DEPLOYED_HUB_ID as HUB_ID, DEPLOYED_HUB_YAML as HUB_YAML, DEPLOYED_RG as RG, deployHub, type DeployedHub } from '../support/emulator';
 
 const SITES = ['s1', 's2', 's3', 's4', 's5', 's6'];
 const YAML = `${HUB_YAML.split('sites:')[0]}sites:\n${SITES.map(

@@ -6,7 +6,7 @@ import { staticTokenCredential } from '../../../src/azure/client/credentials';
 import { EMBEDDED_DEMO_HUB } from '../../../src/cli/commands/demo';
 import { exec } from '../../../src/cli/exec';
 import { ExitCode } from '../../../src/errors';
-import { captureIo } from '../cliIo';
+import { captureIo } from '../../support/cli';
 import { circuitId, startHarness, writesTo, type Harness } from '../../support/emulator';
 import { demoHub, SUB } from '../../support/hubs';
 

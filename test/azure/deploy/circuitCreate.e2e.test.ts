@@ -9,8 +9,7 @@ import { EMBEDDED_DEMO_HUB } from '../../../src/cli/commands/demo';
 import { ExitCode } from '../../../src/errors';
 import { isOwnedBy } from '../../../src/azure/client/model';
 import { exec } from '../../../src/cli/exec';
-import { captureIo } from '../cliIo';
-import { cliRunner, emulatorEnv, type CliRun } from '../../support/cli';
+import { captureIo, cliRunner, emulatorEnv, type CliRun } from '../../support/cli';
 import { startHarness, writesTo, type Harness } from '../../support/emulator';
 import { SUB } from '../../support/hubs';
 

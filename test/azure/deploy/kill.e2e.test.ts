@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { EMBEDDED_DEMO_HUB } from '../../../src/cli/commands/demo';
 import { readHub } from '../../../src/io/readHub';
+import { TS_REGISTER } from '../../support/cli';
 import { seedCircuit, startHarness, writesTo, type Harness } from '../../support/emulator';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -32,7 +33,7 @@ test('SIGKILL during the ExpressRoute gateway creation; deploy again resumes wit
   await fs.writeFile(caFile, h.emu.caPem);
 
   const script = `require(${JSON.stringify(path.join(ROOT, 'src/cli/exec'))}).exec(['deploy', '--file', ${JSON.stringify(hubFile)}], { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: ${JSON.stringify(h.dir)} }).then((c) => { process.exitCode = c; })`;
-  const child = spawn(process.execPath, ['-r', path.join(__dirname, '..', '..', 'support', 'tsRegister.js'), '-e', script], {
+  const child = spawn(process.execPath, ['-r', TS_REGISTER, '-e', script], {
     cwd: h.dir,
     env: { PATH: process.env.PATH ?? '', HOME: h.dir, TUNNELSMITH_ARM_ENDPOINT: h.emu.endpoint, TUNNELSMITH_ARM_TOKEN: h.emu.token, TUNNELSMITH_CA_FILE: caFile, TUNNELSMITH_POLL_INTERVAL_MS: '20' },
     stdio: ['ignore', 'pipe', 'pipe'],
