@@ -125,7 +125,7 @@ describe('rotate-key prepare killed at every rename and fsync (journal and bundl
     expect((await cli('prepare')).code).toBe(0);
     expect((await cli('apply', ...FAST)).code).toBe(0);
     // The bundle write's operations (the journal's own write is killed at its named steps in
-    // test/rotation/kill.emulator.test.ts); a kill at the first one also leaves the journal written.
+    // test/rotation/kill.e2e.test.ts); a kill at the first one also leaves the journal written.
     const out = path.join(h.dir, 'out');
     const ops = await countOps(h.dir, ['rotate-key', 'prepare', '--site', 'hq'], h.env, out);
     expect((await cli('abort')).code).toBe(0);
