@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs Debian's `chromium`, which the handoff page test (test/bundle/page.browser.test.ts) drives
+# Installs Debian's `chromium`, which the handoff page test (test/bundle/page.browser.e2e.test.ts) drives
 # headless. Idempotent and quiet: does nothing when it is already installed. Without root it installs
 # nothing, prints the command that would, and exits 0 (that test then fails naming it, unless
 # TUNNELSMITH_SKIP_BROWSER=1 is set).

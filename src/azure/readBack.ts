@@ -136,8 +136,3 @@ function azureBgpIpsFor(cn: ConnectionModel, instances: Instance[], gw: GatewayM
 function notDeployed(message: string, hint = 'run tunnelsmith deploy first'): AzureError {
   return new AzureError('NotDeployed', message, { statusCode: 404 }, hint);
 }
-
-/** The shared keys of facts read in memory, by site (what the bundle writer takes). Pure. */
-export function keysFromFacts(facts: AzureFacts): Record<string, string | undefined> {
-  return Object.fromEntries(facts.sites.map((s) => [s.name, s.sharedKey]));
-}

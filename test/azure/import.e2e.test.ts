@@ -7,10 +7,10 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { ExitCode } from '../../src/errors';
-import { cliRunner, type CliRun } from './cliRun';
+import { cliRunner, type CliRun } from '../support/cli';
 import { buildByHand, handBuiltSite, SECURE_POLICY } from './handBuilt';
-import { seedCircuit, startHarness, type Harness } from './harness';
-import { SUB } from './hubs';
+import { seedCircuit, startHarness, type Harness } from '../support/emulator';
+import { SUB } from '../support/hubs';
 
 let h: Harness;
 let cli: CliRun;

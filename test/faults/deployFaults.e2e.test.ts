@@ -9,8 +9,8 @@
 import { planAzure } from '../../src/azure/deploy/plan';
 import type { FaultRule } from '../../src/emulator';
 import type { Hub } from '../../src/hub/types';
-import { seedCircuit, startHarness, type Harness } from '../azure/harness';
-import { demoHub, site, SUB } from '../azure/hubs';
+import { seedCircuit, startHarness, type Harness } from '../support/emulator';
+import { demoHub, site, SUB } from '../support/hubs';
 import { acceptedWrites, keysNotInJournal, listedResourceNames, pendingChanges, plannedResourceNames, writeAttempts } from './helpers';
 
 /** Each fault kind fires on this share of the requests it matches (every method, every path). */

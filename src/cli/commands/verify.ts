@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { ExitCode } from '../../errors';
 import type { VerifyReport } from '../../azure/verify';
 import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
-import { withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
+import { openHubSession, withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
 
 export type VerifyArgs = AzureCliArgs;
 
@@ -15,11 +15,10 @@ export const verifyCommand = defineCommand<VerifyArgs>({
 });
 
 export async function runVerify(args: VerifyArgs & GlobalArgs, io: CliIO, inject: AzureInjection = {}): Promise<number> {
-  const { loadHub, connectAzure } = await import('../azureOptions');
   const { verifyLive } = await import('../../azure/verifyLive');
-  const loaded = await loadHub(args, io);
-  const conn = await connectAzure(loaded.hub, args, io, loaded.baseDir, inject);
-  const report = await verifyLive(conn.api, loaded.hub);
+  const session = await openHubSession(args, io, inject);
+  const conn = await session.azure();
+  const report = await verifyLive(conn.api, session.hub);
   if (args.json) io.stdout.write(`${JSON.stringify({ event: 'verify', ...report })}\n`);
   else printReport(report, io);
   return report.ready ? ExitCode.ok : ExitCode.notReady;
