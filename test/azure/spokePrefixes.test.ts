@@ -7,8 +7,8 @@ import type { GatewayModel, RouteModel, VnetModel } from '../../src/azure/client
 import { peeredPrefixes, readBackFacts } from '../../src/azure/readBack';
 import { buildVerifyReport, type VerifyObservations } from '../../src/azure/verify';
 import { readVerifyObservations } from '../../src/azure/verifyLive';
-import { parseFacts, serializeFacts } from '../../src/facts/io';
-import { demoHub, site } from './hubs';
+import { parseFacts, serializeFacts } from '../../src/io/factsFile';
+import { demoHub, site } from '../support/hubs';
 
 const hubVnet = (peerings: VnetModel['peerings']): VnetModel => ({
   name: 'ra-hybrid-vpn-er-vnet',
