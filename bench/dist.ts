@@ -12,12 +12,14 @@ function load<T>(rel: string): T {
 
 export const dist = {
   validate: () => load<typeof import('../src/hub/validate')>('hub/validate'),
-  factsIo: () => load<typeof import('../src/facts/io')>('facts/io'),
+  factsIo: () => load<typeof import('../src/io/factsFile')>('io/factsFile'),
   renderPlan: () => load<typeof import('../src/render/plan')>('render/plan'),
   bundleBuild: () => load<typeof import('../src/bundle/build')>('bundle/build'),
+  bundleManifest: () => load<typeof import('../src/bundle/manifest')>('bundle/manifest'),
   registry: () => load<typeof import('../src/devices/registry')>('devices/registry'),
   writeBundle: () => load<typeof import('../src/io/writeBundle')>('io/writeBundle'),
-  wiring: () => load<typeof import('../src/rotation/wiring')>('rotation/wiring'),
+  session: () => load<typeof import('../src/app/session')>('app/session'),
+  bundleKeys: () => load<typeof import('../src/app/bundleKeys')>('app/bundleKeys'),
   version: () => load<typeof import('../src/version')>('version'),
   readHub: () => load<typeof import('../src/io/readHub')>('io/readHub'),
   azurePlan: () => load<typeof import('../src/azure/deploy/plan')>('azure/deploy/plan'),

@@ -5,7 +5,7 @@
  */
 import { FACTS_VERSION, type AzureFacts, type SiteFacts } from '../src/facts/types';
 import type { Hub } from '../src/hub/types';
-import { KEY_ALPHABET } from '../src/rotation/generateKey';
+import { KEY_ALPHABET } from '../src/hub/sharedKey';
 
 const DEVICES = ['cisco-ios', 'juniper-srx', 'strongswan', 'windows-rras'] as const;
 

@@ -27,9 +27,11 @@ async function main(): Promise<void> {
   const phasesMs = { load: 0, facts: 0, render: 0, bundle: 0, write: 0 };
   const started = t();
   // Loading the modules is part of the run (as in the CLI, which loads them per command).
-  const { loadHubFile, keysForBundle } = dist.wiring();
+  const { openHub } = dist.session();
+  const { keysForBundle } = dist.bundleKeys();
   const { planRender } = dist.renderPlan();
   const { buildSiteBundle } = dist.bundleBuild();
+  const { sha256 } = dist.bundleManifest();
   const { DEVICES } = dist.registry();
   const { writeBundles } = dist.writeBundle();
   const { TOOL_VERSION } = dist.version();
@@ -38,15 +40,16 @@ async function main(): Promise<void> {
   let filesWritten = 0;
   for (let i = 0; i < inputs.length; i += 2) {
     const t0 = t();
-    const loaded = await loadHubFile(inputs[i], process.cwd());
+    const noAzure = { getToken: () => Promise.reject(new Error('the render benchmark never talks to Azure')) };
+    const loaded = await openHub({ file: inputs[i], cwd: process.cwd(), env: {}, azure: { credential: noAzure } });
+    const hubDigest = sha256(loaded.source);
     const t1 = t();
-    const noAzure = () => Promise.reject(new Error('the render benchmark never talks to Azure'));
-    const { facts, keys } = await keysForBundle(loaded, path.resolve(inputs[i + 1]), noAzure, {}, undefined, () => undefined);
+    const { facts, keys } = await keysForBundle(loaded, path.resolve(inputs[i + 1]), undefined, () => undefined);
     const t2 = t();
     const plan = planRender({ hub: loaded.hub, facts, device: 'own', keys, redact: false }, DEVICES);
     if (!plan.ok) throw new Error(`render refused: ${JSON.stringify(plan.problems.slice(0, 3))}`);
     const t3 = t();
-    const bundles = plan.sites.map((s) => ({ site: s.site, files: buildSiteBundle(s, { toolVersion: TOOL_VERSION, hubDigest: loaded.hubDigest, redacted: false }) }));
+    const bundles = plan.sites.map((s) => ({ site: s.site, files: buildSiteBundle(s, { toolVersion: TOOL_VERSION, hubDigest, redacted: false }) }));
     const t4 = t();
     const written = await writeBundles(bundles, { outDir: inputs.length > 2 ? path.join(outDir, `hub${i / 2 + 1}`) : outDir, force: false, durable: false });
     const t5 = t();

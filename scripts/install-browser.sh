@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs Debian's `chromium`, which the handoff page test (test/bundle/page.browser.test.ts) drives
+# Installs Debian's `chromium`, which the handoff page test (test/bundle/page.browser.e2e.test.ts) drives
 # headless. Idempotent and quiet: does nothing when it is already installed. Without root it installs
-# nothing and exits 0, saying that the page test will not find a browser (that test then fails unless
+# nothing, prints the command that would, and exits 0 (that test then fails naming it, unless
 # TUNNELSMITH_SKIP_BROWSER=1 is set).
 set -euo pipefail
 
@@ -13,7 +13,8 @@ if [ -x "$BROWSER" ]; then
 fi
 
 if [ "$(id -u)" -ne 0 ]; then
-  echo "install-browser: not root: $PACKAGE is not installed and the handoff page test will NOT find a browser" >&2
+  echo "install-browser: not root, so $PACKAGE is not installed; install it with:" >&2
+  echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends $PACKAGE" >&2
   exit 0
 fi
 

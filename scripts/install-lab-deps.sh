@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the interop lab (test/interop/) needs: strongSwan (charon + swanctl +
-# the kernel-libipsec userspace data path), FRR, BIRD 2 and ping. Idempotent and quiet: does nothing
-# when every package is already there. Without root it installs nothing and exits 0, saying that the
-# lab will not run (the lab test itself then fails unless TUNNELSMITH_SKIP_LAB=1 is set).
+# the kernel-libipsec userspace data path), FRR, BIRD 2, ping and iptables (the rendered firewall
+# openings of tunnel-setup.sh, applied where INPUT drops by default). Idempotent and quiet: does nothing
+# when every package is already there. Without root it installs nothing, prints the command that would,
+# and exits 0 (the lab tests then fail naming it, unless TUNNELSMITH_SKIP_LAB=1 is set).
 set -euo pipefail
 
 PACKAGES=(
@@ -14,12 +15,8 @@ PACKAGES=(
   bird2
   iputils-ping
   iproute2
+  iptables
 )
-
-if [ "$(id -u)" -ne 0 ]; then
-  echo "install-lab-deps: not root: the interop lab packages are not installed and the lab will NOT run" >&2
-  exit 0
-fi
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
   echo "install-lab-deps: no dpkg/apt-get here: the interop lab packages are not installed and the lab will NOT run" >&2
@@ -35,6 +32,12 @@ for p in "${PACKAGES[@]}"; do
 done
 
 if [ "${#missing[@]}" -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-lab-deps: not root, so the interop lab's Debian packages are not installed; install them with:" >&2
+  echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
   exit 0
 fi
 

@@ -19,7 +19,7 @@ import { AZURE_DEFAULT_DPD_TIMEOUT_SECONDS } from '../policy/catalog';
 import type { IpsecPolicy } from '../hub/types';
 import { nameFromId, sameId, type CircuitModel, type ConnectionModel, type GatewayModel, type LngModel, type PublicIpModel, type VnetModel } from './client/model';
 import { GATEWAY_SUBNET } from './resources/virtualNetwork';
-import { azTwinOf, BASIC_PUBLIC_IP_MIGRATION, retiredVpnSku } from './skus';
+import { azTwinOf, BASIC_PUBLIC_IP_MIGRATION, retiredVpnSku } from './resources/skus';
 
 /** Everything of interest in the resource group. */
 export interface ImportSnapshot {

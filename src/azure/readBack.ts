@@ -11,7 +11,7 @@ import { AZURE_DEFAULT_ASN } from '../hub/azureValues';
 import { isAzureApipa } from '../net/ipv4';
 import { AZURE_DEFAULT_DPD_TIMEOUT_SECONDS } from '../policy/catalog';
 import type { AzureApi, CallOptions } from './client/api';
-import { isBusy, nameFromId, sameId, type ConnectionModel, type GatewayModel } from './client/model';
+import { isBusy, nameFromId, sameId, type ConnectionModel, type GatewayModel, type VnetModel } from './client/model';
 
 export interface ReadBackOptions extends CallOptions {
   /** Read each connection's shared key (GET .../sharedkey). */
@@ -61,11 +61,13 @@ export async function readBackFacts(api: AzureApi, hub: Hub, o: ReadBackOptions)
     expressRoute = { gatewayName: er.gatewayName, connected: cn !== undefined && (cn.provisioningState ?? 'Succeeded').toLowerCase() === 'succeeded' };
   }
 
+  const peered = vnet ? peeredPrefixes(vnet) : [];
   return {
     version: FACTS_VERSION,
     hub: hubId(hub),
     location: gw.location || hub.azure.location,
     vnetAddressSpace: vnet ? [...vnet.addressSpace] : [...hub.azure.vnet.addressSpace],
+    ...(peered.length ? { peeredPrefixes: peered } : {}),
     vpnGateway: {
       name: gw.name,
       asn: gw.asn ?? AZURE_DEFAULT_ASN,
@@ -76,6 +78,15 @@ export async function readBackFacts(api: AzureApi, hub: Hub, o: ReadBackOptions)
     ...(expressRoute ? { expressRoute } : {}),
     sites: sites.filter(Boolean),
   };
+}
+
+/**
+ * The prefixes of the VNets peered with the hub that use its gateways: the hub side allows gateway transit
+ * and the peering is up (Azure advertises these spokes to the VPN's BGP peers). Sorted, without duplicates.
+ */
+export function peeredPrefixes(vnet: VnetModel): string[] {
+  const peerings = (vnet.peerings ?? []).filter((p) => p.allowGatewayTransit && (p.state ?? 'Connected').toLowerCase() === 'connected');
+  return [...new Set(peerings.flatMap((p) => p.remotePrefixes))].sort();
 }
 
 interface Instance {
@@ -134,9 +145,4 @@ function azureBgpIpsFor(cn: ConnectionModel, instances: Instance[], gw: GatewayM
 
 function notDeployed(message: string, hint = 'run tunnelsmith deploy first'): AzureError {
   return new AzureError('NotDeployed', message, { statusCode: 404 }, hint);
-}
-
-/** The shared keys of facts read in memory, by site (what the bundle writer takes). Pure. */
-export function keysFromFacts(facts: AzureFacts): Record<string, string | undefined> {
-  return Object.fromEntries(facts.sites.map((s) => [s.name, s.sharedKey]));
 }

@@ -4,29 +4,10 @@
  * connection PUT, so a crash between the two never loses the key Azure may end up holding.
  * An existing connection's key is never changed here.
  */
-import { randomBytes } from 'node:crypto';
 import { InputError, type Problem } from '../errors';
+import { generateSharedKey } from '../hub/sharedKey';
 import type { SecretRef, Site } from '../hub/types';
 import { readKeyJournal, writeKeyJournal, type KeyJournalEntry } from '../io/keyJournal';
-
-export const GENERATED_KEY_LENGTH = 48;
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-/**
- * A key of letters and digits (safe in every device syntax), from a cryptographic source.
- * Rejection sampling keeps every character equally likely (62 does not divide 256).
- */
-export function generateSharedKey(length = GENERATED_KEY_LENGTH, random: (n: number) => Buffer = randomBytes): string {
-  const limit = 256 - (256 % ALPHABET.length);
-  let out = '';
-  while (out.length < length) {
-    for (const b of random(length * 2)) {
-      if (b < limit) out += ALPHABET[b % ALPHABET.length];
-      if (out.length === length) break;
-    }
-  }
-  return out;
-}
 
 /** Resolves a secret reference to its value (env, file, Key Vault). Never logs the value. */
 export type SecretResolver = (ref: SecretRef, path: string) => Promise<string>;

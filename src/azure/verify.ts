@@ -8,6 +8,10 @@
  * ExpressRoute (on the ExpressRoute gateway) and over the VPN (BGP-learned, or the local network
  * gateway's static prefixes); and the VPN the backup: Azure prefers ExpressRoute for the same prefix,
  * but a longer prefix over the VPN would win, so none may exist.
+ *
+ * It also warns (without changing readiness) about Azure prefixes the appliance would drop: a prefix the
+ * gateway advertises to a site's BGP peer, or a peered VNet that uses the hub's gateways, that neither the
+ * VNet's prefixes nor `azure.vnet.spokePrefixes` cover; on failover it would be unreachable.
  */
 import type { Hub, Site } from '../hub/types';
 import { containsCidr, parseCidr, type Cidr } from '../net/ipv4';
@@ -35,6 +39,10 @@ export interface VerifyObservations {
     /** The circuit (circuitId or the one tunnelsmith creates), when the hub names one. */
     circuit?: CircuitObservation;
   };
+  /** The hub VNet as Azure holds it: its prefixes and those of the peered VNets that use its gateways. */
+  vnet?: { addressSpace: string[]; peeredPrefixes: string[] };
+  /** `getAdvertisedRoutes` of the VPN gateway to each BGP site's peer, by site name, or why it could not be read. */
+  advertisedRoutes?: Record<string, RouteModel[] | { error: string }>;
 }
 
 export interface CircuitObservation {
@@ -52,6 +60,8 @@ export interface Check {
   name: string;
   ok: boolean;
   detail: string;
+  /** A warning: reported, but readiness does not depend on it (`ok` stays true). */
+  warning?: boolean;
 }
 
 export interface SiteVerdict {
@@ -78,6 +88,8 @@ export interface VerifyReport {
   sites: SiteVerdict[];
   /** One line per failed check, `<site>: <check>: <detail>`. */
   reasons: string[];
+  /** One line per warning, `<site>: <check>: <detail>`. */
+  warnings: string[];
 }
 
 const CONNECTED = 'connected';
@@ -107,6 +119,7 @@ export function buildVerifyReport(obs: VerifyObservations): VerifyReport {
   if (er) for (const c of er.checks.filter((c) => !c.ok)) reasons.push(`expressRoute: ${c.name}: ${c.detail}`);
   for (const s of sites) for (const c of s.checks.filter((c) => !c.ok)) reasons.push(`${s.site}: ${c.name}: ${c.detail}`);
   const ready = reasons.length === 0;
+  const warnings = sites.flatMap((s) => s.checks.filter((c) => c.warning).map((c) => `${s.site}: ${c.name}: ${c.detail}`));
 
   let failover: FailoverState;
   if (!hub.azure.expressRoute) failover = 'vpn-only';
@@ -119,7 +132,7 @@ export function buildVerifyReport(obs: VerifyObservations): VerifyReport {
     const circuitUp = !er || er.checks.filter((c) => c.name === 'circuit').every((c) => c.ok);
     failover = vpnFine && erCarriesNothing && circuitUp ? 'on-vpn' : 'not-ready';
   }
-  return { hub: hubName, ready, failover, ...(er ? { expressRoute: er } : {}), sites, reasons };
+  return { hub: hubName, ready, failover, ...(er ? { expressRoute: er } : {}), sites, reasons, warnings };
 }
 
 function circuitCheck(c: CircuitObservation): Check {
@@ -218,5 +231,43 @@ function siteVerdict(site: Site, obs: VerifyObservations): SiteVerdict {
         : `more specific over the VPN than over ExpressRoute (the VPN would carry them): ${stealing.join(', ')}`,
     });
   }
+  const azurePrefixes = azurePrefixesCheck(site, obs);
+  if (azurePrefixes) checks.push(azurePrefixes);
   return { site: site.name, ready: checks.every((c) => c.ok), checks };
+}
+
+/**
+ * Azure prefixes the site's appliance would drop. The rendered filters accept the VNet's prefixes exactly
+ * over BGP (static routes cover them and everything inside), and each spoke prefix with its more specifics.
+ * Prefixes inside a site's own address space (Azure passes sites' routes between them) are dropped on purpose.
+ */
+function azurePrefixesCheck(site: Site, obs: VerifyObservations): Check | undefined {
+  const advertised = site.bgp ? obs.advertisedRoutes?.[site.name] : undefined;
+  if (obs.vnet === undefined && advertised === undefined) return undefined;
+  const name = 'azure prefixes';
+  if (advertised && 'error' in advertised) {
+    return { name, ok: true, warning: true, detail: `the routes Azure advertises to ${site.bgp!.peerIp} could not be read (${advertised.error}); not checked` };
+  }
+  const vnet = (obs.vnet?.addressSpace ?? obs.hub.azure.vnet.addressSpace).map(cidrOf).filter((c): c is Cidr => c !== undefined);
+  const spokes = (obs.hub.azure.vnet.spokePrefixes ?? []).map(cidrOf).filter((c): c is Cidr => c !== undefined);
+  const sites = obs.hub.sites.flatMap((s) => s.addressSpace).map(cidrOf).filter((c): c is Cidr => c !== undefined);
+  const accepted = (c: Cidr): boolean =>
+    spokes.some((s) => containsCidr(s, c)) || vnet.some((v) => (site.bgp ? v.text === c.text : containsCidr(v, c)));
+  const sources = new Map<string, string>();
+  for (const r of advertised ?? []) sources.set(r.network, `advertised to ${site.bgp!.peerIp}`);
+  for (const p of obs.vnet?.peeredPrefixes ?? []) sources.set(p, sources.has(p) ? `${sources.get(p)}, a peered VNet` : 'a peered VNet using the hub\'s gateways');
+  const dropped = [...sources.entries()].filter(([network]) => {
+    const c = cidrOf(network);
+    return c !== undefined && !accepted(c) && !sites.some((s) => containsCidr(s, c));
+  });
+  if (dropped.length === 0) {
+    const what = [advertised ? `every prefix Azure advertises to ${site.bgp!.peerIp}` : '', obs.vnet?.peeredPrefixes.length ? 'every peered VNet using the hub\'s gateways' : ''].filter(Boolean).join(' and ');
+    return { name, ok: true, detail: `${what || 'every Azure prefix'} is accepted by the appliance (VNet prefixes and azure.vnet.spokePrefixes)` };
+  }
+  return {
+    name,
+    ok: true,
+    warning: true,
+    detail: `${dropped.map(([n, from]) => `${n} (${from})`).join(', ')}: the appliance drops ${dropped.length === 1 ? 'it' : 'them'} (neither a VNet prefix nor inside azure.vnet.spokePrefixes), so on failover ${dropped.length === 1 ? 'it is' : 'they are'} unreachable: add ${dropped.length === 1 ? 'it' : 'them'} to azure.vnet.spokePrefixes and render again`,
+  };
 }

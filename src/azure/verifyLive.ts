@@ -1,5 +1,7 @@
 /** Gathers what `verify` judges: connection statuses, BGP peers and learned routes of both gateways. */
 import { AzureError } from '../errors';
+import { peeredPrefixes } from './readBack';
+import type { RouteModel } from './client/model';
 import type { Hub } from '../hub/types';
 import type { AzureApi, CallOptions } from './client/api';
 import { circuitIdOf } from './deploy/plan';
@@ -27,7 +29,16 @@ export async function readVerifyObservations(api: AzureApi, hub: Hub, o?: CallOp
       ? { id: circuitId, exists: true, name: c.name, privatePeering: c.privatePeering, ...(c.serviceProviderProvisioningState ? { serviceProviderProvisioningState: c.serviceProviderProvisioningState } : {}) }
       : { id: circuitId, exists: false };
   };
-  const [connections, vpnPeers, vpnRoutes, erObs] = await Promise.all([
+  /** What the gateway advertises to each BGP site; a refusal is reported in the verdict, not thrown. */
+  const readAdvertised = async (peer: string): Promise<RouteModel[] | { error: string }> => {
+    try {
+      return await api.getAdvertisedRoutes(rg, vpn.name, peer, o);
+    } catch (e) {
+      if (e instanceof AzureError) return { error: e.message };
+      throw e;
+    }
+  };
+  const [connections, vpnPeers, vpnRoutes, erObs, vnet, advertised] = await Promise.all([
     Promise.all(hub.sites.map(async (s) => [s.name, await observe(s.connectionName)] as const)).then((e) => Object.fromEntries(e)),
     hub.sites.some((s) => s.bgp) ? api.getBgpPeerStatus(rg, vpn.name, o) : Promise.resolve([]),
     api.getLearnedRoutes(rg, vpn.name, o),
@@ -39,8 +50,18 @@ export async function readVerifyObservations(api: AzureApi, hub: Hub, o?: CallOp
           return { gatewayExists: true, connection, routes, ...(circuit ? { circuit } : {}) };
         })()
       : Promise.resolve(undefined),
+    api.getVnet(rg, hub.azure.vnet.name, o),
+    Promise.all(hub.sites.filter((s) => s.bgp).map(async (s) => [s.name, await readAdvertised(s.bgp!.peerIp)] as const)).then((e) => Object.fromEntries(e)),
   ]);
-  return { hub, connections, vpnPeers, vpnRoutes, ...(erObs ? { expressRoute: erObs } : {}) };
+  return {
+    hub,
+    connections,
+    vpnPeers,
+    vpnRoutes,
+    ...(erObs ? { expressRoute: erObs } : {}),
+    ...(vnet ? { vnet: { addressSpace: [...vnet.addressSpace], peeredPrefixes: peeredPrefixes(vnet) } } : {}),
+    advertisedRoutes: advertised,
+  };
 }
 
 /** Reads and judges. */

@@ -2,60 +2,14 @@
  * The handoff bundle of one site, in memory: the device files, the handoff README, the handoff page
  * (`index.html`), the manifest and SHA256SUMS. Pure (hashing is deterministic); the writer puts it on disk.
  */
-import { createHash } from 'node:crypto';
 import type { DeviceId } from '../hub/deviceIds';
 import type { DeviceDefinition } from '../devices/kit/contract';
 import { DEVICES } from '../devices/registry';
 import type { SiteRenderPlan } from '../render/plan';
 import { templateEngine, type TemplateEngine } from '../render/engine';
 import { buildHandoffView } from './handoffView';
+import { fileMode, MANIFEST_VERSION, sha256, type BundleFile, type BundleMeta, type Manifest } from './manifest';
 import { buildPageView, pageHoldsSecret } from './pageView';
-
-export const MANIFEST_VERSION = 1;
-
-export interface BundleFile {
-  /** Relative to `<out>/<site>/`. */
-  path: string;
-  content: string;
-  mode: number;
-  holdsSecret: boolean;
-}
-
-export interface ManifestEntry {
-  path: string;
-  sha256: string;
-  bytes: number;
-  mode: string;
-  secret: boolean;
-}
-
-export interface Manifest {
-  manifestVersion: typeof MANIFEST_VERSION;
-  tool: 'tunnelsmith';
-  toolVersion: string;
-  hub: string;
-  /** sha256 of the hub file as read, so a bundle names the input it came from. */
-  hubDigest: string;
-  site: string;
-  devices: string[];
-  redacted: boolean;
-  files: ManifestEntry[];
-}
-
-export interface BundleMeta {
-  toolVersion: string;
-  hubDigest: string;
-  redacted: boolean;
-}
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
-
-export function fileMode(holdsSecret: boolean, executable: boolean): number {
-  if (holdsSecret) return executable ? 0o700 : 0o600;
-  return executable ? 0o755 : 0o644;
-}
 
 /** Builds every file of a site's bundle; the manifest lists the others, SHA256SUMS lists them all. */
 export function buildSiteBundle(

@@ -1,5 +1,5 @@
 /** What changed between a site's previous bundle (its manifest on disk) and the one about to be written. Pure. */
-import type { Manifest, ManifestEntry } from './build';
+import type { Manifest, ManifestEntry } from './manifest';
 
 export interface FileChange {
   path: string;

@@ -2,7 +2,7 @@
 import type { DeviceId } from '../hub/deviceIds';
 import type { DeviceDefinition } from '../devices/kit/contract';
 import type { SiteRenderPlan } from '../render/plan';
-import type { BundleMeta } from './build';
+import type { BundleMeta } from './manifest';
 import { buildTopologyDiagram } from './topologyDiagram';
 
 export type HandoffView = ReturnType<typeof buildHandoffView>;

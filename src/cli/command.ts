@@ -1,5 +1,6 @@
 /** What every command module provides, and the I/O it is given (so tests can run commands in-process). */
 import type { Argv } from 'yargs';
+import { formatProblem, type Problem } from '../errors';
 
 export interface CliIO {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -35,4 +36,9 @@ export function defineCommand<A>(spec: CommandSpec<A>): CommandSpec<A> {
 
 export function writeLine(stream: NodeJS.WritableStream, text = ''): void {
   stream.write(`${text}\n`);
+}
+
+/** Where a problem that is no error goes (a key file others can read, a key source that disagrees): stderr. */
+export function warnTo(io: CliIO): (p: Problem) => void {
+  return (p) => writeLine(io.stderr, formatProblem(p));
 }

@@ -5,7 +5,9 @@
 import type { DeviceId } from '../hub/deviceIds';
 import type { DeviceDefinition } from './kit/contract';
 import { ciscoIos } from './cisco-ios/device';
+import { fortigate } from './fortigate/device';
 import { juniperSrx } from './juniper-srx/device';
+import { paloalto } from './paloalto/device';
 import { strongswan } from './strongswan/device';
 import { windowsRras } from './windows-rras/device';
 
@@ -14,4 +16,6 @@ export const DEVICES: Readonly<Record<DeviceId, DeviceDefinition>> = {
   'juniper-srx': juniperSrx,
   strongswan,
   'windows-rras': windowsRras,
+  fortigate,
+  paloalto,
 };

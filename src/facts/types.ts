@@ -43,6 +43,13 @@ export interface AzureFacts {
   hub: string;
   location: string;
   vnetAddressSpace: string[];
+  /**
+   * Prefixes of the VNets peered with the hub VNet that may use its gateways (the hub side allows gateway
+   * transit and the peering is Connected), as read back live: Azure advertises them over the VPN, so each
+   * must be in `azure.vnet.spokePrefixes` for the appliance to accept it. Absent when there is none (or in
+   * a facts file written before tunnelsmith read peerings).
+   */
+  peeredPrefixes?: string[];
   vpnGateway: {
     name: string;
     asn: number;

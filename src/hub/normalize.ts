@@ -10,7 +10,7 @@ import type { ExpressRouteSpec, Hub, Site } from './types';
 /**
  * The normalized Hub: defaults applied (gateway ASN 65515, single instance, `<name>-pip1`, `lng-<site>`,
  * `cn-<site>`, DPD 45 s, the secure default policy, `<gatewayName>-cn`, no subnets), optional sections
- * left out when absent, and nothing shared with the input (every list and object is copied).
+ * left out when absent (spokePrefixes and expressRouteRoutesVia too: readers default them to none and bgp), and nothing shared with the input (every list and object is copied).
  */
 export function normalizeHub(raw: RawHubFile): Hub {
   const { azure } = raw;
@@ -26,6 +26,7 @@ export function normalizeHub(raw: RawHubFile): Hub {
         addressSpace: [...azure.vnet.addressSpace],
         gatewaySubnet: azure.vnet.gatewaySubnet,
         subnets: (azure.vnet.subnets ?? []).map((s) => ({ name: s.name, prefix: s.prefix })),
+        ...(azure.vnet.spokePrefixes !== undefined ? { spokePrefixes: [...azure.vnet.spokePrefixes] } : {}),
       },
       vpnGateway: {
         name: gw.name,
@@ -65,6 +66,7 @@ function normalizeSite(site: RawSite): Site {
     connectionName: site.connectionName ?? defaultConnectionName(site.name),
     ipsecPolicy: site.ipsecPolicy === undefined ? { ...SECURE_DEFAULT_POLICY } : site.ipsecPolicy === 'azure-default' ? 'azure-default' : { ...site.ipsecPolicy },
     dpdTimeoutSeconds: site.dpdTimeoutSeconds ?? AZURE_DEFAULT_DPD_TIMEOUT_SECONDS,
+    ...(site.expressRouteRoutesVia !== undefined ? { expressRouteRoutesVia: site.expressRouteRoutesVia } : {}),
     ...(site.sharedKey !== undefined ? { sharedKey: copySecretRef(site.sharedKey) } : {}),
     deviceOptions: { ...(site.deviceOptions ?? {}) },
   };

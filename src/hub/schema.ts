@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { DEVICE_IDS } from './deviceIds';
+import { DEFAULT_EXPRESS_ROUTE_ROUTES_VIA, EXPRESS_ROUTE_ROUTES_VIA } from './types';
 import { POLICY_CATALOG, MIN_SA_DATA_SIZE_KB, MIN_SA_LIFETIME_SECONDS, SECURE_DEFAULT_POLICY, type PolicyEnumField } from '../policy/catalog';
 import {
   AZURE_DEFAULT_ASN, CIRCUIT_BANDWIDTHS_MBPS, CIRCUIT_SKU_FAMILIES, CIRCUIT_SKU_TIERS, DPD_TIMEOUT_RANGE,
@@ -89,6 +90,8 @@ export const VnetSchema = z
       .describe('VNet address prefixes'),
     gatewaySubnet: cidr('GatewaySubnet').describe('The GatewaySubnet prefix: inside addressSpace; /27 or larger when expressRoute is set'),
     subnets: z.array(SubnetSchema).max(256, { error: 'holds at most 256 subnets' }).optional().describe('Optional application subnets'),
+    spokePrefixes: z.array(cidr('spoke prefix')).max(256, { error: 'holds at most 256 prefixes' }).optional()
+      .describe("Prefixes of peered spoke VNets that use this hub's gateways: accepted from Azure on every device like the VNet's own (with their more specifics); must not overlap the VNet or any site"),
   })
   .describe('The hub virtual network');
 
@@ -180,6 +183,10 @@ export const SiteSchema = z
       .min(DPD_TIMEOUT_RANGE.min, { error: `must be at least ${DPD_TIMEOUT_RANGE.min} seconds` })
       .max(DPD_TIMEOUT_RANGE.max, { error: `must be at most ${DPD_TIMEOUT_RANGE.max} seconds` })
       .optional().meta({ description: 'Dead peer detection timeout in seconds (9..3600)', default: 45 }),
+    expressRouteRoutesVia: z.enum(EXPRESS_ROUTE_ROUTES_VIA).optional().meta({
+      description: 'How routes learned over ExpressRoute reach this appliance: bgp, igp (OSPF, EIGRP, ...) or static. With igp or static, routes learned over the VPN get a worse administrative distance than the IGP or static route, so the VPN stays the backup',
+      default: DEFAULT_EXPRESS_ROUTE_ROUTES_VIA,
+    }),
     sharedKey: SecretRefSchema.optional().describe('Shared key reference; omitted: deploy generates a strong key'),
     deviceOptions: z.record(z.string().regex(P.DEVICE_OPTION_KEY, { error: 'must be an option name' }), DeviceOptionValueSchema)
       .optional().describe("Knobs for the site's device (see the deviceOptions table); outsideAddress: the appliance's own address behind NAT"),

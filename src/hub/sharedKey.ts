@@ -1,10 +1,42 @@
 /**
- * The rules every shared key passes before it reaches Azure or a file, whatever its source (a reference,
- * the key journal, a facts file, Azure): Azure's character rules and the characters the device cannot
- * carry safely. Pure.
+ * What a shared key is: the rules every key passes before it reaches Azure or a file, whatever its source
+ * (a reference, the key journal, a facts file, Azure): Azure's character rules and the characters the
+ * device cannot carry safely; where a key came from; and the keys tunnelsmith makes (deploy, when a site
+ * has no reference, and rotate-key). Pure, but for the default random source of `generateSharedKey`.
  */
+import { randomBytes } from 'node:crypto';
 import type { Problem } from '../errors';
 import type { DeviceRules } from './rules';
+
+/** Where a key came from (the key journal's origins). */
+export type KeyOrigin = 'generated' | 'reference' | 'azure' | 'rotation';
+
+/** Letters and digits only: safe in every device's syntax and within Azure's rules. */
+export const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+/** 48 characters: about 285 bits. */
+export const GENERATED_KEY_LENGTH = 48;
+
+/** A source of random bytes; tests may inject one, production uses the OS CSPRNG. */
+export type RandomSource = (size: number) => Uint8Array;
+
+/**
+ * A new shared key of `length` characters from {@link KEY_ALPHABET}, cryptographically random. Rejection
+ * sampling keeps every character equally likely (no modulo bias): bytes >= 248 (the largest multiple of
+ * 62 below 256) are dropped.
+ */
+export function generateSharedKey(length: number = GENERATED_KEY_LENGTH, random: RandomSource = randomBytes): string {
+  if (!Number.isInteger(length) || length < 1 || length > 128) throw new RangeError('key length must be 1..128');
+  const limit = 256 - (256 % KEY_ALPHABET.length);
+  let key = '';
+  while (key.length < length) {
+    for (const byte of random(length * 2)) {
+      if (byte >= limit) continue;
+      key += KEY_ALPHABET[byte % KEY_ALPHABET.length];
+      if (key.length === length) break;
+    }
+  }
+  return key;
+}
 
 /** Azure: 1..128 printable ASCII characters except space, `-` and `~`. */
 const AZURE_KEY_CHAR = /^[\x21-\x7e]$/;

@@ -31,6 +31,14 @@ export interface SiteBgp {
 
 export type DeviceOptionValue = string | number;
 
+/**
+ * How routes learned over ExpressRoute reach the appliance: over BGP (local preference decides), or by
+ * an IGP or static routes (then the VPN's BGP routes need a worse administrative distance).
+ */
+export const EXPRESS_ROUTE_ROUTES_VIA = ['bgp', 'igp', 'static'] as const;
+export type ExpressRouteRoutesVia = (typeof EXPRESS_ROUTE_ROUTES_VIA)[number];
+export const DEFAULT_EXPRESS_ROUTE_ROUTES_VIA: ExpressRouteRoutesVia = 'bgp';
+
 export interface Site {
   name: string;
   device: DeviceId;
@@ -46,6 +54,8 @@ export interface Site {
   connectionName: string;
   ipsecPolicy: PolicySetting;
   dpdTimeoutSeconds: number;
+  /** Absent: `bgp` (DEFAULT_EXPRESS_ROUTE_ROUTES_VIA). */
+  expressRouteRoutesVia?: ExpressRouteRoutesVia;
   sharedKey?: SecretRef;
   /** Only the keys the user wrote; each device applies its own defaults. */
   deviceOptions: Record<string, DeviceOptionValue>;
@@ -97,6 +107,8 @@ export interface AzureSpec {
     addressSpace: string[];
     gatewaySubnet: string;
     subnets: SubnetSpec[];
+    /** Prefixes of peered spoke VNets that use this hub's gateways; absent: none. */
+    spokePrefixes?: string[];
   };
   vpnGateway: VpnGatewaySpec;
   expressRoute?: ExpressRouteSpec;

@@ -8,15 +8,13 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors';
+import type { KeyOrigin } from '../hub/sharedKey';
 import { ensureDir, writeFileAtomic } from './atomicWrite';
 import { readFileNoFollow, refuseLink } from './noFollow';
 
 const MAX_ENTRY_BYTES = 1024 * 1024;
 
 export const KEY_JOURNAL_VERSION = 1 as const;
-
-/** Where a key came from. */
-export type KeyOrigin = 'generated' | 'reference' | 'azure' | 'rotation';
 
 /**
  * `pending`: journaled, not yet confirmed in Azure (the connection PUT may not have happened);

@@ -5,7 +5,7 @@
  * separate `<site>.key` holds it. `rotate-key apply` sets a new key only when this holds.
  */
 import path from 'node:path';
-import { sha256, type Manifest } from '../bundle/build';
+import { sha256, type Manifest } from '../bundle/manifest';
 import { isAppError } from '../errors';
 import { lstatIfExists, readFileNoFollow } from './noFollow';
 import { isProducedPath, readManifest } from './writeBundle';

@@ -17,10 +17,10 @@
 import { randomBytes } from 'node:crypto';
 import { constants, copyFileSync, linkSync, mkdirSync, promises as fs, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import { DEVICES } from '../devices/registry';
 import { InputError, type Problem } from '../errors';
-import { sha256, type BundleFile, type Manifest } from '../bundle/build';
+import { sha256, type BundleFile, type Manifest } from '../bundle/manifest';
 import { isDeviceId } from '../hub/deviceIds';
+import { mapLimit } from '../util/async';
 import { syncDir, writeFileAtomic, writeNewFiles } from './atomicWrite';
 import { linkRefused, lstatIfExists, readFileNoFollow, setDirModeNoFollow } from './noFollow';
 
@@ -115,7 +115,7 @@ export async function writeBundles(bundles: SiteBundle[], opts: WriteBundleOptio
     setDirModeNoFollow(opts.outDir, 0o755);
   }
   const tag = randomBytes(6).toString('hex');
-  return mapAtMost(bundles, SITES_AT_ONCE, (b) => writeSite(b, previous.get(b.site), opts, tag));
+  return mapLimit(bundles, SITES_AT_ONCE, (b) => writeSite(b, previous.get(b.site), opts, tag), { stopOnFailure: true });
 }
 
 /** Checks one site's folder before anything is written. `hard` problems are never overridden by --force. */
@@ -359,29 +359,6 @@ function isRunning(pid: number): boolean {
   }
 }
 
-/**
- * `fn` over `items`, at most `limit` at a time; results in the order of `items`. After a failure no new
- * item starts; the ones under way finish, then the first error is thrown.
- */
-async function mapAtMost<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (!failure && next < items.length) {
-      const i = next++;
-      try {
-        results[i] = await fn(items[i] as T);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failure) throw failure.error;
-  return results;
-}
-
 /** The manifest names the files written before it, and SHA256SUMS comes last. */
 function writeOrder(files: BundleFile[]): BundleFile[] {
   const last = (f: BundleFile) => (f.path === 'manifest.json' ? 1 : f.path === 'SHA256SUMS' ? 2 : 0);
@@ -409,43 +386,4 @@ function readManifestIn(siteDir: string): Manifest | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Everything `render` needs to write bundles. */
-export interface RenderBundleRequest {
-  hub: import('../hub/types').Hub;
-  /** sha256 of the hub file's bytes. */
-  hubDigest: string;
-  facts: import('../facts/types').AzureFacts;
-  keys: Readonly<Record<string, string | undefined>>;
-  /** Where each key came from, for messages. */
-  keySources?: Readonly<Record<string, string | undefined>>;
-  outDir: string;
-  device: import('../render/plan').DeviceSelection;
-  site?: string;
-  redact?: boolean;
-  force?: boolean;
-  /** Also write one `<out>/<site>.tar.gz` per site. */
-  archive?: boolean;
-}
-
-/** Renders every requested pair in memory (all problems at once, nothing written on failure), then writes. */
-export async function renderAndWriteBundle(req: RenderBundleRequest): Promise<WrittenSite[]> {
-  const { planRender } = await import('../render/plan');
-  const { buildSiteBundle } = await import('../bundle/build');
-  const { TOOL_VERSION } = await import('../version');
-  const redact = req.redact ?? false;
-  const plan = planRender({ hub: req.hub, facts: req.facts, device: req.device, ...(req.site ? { site: req.site } : {}), keys: req.keys, ...(req.keySources ? { keySources: req.keySources } : {}), redact }, DEVICES);
-  if (!plan.ok) {
-    throw new InputError('RenderRefused', 'nothing was written: some requested (site, device) pairs cannot be rendered', plan.problems, 'fix the listed fields, or choose another --device');
-  }
-  const bundles: SiteBundle[] = plan.sites.map((s) => {
-    const key = req.keys[s.site];
-    return {
-      site: s.site,
-      files: buildSiteBundle(s, { toolVersion: TOOL_VERSION, hubDigest: req.hubDigest, redacted: redact }),
-      ...(redact && key !== undefined ? { separateKey: key } : {}),
-    };
-  });
-  return writeBundles(bundles, { outDir: req.outDir, force: req.force ?? false, ...(req.archive ? { archive: true } : {}) });
 }

@@ -1,7 +1,7 @@
 /** Joins the hub's intent with Azure's facts into the SiteContext a device view is built from. Pure. */
 import type { Problem } from '../errors';
 import type { AzureFacts } from '../facts/types';
-import { hubId, type Hub, type Site } from '../hub/types';
+import { DEFAULT_EXPRESS_ROUTE_ROUTES_VIA, hubId, type Hub, type Site } from '../hub/types';
 import { buildProposals } from '../policy/catalog';
 import type { DeviceDefinition, SiteContext, TunnelContext } from '../devices/kit/contract';
 import { isAzureApipa } from '../net/ipv4';
@@ -59,7 +59,11 @@ export function buildSiteContext(input: ContextInput): ContextResult {
 
   const options: SiteContext['options'] = {};
   for (const [key, spec] of Object.entries(device.options)) options[key] = spec.default;
-  if (site.device === device.id) Object.assign(options, withoutCommonOptions(site.deviceOptions));
+  const explicit = site.device === device.id ? withoutCommonOptions(site.deviceOptions) : {};
+  Object.assign(options, explicit);
+  for (const [key, spec] of Object.entries(device.options)) {
+    if (spec.deriveDefault && !(key in explicit)) options[key] = spec.deriveDefault(options);
+  }
   const outsideAddress = site.deviceOptions.outsideAddress;
 
   const ctx: SiteContext = {
@@ -76,6 +80,7 @@ export function buildSiteContext(input: ContextInput): ContextResult {
       asn: facts.vpnGateway.asn,
       activeActive: facts.vpnGateway.activeActive,
       vnetPrefixes: [...facts.vnetAddressSpace],
+      spokePrefixes: [...(hub.azure.vnet.spokePrefixes ?? [])],
     },
     tunnels,
     ...(site.bgp
@@ -91,6 +96,7 @@ export function buildSiteContext(input: ContextInput): ContextResult {
         }
       : {}),
     expressRouteBackup: hub.azure.expressRoute !== undefined,
+    expressRouteRoutesVia: site.expressRouteRoutesVia ?? DEFAULT_EXPRESS_ROUTE_ROUTES_VIA,
     sharedKey: input.sharedKey ?? REDACTED_KEY_PLACEHOLDER,
     keyRedacted: input.sharedKey === undefined,
     ...(typeof outsideAddress === 'string' ? { outsideAddress } : {}),

@@ -11,7 +11,7 @@ import type { DeviceDefinition, SiteContext } from '../devices/kit/contract';
 import { buildSiteContext } from './context';
 import { renderDeviceFiles, type RenderedFile } from './renderSite';
 
-/** `own`: each site's own device; `all`: all four; or one device id for every site. */
+/** `own`: each site's own device; `all`: every registered device; or one device id for every site. */
 export type DeviceSelection = 'own' | 'all' | DeviceId;
 
 export interface RenderRequest {

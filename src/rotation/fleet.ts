@@ -9,21 +9,6 @@ export type SiteResult<T> =
   | { site: string; ok: true; exitCode: 0; value: T }
   | { site: string; ok: false; exitCode: ExitCodeValue; code: string; message: string; hint?: string; error: unknown };
 
-/** Runs `task` for every item, never more than `concurrency` at once; results keep the input order. */
-export async function runBounded<I, T>(items: readonly I[], concurrency: number, task: (item: I, index: number) => Promise<T>): Promise<T[]> {
-  const limit = Math.max(1, Math.floor(concurrency));
-  const results = new Array<T>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index] as I, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 /**
  * Runs `task` for every item, a new one only when `pacing` grants a slot (its adaptive bound, and no
  * Retry-After pending); each task runs inside `pacing` so its Azure steps share it. Results keep the

@@ -10,12 +10,10 @@
  *
  * The previous key is kept until the next rotation is applied, so the on-prem team can always roll back.
  */
+import type { KeyOrigin } from '../hub/sharedKey';
 
 export const ROTATION_STATES = ['idle', 'prepared', 'applying', 'applied', 'rolling-back', 'rolled-back'] as const;
 export type RotationState = (typeof ROTATION_STATES)[number];
-
-/** Where a key came from (the key journal's origins). */
-export type KeyOrigin = 'generated' | 'reference' | 'azure' | 'rotation';
 
 export interface KeyVersion {
   key: string;

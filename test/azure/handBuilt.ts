@@ -6,8 +6,8 @@ import { NetworkManagementClient } from '@azure/arm-network';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { stringify } from 'yaml';
 import { staticTokenCredential } from '../../src/azure/client/credentials';
-import type { Harness } from './harness';
-import { SUB } from './hubs';
+import type { Harness } from '../support/emulator';
+import { SUB } from '../support/hubs';
 
 const POLL = { updateIntervalInMs: 5 };
 const LOCATION = 'centralus';

@@ -7,10 +7,10 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { ExitCode } from '../../src/errors';
-import { cliRunner, type CliRun } from './cliRun';
+import { cliRunner, type CliRun } from '../support/cli';
 import { buildByHand, handBuiltSite, SECURE_POLICY } from './handBuilt';
-import { seedCircuit, startHarness, type Harness } from './harness';
-import { SUB } from './hubs';
+import { seedCircuit, startHarness, type Harness } from '../support/emulator';
+import { SUB } from '../support/hubs';
 
 let h: Harness;
 let cli: CliRun;
@@ -135,7 +135,7 @@ test('import reports a retired SKU with Azure\'s migration path, and refuses wha
   const missing = await cli(['import', '-g', 'no-such-rg', '--out', 'none.yaml']);
   expect(missing.code).toBe(ExitCode.azure);
   expect(missing.err).toMatch(/resource group no-such-rg does not exist/);
-  const badDevice = await cli(['import', '-g', rg, '--device', 'fortigate', '--out', 'none.yaml']);
+  const badDevice = await cli(['import', '-g', rg, '--device', 'sonicwall', '--out', 'none.yaml']);
   expect(badDevice.code).toBe(ExitCode.usage);
   await expect(fs.stat(path.join(h.dir, 'none.yaml'))).rejects.toMatchObject({ code: 'ENOENT' });
 });

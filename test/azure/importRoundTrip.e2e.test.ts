@@ -15,9 +15,9 @@ import type { GatewayModel } from '../../src/azure/client/model';
 import { ExitCode } from '../../src/errors';
 import type { Hub } from '../../src/hub/types';
 import { discoverCases } from '../golden/cases';
-import { cliRunner, type CliRun } from './cliRun';
-import { startHarness, type Harness } from './harness';
-import { SUB } from './hubs';
+import { cliRunner, type CliRun } from '../support/cli';
+import { startHarness, type Harness } from '../support/emulator';
+import { SUB } from '../support/hubs';
 
 let h: Harness;
 let cli: CliRun;

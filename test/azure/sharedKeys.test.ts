@@ -1,9 +1,10 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createJournalKeyStore, generateSharedKey, GENERATED_KEY_LENGTH } from '../../src/azure/sharedKeys';
+import { createJournalKeyStore } from '../../src/azure/sharedKeys';
+import { generateSharedKey, GENERATED_KEY_LENGTH } from '../../src/hub/sharedKey';
 import { keyJournalDir, keyJournalFile, listKeyJournal, readKeyJournal, writeKeyJournal } from '../../src/io/keyJournal';
-import { site } from './hubs';
+import { site } from '../support/hubs';
 
 let root: string;
 let dir: string;

@@ -7,12 +7,12 @@ import { diffCircuit, diffPlan } from '../../src/azure/deploy/diff';
 import { buildImportedHub, renderImportedHub, siteNameFrom, type ImportSnapshot } from '../../src/azure/importHub';
 import { ownershipTags, type CircuitModel, type ConnectionModel, type GatewayModel, type ListedResource, type LngModel, type VnetModel } from '../../src/azure/client/model';
 import { circuitIdOf, planAzure, type AzurePlan } from '../../src/azure/deploy/plan';
-import { judgeSkuChange, retiredVpnSku, vpnGeneration } from '../../src/azure/skus';
+import { judgeSkuChange, retiredVpnSku, vpnGeneration } from '../../src/azure/resources/skus';
 import { buildVerifyReport, type VerifyObservations } from '../../src/azure/verify';
 import type { AzureApi } from '../../src/azure/client/api';
 import { DEVICES } from '../../src/devices/registry';
 import { validateHub } from '../../src/hub/validate';
-import { demoHub, site, SUB, vpnOnlyHub } from './hubs';
+import { demoHub, site, SUB, vpnOnlyHub } from '../support/hubs';
 
 describe('judgeSkuChange', () => {
   test.each([

@@ -1,6 +1,6 @@
 import type { RouteModel } from '../../src/azure/client/model';
 import { buildVerifyReport, type VerifyObservations } from '../../src/azure/verify';
-import { demoHub, site, vpnOnlyHub } from './hubs';
+import { demoHub, site, vpnOnlyHub } from '../support/hubs';
 
 const bgpRoute = (network: string, peer: string, asPath: string): RouteModel => ({ network, origin: 'EBgp', sourcePeer: peer, nextHop: peer, asPath });
 

@@ -1,4 +1,5 @@
-import { buildSiteBundle, type Manifest } from '../../src/bundle/build';
+import { buildSiteBundle } from '../../src/bundle/build';
+import type { Manifest } from '../../src/bundle/manifest';
 import { diffManifests, formatBundleDiff } from '../../src/bundle/diff';
 import { templateEngine } from '../../src/render/engine';
 import { FAKE_DEVICES, KEY, sitePlan } from './helpers/plan';

@@ -1,4 +1,5 @@
-import { buildSiteBundle, type Manifest } from '../../src/bundle/build';
+import { buildSiteBundle } from '../../src/bundle/build';
+import type { Manifest } from '../../src/bundle/manifest';
 import { buildTopologyDiagram } from '../../src/bundle/topologyDiagram';
 import { templateEngine } from '../../src/render/engine';
 import { FAKE_DEVICES, fakeDevice, KEY, siteContext, sitePlan } from './helpers/plan';

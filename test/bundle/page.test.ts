@@ -5,8 +5,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildSiteBundle, sha256, type Manifest } from '../../src/bundle/build';
-import { buildContentSecurityPolicy, buildTopologySvg, COPY_SCRIPT, splitCode, wrapText } from '../../src/bundle/pageView';
+import { buildSiteBundle } from '../../src/bundle/build';
+import { sha256, type Manifest } from '../../src/bundle/manifest';
+import { buildContentSecurityPolicy, COPY_SCRIPT, splitCode } from '../../src/bundle/pageView';
+import { buildTopologySvg, wrapText } from '../../src/bundle/topologyLayout';
 import type { DeviceId } from '../../src/hub/deviceIds';
 import type { DeviceDefinition, SiteContext } from '../../src/devices/kit/contract';
 import { REDACTED_KEY_PLACEHOLDER } from '../../src/render/context';

@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { defineCommand, type CommandSpec } from '../../src/cli/command';
 import { exec } from '../../src/cli/exec';
 import { ExitCode, UsageError } from '../../src/errors';
-import { captureIo } from '../azure/cliIo';
+import { captureIo } from '../support/cli';
 
 function command(name: string, builder: (y: Argv<any>) => Argv<any>): CommandSpec<any> & { run: jest.Mock } {
   return defineCommand<any>({ command: name, describe: `the ${name} command`, builder, run: jest.fn(async () => ExitCode.ok) }) as CommandSpec<any> & { run: jest.Mock };

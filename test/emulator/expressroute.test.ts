@@ -1,6 +1,6 @@
 /** ExpressRoute: circuits (created by the tool or already provisioned), the provider's side, ER gateway and connection, the path up/down. */
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { API, createPip, createVnet, FAST, LOCATION, netId, netPath, networkClient, POLL, raw, RG, SUB, vpnGatewayBody } from './helpers';
+import { API, createPip, createVnet, FAST, LOCATION, netId, netPath, networkClient, POLL, raw, RG, SUB, vpnGatewayBody } from '../support/emulator';
 
 let emu: RunningEmulator;
 

@@ -1,6 +1,6 @@
 /** Fault injection, throttling, the request log and counts; the real SDK's retry policy survives what it should. */
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { API, createVnet, FAST, LOCATION, netPath, networkClient, POLL, raw, resourcesClient, RG, SUB } from './helpers';
+import { API, createVnet, FAST, LOCATION, netPath, networkClient, POLL, raw, resourcesClient, RG, SUB } from '../support/emulator';
 
 let emu: RunningEmulator;
 

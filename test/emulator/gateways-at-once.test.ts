@@ -5,7 +5,7 @@
  */
 import type { NetworkManagementClient } from '@azure/arm-network';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { API, createPip, createVnet, FAST, LOCATION, netId, netPath, networkClient, POLL, raw, RG, vpnGatewayBody, waitForState } from './helpers';
+import { API, createPip, createVnet, FAST, LOCATION, netId, netPath, networkClient, POLL, raw, RG, vpnGatewayBody, waitForState } from '../support/emulator';
 
 let emu: RunningEmulator | undefined;
 afterEach(async () => {

@@ -4,7 +4,7 @@
  */
 import type { NetworkManagementClient, VirtualNetworkGateway } from '@azure/arm-network';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { API, createPip, createVnet, FAST, LOCATION, netId, netPath, networkClient, POLL, raw, RG, SECURE_POLICY, vpnGatewayBody } from './helpers';
+import { API, createPip, createVnet, FAST, LOCATION, netId, netPath, networkClient, POLL, raw, RG, SECURE_POLICY, vpnGatewayBody } from '../support/emulator';
 
 let emu: RunningEmulator;
 let net: NetworkManagementClient;

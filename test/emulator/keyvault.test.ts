@@ -1,7 +1,7 @@
 /** Key Vault secrets with the real SecretClient: challenge, versions, latest, delete. */
 import { SecretClient } from '@azure/keyvault-secrets';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { raw, staticCredential } from './helpers';
+import { raw, staticCredential } from '../support/emulator';
 
 let emu: RunningEmulator;
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { startEmulator } from '../../src/emulator';
-import { API, createPip, createVnet, LOCATION, netPath, networkClient, POLL, raw, RG, staticCredential, vpnGatewayBody } from './helpers';
+import { API, createPip, createVnet, LOCATION, netPath, networkClient, POLL, raw, RG, staticCredential, vpnGatewayBody } from '../support/emulator';
 
 let dir: string;
 beforeEach(() => {

@@ -6,7 +6,7 @@
  */
 import type { NetworkManagementClient, VirtualNetworkGateway } from '@azure/arm-network';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { createPip, createVnet, FAST, networkClient, POLL, raw, RG, vpnGatewayBody } from './helpers';
+import { createPip, createVnet, FAST, networkClient, POLL, raw, RG, vpnGatewayBody } from '../support/emulator';
 
 let emu: RunningEmulator;
 let net: NetworkManagementClient;

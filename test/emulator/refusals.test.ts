@@ -18,7 +18,7 @@ import {
   vpnGatewayBody,
   waitForState,
   pollUntil,
-} from './helpers';
+} from '../support/emulator';
 
 let emu: RunningEmulator;
 

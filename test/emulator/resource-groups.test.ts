@@ -1,6 +1,6 @@
 /** Resource groups through @azure/arm-resources (tags, existence, list, long-running delete of everything inside), and tag updates. */
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { API, createPip, createVnet, FAST, LOCATION, netPath, networkClient, POLL, raw, resourcesClient, RG, vpnGatewayBody } from './helpers';
+import { API, createPip, createVnet, FAST, LOCATION, netPath, networkClient, POLL, raw, resourcesClient, RG, vpnGatewayBody } from '../support/emulator';
 
 let emu: RunningEmulator;
 

@@ -4,7 +4,7 @@
  * the provider's side of a circuit (provision, deprovision; a provisioned circuit cannot be deleted).
  */
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { API, createPip, createVnet, FAST, LOCATION, netPath, networkClient, POLL, raw, RG, resourcesClient, SUB, vpnGatewayBody } from './helpers';
+import { API, createPip, createVnet, FAST, LOCATION, netPath, networkClient, POLL, raw, RG, resourcesClient, SUB, vpnGatewayBody } from '../support/emulator';
 
 let emu: RunningEmulator;
 beforeEach(async () => {

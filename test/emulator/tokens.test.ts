@@ -5,7 +5,7 @@
  */
 import { SecretClient } from '@azure/keyvault-secrets';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { networkClient, raw, RG, staticCredential, SUB } from './helpers';
+import { networkClient, raw, RG, staticCredential, SUB } from '../support/emulator';
 
 let emu: RunningEmulator;
 

@@ -11,11 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { readKeyJournal } from '../../src/io/keyJournal';
 import { checkStagedBundle } from '../../src/io/stagedBundle';
-import { runCli } from '../rotation/helpers/cli';
-import { deployHub, HUB_ID, type DeployedHub } from '../rotation/helpers/emulatorHub';
+import { CLI_CHILD as CHILD, runCli } from '../support/cli';
+import { DEPLOYED_HUB_ID as HUB_ID, deployHub, type DeployedHub } from '../support/emulator';
 
 const PRELOAD = path.join(__dirname, 'helpers', 'killAtFsOp.js');
-const CHILD = path.join(__dirname, '..', 'rotation', 'helpers', 'cliChild.js');
 const DEMO = path.resolve(__dirname, '..', '..', 'fixtures', 'demo');
 
 interface Child {
@@ -126,7 +125,7 @@ describe('rotate-key prepare killed at every rename and fsync (journal and bundl
     expect((await cli('prepare')).code).toBe(0);
     expect((await cli('apply', ...FAST)).code).toBe(0);
     // The bundle write's operations (the journal's own write is killed at its named steps in
-    // test/rotation/kill.emulator.test.ts); a kill at the first one also leaves the journal written.
+    // test/rotation/kill.e2e.test.ts); a kill at the first one also leaves the journal written.
     const out = path.join(h.dir, 'out');
     const ops = await countOps(h.dir, ['rotate-key', 'prepare', '--site', 'hq'], h.env, out);
     expect((await cli('abort')).code).toBe(0);

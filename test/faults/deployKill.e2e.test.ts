@@ -12,9 +12,10 @@ import { createJournalKeyStore } from '../../src/azure/sharedKeys';
 import type { Hub, SecretRef } from '../../src/hub/types';
 import { keyJournalDir, readKeyJournal } from '../../src/io/keyJournal';
 import { readHub } from '../../src/io/readHub';
-import { seedCircuit, startHarness, type Harness } from '../azure/harness';
-import { SUB } from '../azure/hubs';
-import { keysNotInJournal, listedResourceNames, pendingChanges, plannedResourceNames, runCliKilledAfter, spreadPoints, stateSnapshot, writeAttempts } from './helpers';
+import { seedCircuit, startHarness, type Harness } from '../support/emulator';
+import { SUB } from '../support/hubs';
+import { runCliKilledAfter } from '../support/cli';
+import { keysNotInJournal, listedResourceNames, pendingChanges, plannedResourceNames, spreadPoints, stateSnapshot, writeAttempts } from './helpers';
 
 const RG = 'ra-hybrid-vpn-er-rg';
 const BRANCH_PSK = 'BranchReferencedKey7Hd2Kp9Xw4Mb6Qz1Rt8Lc3Nf5Gj0Sa';

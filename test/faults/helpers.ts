@@ -2,14 +2,12 @@
  * What the fault and crash tests check after a run: the resources Azure holds are exactly the planned
  * ones, in the planned state, and every shared key Azure holds is one the key journal knows.
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import type { AzureApi } from '../../src/azure/client/api';
 import { diffAgainstAzure, readActualState } from '../../src/azure/deploy/read';
 import type { NetworkResourceType } from '../../src/azure/client/model';
 import type { AzurePlan } from '../../src/azure/deploy/plan';
 import type { PlannedResource } from '../../src/azure/resources/contract';
-import type { RequestLogEntry, RunningEmulator } from '../../src/emulator';
+import type { RequestLogEntry } from '../../src/emulator';
 import { readKeyJournal } from '../../src/io/keyJournal';
 
 const TYPE_OF: Record<PlannedResource['kind'], NetworkResourceType | undefined> = {
@@ -81,53 +79,6 @@ export function acceptedWrites(log: RequestLogEntry[]): RequestLogEntry[] {
 /** ARM write attempts (not GET), whatever the answer. */
 export function writeAttempts(log: RequestLogEntry[]): RequestLogEntry[] {
   return log.filter((e) => e.service === 'arm' && e.method !== 'GET');
-}
-
-const CLI_CHILD = path.join(__dirname, '..', 'rotation', 'helpers', 'cliChild.js');
-
-export interface KilledRun {
-  /** True when the process was killed; false when it finished before the kill point. */
-  killed: boolean;
-  code: number | null;
-  output: string;
-  /** Milliseconds from the run's first request to its exit (or to the kill). */
-  runMs: number;
-}
-
-/**
- * Runs the CLI (from the sources) in a child process and kills it with SIGKILL `afterMs` after the
- * emulator saw its first request (so the process start-up does not count). `Infinity` never kills.
- * The operations' durations in the emulator set most of a run's length, so a point is at about the
- * same place in the run on a busy machine too.
- */
-export function runCliKilledAfter(emu: RunningEmulator, argv: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; afterMs: number }): Promise<KilledRun> {
-  const base = emu.control.counts().requests;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_CHILD, ...argv], { cwd: opts.cwd, env: { PATH: process.env.PATH ?? '', HOME: opts.cwd, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    let firstRequestAt: number | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const watch = setInterval(() => {
-      if (emu.control.counts().requests === base) return;
-      clearInterval(watch);
-      firstRequestAt = Date.now();
-      if (Number.isFinite(opts.afterMs)) timer = setTimeout(() => child.kill('SIGKILL'), opts.afterMs);
-    }, 1);
-    const stop = () => {
-      clearInterval(watch);
-      if (timer) clearTimeout(timer);
-    };
-    child.on('error', (e) => {
-      stop();
-      reject(e);
-    });
-    child.on('close', (code, signal) => {
-      stop();
-      resolve({ killed: signal === 'SIGKILL', code, output, runMs: firstRequestAt === undefined ? 0 : Date.now() - firstRequestAt });
-    });
-  });
 }
 
 /** `count` points spread evenly strictly inside (0, total). */

@@ -15,9 +15,8 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { acquireHubLock } from '../../src/io/hubLock';
 import { keyJournalDir, readKeyJournal } from '../../src/io/keyJournal';
 import { checkStagedBundle } from '../../src/io/stagedBundle';
-import { runCli } from '../rotation/helpers/cli';
+import { CLI_CHILD as CHILD, runCli } from '../support/cli';
 
-const CHILD = path.join(__dirname, '..', 'rotation', 'helpers', 'cliChild.js');
 const SUB = '00000000-0000-0000-0000-000000000000';
 const DEMO = path.resolve(__dirname, '..', '..', 'fixtures', 'demo');
 const SITES = [

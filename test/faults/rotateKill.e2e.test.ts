@@ -6,9 +6,9 @@
  * the end every site is where the uninterrupted cycle leaves it, holding the key prepare chose.
  */
 import { readKeyJournal } from '../../src/io/keyJournal';
-import { runCli } from '../rotation/helpers/cli';
-import { deployHub, HUB_ID, RG, VAULT_KEY_V1, type DeployedHub } from '../rotation/helpers/emulatorHub';
-import { journalKeys, keysNotInJournal, runCliKilledAfter, spreadPoints } from './helpers';
+import { runCli, runCliKilledAfter } from '../support/cli';
+import { DEPLOYED_HUB_ID as HUB_ID, DEPLOYED_RG as RG, deployHub, VAULT_KEY_V1, type DeployedHub } from '../support/emulator';
+import { journalKeys, keysNotInJournal, spreadPoints } from './helpers';
 
 const SITES = ['hq', 'branch', 'vaulted'];
 const CONNECTIONS = SITES.map((s) => `cn-${s}`);

@@ -4,6 +4,8 @@
  * Device-specific meaning (the proposal in the device's words) is tested per device.
  */
 import { REDACTED_KEY_PLACEHOLDER } from '../../src/render/context';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { discoverCases, planCase } from './cases';
 
 const cases = discoverCases();
@@ -34,5 +36,20 @@ describe.each(cases.map((c) => [c.name, c] as const))('meaning of %s', (_name, c
       else expect(f.content).not.toContain(key);
     }
     expect(device.files.some((f) => f.holdsSecret)).toBe(true);
+  });
+});
+
+describe.each(cases.map((c) => [c.name, c] as const))('the handoff README of %s tells what index.html carries', (_name, c) => {
+  const sites = c.facts.sites.filter((s) => c.hub.sites.some((h) => h.name === s.name));
+  it.each(sites.map((s) => [s.name, s] as const))('%s', (site, facts) => {
+    const dir = path.join(c.expectedDir, site);
+    const readme = readFileSync(path.join(dir, 'README.md'), 'utf8').replace(/\s*\n\s*/g, ' ');
+    const page = readFileSync(path.join(dir, 'index.html'), 'utf8');
+    const pageHoldsKey = facts.sharedKey !== undefined && page.includes(facts.sharedKey);
+    expect(pageHoldsKey).toBe(!c.redact);
+    const saysKey = readme.includes('`index.html` (this sheet as one page, with the files\' text) holds the key too');
+    const saysPlaceholder = readme.includes('they hold the placeholder, not the key, and so does `index.html`');
+    expect([saysKey, saysPlaceholder]).toEqual([pageHoldsKey, !pageHoldsKey]);
+    if (!pageHoldsKey) expect(page).toContain(REDACTED_KEY_PLACEHOLDER);
   });
 });

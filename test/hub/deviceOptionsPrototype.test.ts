@@ -24,7 +24,7 @@ describe('deviceOptions keys inherited from Object.prototype', () => {
         path: `sites[0].deviceOptions.${key}`,
         severity: 'error',
         message: `"${key}" is not an option of Cisco IOS-XE`,
-        fix: 'options for cisco-ios: outsideInterface, tunnelNumberBase, loopbackInterface, outsideAddress',
+        fix: 'options for cisco-ios: outsideInterface, tunnelNumberBase, loopbackInterface, outsideVrf, prefixAdvertisement, outsideAddress',
         line: 12,
         column: 7 + key.length + 2,
       },

@@ -119,6 +119,26 @@ export const FAKE_DEVICES: DeviceTable = {
     unsafeKeyChars: ["'", '"', '`', '$'],
     checkProposals: refuse((p) => (p.saLifeTimeSeconds > 17279999 ? { path: 'ipsecPolicy.saLifeTimeSeconds', severity: 'error', message: 'RRAS allows up to 17279999 s', fix: 'use 27000' } : undefined)),
   },
+  fortigate: {
+    id: 'fortigate',
+    displayName: 'FortiGate (fake)',
+    options: {
+      outsideInterface: text(/^[A-Za-z0-9][A-Za-z0-9._-]{0,14}$/, 'port1', 'outside interface'),
+      insideInterface: text(/^[A-Za-z0-9][A-Za-z0-9._-]{0,34}$/, 'port2', 'inside interface'),
+    },
+    unsafeKeyChars: ['"', '\\', "'", '?', ';'],
+    checkProposals: refuse((p) => (p.ike.some((i) => i.dhGroup === 'DHGroup24') ? { path: 'ipsecPolicy.dhGroup', severity: 'error', message: 'FortiOS has no DH group 24', fix: 'use DHGroup14' } : undefined)),
+  },
+  paloalto: {
+    id: 'paloalto',
+    displayName: 'PAN-OS (fake)',
+    options: {
+      outsideInterface: text(/^ethernet\d+\/\d+$/, 'ethernet1/1', 'outside interface'),
+      tunnelUnitBase: int(1, 9998, 100, 'first tunnel unit'),
+    },
+    unsafeKeyChars: ['"', '\\', "'", '?', ';'],
+    checkProposals: refuse((p) => (p.esp.some((e) => e.encryption === 'GCMAES192') ? { path: 'ipsecPolicy.ipsecEncryption', severity: 'error', message: 'PAN-OS has no aes-192-gcm', fix: 'use GCMAES256' } : undefined)),
+  },
 };
 
 /** A device table whose checks accept anything: proves the schema alone keeps injection out. */

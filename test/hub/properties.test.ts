@@ -34,6 +34,14 @@ function seeds(): any[] {
       name: 'dc1', device: 'windows-rras', publicIp: '198.51.100.30', addressSpace: ['10.99.0.0/16'], ipsecPolicy: 'azure-default',
       sharedKey: { keyVault: { vaultName: 'kv-hub', secretName: 'dc1-psk' } }, deviceOptions: { outsideInterface: 'Ethernet 2' },
     },
+    {
+      name: 'fw1', device: 'fortigate', publicIp: '198.51.100.40', addressSpace: ['10.40.0.0/16'],
+      deviceOptions: { outsideInterface: 'wan1', insideInterface: 'internal', outsideAddress: '192.168.1.10' },
+    },
+    {
+      name: 'fw2', device: 'paloalto', publicIp: '198.51.100.50', addressSpace: ['10.50.0.0/16'], bgp: { asn: 4200000050, peerIp: '10.50.255.1' },
+      deviceOptions: { outsideInterface: 'ethernet1/2', tunnelUnitBase: 10 },
+    },
   );
   return [seedHub(), kitchenSink];
 }

@@ -35,7 +35,7 @@ describe('the JSON Schema helps editors', () => {
   });
 
   test('fields carry descriptions, enums, patterns and defaults', () => {
-    expect(site.properties.device.enum).toEqual(['cisco-ios', 'juniper-srx', 'strongswan', 'windows-rras']);
+    expect(site.properties.device.enum).toEqual(['cisco-ios', 'juniper-srx', 'strongswan', 'windows-rras', 'fortigate', 'paloalto']);
     expect(site.properties.publicIp.description).toMatch(/public IPv4/);
     expect(site.properties.dpdTimeoutSeconds).toMatchObject({ minimum: 9, maximum: 3600, default: 45 });
     expect(schema.properties.azure.properties.vpnGateway.properties.asn.default).toBe(65515);

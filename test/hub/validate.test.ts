@@ -54,6 +54,20 @@ describe('validateHub: the seed hub', () => {
     expect(hub!.azure).not.toHaveProperty('expressRoute');
   });
 
+  test('spokePrefixes and expressRouteRoutesVia are kept when given, left out (none, bgp) when not', () => {
+    const plain = validate(seedHub()).hub!;
+    expect(plain.azure.vnet).not.toHaveProperty('spokePrefixes');
+    expect(plain.sites[0]).not.toHaveProperty('expressRouteRoutesVia');
+    const raw = seedHub();
+    raw.azure.vnet.spokePrefixes = ['10.201.0.0/16', '10.202.0.0/16'];
+    raw.sites[0].expressRouteRoutesVia = 'igp';
+    const { hub, problems } = validate(raw);
+    expect(problems).toEqual([]);
+    raw.azure.vnet.spokePrefixes.push('10.203.0.0/16');
+    expect(hub!.azure.vnet.spokePrefixes).toEqual(['10.201.0.0/16', '10.202.0.0/16']);
+    expect(hub!.sites[0].expressRouteRoutesVia).toBe('igp');
+  });
+
   test('the normalized hub shares no object with the input', () => {
     const raw = seedHub();
     const { hub } = validate(raw);
@@ -118,7 +132,7 @@ describe('validateHub: shape problems', () => {
     expect(byPath['azure.vpnGateway.sku'].message).toMatch(/"Basic" is refused: Basic has no BGP/);
     expect(byPath['azure.vpnGateway.sku'].fix).toMatch(/^use VpnGw1AZ/);
     expect(byPath['sites[0].device'].message).toBe('"cisco" is not one of the accepted values');
-    expect(byPath['sites[0].device'].fix).toBe('use one of cisco-ios, juniper-srx, strongswan, windows-rras');
+    expect(byPath['sites[0].device'].fix).toBe('use one of cisco-ios, juniper-srx, strongswan, windows-rras, fortigate, paloalto');
     expect(byPath['sites[0].ipsecPolicy.ikeEncryption'].message).toMatch(/"DES3" is accepted by ARM but is not one of Azure's documented options/);
     expect(byPath['sites[0].ipsecPolicy.pfsGroup'].message).toMatch(/"PFSMM" is accepted by ARM/);
     expect(byPath['sites[0].ipsecPolicy.ipsecEncryption'].message).toMatch(/"None" is refused: tunnelsmith renders no unencrypted tunnel/);

@@ -115,7 +115,7 @@ describe('the Azure side derived from the facts', () => {
   });
 
   test('ExpressRoute: a preferred direct session from ASN 12076, and the appliance side of it', () => {
-    const er = { azureIp: '192.0.2.1', onPremIp: '192.0.2.2', onPremAsn: 65010 };
+    const er = { azureIp: '192.0.2.1', onPremIp: '192.0.2.2', onPremAsn: 65010, routesVia: 'bgp' as const };
     const side = buildAzureSide({ ...input(facts(false, ['10.200.255.228']), '192.168.255.1'), expressRoute: er });
     expect(side.expressRouteProtocol).toBe('expressroute');
     expect(side.birdConf).toMatch(/protocol bgp expressroute \{[^{]*\{[^}]*\};\s*local 192\.0\.2\.1 as 12076;[^}]*direct;/);
@@ -123,6 +123,15 @@ describe('the Azure side derived from the facts', () => {
     const frr = onPremExpressRouteFrr(er, ['10.200.0.0/16'], ['192.168.0.0/16']);
     expect(frr).toContain('neighbor 192.0.2.1 remote-as 12076');
     expect(frr).toContain('ip prefix-list lab-er-out seq 10 permit 192.168.0.0/16');
+  });
+
+  test('ExpressRoute reaching the appliance by a non-BGP route: Azure routes the site to the link statically, the appliance has a static route with an IGP\'s distance', () => {
+    const er = { azureIp: '192.0.2.1', onPremIp: '192.0.2.2', onPremAsn: 65010, routesVia: 'static' as const };
+    const side = buildAzureSide({ ...input(facts(false, ['10.200.255.228']), '192.168.255.1'), expressRoute: er, siteAddressSpace: ['192.168.0.0/16'] });
+    expect(side.birdConf).not.toContain('protocol bgp expressroute');
+    expect(side.birdConf).toMatch(/protocol static expressroute \{\s*check link on;\s*ipv4 \{ preference 300; \};\s*route 192\.168\.0\.0\/16 via 192\.0\.2\.2;\s*\}/);
+    expect(side.birdConf).toContain('export where proto = "lng_routes" || proto = "expressroute" || source = RTS_BGP;');
+    expect(onPremExpressRouteFrr(er, ['10.200.0.0/16'], ['192.168.0.0/16'])).toBe('frr defaults traditional\nip route 10.200.0.0/16 192.0.2.1 110\n');
   });
 
   test('azure-default and unknown values are refused, not guessed', () => {
@@ -144,8 +153,8 @@ describe('expected algorithm names', () => {
 
 describe('the appliance config adapted for the lab', () => {
   test('only whole tunnel interface names are rewritten', () => {
-    const text = 'TUNNEL_IF_1="${TUNNEL_IF_1:-xfrm-azure1}"\nip route 10.200.255.228/32 xfrm-azure1\n xfrm-azure10 my-xfrm-azure1x';
-    expect(rewriteInterfaceNames(text, ['xfrm-azure1'], 'ipsec0')).toBe('TUNNEL_IF_1="${TUNNEL_IF_1:-ipsec0}"\nip route 10.200.255.228/32 ipsec0\n xfrm-azure10 my-xfrm-azure1x');
+    const text = 'TUNNEL_IF_1="xfrm-azure1"\nip route 10.200.255.228/32 xfrm-azure1\n xfrm-azure10 my-xfrm-azure1x';
+    expect(rewriteInterfaceNames(text, ['xfrm-azure1'], 'ipsec0')).toBe('TUNNEL_IF_1="ipsec0"\nip route 10.200.255.228/32 ipsec0\n xfrm-azure10 my-xfrm-azure1x');
   });
 
   test('connection and child names in order', () => {

@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, sta
 import os from 'node:os';
 import path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { runCli } from '../rotation/helpers/cli';
+import { runCli } from '../support/cli';
 
 const SUB = '00000000-0000-0000-0000-000000000000';
 const hubYaml = (rg: string) => `azure:

@@ -7,9 +7,9 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sha256 } from '../../src/bundle/build';
+import { sha256 } from '../../src/bundle/manifest';
 import { isProducedPath } from '../../src/io/writeBundle';
-import { runCli } from '../rotation/helpers/cli';
+import { runCli } from '../support/cli';
 
 const DEMO = path.resolve(__dirname, '..', '..', 'fixtures', 'demo');
 const KEY = (JSON.parse(readFileSync(path.join(DEMO, 'facts.json'), 'utf8')) as { sites: { sharedKey: string }[] }).sites[0]?.sharedKey as string;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { staticTokenCredential } from '../../src/azure/client/credentials';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { runCli } from '../rotation/helpers/cli';
+import { runCli } from '../support/cli';
 
 const GOOD = 'VaultKey7Hd2Kp9Xw4Mb6Qz1Rt8Lc3Nf5Gj0Sa';
 const BAD = 'VaultKey7Hd2\nusername evil privilege 15';

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { parse } from 'yaml';
 import { DEVICES } from '../../src/devices/registry';
 import { isAppError, InputError } from '../../src/errors';
-import { parseFacts } from '../../src/facts/io';
+import { parseFacts } from '../../src/io/factsFile';
 import type { Hub } from '../../src/hub/types';
 import { FORBIDDEN_IN_VALUES } from '../../src/hub/patterns';
 import { validateHub } from '../../src/hub/validate';
@@ -24,6 +24,7 @@ const CASES: [string, DeviceSelection][] = [
   ['apipa-bgp', 'all'],
   ['gcm-ecp384', 'strongswan'],
   ['three-sites', 'own'],
+  ['firewalls', 'own'],
 ];
 
 function loadCase(name: string): { hub: Hub; factsText: string } {

@@ -1,5 +1,6 @@
 import { AzureError, InputError, UsageError } from '../../src/errors';
-import { runBounded, runForSites, worstExitCode } from '../../src/rotation/fleet';
+import { runForSites, worstExitCode } from '../../src/rotation/fleet';
+import { mapLimit as runBounded } from '../../src/util/async';
 
 describe('fleet runner', () => {
   it('never has more than the bound in flight, and keeps the input order', async () => {

@@ -54,3 +54,41 @@ test('rejects with the first failure', async () => {
     return x;
   })).rejects.toThrow('two failed');
 });
+
+test('stopOnFailure: no item starts after a failure, the started ones finish, then the first failure is thrown', async () => {
+  const g = gate();
+  const finished: number[] = [];
+  const task = async (item: number) => {
+    if (item === 2) throw new Error('two failed');
+    const v = await g.task(item);
+    finished.push(item);
+    return v;
+  };
+  let settled: unknown;
+  const run = mapLimit([1, 2, 3, 4, 5], 2, task, { stopOnFailure: true }).then(
+    () => (settled = 'resolved'),
+    (e: Error) => (settled = e.message),
+  );
+  await tick();
+  // 1 is under way; 2 failed at once; no third item was taken.
+  expect(g.started).toEqual([1]);
+  expect(settled).toBeUndefined();
+  g.release.get(1)!();
+  await run;
+  expect(finished).toEqual([1]);
+  expect(g.started).toEqual([1]);
+  expect(settled).toBe('two failed');
+});
+
+test('without stopOnFailure, the first failure rejects at once', async () => {
+  const g = gate();
+  let settled: unknown;
+  const run = mapLimit([1, 2], 2, async (item) => {
+    if (item === 2) throw new Error('two failed');
+    return g.task(item);
+  }).catch((e: Error) => (settled = e.message));
+  await tick();
+  expect(settled).toBe('two failed');
+  g.release.get(1)!();
+  await run;
+});

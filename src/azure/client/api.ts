@@ -51,6 +51,8 @@ export interface AzureApi {
   putGateway(rg: string, gw: GatewayModel, o?: CallOptions): Promise<GatewayModel>;
   getBgpPeerStatus(rg: string, gateway: string, o?: CallOptions): Promise<BgpPeerModel[]>;
   getLearnedRoutes(rg: string, gateway: string, o?: CallOptions): Promise<RouteModel[]>;
+  /** What the gateway announces to one BGP peer (`peer`: the peer's BGP address). */
+  getAdvertisedRoutes(rg: string, gateway: string, peer: string, o?: CallOptions): Promise<RouteModel[]>;
 
   getLocalNetworkGateway(rg: string, name: string, o?: CallOptions): Promise<LngModel | undefined>;
   putLocalNetworkGateway(rg: string, lng: LngModel, o?: CallOptions): Promise<LngModel>;

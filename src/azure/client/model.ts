@@ -46,6 +46,19 @@ export interface SubnetModel {
 export interface VnetModel extends ResourceBase {
   addressSpace: string[];
   subnets: SubnetModel[];
+  /** Read-only: the VNet's peerings, as Azure lists them inside the VNet (never written by tunnelsmith). */
+  peerings?: VnetPeeringModel[];
+}
+
+/** One peering of a VNet: the peered VNet's prefixes and whether it may use this VNet's gateways. */
+export interface VnetPeeringModel {
+  name: string;
+  /** The remote VNet's current address space (else the space peered). */
+  remotePrefixes: string[];
+  /** This side lets the remote VNet use its gateways (`allowGatewayTransit`). */
+  allowGatewayTransit: boolean;
+  /** Initiated, Connected or Disconnected. */
+  state?: string;
 }
 
 export interface PublicIpModel extends ResourceBase {

@@ -13,6 +13,7 @@ import type {
   PublicIPAddress,
   Subnet,
   VirtualNetwork,
+  VirtualNetworkPeering,
   VirtualNetworkGateway,
   VirtualNetworkGatewayConnection,
 } from '@azure/arm-network';
@@ -36,6 +37,7 @@ import type {
   RouteModel,
   SubnetModel,
   VnetModel,
+  VnetPeeringModel,
 } from './model';
 
 export interface SdkApiOptions {
@@ -239,6 +241,13 @@ class SdkApi implements AzureApi {
   async getLearnedRoutes(rg: string, gateway: string, o?: CallOptions): Promise<RouteModel[]> {
     const out = await this.call('get learned routes', gateway, () =>
       this.network.virtualNetworkGateways.beginGetLearnedRoutesAndWait(rg, gateway, this.lro(o)),
+    );
+    return (out.value ?? []).map(routeFromSdk);
+  }
+
+  async getAdvertisedRoutes(rg: string, gateway: string, peer: string, o?: CallOptions): Promise<RouteModel[]> {
+    const out = await this.call('get advertised routes', gateway, () =>
+      this.network.virtualNetworkGateways.beginGetAdvertisedRoutesAndWait(rg, gateway, peer, this.lro(o)),
     );
     return (out.value ?? []).map(routeFromSdk);
   }
@@ -448,6 +457,16 @@ function vnetFromSdk(v: VirtualNetwork, name: string): VnetModel {
     provisioningState: v.provisioningState,
     addressSpace: [...(v.addressSpace?.addressPrefixes ?? [])],
     subnets: (v.subnets ?? []).map(subnetFromSdk),
+    ...(v.virtualNetworkPeerings ? { peerings: v.virtualNetworkPeerings.map(peeringFromSdk) } : {}),
+  };
+}
+
+function peeringFromSdk(p: VirtualNetworkPeering): VnetPeeringModel {
+  return {
+    name: p.name ?? '',
+    remotePrefixes: [...(p.remoteVirtualNetworkAddressSpace?.addressPrefixes ?? p.remoteAddressSpace?.addressPrefixes ?? [])],
+    allowGatewayTransit: p.allowGatewayTransit === true,
+    ...(p.peeringState ? { state: p.peeringState } : {}),
   };
 }
 

@@ -4,7 +4,7 @@
  * place (another gateway type, a policy-based VPN, a SKU across families or generations, other public IPs).
  */
 import { sameId, type ConnectionModel, type GatewayModel } from '../client/model';
-import { azTwinOf, judgeSkuChange, type GatewayKind } from '../skus';
+import { azTwinOf, judgeSkuChange, type GatewayKind } from './skus';
 import { list, sameSet, shortId } from './compare';
 import type { AzureApi, CallOptions } from '../client/api';
 import type { ArmTypeSpec, DiffContext, Findings, PlannedOf } from './contract';

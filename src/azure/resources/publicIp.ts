@@ -1,5 +1,5 @@
 /** A Standard static public IP of a gateway. Azure cannot change the SKU or allocation of an IP a gateway uses. */
-import { BASIC_PUBLIC_IP_MIGRATION } from '../skus';
+import { BASIC_PUBLIC_IP_MIGRATION } from './skus';
 import type { KindSpec } from './contract';
 
 export const publicIp: KindSpec<'publicIp'> = {

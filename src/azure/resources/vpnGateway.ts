@@ -1,7 +1,7 @@
 /** The route-based VPN gateway (BGP, active-active or active-standby) on one or two public IPs. */
 import { shortId } from './compare';
 import type { KindSpec } from './contract';
-import { azTwinOf } from '../skus';
+import { azTwinOf } from './skus';
 import { diffGateway, GATEWAYS, readGateway, writeGateway, type GatewayTraits } from './gateway';
 
 const traits: GatewayTraits = {

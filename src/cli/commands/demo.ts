@@ -110,16 +110,16 @@ async function demoLocked(args: DemoArgs & GlobalArgs, io: CliIO, inject: DemoIn
     say(`ARM emulator: ${emu.endpoint} (state ${path.relative(io.cwd, stateDir)}, CA ${emu.caFile ? path.relative(io.cwd, emu.caFile) : 'in memory'})`);
     const inj = { credential: staticTokenCredential(emu.token), vaultCredential: staticTokenCredential(emu.vaultToken, { audience: 'vault' as const }), ca: emu.caPem, armEndpoint: emu.endpoint, vaultEndpoint: emu.vaultEndpoint, busyPollMs: inject.busyPollMs ?? 1000, lockHeld: true };
 
-    const { loadHub, connectAzure } = await import('../azureOptions');
-    const loaded = await loadHub({ file: hubFile }, io);
-    const conn = await connectAzure(loaded.hub, {}, io, loaded.baseDir, inj);
+    const { openHubSession } = await import('../azureOptions');
+    const session = await openHubSession({ file: hubFile }, io, inj);
+    const conn = await session.azure();
     // The seed's second step: the circuit is ordered (as its template does), the provider provisions it later.
-    const circuitId = loaded.hub.azure.expressRoute?.circuitId;
+    const circuitId = session.hub.azure.expressRoute?.circuitId;
     let orderedNow = false;
     if (circuitId && !(await conn.api.getCircuit(circuitId))) {
       const { parseArmId } = await import('../../azure/client/sdk');
       const c = parseArmId(circuitId)!;
-      const location = loaded.hub.azure.location;
+      const location = session.hub.azure.location;
       if (!(await conn.api.getResourceGroup(c.resourceGroup))) await conn.api.putResourceGroup({ name: c.resourceGroup, location, tags: {} });
       const ordered = await conn.api.putCircuit(c.resourceGroup, { name: c.name, location, tags: {}, serviceProviderName: 'Equinix', peeringLocation: 'Silicon Valley', bandwidthInMbps: 50, skuTier: 'Premium', skuFamily: 'UnlimitedData' });
       say(`Ordered ExpressRoute circuit ${c.name} (Equinix, Silicon Valley, 50 Mbps); service key ${ordered.serviceKey} (not a secret); the provider has not provisioned it yet.`);
@@ -140,25 +140,25 @@ async function demoLocked(args: DemoArgs & GlobalArgs, io: CliIO, inject: DemoIn
     if (deployCode !== ExitCode.ok) return deployCode;
     // The appliances' side: each BGP site announces its prefixes over its tunnel (and so, through
     // on-premises routing, over ExpressRoute); Azure learns them there, not from the local network gateway.
-    for (const site of loaded.hub.sites.filter((s) => s.bgp)) emu.control.setSiteAdvertisedPrefixes(site.connectionName, site.addressSpace);
+    for (const site of session.hub.sites.filter((s) => s.bgp)) emu.control.setSiteAdvertisedPrefixes(site.connectionName, site.addressSpace);
 
     say('');
     say('== read back and render (all four devices)');
     const { readBackFacts } = await import('../../azure/readBack');
-    const { writeFactsFile } = await import('../../facts/io');
-    const { renderLive } = await import('../../azure/live');
+    const { writeFactsFile } = await import('../../io/factsFile');
+    const { renderLiveBundle, writtenPaths } = await import('../../app/renderBundle');
     const outDir = path.resolve(io.cwd, args.out);
-    const facts = await readBackFacts(conn.api, loaded.hub, { includeKeys: false });
+    const facts = await readBackFacts(conn.api, session.hub, { includeKeys: false });
     const factsFile = path.join(outDir, 'facts.json');
     await writeFactsFile(factsFile, facts, { includeSecrets: false });
-    const files = await renderLive({ loaded, api: conn.api, outDir, device: 'all', redact: false, force: false, cwd: io.cwd });
+    const files = writtenPaths(await renderLiveBundle(session, { device: 'all', redact: false }, { outDir, force: false }), io.cwd);
     for (const f of files) say(`  ${f}`);
     if (args.json) io.stdout.write(`${JSON.stringify({ event: 'rendered', out: args.out, files })}\n`);
 
     say('');
     say('== verify');
     const { verifyLive } = await import('../../azure/verifyLive');
-    const report = await verifyLive(conn.api, loaded.hub);
+    const report = await verifyLive(conn.api, session.hub);
     if (args.json) io.stdout.write(`${JSON.stringify({ event: 'verify', ...report })}\n`);
     else {
       const { printReport } = await import('./verify');

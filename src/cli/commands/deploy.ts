@@ -4,12 +4,15 @@
  * the ExpressRoute connection waits for the provider (exit 12, or `--wait-for-circuit SECONDS`).
  * `--allow-recreate` carries out the GatewaySubnet remedy after a typed confirmation (or `--yes`).
  */
+import path from 'node:path';
 import type { Argv } from 'yargs';
+import type { HubSession } from '../../app/session';
 import type { CircuitReport } from '../../azure/deploy/run';
 import type { GatewaySubnetRecreate } from '../../azure/deploy/diff';
 import { ExitCode, UsageError } from '../../errors';
-import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
-import { withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
+import type { DeviceSelection } from '../../render/plan';
+import { defineCommand, warnTo, writeLine, type CliIO, type GlobalArgs } from '../command';
+import { openHubSession, withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
 import { lockHub, withWaitLock, type WaitLockArgs } from '../lockOption';
 import { busyPollFromEnv, timeoutMs, withTimeout, type TimeoutArgs } from '../timeoutOption';
 import { readLine } from '../readLine';
@@ -61,18 +64,17 @@ export const deployCommand = defineCommand<DeployArgs>({
  * `lockHeld` says the caller holds the hub's lock already (the demo).
  */
 export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject: AzureInjection & { busyPollMs?: number; lockHeld?: boolean } = {}): Promise<number> {
-  if (args.out) (await import('../../azure/live')).checkDeviceSelection(args.device);
+  const { parseDeviceSelection } = await import('../../app/deviceSelection');
+  const device = parseDeviceSelection(args.device);
   timeoutMs(args);
   const waitSeconds = args['wait-for-circuit'];
   if (waitSeconds !== undefined && !(Number.isFinite(waitSeconds) && waitSeconds >= 0)) {
     throw new UsageError('BadWait', `--wait-for-circuit ${String(waitSeconds)} is not a number of seconds`, 'give a number of seconds, e.g. --wait-for-circuit 1800');
   }
-  const { loadHub, connectAzure } = await import('../azureOptions');
   const { planAzure } = await import('../../azure/deploy/plan');
-  const loaded = await loadHub(args, io);
-  const { hub } = loaded;
-  const conn = await connectAzure(hub, args, io, loaded.baseDir, inject);
-  const plan = planAzure(hub, conn.endpoints.subscriptionId);
+  const session = await openHubSession(args, io, inject);
+  const conn = await session.azure();
+  const plan = planAzure(session.hub, conn.endpoints.subscriptionId);
 
   if (args.plan) {
     const { diffAgainstAzure } = await import('../../azure/deploy/read');
@@ -113,9 +115,10 @@ export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject
   }
 
   // From the first read that decides a write to the last file of --out: one run per hub at a time.
-  const lock = inject.lockHeld ? undefined : await lockHub(args, io, { hubFile: loaded.file, resourceGroup: hub.azure.resourceGroup, vnet: hub.azure.vnet.name }, 'deploy');
+  const { hubLockPlace } = await import('../../app/session');
+  const lock = inject.lockHeld ? undefined : await lockHub(args, io, hubLockPlace(session), 'deploy');
   try {
-    return await deployLocked(args, io, inject, loaded, conn, plan);
+    return await deployLocked(args, io, inject, session, plan, device);
   } finally {
     lock?.release();
   }
@@ -125,13 +128,12 @@ async function deployLocked(
   args: DeployArgs & GlobalArgs,
   io: CliIO,
   inject: AzureInjection & { busyPollMs?: number },
-  loaded: import('../../io/readHub').LoadedHub,
-  conn: import('../azureOptions').AzureConnection,
+  session: HubSession,
   plan: import('../../azure/deploy/plan').AzurePlan,
+  device: DeviceSelection,
 ): Promise<number> {
-  const { hub } = loaded;
+  const conn = await session.azure();
   const waitSeconds = args['wait-for-circuit'];
-  const { sharedKeyChecker } = await import('../azureOptions');
   let allowRecreate: { from: string; to: string } | undefined;
   let allowReplace: string[] | undefined;
   if (args['allow-recreate']) {
@@ -158,8 +160,7 @@ async function deployLocked(
   const { checkTokenOutlastsRun, reloadTokenFiles } = await import('../../azure/client/credentials');
   const { BUSY_POLL_MS } = await import('../../azure/deploy/waiting');
   const { describeResource } = await import('../../azure/resources/table');
-  const { createJournalKeyStore } = await import('../../azure/sharedKeys');
-  const { keyJournalDir } = await import('../../io/keyJournal');
+  const { deployKeys } = await import('../../app/deployKeys');
   const { createProgressReporter } = await import('../progress');
   const progress = createProgressReporter(io, { json: args.json });
   const controller = new AbortController();
@@ -169,9 +170,8 @@ async function deployLocked(
   try {
     report = await applyPlan(plan, {
       api: conn.api,
-      hub,
-      keys: createJournalKeyStore({ journalDir: keyJournalDir(loaded.file), hubId: plan.hubId, resolveSecret: conn.resolveSecret, checkKey: await sharedKeyChecker() }),
-      resolveSecret: conn.resolveSecret,
+      hub: session.hub,
+      ...deployKeys(session, warnTo(io)),
       onEvent: (e) => progress.onEvent(e),
       signal: controller.signal,
       busyPollMs: inject.busyPollMs ?? busyPollFromEnv(io.env, BUSY_POLL_MS),
@@ -220,8 +220,9 @@ async function deployLocked(
   }
 
   if (args.out) {
-    const { renderLive } = await import('../../azure/live');
-    const files = await renderLive({ loaded, api: conn.api, outDir: args.out, device: args.device, redact: args.redact, archive: args.archive, force: args.force, cwd: io.cwd });
+    const { renderLiveBundle, writtenPaths } = await import('../../app/renderBundle');
+    const written = await renderLiveBundle(session, { device, redact: args.redact }, { outDir: path.resolve(io.cwd, args.out), force: args.force, archive: args.archive });
+    const files = writtenPaths(written, io.cwd);
     if (!args.json) {
       writeLine(io.stdout, `Rendered into ${args.out}:`);
       for (const f of files) writeLine(io.stdout, `  ${f}`);

@@ -2,7 +2,8 @@
 import type { Argv } from 'yargs';
 import { ExitCode, UsageError } from '../../errors';
 import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
-import { withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
+import type { AzureConnection } from '../../app/connectAzure';
+import { openHubSession, withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
 import { lockHub, withWaitLock, type WaitLockArgs } from '../lockOption';
 import { busyPollFromEnv, timeoutMs, withTimeout, type TimeoutArgs } from '../timeoutOption';
 import { readLine } from '../readLine';
@@ -21,12 +22,11 @@ export const destroyCommand = defineCommand<DestroyArgs>({
 
 export async function runDestroyCommand(args: DestroyArgs & GlobalArgs, io: CliIO, inject: AzureInjection & { busyPollMs?: number } = {}): Promise<number> {
   timeoutMs(args);
-  const { loadHub, connectAzure } = await import('../azureOptions');
-  const { hubId } = await import('../../hub/types');
-  const loaded = await loadHub(args, io);
-  const id = hubId(loaded.hub);
-  const conn = await connectAzure(loaded.hub, args, io, loaded.baseDir, inject);
-  const lock = await lockHub(args, io, { hubFile: loaded.file, resourceGroup: loaded.hub.azure.resourceGroup, vnet: loaded.hub.azure.vnet.name }, 'destroy');
+  const { hubLockPlace } = await import('../../app/session');
+  const session = await openHubSession(args, io, inject);
+  const id = session.hubId;
+  const conn = await session.azure();
+  const lock = await lockHub(args, io, hubLockPlace(session), 'destroy');
   try {
     return await destroyLocked(args, io, inject, id, conn);
   } finally {
@@ -39,7 +39,7 @@ async function destroyLocked(
   io: CliIO,
   inject: AzureInjection & { busyPollMs?: number },
   id: string,
-  conn: import('../azureOptions').AzureConnection,
+  conn: AzureConnection,
 ): Promise<number> {
   const { readDestroyPlan, runDestroy, describeListed } = await import('../../azure/deploy/destroy');
   const rg = id.split('/')[0] as string;

@@ -2,7 +2,7 @@
 import type { Argv } from 'yargs';
 import { ExitCode } from '../../errors';
 import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
-import { withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
+import { openHubSession, withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
 
 export interface FactsArgs extends AzureCliArgs {
   out: string;
@@ -21,18 +21,17 @@ export const factsCommand = defineCommand<FactsArgs>({
 
 export async function runFacts(args: FactsArgs & GlobalArgs, io: CliIO, inject: AzureInjection = {}): Promise<number> {
   const path = await import('node:path');
-  const { loadHub, connectAzure } = await import('../azureOptions');
   const { readBackFacts } = await import('../../azure/readBack');
-  const { writeFactsFile } = await import('../../facts/io');
-  const loaded = await loadHub(args, io);
-  const conn = await connectAzure(loaded.hub, args, io, loaded.baseDir, inject);
+  const { writeFactsFile } = await import('../../io/factsFile');
+  const session = await openHubSession(args, io, inject);
+  const conn = await session.azure();
   const includeKeys = args['include-secrets'];
-  const facts = await readBackFacts(conn.api, loaded.hub, { includeKeys });
+  const facts = await readBackFacts(conn.api, session.hub, { includeKeys });
   const file = path.resolve(io.cwd, args.out);
   const written = await writeFactsFile(file, facts, { includeSecrets: includeKeys });
   if (args.json) {
     // The facts without keys: keys go only to the 0600 file.
-    const { serializeFacts } = await import('../../facts/io');
+    const { serializeFacts } = await import('../../io/factsFile');
     io.stdout.write(`${JSON.stringify({ event: 'facts', file: args.out, withKeys: written.withKeys, facts: JSON.parse(serializeFacts(facts, false)) })}\n`);
   } else {
     writeLine(io.stdout, `Wrote ${args.out}${written.withKeys ? ' (with shared keys, mode 0600)' : ' (without shared keys; add --include-secrets to include them)'}.`);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, formatProblem, UsageError } from '../../errors';
 import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
-import type { AzureCliArgs, AzureInjection } from '../azureOptions';
+import { azureConnectOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
 import { lockHub, withWaitLock, type WaitLockArgs } from '../lockOption';
 
 export interface ImportArgs extends Omit<AzureCliArgs, 'file'>, WaitLockArgs {
@@ -37,10 +37,8 @@ export const importCommand = defineCommand<ImportArgs>({
 });
 
 export async function runImport(args: ImportArgs & GlobalArgs, io: CliIO, inject: AzureInjection = {}): Promise<number> {
-  const { DEVICE_IDS } = await import('../../hub/deviceIds');
-  if (args.device !== undefined && !(DEVICE_IDS as readonly string[]).includes(args.device)) {
-    throw new UsageError('UnknownDevice', `unknown device ${args.device}`, `use one of ${DEVICE_IDS.join(', ')}`);
-  }
+  const { parseDeviceId } = await import('../../app/deviceSelection');
+  if (args.device !== undefined) parseDeviceId(args.device);
   const { GUID } = await import('../../hub/patterns');
   if (args.subscription !== undefined && !GUID.test(args.subscription)) {
     throw new UsageError('BadSubscription', `--subscription ${args.subscription} is not a subscription id (a GUID)`, 'copy it from `az account show --query id -o tsv`');
@@ -74,10 +72,10 @@ async function importLocked(
   takeLock: (vnet: string) => Promise<void>,
   locked: boolean,
 ): Promise<number> {
-  const { connectAzure } = await import('../azureOptions');
+  const { connectAzure } = await import('../../app/connectAzure');
   const { readImportSnapshot } = await import('../../azure/importRead');
   const { buildImportedHub, renderImportedHub } = await import('../../azure/importHub');
-  const conn = await connectAzure({ azure: { ...(args.subscription ? { subscriptionId: args.subscription } : {}) } }, args, io, io.cwd, inject);
+  const conn = await connectAzure(args.subscription, azureConnectOptions(args, inject), io);
   const snapshot = await readImportSnapshot(conn.api, args['resource-group']);
   const result = buildImportedHub(snapshot, { ...(args.device ? { device: args.device } : {}), ...(args.vnet ? { vnet: args.vnet } : {}) });
   const text = renderImportedHub(result);

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { InputError, UsageError, formatProblem, type Problem } from '../../errors';
-import { withAzureOptions } from '../azureOptions';
+import { openHubSession, withAzureOptions } from '../azureOptions';
 import { defineCommand, writeLine, type CliIO } from '../command';
 import { lockHub, withWaitLock, type WaitLockArgs } from '../lockOption';
 import { timeoutMs, withTimeout, type TimeoutArgs } from '../timeoutOption';
@@ -65,67 +65,46 @@ async function runRotateKey(args: RotateKeyArgs & { json: boolean }, io: CliIO):
   if (!(args.concurrency >= 1)) throw new UsageError('BadConcurrency', '--concurrency must be 1 or more', 'for example --concurrency 4');
   if (args['show-secret'] && action !== 'status' && action !== 'prepare') throw new UsageError('ShowSecretScope', '--show-secret works with status and prepare only', 'run rotate-key status --show-secret');
 
-  const wiring = await import('../../rotation/wiring');
-  const { runRotation } = await import('../../rotation/run');
-  const { runForSites, worstExitCode } = await import('../../rotation/fleet');
-  const { createJournalRotationStore } = await import('../../rotation/journalStore');
-  const { keyJournalDir } = await import('../../io/keyJournal');
-  const { generateKey } = await import('../../rotation/generateKey');
-  const { hubId } = await import('../../hub/types');
+  const { parseDeviceSelection } = await import('../../app/deviceSelection');
+  const device = parseDeviceSelection(args.device);
+  const { rotateKeys } = await import('../../app/rotateKey');
+  const { hubLockPlace } = await import('../../app/session');
+  const { worstExitCode } = await import('../../rotation/fleet');
 
-  const loaded = await wiring.loadHubFile(args.file ?? 'tunnelsmith.yaml', io.cwd);
-  const file = loaded.file;
-  for (const w of loaded.warnings) writeLine(io.stderr, formatProblem(w));
-  const hub = loaded.hub;
+  const session = await openHubSession(args, io);
+  const hub = session.hub;
   const names = args.site ? [args.site] : hub.sites.map((s) => s.name);
   if (args.site && !hub.sites.some((s) => s.name === args.site)) {
     throw new UsageError('UnknownSite', `no site named "${args.site}" in ${args.file}`, `use one of: ${hub.sites.map((s) => s.name).join(', ')}`);
   }
 
   // status only reads; every other action holds the hub's lock (journal, Azure, the staged bundle).
-  const lock = action === 'status' ? undefined : await lockHub(args, io, { hubFile: file, resourceGroup: hub.azure.resourceGroup, vnet: hub.azure.vnet.name }, `rotate-key ${action}`);
+  const lock = action === 'status' ? undefined : await lockHub(args, io, hubLockPlace(session), `rotate-key ${action}`);
   try {
-    const needsAzure = action === 'apply' || action === 'rollback' || action === 'prepare' || (action === 'status' && !args.offline);
-    let clientsPromise: ReturnType<typeof wiring.connectAzure> | undefined;
-    const clients = () => (clientsPromise ??= wiring.connectAzure(hub, args, io, loaded.baseDir));
-    const azure = needsAzure ? (await clients()).api : undefined;
-
-    const outDir = wiring.resolveOut(io.cwd, args.out ?? (action === 'rollback' ? 'out/rollback' : 'out/next'));
-    let factsPromise: ReturnType<typeof wiring.readFactsFor> | undefined;
-    const facts = () => (factsPromise ??= wiring.readFactsFor(hub, args.facts ? path.resolve(io.cwd, args.facts) : undefined, clients));
-    const target = { outDir, device: args.device as never, redact: args.redact, archive: args.archive, force: args.force };
-
-    const store = createJournalRotationStore(keyJournalDir(file), hubId(hub));
     const crashAt = io.env.TUNNELSMITH_CRASH_AT;
     const quietEvents = args.json;
-
-    const results = await runForSites(names, args.site ? 1 : args.concurrency, async (name) => {
-      const site = hub.sites.find((s) => s.name === name);
-      if (!site) throw new UsageError('UnknownSite', `no site named "${name}"`, 'check --site');
-      const vault = action === 'apply' || action === 'rollback' ? await wiring.vaultSlotFor(site, await clients()) : undefined;
-      return runRotation(
-        action,
-        { site: name, connection: site.connectionName, resourceGroup: hub.azure.resourceGroup, gateway: hub.azure.vpnGateway.name, ...(vault ? { vault } : {}) },
-        {
-          store,
-          ...(azure ? { azure } : {}),
-          writeBundle: async (s, key) => wiring.writeSiteBundle(loaded, await facts(), s, key, target),
-          ...(action === 'apply' ? { checkStaged: async (s: string, key: string) => (await import('../../io/stagedBundle')).checkStagedBundle(outDir, s, key) } : {}),
-          generateKey: () => generateKey(),
-          now: () => new Date(),
-          sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-          confirm: { timeoutMs: args['confirm-timeout'] * 1000, intervalMs: Math.max(0, args['confirm-interval'] * 1000) },
-          busyTimeoutMs,
-          onEvent: (e) => {
-            if (!quietEvents) writeLine(io.stderr, `${e.site}: ${e.step}${e.detail ? `: ${e.detail}` : ''}`);
-          },
-          ...(crashAt ? { checkpoint: crashHook(crashAt) } : {}),
-        },
-      );
+    const { results, knownKeys: secrets } = await rotateKeys(session, {
+      action,
+      sites: names,
+      concurrency: args.site ? 1 : args.concurrency,
+      offline: args.offline,
+      ...(args.facts ? { factsFile: path.resolve(io.cwd, args.facts) } : {}),
+      bundle: {
+        outDir: path.resolve(io.cwd, args.out ?? (action === 'rollback' ? 'out/rollback' : 'out/next')),
+        device,
+        redact: args.redact,
+        archive: args.archive,
+        force: args.force,
+      },
+      busyTimeoutMs,
+      confirm: { timeoutMs: args['confirm-timeout'] * 1000, intervalMs: Math.max(0, args['confirm-interval'] * 1000) },
+      onEvent: (e) => {
+        if (!quietEvents) writeLine(io.stderr, `${e.site}: ${e.step}${e.detail ? `: ${e.detail}` : ''}`);
+      },
+      ...(crashAt ? { checkpoint: crashHook(crashAt) } : {}),
     });
 
     // Defence in depth: no text below may hold a key the journal knows, whatever an error message said.
-    const secrets = await knownKeys(store, hub.sites.filter((s) => names.includes(s.name)).map((s) => [s.name, s.connectionName] as const));
     const scrub = (text: string) => secrets.reduce((t, k) => (k.length >= 8 ? t.split(k).join('[redacted]') : t), text);
     const showSecret = args['show-secret'];
     for (const r of results) if (!r.ok && !r.hint) r.hint = NEXT_STEP[action];
@@ -153,19 +132,6 @@ const NEXT_STEP: Record<RotationAction, string> = {
   status: 'run rotate-key status again, or with --offline',
   abort: 'run rotate-key status',
 };
-
-async function knownKeys(store: { read(site: string, cn: string): Promise<{ current?: { key: string }; previous?: { key: string }; pending?: { key: string } } | undefined> }, sites: (readonly [string, string])[]): Promise<string[]> {
-  const keys: string[] = [];
-  for (const [site, cn] of sites) {
-    try {
-      const r = await store.read(site, cn);
-      for (const k of [r?.current, r?.previous, r?.pending]) if (k) keys.push(k.key);
-    } catch {
-      // An unreadable journal was already reported for that site.
-    }
-  }
-  return keys;
-}
 
 function printResult(r: SiteResult<SiteOutcome>, io: CliIO, showSecret: boolean, scrub: (t: string) => string): void {
   if (!r.ok) {

@@ -3,7 +3,7 @@
  * and every rule; exit 0 when valid (warnings printed), 3 when not. Secrets are only checked in form
  * unless `--resolve-secrets` (CI has no secrets). Key values are never printed.
  */
-import { ExitCode, formatProblem, InputError, UsageError, type Problem } from '../../errors';
+import { ExitCode, formatProblem, InputError, type Problem } from '../../errors';
 import { defineCommand, writeLine, type CliIO } from '../command';
 
 interface ValidateArgs {
@@ -47,7 +47,9 @@ async function runValidate(args: ValidateArgs & { json: boolean }, io: CliIO): P
   let secrets: { checked: boolean; resolved: number } = { checked: false, resolved: 0 };
   if (args['resolve-secrets']) {
     const { createSecretResolver, resolveHubSecrets } = await import('../../io/secrets');
-    const keyVault = await keyVaultReaderFor(args, io);
+    const { keyVaultReaderForValidation } = await import('../../app/keyVault');
+    // Key Vault only when it can be reached without guessing (a vault endpoint or a token is set).
+    const keyVault = await keyVaultReaderForValidation({ cloud: args.cloud, vaultEndpoint: args['vault-endpoint'], caFile: args['ca-file'] }, io);
     const resolved = await resolveHubSecrets(loaded.hub, createSecretResolver({ env: io.env, baseDir: loaded.baseDir, ...(keyVault ? { keyVault } : {}) }));
     problems.push(...resolved.problems);
     secrets = { checked: true, resolved: resolved.sharedKeys.size + (resolved.authorizationKey !== undefined ? 1 : 0) };
@@ -70,47 +72,6 @@ async function runValidate(args: ValidateArgs & { json: boolean }, io: CliIO): P
     }
   }
   return valid ? ExitCode.ok : ExitCode.invalidInput;
-}
-
-/**
- * Key Vault for `--resolve-secrets`, when it can be reached without guessing: a vault endpoint
- * (`--vault-endpoint` / TUNNELSMITH_VAULT_ENDPOINT) or a static token (TUNNELSMITH_VAULT_TOKEN, ...) is set.
- * Otherwise a `{ keyVault }` reference is reported as not configured (with the way to configure it).
- */
-async function keyVaultReaderFor(args: ValidateArgs, io: CliIO): Promise<import('../../io/secrets').KeyVaultReader | undefined> {
-  const endpoint = args['vault-endpoint'] ?? io.env.TUNNELSMITH_VAULT_ENDPOINT;
-  const { TOKEN_VARIABLES } = await import('../../azure/client/credentials');
-  const tokenSet = Object.values(TOKEN_VARIABLES).some((v) => io.env[v.token] || io.env[v.file]);
-  if (!endpoint && !tokenSet) return undefined;
-  const { CLOUDS, CLOUD_NAMES } = await import('../../azure/client/endpoints');
-  const cloudName = args.cloud ?? io.env.TUNNELSMITH_CLOUD ?? 'AzureCloud';
-  const cloud = CLOUDS[cloudName as keyof typeof CLOUDS];
-  if (!cloud) throw new UsageError('UnknownCloud', `unknown cloud ${cloudName}`, `use one of ${CLOUD_NAMES.join(', ')}`);
-  if (endpoint && !/^https:\/\//i.test(endpoint)) throw new UsageError('BadEndpoint', `--vault-endpoint / TUNNELSMITH_VAULT_ENDPOINT must use https: ${endpoint}`, 'use https://host[:port], with --ca-file for a private certificate');
-  const caFile = args['ca-file'] ?? io.env.TUNNELSMITH_CA_FILE;
-  let ca: string | undefined;
-  if (caFile) {
-    const { promises: fs } = await import('node:fs');
-    const path = await import('node:path');
-    ca = await fs.readFile(path.resolve(io.cwd, caFile), 'utf8').catch((e: NodeJS.ErrnoException) => {
-      throw new UsageError('CaFileUnreadable', `cannot read the CA file ${caFile} (${e.code ?? 'error'})`, 'check --ca-file / TUNNELSMITH_CA_FILE');
-    });
-  }
-  const { credentialsFromEnvironment } = await import('../../azure/client/credentials');
-  const credential = (await credentialsFromEnvironment(io.env, { authorityHost: cloud.authorityHost, cwd: io.cwd })).vault;
-  return async (ref, where) => {
-    const { createKeyVaultApi } = await import('../../keyvault/sdk');
-    const { vaultUrlFor } = await import('../../keyvault/api');
-    const { resolveKeyVaultRef } = await import('../../keyvault/slot');
-    const api = createKeyVaultApi({ vaultUrl: vaultUrlFor(ref.vaultName, { ...(endpoint ? { endpoint } : {}), suffix: `.${cloud.vaultSuffix}` }), credential, ...(ca ? { ca } : {}) });
-    try {
-      return await resolveKeyVaultRef(api, ref, where);
-    } catch (e) {
-      // A vault that refuses or cannot be reached is a problem of this reference, listed with the others.
-      if (e instanceof InputError || !(e instanceof Error)) throw e;
-      throw new InputError('KeyVaultUnreadable', `${where}: ${e.message}`, [], (e as { hint?: string }).hint ?? 'check --vault-endpoint and the credentials');
-    }
-  };
 }
 
 function reportInvalid(io: CliIO, json: boolean, shown: string, e: InputError): number {

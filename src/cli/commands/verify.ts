@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { ExitCode } from '../../errors';
 import type { VerifyReport } from '../../azure/verify';
 import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
-import { withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
+import { openHubSession, withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
 
 export type VerifyArgs = AzureCliArgs;
 
@@ -15,11 +15,10 @@ export const verifyCommand = defineCommand<VerifyArgs>({
 });
 
 export async function runVerify(args: VerifyArgs & GlobalArgs, io: CliIO, inject: AzureInjection = {}): Promise<number> {
-  const { loadHub, connectAzure } = await import('../azureOptions');
   const { verifyLive } = await import('../../azure/verifyLive');
-  const loaded = await loadHub(args, io);
-  const conn = await connectAzure(loaded.hub, args, io, loaded.baseDir, inject);
-  const report = await verifyLive(conn.api, loaded.hub);
+  const session = await openHubSession(args, io, inject);
+  const conn = await session.azure();
+  const report = await verifyLive(conn.api, session.hub);
   if (args.json) io.stdout.write(`${JSON.stringify({ event: 'verify', ...report })}\n`);
   else printReport(report, io);
   return report.ready ? ExitCode.ok : ExitCode.notReady;
@@ -35,7 +34,7 @@ const VERDICT: Record<VerifyReport['failover'], string> = {
 /** The human form of a report. */
 export function printReport(report: VerifyReport, io: CliIO): void {
   writeLine(io.stdout, `Verify ${report.hub}`);
-  const line = (c: { ok: boolean; name: string; detail: string }) => writeLine(io.stdout, `    [${c.ok ? 'ok' : 'FAIL'}] ${c.name}: ${c.detail}`);
+  const line = (c: { ok: boolean; name: string; detail: string; warning?: boolean }) => writeLine(io.stdout, `    [${c.warning ? 'WARN' : c.ok ? 'ok' : 'FAIL'}] ${c.name}: ${c.detail}`);
   if (report.expressRoute) {
     writeLine(io.stdout, '  ExpressRoute');
     report.expressRoute.checks.forEach(line);

@@ -17,7 +17,15 @@ export interface JunosObjectNames {
   onpremAddressSet: string;
   policyToAzure: string;
   policyFromAzure: string;
+  /** Intra-zone policy: BGP and ping from Azure's BGP addresses to the loopback. */
+  policyBgpToLoopback: string;
+  azureBgpAddress(index: number): string;
+  azureBgpAddressSet: string;
+  loopbackAddress: string;
+  loopbackAddressSet: string;
   prefixListVnet: string;
+  prefixListSpokes: string;
+  loadBalancePolicy: string;
   prefixListOnprem: string;
   importPolicy: string;
   exportPolicy: string;
@@ -41,7 +49,14 @@ export function junosObjectNames(siteName: string): JunosObjectNames {
     onpremAddressSet: `${s}-onprem`,
     policyToAzure: `${s}-to-azure`,
     policyFromAzure: `${s}-from-azure`,
+    policyBgpToLoopback: `${s}-bgp-to-lo0`,
+    azureBgpAddress: (i) => `${s}-azure-bgp-${i + 1}`,
+    azureBgpAddressSet: `${s}-azure-bgp`,
+    loopbackAddress: `${s}-lo0-bgp-1`,
+    loopbackAddressSet: `${s}-lo0-bgp`,
     prefixListVnet: `${s}-vnet`,
+    prefixListSpokes: `${s}-spokes`,
+    loadBalancePolicy: `${s}-load-balance`,
     prefixListOnprem: `${s}-onprem`,
     importPolicy: `${s}-import`,
     exportPolicy: `${s}-export`,

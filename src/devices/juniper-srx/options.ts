@@ -1,6 +1,7 @@
 /** The `deviceOptions` juniper-srx understands (hub-file.md), with defaults and checks that refuse config injection. */
 import type { DeviceOptionValue } from '../../hub/types';
 import type { DeviceOptionSpec } from '../../hub/rules';
+import { PREFIX_ADVERTISEMENT_OPTION } from '../kit/prefixAdvertisement';
 
 /** A logical interface with its unit: ge-0/0/0.0, xe-1/0/2:1.100, reth0.0, ae1.20, irb.10, pp0.0. */
 const LOGICAL_INTERFACE = /^[a-z][a-z0-9]{0,15}(-[0-9]{1,3}(\/[0-9]{1,3}){2}(:[0-9]{1,3})?)?\.[0-9]{1,5}$/;
@@ -56,4 +57,5 @@ export const JUNOS_OPTIONS: Readonly<Record<string, DeviceOptionSpec>> = {
     description: 'first st0 unit (st0.0, st0.1 for active-active)',
     check: st0Unit,
   },
+  prefixAdvertisement: PREFIX_ADVERTISEMENT_OPTION,
 };

@@ -6,7 +6,7 @@
 import type { Problem } from '../../errors';
 import type { DeviceId } from '../../hub/deviceIds';
 import type { DeviceRules } from '../../hub/rules';
-import type { DeviceOptionValue, Site } from '../../hub/types';
+import type { DeviceOptionValue, ExpressRouteRoutesVia, Site } from '../../hub/types';
 import type { Proposals } from '../../policy/catalog';
 import type { ProposalKeywords } from './keywordTable';
 import type { DeviceProcedure, ProcedureInput } from './procedure';
@@ -55,12 +55,21 @@ export interface SiteContext {
     connectionName: string;
     asn: number;
     activeActive: boolean;
+    /** The hub VNet's own prefixes (as Azure reports them): accepted exactly. */
     vnetPrefixes: string[];
+    /** Peered spoke VNets' prefixes (`azure.vnet.spokePrefixes`): accepted with their more specifics. */
+    spokePrefixes: string[];
   };
   tunnels: TunnelContext[];
   bgp?: BgpContext;
   /** ExpressRoute carries the same prefixes: the VPN must be the backup path. */
   expressRouteBackup: boolean;
+  /**
+   * How ExpressRoute routes reach the appliance (`sites[].expressRouteRoutesVia`, default bgp). With igp or
+   * static, the VPN's BGP routes need a worse administrative distance than that route, not only a lower
+   * local preference. Meaningful only when `expressRouteBackup`.
+   */
+  expressRouteRoutesVia: ExpressRouteRoutesVia;
   /** The PSK, or the redaction placeholder. */
   sharedKey: string;
   keyRedacted: boolean;

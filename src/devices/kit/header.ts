@@ -1,8 +1,17 @@
 /** The header every device file opens with: the values it was built from and the OS versions it targets. Pure. */
 import type { DeviceDefinition, SiteContext } from './contract';
 
-/** Plain text lines (no comment markers: each template prefixes its own). */
-export function buildHeaderLines(ctx: SiteContext, device: Pick<DeviceDefinition, 'displayName' | 'targets'>, fileTitle: string): string[] {
+/**
+ * Plain text lines (no comment markers: each template prefixes its own). `backupPath` says how THIS file
+ * keeps the VPN the backup when ExpressRoute is primary (it depends on the device and the routing mode:
+ * static routes have no local preference, RRAS cannot prepend, ...); it is printed only then.
+ */
+export function buildHeaderLines(
+  ctx: SiteContext,
+  device: Pick<DeviceDefinition, 'displayName' | 'targets'>,
+  fileTitle: string,
+  backupPath: string,
+): string[] {
   const p = ctx.proposals;
   const lines = [
     `tunnelsmith: ${fileTitle}`,
@@ -13,6 +22,7 @@ export function buildHeaderLines(ctx: SiteContext, device: Pick<DeviceDefinition
       (t) => `  Azure instance ${t.number}: public IP ${t.azurePublicIp}${t.azureBgpIp ? `, BGP address ${t.azureBgpIp}` : ''}`,
     ),
     `Azure VNet prefixes: ${ctx.azure.vnetPrefixes.join(', ')}`,
+    ...(ctx.azure.spokePrefixes.length ? [`Azure spoke prefixes (peered VNets using this hub's gateways; more specifics accepted too): ${ctx.azure.spokePrefixes.join(', ')}`] : []),
     `Connection: ${ctx.azure.connectionName}; DPD timeout ${ctx.dpdTimeoutSeconds} s`,
     `On-premises: public IP ${ctx.site.publicIp}${ctx.outsideAddress ? ` (behind NAT, outside address ${ctx.outsideAddress})` : ''}; prefixes ${ctx.site.addressSpace.join(', ')}`,
     ctx.bgp
@@ -28,7 +38,7 @@ export function buildHeaderLines(ctx: SiteContext, device: Pick<DeviceDefinition
   ];
   if (!p.custom) lines.push("WARNING: the connection uses Azure's default proposals (DH group 2, no PFS): weak; set a custom ipsecPolicy");
   if (ctx.expressRouteBackup) {
-    lines.push('ExpressRoute is the primary path: this VPN is the BACKUP (lower local preference on routes learned over it, AS-path prepend on routes sent over it)');
+    lines.push(`ExpressRoute is the primary path: this VPN is the BACKUP (${backupPath})`);
   }
   if (ctx.keyRedacted) lines.push('Shared key: REDACTED; it travels separately (replace the placeholder before applying)');
   return lines;

@@ -4,6 +4,7 @@
  */
 import type { DeviceOptionValue } from '../../hub/types';
 import type { DeviceOptionSpec } from '../../hub/rules';
+import { PREFIX_ADVERTISEMENT_OPTION } from '../kit/prefixAdvertisement';
 
 /** Linux interface names are at most 15 characters (IFNAMSIZ - 1). */
 export const LINUX_IFNAME_MAX = 15;
@@ -52,4 +53,5 @@ export const STRONGSWAN_OPTIONS: Readonly<Record<string, DeviceOptionSpec>> = {
     description: 'XFRM interface id (if_id) of tunnel 1; tunnel n uses ifIdBase + n - 1',
     check: checkIfIdBase,
   },
+  prefixAdvertisement: PREFIX_ADVERTISEMENT_OPTION,
 };

@@ -3,8 +3,10 @@
  * charon timers strongswan.d/tunnelsmith.conf) print, computed here from the site context. Pure; the
  * templates only loop and print.
  */
+import { azurePrefixes, azurePrefixList } from '../kit/azurePrefixes';
 import { buildHeaderLines } from '../kit/header';
 import type { DeviceDefinition, SiteContext } from '../kit/contract';
+import { prefixAdvertisementOf, type PrefixAdvertisement } from '../kit/prefixAdvertisement';
 import { childLifetimes, espProposalKeyword, ikeLifetimes, ikeProposalKeyword } from './keywords';
 import { CHARON_DEFAULT_RETRANSMIT, DPD_SCHEDULING_SLACK_MS, retransmitTimersFor, retransmitTotalMs, retransmitWaitsMs, type RetransmitTimers } from './retransmit';
 
@@ -21,8 +23,17 @@ export const BACKUP_PREPEND_COUNT = 2;
 export const ANCHOR_DISTANCE = 254;
 /** eBGP multihop TTL for Azure's GatewaySubnet BGP addresses (the session runs inside IPsec). */
 export const EBGP_MULTIHOP_TTL = 255;
-/** BGP connect-retry in seconds: Azure never initiates from APIPA addresses, so retry quickly. */
+/** BGP connect-retry in seconds: with APIPA the appliance must open the session, so retry quickly. */
 export const BGP_CONNECT_RETRY_SECONDS = 10;
+/**
+ * Distance of the routes learned from Azure's BGP addresses when ExpressRoute's routes arrive by an IGP or
+ * static routes: worse than static (1), OSPF (110), IS-IS (115), RIP (120) and iBGP (200). Set per neighbour
+ * (`distance 250 A.B.C.D/32` in the address family: FRR bgp.rst "distance (1-255) A.B.C.D/M"; bgpd matches
+ * the peer's address), not with `distance bgp`, which would demote every eBGP route of this router.
+ */
+export const VPN_BGP_DISTANCE = 250;
+/** Both Azure instances announce the same AS path (65515): eBGP multipath installs both tunnels' routes. */
+export const ACTIVE_ACTIVE_MAXIMUM_PATHS = 2;
 
 export interface StrongswanTunnelView {
   number: number;
@@ -30,11 +41,13 @@ export interface StrongswanTunnelView {
   connectionName: string;
   childName: string;
   ifId: number;
-  /** `<tunnelInterfacePrefix><number>`: the one place the tunnel interface name is decided. */
+  /** `<tunnelInterfacePrefix><number>`: the one place the tunnel interface name is decided (tunnel-setup.sh and frr.conf both print it). */
   interfaceName: string;
-  /** The shell variable holding the interface name in tunnel-setup.sh (overridable from the environment). */
+  /** The shell variable holding the interface name in tunnel-setup.sh (set from the rendered name, never from the environment). */
   interfaceVar: string;
   routeMetric: number;
+  /** Azure's BGP address through this tunnel (firewall openings for BGP and ping), absent without BGP. */
+  azureBgpIp?: string;
 }
 
 export interface StrongswanBgpNeighborView {
@@ -56,15 +69,21 @@ export interface StrongswanBgpView {
   keepaliveSeconds: number;
   holdSeconds: number;
   hostRoutes: { prefix: string; interfaceName: string }[];
+  prefixAdvertisement: PrefixAdvertisement;
   anchorDistance: number;
+  /** Blackhole anchors (prefixAdvertisement anchor), else empty. */
   anchorRoutes: { prefix: string; distance: number }[];
   networks: string[];
+  /** `maximum-paths N` with two Azure instances, else null. */
+  maximumPaths: number | null;
+  /** Per-neighbour `distance D A.B.C.D/32` when ExpressRoute arrives by an IGP or static routes, else empty. */
+  distances: { distance: number; source: string }[];
   neighbors: StrongswanBgpNeighborView[];
   prefixListIn: string;
   prefixListOut: string;
   routeMapIn: string;
   routeMapOut: string;
-  acceptPrefixes: { seq: number; prefix: string }[];
+  acceptPrefixes: { seq: number; prefix: string; le: number | null }[];
   announcePrefixes: { seq: number; prefix: string }[];
   /** Set when ExpressRoute is primary: the VPN is the backup. */
   backup: { localPreference: number; prependPath: string } | null;
@@ -119,6 +138,7 @@ function tunnelViews(ctx: SiteContext): StrongswanTunnelView[] {
     interfaceName: `${prefix}${t.number}`,
     interfaceVar: `TUNNEL_IF_${t.number}`,
     routeMetric: STATIC_ROUTE_METRIC_BASE + 10 * (t.number - 1),
+    ...(t.azureBgpIp ? { azureBgpIp: t.azureBgpIp } : {}),
   }));
 }
 
@@ -132,6 +152,7 @@ function bgpView(ctx: SiteContext, tunnels: StrongswanTunnelView[]): StrongswanB
     description: `Azure instance ${t.number} via ${tunnels[i].interfaceName}`,
   }));
   const tag = `azure-${ctx.site.name}`;
+  const advertisement = prefixAdvertisementOf(ctx.options);
   return {
     localAsn: bgp.localAsn,
     localIp: bgp.localIp,
@@ -144,15 +165,18 @@ function bgpView(ctx: SiteContext, tunnels: StrongswanTunnelView[]): StrongswanB
     keepaliveSeconds: bgp.keepaliveSeconds,
     holdSeconds: bgp.holdSeconds,
     hostRoutes: neighbors.map((n) => ({ prefix: `${n.ip}/32`, interfaceName: n.interfaceName })),
+    prefixAdvertisement: advertisement,
     anchorDistance: ANCHOR_DISTANCE,
-    anchorRoutes: ctx.site.addressSpace.map((prefix) => ({ prefix, distance: ANCHOR_DISTANCE })),
+    anchorRoutes: advertisement === 'anchor' ? ctx.site.addressSpace.map((prefix) => ({ prefix, distance: ANCHOR_DISTANCE })) : [],
     networks: [...ctx.site.addressSpace],
+    maximumPaths: neighbors.length > 1 ? ACTIVE_ACTIVE_MAXIMUM_PATHS : null,
+    distances: ctx.expressRouteBackup && ctx.expressRouteRoutesVia !== 'bgp' ? neighbors.map((n) => ({ distance: VPN_BGP_DISTANCE, source: `${n.ip}/32` })) : [],
     neighbors,
     prefixListIn: `${tag}-in`,
     prefixListOut: `${tag}-out`,
     routeMapIn: `${tag}-in`,
     routeMapOut: `${tag}-out`,
-    acceptPrefixes: ctx.azure.vnetPrefixes.map((prefix, i) => ({ seq: 10 * (i + 1), prefix })),
+    acceptPrefixes: azurePrefixes(ctx).map((p, i) => ({ seq: 10 * (i + 1), prefix: p.prefix, le: p.orLonger ? 32 : null })),
     announcePrefixes: ctx.site.addressSpace.map((prefix, i) => ({ seq: 10 * (i + 1), prefix })),
     backup: ctx.expressRouteBackup
       ? { localPreference: BACKUP_LOCAL_PREFERENCE, prependPath: Array(BACKUP_PREPEND_COUNT).fill(String(bgp.localAsn)).join(' ') }
@@ -211,34 +235,51 @@ function timersNotes(ctx: SiteContext, dpdDelay: number, timers: RetransmitTimer
 }
 
 function setupNotes(ctx: SiteContext): string[] {
+  const names = tunnelViews(ctx).map((t) => t.interfaceName).join(', ');
   const notes = [
     `XFRM interfaces have no MSS clamp of their own: MTU ${TUNNEL_MTU} on each and an iptables TCPMSS clamp to ${TCP_MSS}`,
-    'Interface names are variables below; override them from the environment (e.g. TUNNEL_IF_1=ipsec0)',
+    `Interface names (${names}) come from deviceOptions.tunnelInterfacePrefix${ctx.bgp ? ' and are the same in frr.conf' : ''}: to change them, change the option and render again (this script takes no override, so the files cannot disagree)`,
+    ctx.bgp
+      ? 'Firewall (INPUT): IKE (UDP 500), NAT-T (UDP 4500) and ESP from each Azure public IP; on each tunnel interface, from its Azure BGP address, BGP sessions Azure opens (TCP to port 179), the answers on sessions this side opens (TCP from port 179, conntrack ESTABLISHED) and ping (echo request, and echo reply as ESTABLISHED): BGP comes up where INPUT drops by default'
+      : 'Firewall (INPUT): IKE (UDP 500), NAT-T (UDP 4500) and ESP from each Azure public IP',
     'Forwarding between the tunnels and the LAN follows your FORWARD policy; allow it there if that policy drops',
   ];
-  if (ctx.bgp) notes.push('BGP site: frr.conf carries the host routes to Azure\'s BGP addresses and the learned VNet routes; there are no static routes here');
+  if (ctx.bgp) notes.push('BGP site: frr.conf carries the host routes to Azure\'s BGP addresses and the learned Azure routes; there are no static routes here');
   else if (ctx.tunnels.length > 1) {
-    notes.push('Static routes: tunnel 1 is preferred (lower metric). A dead tunnel keeps its interface up, so routing does not fail over until DPD restarts the SA; use BGP for automatic failover');
+    notes.push('Static routes: tunnel 1 is preferred (lower metric), no load sharing: a dead tunnel keeps its XFRM interface up, so an equal-cost route would keep sending half the flows into it until DPD restarts the SA; use BGP for automatic failover and load sharing');
   }
-  if (!ctx.bgp && ctx.expressRouteBackup) {
-    notes.push('ExpressRoute is primary: without BGP the preference is decided by your routers; give these static routes a worse metric/distance than the ExpressRoute path there');
+  if (ctx.azure.spokePrefixes.length && !ctx.bgp) notes.push(`Spokes: the static routes cover the spoke prefixes ${ctx.azure.spokePrefixes.join(', ')} too`);
+  return notes;
+}
+
+function frrNotes(ctx: SiteContext, bgpView: StrongswanBgpView | null): string[] {
+  const bgp = ctx.bgp;
+  if (!bgp || !bgpView) return [];
+  const notes = [
+    'Apply: enable bgpd and staticd in /etc/frr/daemons, then vtysh -f frr.conf (or install as /etc/frr/frr.conf)',
+    bgp.mode === 'apipa'
+      ? `APIPA peering: ${bgp.localIp} sits on lo and both tunnels are unnumbered to it (Linux lets one address serve every XFRM interface); a /32 route per Azure APIPA address points into its own tunnel; sessions run straight over the tunnel (disable-connected-check, TTL 1); with APIPA Azure expects the appliance to open the session (do not rely on Azure opening it): this side initiates, connect-retry ${BGP_CONNECT_RETRY_SECONDS} s`
+      : `Multihop peering: Azure peers from GatewaySubnet addresses; ${bgp.localIp} sits on lo as update-source; a /32 route per Azure BGP address points into its own tunnel; eBGP multihop`,
+    bgpView.prefixAdvertisement === 'anchor'
+      ? `Site prefixes (prefixAdvertisement anchor, the default): network needs the exact prefix in the RIB, so a blackhole route (distance ${ANCHOR_DISTANCE}, any real route wins) holds each site prefix. RISK: traffic to any part of a site prefix this router reaches only through a less specific route (a default or summary toward the core) is dropped by the blackhole; safe when the router has routes for every part of the prefix, otherwise set prefixAdvertisement: table`
+      : 'Site prefixes (prefixAdvertisement table): no blackhole anchor; network announces each prefix only while the RIB holds exactly that prefix (import-check). Nothing is dropped, but a prefix known only as more specifics is not announced',
+    `FRR >= 7.4 enforces ebgp-requires-policy: the route-maps below accept only the Azure prefixes (the VNet's exactly${ctx.azure.spokePrefixes.length ? ', the spoke ranges with their more specifics' : ''}) and announce only the site prefixes`,
+  ];
+  if (bgpView.maximumPaths) {
+    notes.push(`Load sharing: maximum-paths ${bgpView.maximumPaths}: both Azure instances announce the same AS path (65515), so both tunnels' routes are installed as one multipath route`);
   }
   return notes;
 }
 
-function frrNotes(ctx: SiteContext): string[] {
-  const bgp = ctx.bgp;
-  if (!bgp) return [];
-  const notes = [
-    'Apply: enable bgpd and staticd in /etc/frr/daemons, then vtysh -f frr.conf (or install as /etc/frr/frr.conf)',
-    bgp.mode === 'apipa'
-      ? `APIPA peering: ${bgp.localIp} sits on lo and both tunnels are unnumbered to it (Linux lets one address serve every XFRM interface); a /32 route per Azure APIPA address points into its own tunnel; sessions run straight over the tunnel (disable-connected-check, TTL 1) and this side initiates: Azure never does from APIPA addresses`
-      : `Multihop peering: Azure peers from GatewaySubnet addresses; ${bgp.localIp} sits on lo as update-source; a /32 route per Azure BGP address points into its own tunnel; eBGP multihop`,
-    'network statements need the prefix in the RIB: a blackhole anchor route (distance 254, so any real route wins) holds each site prefix',
-    'FRR >= 7.4 enforces ebgp-requires-policy: the route-maps below accept only the VNet prefixes and announce only the site prefixes',
-  ];
-  if (ctx.expressRouteBackup) notes.push(`VPN is the backup: local-preference ${BACKUP_LOCAL_PREFERENCE} on routes learned from Azure, AS path prepended ${BACKUP_PREPEND_COUNT}x on routes sent`);
-  return notes;
+/** How these files keep the VPN the backup, for the headers (routing mode and how ExpressRoute's routes arrive). */
+export function strongswanBackupPath(ctx: SiteContext): string {
+  if (!ctx.bgp) {
+    return `tunnel-setup.sh routes Azure's prefixes with metric ${STATIC_ROUTE_METRIC_BASE} and up: a route to the same prefix over ExpressRoute with a lower metric wins (routes FRR installs have metric 20, routes added without one 0); your routers must prefer ExpressRoute too`;
+  }
+  const bgpRule = `local preference ${BACKUP_LOCAL_PREFERENCE} on routes learned over it, AS path prepended ${BACKUP_PREPEND_COUNT}x on routes sent over it`;
+  if (ctx.expressRouteRoutesVia === 'bgp') return `ExpressRoute's routes arrive by BGP: ${bgpRule}, so the BGP path over ExpressRoute wins`;
+  const how = ctx.expressRouteRoutesVia === 'igp' ? 'an IGP' : 'static routes';
+  return `ExpressRoute's routes arrive by ${how}: routes learned from the Azure neighbours get distance ${VPN_BGP_DISTANCE} (eBGP's 20 would beat ${how}, and local preference only compares BGP paths), so ${ctx.expressRouteRoutesVia === 'igp' ? 'the IGP routes' : 'the static routes'} win while they exist; also ${bgpRule}`;
 }
 
 /** Builds the plain object the strongSwan templates print. Pure; callers ran the device checks first. */
@@ -251,7 +292,7 @@ export function buildStrongswanView(ctx: SiteContext, device: DeviceDefinition):
   const timers = retransmitTimersFor((ctx.dpdTimeoutSeconds - dpdDelay) * 1000 - DPD_SCHEDULING_SLACK_MS);
   const retransmit = retransmitView(dpdDelay, timers);
   const bgp = bgpView(ctx, tunnels);
-  const header = (title: string, notes: string[]) => [...buildHeaderLines(ctx, device, title), ...notes];
+  const header = (title: string, notes: string[]) => [...buildHeaderLines(ctx, device, title, strongswanBackupPath(ctx)), ...notes];
   const firstTunnel = tunnels[0]?.interfaceName ?? '';
   const firstChild = tunnels[0]?.childName ?? '';
   return {
@@ -259,7 +300,7 @@ export function buildStrongswanView(ctx: SiteContext, device: DeviceDefinition):
     headers: {
       swanctl: header(`swanctl.conf for site ${ctx.site.name}`, swanctlNotes(ctx, dpdDelay, retransmit)),
       setup: header(`tunnel-setup.sh for site ${ctx.site.name}`, setupNotes(ctx)),
-      frr: header(`frr.conf for site ${ctx.site.name}`, frrNotes(ctx)),
+      frr: header(`frr.conf for site ${ctx.site.name}`, frrNotes(ctx, bgp)),
       timers: header(`strongswan.d/tunnelsmith.conf for site ${ctx.site.name}`, timersNotes(ctx, dpdDelay, timers, retransmit)),
     },
     ike: { proposals: p.ike.map(ikeProposalKeyword).join(','), rekeySeconds: ikeLife.rekeySeconds, overSeconds: ikeLife.overSeconds },
@@ -291,7 +332,7 @@ export function buildStrongswanView(ctx: SiteContext, device: DeviceDefinition):
     hasStaticRoutes: !bgp,
     staticRoutes: bgp
       ? []
-      : ctx.azure.vnetPrefixes.flatMap((prefix) => tunnels.map((t) => ({ prefix, interfaceVar: t.interfaceVar, metric: t.routeMetric }))),
+      : azurePrefixList(ctx).flatMap((prefix) => tunnels.map((t) => ({ prefix, interfaceVar: t.interfaceVar, metric: t.routeMetric }))),
     bgp,
     verify: {
       timers: [
@@ -307,8 +348,8 @@ export function buildStrongswanView(ctx: SiteContext, device: DeviceDefinition):
       setup: [
         `ip -d link show ${firstTunnel}         # type xfrm, if_id, mtu ${TUNNEL_MTU}`,
         'iptables -t mangle -S FORWARD | grep TCPMSS',
-        'iptables -S INPUT | grep -E "udp|esp"',
-        ...(bgp ? [] : ctx.azure.vnetPrefixes.map((prefix) => `ip route show ${prefix}`)),
+        `iptables -S INPUT | grep -E "udp|esp${bgp ? '|179|icmp' : ''}"`,
+        ...(bgp ? [] : azurePrefixList(ctx).map((prefix) => `ip route show ${prefix}`)),
       ],
       frr: [
         "vtysh -c 'show bgp summary'                  # both neighbors Established",

@@ -3,6 +3,7 @@
  * literals are built here too, from values that passed validation (no quote can reach them). Pure.
  */
 import { InternalError } from '../../errors';
+import { azurePrefixList } from '../kit/azurePrefixes';
 import { buildHeaderLines } from '../kit/header';
 import type { DeviceDefinition, SiteContext } from '../kit/contract';
 import { rrasPolicy, selectedProposals, type RrasPolicy } from './keywords';
@@ -19,6 +20,13 @@ export const BACKUP_LOCAL_PREFERENCE = 50;
 export const MTU_WAIT_SECONDS = 60;
 /** Windows Server features the script installs. */
 export const FEATURES = ['RemoteAccess', 'Routing', 'RSAT-RemoteAccess-PowerShell'] as const;
+/**
+ * Interface metric of the S2S interfaces when ExpressRoute's routes reach this server by an IGP or static
+ * routes. RRAS's BGP has no administrative distance; Windows ranks routes to one prefix by route metric
+ * plus interface metric, so a route via the LAN (Windows' defaults: route metric 256 plus an automatic
+ * interface metric well under 100) wins over one via the tunnels while it exists.
+ */
+export const BACKUP_INTERFACE_METRIC = 1000;
 
 /** A single-quoted PowerShell string; refuses a quote (validation upstream must have stopped it). */
 export function psString(value: string): string {
@@ -45,6 +53,8 @@ export interface RrasTunnelView {
   addVar: string;
   policyVar: string;
   mtuVar: string;
+  /** Interface metric set with the MTU (ExpressRoute by an IGP or static routes), else null. */
+  interfaceMetric: number | null;
   /** `-IPv4Subnet` entries `prefix:metric`, as a PowerShell array literal. */
   ipv4Subnets: string;
 }
@@ -94,7 +104,7 @@ function tunnelViews(ctx: SiteContext): RrasTunnelView[] {
   const prefix = String(ctx.options.interfaceNamePrefix);
   return ctx.tunnels.map((t) => {
     const metric = ROUTE_METRIC_BASE + 10 * (t.number - 1);
-    const routed = ctx.bgp ? [`${t.azureBgpIp as string}/32`] : ctx.azure.vnetPrefixes;
+    const routed = ctx.bgp ? [`${t.azureBgpIp as string}/32`] : azurePrefixList(ctx);
     const name = `${prefix}${t.number}`;
     return {
       number: t.number,
@@ -104,6 +114,7 @@ function tunnelViews(ctx: SiteContext): RrasTunnelView[] {
       addVar: `tunnel${t.number}`,
       policyVar: `tunnel${t.number}Policy`,
       mtuVar: `tunnel${t.number}Mtu`,
+      interfaceMetric: backupByMetric(ctx) ? BACKUP_INTERFACE_METRIC : null,
       ipv4Subnets: psArray(routed.map((prefix) => `${prefix}:${metric}`)),
     };
   });
@@ -120,10 +131,10 @@ function bgpView(ctx: SiteContext, tunnels: RrasTunnelView[]): RrasBgpView | nul
     peerIp: t.azureBgpIp as string,
     tunnelName: tunnels[i].name,
   }));
-  const inFilter = { name: `${tag}-in-filter`, ignorePrefixes: psArray(ctx.azure.vnetPrefixes) };
+  const inFilter = { name: `${tag}-in-filter`, ignorePrefixes: psArray(azurePrefixList(ctx)) };
   const outFilter = { name: `${tag}-out-filter`, ignorePrefixes: psArray(ctx.site.addressSpace) };
   const backup = ctx.expressRouteBackup
-    ? { name: `${tag}-in-backup`, matchPrefixes: psArray(ctx.azure.vnetPrefixes), localPreference: BACKUP_LOCAL_PREFERENCE }
+    ? { name: `${tag}-in-backup`, matchPrefixes: psArray(azurePrefixList(ctx)), localPreference: BACKUP_LOCAL_PREFERENCE }
     : null;
   const ingress = [inFilter.name, ...(backup ? [backup.name] : [])];
   return {
@@ -144,16 +155,36 @@ function bgpView(ctx: SiteContext, tunnels: RrasTunnelView[]): RrasBgpView | nul
   };
 }
 
+/** ExpressRoute is primary and its routes reach this server by an IGP or static routes: the tunnels get a high interface metric. */
+function backupByMetric(ctx: SiteContext): boolean {
+  return ctx.expressRouteBackup && ctx.expressRouteRoutesVia !== 'bgp';
+}
+
+/** How this script keeps the VPN the backup, for the header (routing mode and how ExpressRoute's routes arrive). */
+export function rrasBackupPath(ctx: SiteContext): string {
+  const metric = `the S2S interfaces get interface metric ${BACKUP_INTERFACE_METRIC}: Windows ranks routes to one prefix by route metric plus interface metric, so the route via the LAN wins while it exists`;
+  const how = ctx.expressRouteRoutesVia === 'igp' ? 'an IGP' : 'static routes';
+  if (!ctx.bgp) {
+    const base = `the static routes over the S2S interfaces have metric ${ROUTE_METRIC_BASE} and up; the routers that send traffic here must prefer the ExpressRoute path`;
+    return backupByMetric(ctx) ? `${base}; ExpressRoute's routes reach this server by ${how}: ${metric}` : base;
+  }
+  const bgpRule = `local preference ${BACKUP_LOCAL_PREFERENCE} on routes learned over it; RRAS's routing policies cannot prepend the AS path, so routes sent to Azure are not prepended (Azure prefers ExpressRoute for the same prefix anyway)`;
+  if (!backupByMetric(ctx)) return `ExpressRoute's routes arrive by BGP: ${bgpRule}`;
+  return `ExpressRoute's routes arrive by ${how}, which local preference cannot outrank and RRAS's BGP has no administrative distance for: ${metric}; also ${bgpRule}`;
+}
+
 function notes(ctx: SiteContext, outage: number): string[] {
   const { ike, esp } = selectedProposals(ctx.proposals);
   const lines = [
     'Run in an elevated Windows PowerShell 5.1 on Windows Server 2016 or later. Re-running removes and re-creates the objects it names (the tunnels drop briefly)',
     'This script holds the shared key: keep it private and delete it once applied',
+    'Fresh server: nothing from the RemoteAccess module (Get-BgpRouter, Get-RemoteAccess, *-VpnS2SInterface, *-Bgp*) runs before step 1 installs it; the preflight asks for Get-BgpRouter only when Get-Command finds it (under $ErrorActionPreference Stop a missing command would end the script)',
     ctx.proposals.custom
       ? 'Policy: one custom IKE/IPsec policy per interface (Set-VpnS2SInterface -CustomPolicy), Azure\'s policy in RRAS names'
       : `Azure's default proposals: RRAS carries one custom policy per interface, so it uses Azure's first default proposal (${ike.encryption}/${ike.integrity}/${ike.dhGroup}, ESP ${esp.encryption}/${esp.integrity}, no PFS): weak`,
+    'IKE configuration payload: InitiateConfigPayload $false on every S2S interface (Azure assigns no address to the appliance; Microsoft\'s own RRAS template for Azure sets it so)',
     `DPD: RRAS has no DPD setting; nearest control: -NetworkOutageTimeSeconds ${outage} (the largest value RRAS accepts not above Azure's ${ctx.dpdTimeoutSeconds} s DPD timeout); NumberOfTries 0 redials forever`,
-    `MSS clamp: RRAS has no cmdlet to set an MSS value; nearest control: MTU ${TUNNEL_MTU} on each S2S interface (Set-NetIPInterface -NlMtuBytes) with -ClampMss Enabled, which clamps forwarded TCP to that MTU`,
+    `MSS: RRAS has no setting for an MSS value (Azure recommends 1350). Nearest control: MTU ${TUNNEL_MTU} on each S2S interface (Set-NetIPInterface -NlMtuBytes) with -ClampMss Enabled, an on/off switch: Windows clamps the MSS of forwarded TCP SYNs sent out of the S2S interface to a value it derives from that interface's MTU (the docs name no value; presumably the MTU minus 40 bytes of headers, about ${TUNNEL_MTU - 40}, not 1350); SYNs answered from Azure leave by the LAN interface and are not clamped here`,
     'Firewall: inbound UDP 500/4500 and ESP (IP protocol 50) from Azure\'s public IPs on the outside adapter',
   ];
   if (ctx.outsideAddress) {
@@ -164,18 +195,17 @@ function notes(ctx: SiteContext, outage: number): string[] {
     lines.push(
       `BGP: ${bgp.localIp} must already be an address of this server (an internal adapter or a loopback adapter); the script stops before changing anything if it is not`,
       bgp.mode === 'apipa'
-        ? `APIPA: RRAS peers from ${bgp.localIp}, one address for both tunnels; each Azure APIPA address is reached through a /32 route on its own S2S interface; RRAS initiates (OperationMode Mixed), Azure never does from APIPA addresses`
+        ? `APIPA: RRAS peers from ${bgp.localIp}, one address for both tunnels; each Azure APIPA address is reached through a /32 route on its own S2S interface; with APIPA Azure expects the appliance to open the BGP session (do not rely on Azure opening it): RRAS initiates (OperationMode Mixed)`
         : 'Multihop: Azure peers from GatewaySubnet addresses; each is reached through a /32 route on its own S2S interface (Windows BGP needs no multihop setting)',
       'Timers: hold time 180 s (-HoldTimeSec); RRAS sends keepalives at a third of it (60 s)',
-      'Prefix filters: Deny policies drop every route except the VNet prefixes inbound and the site prefixes outbound (-MatchPrefix 0.0.0.0/0 -IgnorePrefix ...); the site prefixes are announced as BGP custom routes',
+      `Prefix filters: Deny policies drop every route except the Azure prefixes inbound and the site prefixes outbound (-MatchPrefix 0.0.0.0/0 -IgnorePrefix ...); the site prefixes are announced as BGP custom routes${ctx.azure.spokePrefixes.length ? '. The docs do not say whether -IgnorePrefix also spares the more specifics of a spoke range: list every spoke VNet\'s own prefix in spokePrefixes' : ''}`,
     );
-    if (ctx.expressRouteBackup) {
-      lines.push(`VPN is the backup: local preference ${BACKUP_LOCAL_PREFERENCE} on routes learned from Azure; RRAS's BGP routing policies have no AS-path prepend, so routes sent to Azure are not prepended (Azure prefers ExpressRoute for the same prefix anyway)`);
+    if (ctx.tunnels.length > 1) {
+      lines.push('Load sharing: RRAS\'s BGP has no multipath setting (Add-BgpRouter/Add-BgpPeer have none), so it installs one best path: the second tunnel carries traffic after a failover, not both at once');
     }
-  } else if (ctx.expressRouteBackup) {
-    lines.push('ExpressRoute is primary: with static routing your routers decide; give the routes via this server a worse metric than the ExpressRoute path there');
   }
   if (!bgp && ctx.tunnels.length > 1) lines.push('Static routes: tunnel 1 has the lower metric and carries the traffic; use BGP for failover between the tunnels');
+  if (ctx.azure.spokePrefixes.length && !bgp) lines.push(`Spokes: the S2S interfaces route the spoke prefixes ${ctx.azure.spokePrefixes.join(', ')} too`);
   return lines;
 }
 
@@ -186,7 +216,7 @@ export function buildRrasView(ctx: SiteContext, device: DeviceDefinition): RrasV
   const siteTag = `tunnelsmith-${ctx.site.name}`;
   const bgp = bgpView(ctx, tunnels);
   return {
-    header: [...buildHeaderLines(ctx, device, `tunnelsmith-azure.ps1 for site ${ctx.site.name}`), ...notes(ctx, outage)],
+    header: [...buildHeaderLines(ctx, device, `tunnelsmith-azure.ps1 for site ${ctx.site.name}`, rrasBackupPath(ctx)), ...notes(ctx, outage)],
     features: psArray(FEATURES),
     firewall: {
       siteName: ctx.site.name,
@@ -215,7 +245,7 @@ export function buildRrasView(ctx: SiteContext, device: DeviceDefinition): RrasV
             'Get-BgpRouteInformation -Type All',
             'Get-BgpRoutingPolicy | Format-List',
           ]
-        : ctx.azure.vnetPrefixes.map((prefix) => `Get-NetRoute -DestinationPrefix ${prefix}`)),
+        : azurePrefixList(ctx).map((prefix) => `Get-NetRoute -DestinationPrefix ${prefix}`)),
     ],
   };
 }

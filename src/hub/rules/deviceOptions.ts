@@ -30,7 +30,7 @@ export function checkDeviceOptions(parts: HubParts, env: RuleEnv): Problem[] {
         continue;
       }
       const complaint = spec.check(value);
-      if (complaint !== undefined) problems.push(error(path, complaint, `${spec.description}; default ${String(spec.default)}`));
+      if (complaint !== undefined) problems.push(error(path, complaint, `${spec.description}; default ${spec.defaultText ?? String(spec.default)}`));
     }
   }
   return problems;

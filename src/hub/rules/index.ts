@@ -5,6 +5,7 @@ import { checkBgpPeerIp } from './bgpPeerIp';
 import { checkDeviceOptions } from './deviceOptions';
 import { checkDeviceCanExpressPolicy } from './deviceProposals';
 import { checkCircuitConnection, checkCircuitExclusive } from './expressRoute';
+import { checkExpressRouteRoutesVia } from './expressRouteRoutesVia';
 import { checkPublicIpNameCount } from './gatewayInstances';
 import { checkBgpStaticPrefixes, checkLocalNetworkGatewayPrefixes } from './localNetworkGateway';
 import { checkNonAzVpnSku } from './vpnSku';
@@ -13,6 +14,7 @@ import { checkDerivedNames, checkResourceNamesUnique, checkSiteNamesUnique } fro
 import { checkGcmPairing, checkWeakPolicy } from './policy';
 import { checkPrefixesAreNetworks } from './prefixes';
 import { checkSiteAddressSpace } from './siteAddressSpace';
+import { checkSpokePrefixes } from './spokePrefixes';
 import { checkHasSites, checkSitePublicIpsUnique } from './sites';
 import type { HubRule } from './types';
 import { checkSubnetNames, checkSubnetsInsideVnet, checkVnetAddressSpaceDisjoint } from './vnet';
@@ -39,9 +41,11 @@ export const HUB_RULES: readonly HubRule[] = [
   checkSiteAddressSpace,
   checkLocalNetworkGatewayPrefixes,
   checkBgpStaticPrefixes,
+  checkSpokePrefixes,
   checkSiteAsn,
   checkBgpPeerIp,
   checkApipaPeering,
+  checkExpressRouteRoutesVia,
   checkWeakPolicy,
   checkGcmPairing,
   checkDeviceCanExpressPolicy,

@@ -9,6 +9,7 @@ export function checkPrefixesAreNetworks(parts: HubParts): Problem[] {
     parts.vnet.addressSpace.forEach((text, k) => prefixes.push({ path: `azure.vnet.addressSpace[${k}]`, text }));
     prefixes.push({ path: 'azure.vnet.gatewaySubnet', text: parts.vnet.gatewaySubnet });
     (parts.vnet.subnets ?? []).forEach((s, k) => prefixes.push({ path: `azure.vnet.subnets[${k}].prefix`, text: s.prefix }));
+    (parts.vnet.spokePrefixes ?? []).forEach((text, k) => prefixes.push({ path: `azure.vnet.spokePrefixes[${k}]`, text }));
   }
   for (const { index, site } of parts.sites) {
     site.addressSpace.forEach((text, k) => prefixes.push({ path: `sites[${index}].addressSpace[${k}]`, text }));

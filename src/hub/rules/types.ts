@@ -10,7 +10,12 @@ import type { DeviceOptionValue } from '../types';
 
 /** One `deviceOptions` key a device understands. */
 export interface DeviceOptionSpec {
+  /** The default (with `deriveDefault`: the value it gives for the other options' defaults). */
   default: DeviceOptionValue;
+  /** A default computed from the site's other options (e.g. `Loopback<tunnelNumberBase>`); wins over `default`. */
+  deriveDefault?: (options: Readonly<Record<string, DeviceOptionValue>>) => DeviceOptionValue;
+  /** How the default reads in messages and docs when it is derived, e.g. `Loopback<tunnelNumberBase>`. */
+  defaultText?: string;
   description: string;
   /** Returns a problem message for a bad value, or undefined. */
   check: (value: DeviceOptionValue) => string | undefined;

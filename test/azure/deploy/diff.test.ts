@@ -1,7 +1,7 @@
 import { describeReplacements, diffPlan, hasPendingChanges } from '../../../src/azure/deploy/diff';
 import type { ConnectionModel, GatewayModel, PublicIpModel, VnetModel } from '../../../src/azure/client/model';
 import { planAzure, type AzurePlan } from '../../../src/azure/deploy/plan';
-import { demoHub, SUB } from '../hubs';
+import { demoHub, SUB } from '../../support/hubs';
 
 /** What Azure would answer for each planned resource once created: read-only fields added. */
 function azureHolds(plan: AzurePlan): Record<string, unknown> {

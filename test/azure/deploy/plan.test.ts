@@ -1,7 +1,7 @@
 import { planAzure } from '../../../src/azure/deploy/plan';
 import { resourceKey, type PlannedResource } from '../../../src/azure/resources/contract';
 import { TAG_HUB, TAG_MANAGED_BY } from '../../../src/azure/client/model';
-import { demoHub, site, SUB, vpnOnlyHub } from '../hubs';
+import { demoHub, site, SUB, vpnOnlyHub } from '../../support/hubs';
 
 const byKey = (resources: PlannedResource[], key: string) => {
   const r = resources.find((x) => x.key === key);

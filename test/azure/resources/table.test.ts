@@ -4,7 +4,7 @@ import { planAzure } from '../../../src/azure/deploy/plan';
 import { expressRouteCircuit } from '../../../src/azure/resources/circuit';
 import type { PlannedResource, ResourceKind } from '../../../src/azure/resources/contract';
 import { ARM_TYPES, armType, describeResource, readResource, RESOURCE_KINDS, writeResource } from '../../../src/azure/resources/table';
-import { demoHub, SUB } from '../hubs';
+import { demoHub, SUB } from '../../support/hubs';
 
 const hub = demoHub();
 hub.azure.expressRoute!.circuit = { name: 'erc', serviceProviderName: 'Equinix', peeringLocation: 'Silicon Valley', bandwidthInMbps: 50, skuTier: 'Standard', skuFamily: 'MeteredData' };

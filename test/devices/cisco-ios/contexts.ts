@@ -3,7 +3,7 @@
  * real `buildSiteContext`. Used by the cisco-ios and juniper-srx tests (same owner).
  */
 import type { AzureFacts } from '../../../src/facts/types';
-import type { DeviceOptionValue, Hub, IpsecPolicy, PolicySetting, Site } from '../../../src/hub/types';
+import type { DeviceOptionValue, ExpressRouteRoutesVia, Hub, IpsecPolicy, PolicySetting, Site } from '../../../src/hub/types';
 import type { DeviceDefinition, SiteContext } from '../../../src/devices/kit/contract';
 import { buildSiteContext } from '../../../src/render/context';
 import { SECURE_DEFAULT_POLICY } from '../../../src/policy/catalog';
@@ -22,6 +22,8 @@ export interface Shape {
   sharedKey?: string | null;
   vnetPrefixes?: string[];
   addressSpace?: string[];
+  spokePrefixes?: string[];
+  expressRouteRoutesVia?: ExpressRouteRoutesVia;
 }
 
 export const AZURE_PUBLIC_IPS = ['20.30.40.50', '20.30.40.51'];
@@ -58,6 +60,7 @@ export function makeInputs(device: DeviceDefinition, shape: Shape = {}): { hub: 
     connectionName: 'cn-hq',
     ipsecPolicy: policy,
     dpdTimeoutSeconds: shape.dpdTimeoutSeconds ?? 45,
+    ...(shape.expressRouteRoutesVia ? { expressRouteRoutesVia: shape.expressRouteRoutesVia } : {}),
     sharedKey: { env: 'HQ_PSK' },
     deviceOptions: { ...(shape.options ?? {}), ...(shape.outsideAddress ? { outsideAddress: shape.outsideAddress } : {}) },
   };
@@ -65,7 +68,13 @@ export function makeInputs(device: DeviceDefinition, shape: Shape = {}): { hub: 
     azure: {
       resourceGroup: 'ra-hybrid-vpn-er-rg',
       location: 'centralus',
-      vnet: { name: 'ra-hybrid-vpn-er-vnet', addressSpace: vnetPrefixes, gatewaySubnet: '10.200.255.224/27', subnets: [] },
+      vnet: {
+        name: 'ra-hybrid-vpn-er-vnet',
+        addressSpace: vnetPrefixes,
+        gatewaySubnet: '10.200.255.224/27',
+        subnets: [],
+        ...(shape.spokePrefixes ? { spokePrefixes: shape.spokePrefixes } : {}),
+      },
       vpnGateway: {
         name: 'ra-hybrid-vpn-vgw',
         sku: 'VpnGw1AZ',
@@ -137,4 +146,10 @@ export const NAMED_SHAPES: Readonly<Record<string, Shape>> = {
   'several prefixes': { vnetPrefixes: ['10.200.0.0/16', '10.201.0.0/24'], addressSpace: ['192.168.0.0/16', '172.16.8.0/22'], bgp: 'multihop' },
   'long site name': { siteName: 'branch-office-frankfurt-main-01' },
   'redacted key': { sharedKey: null, bgp: 'apipa', activeActive: true },
+  'hub and spoke BGP': { spokePrefixes: ['10.201.0.0/16', '10.202.0.0/16'], bgp: 'multihop', activeActive: true, expressRoute: true },
+  'hub and spoke static': { spokePrefixes: ['10.201.0.0/16', '10.202.0.0/16'], activeActive: true },
+  'ER via IGP, BGP': { expressRoute: true, expressRouteRoutesVia: 'igp', bgp: 'multihop', activeActive: true },
+  'ER via static routes, APIPA BGP': { expressRoute: true, expressRouteRoutesVia: 'static', bgp: 'apipa' },
+  'ER via IGP, static routing': { expressRoute: true, expressRouteRoutesVia: 'igp' },
+  'prefixes advertised from the table': { bgp: 'multihop', options: { prefixAdvertisement: 'table' } },
 };

@@ -27,6 +27,8 @@ export function ciscoMeaningProblems(ctx: SiteContext, f: ParsedCisco, text: str
   const base = Number(ctx.options.tunnelNumberBase);
   const localAddress = ctx.outsideAddress ?? ctx.site.publicIp;
   const azureIps = ctx.tunnels.map((t) => t.azurePublicIp);
+  const fvrf = ctx.options.outsideVrf ? String(ctx.options.outsideVrf) : undefined;
+  const azurePrefixes = [...ctx.azure.vnetPrefixes, ...ctx.azure.spokePrefixes];
 
   // IKEv2: one proposal per Azure IKE proposal, in order, mapped through the keyword table.
   eq(
@@ -42,6 +44,7 @@ export function ciscoMeaningProblems(ctx: SiteContext, f: ParsedCisco, text: str
   eq(f.ikePolicies.length, 1, 'IKEv2 policies');
   eq(f.ikePolicies[0]?.proposals, f.ikeProposals.map((x) => x.name), 'IKEv2 policy proposal order');
   eq(f.ikePolicies[0]?.matchLocal, localAddress, 'IKEv2 policy local address');
+  eq(f.ikePolicies[0]?.fvrf, fvrf, 'IKEv2 policy front-door VRF');
 
   // Keyring and profile: explicit identities, one peer per Azure instance, the site's key.
   eq(f.keyrings.length, 1, 'keyrings');
@@ -51,6 +54,7 @@ export function ciscoMeaningProblems(ctx: SiteContext, f: ParsedCisco, text: str
   const prof = f.profiles[0];
   eq(prof?.remoteIdentities, azureIps, 'profile remote identities');
   eq(prof?.localIdentity, ctx.site.publicIp, 'profile local identity');
+  eq(prof?.fvrf, fvrf, 'profile front-door VRF');
   eq([prof?.authLocal, prof?.authRemote], ['pre-share', 'pre-share'], 'profile authentication');
   eq(prof?.keyring, f.keyrings[0]?.name, 'profile keyring');
   eq(prof?.lifetime, p.ikeLifetimeSeconds, 'IKE lifetime');
@@ -87,16 +91,17 @@ export function ciscoMeaningProblems(ctx: SiteContext, f: ParsedCisco, text: str
   for (const t of f.tunnels) {
     eq([t.source, t.mode, t.protection, t.mss, t.mtu], [outside, 'ipsec ipv4', ipsec?.name, 1350, 1400], `${t.name} settings`);
     eq(t.unnumbered, ctx.bgp ? loopback : outside, `${t.name} unnumbered to`);
+    eq(t.vrf, fvrf, `${t.name} tunnel vrf`);
   }
   const tunnelFor = (azureIp: string): string | undefined => f.tunnels.find((t) => t.destination === azureIp)?.name;
 
   // Routing.
   if (!ctx.bgp) {
     expect(f.bgp === undefined && f.loopbacks.length === 0, 'no BGP and no loopback without BGP');
-    const expected = ctx.azure.vnetPrefixes.flatMap((prefix) =>
+    const expected = azurePrefixes.flatMap((prefix) =>
       azureIps.map((ip) => ({ network: cidr(prefix).network, mask: netmask(cidr(prefix).prefixLength), target: tunnelFor(ip), distance: ctx.expressRouteBackup ? 250 : undefined })),
     );
-    eq(f.routes, expected, 'static VNet routes via every tunnel (floating when ExpressRoute is primary)');
+    eq(f.routes, expected, 'static routes to the VNet and spoke prefixes via every tunnel (floating when ExpressRoute is primary)');
   } else {
     const bgp = f.bgp;
     expect(bgp !== undefined, 'router bgp present');
@@ -124,14 +129,25 @@ export function ciscoMeaningProblems(ctx: SiteContext, f: ParsedCisco, text: str
       const hostRoutes = f.routes.filter((r) => r.network === t.azureBgpIp);
       eq(hostRoutes, [{ network: t.azureBgpIp, mask: '255.255.255.255', target: tunnelFor(t.azurePublicIp) }], `/32 route to ${t.azureBgpIp} via the tunnel to ${t.azurePublicIp}`);
     }
-    const pl = (name: string | undefined): string[] => f.prefixLists.find((x) => x.name === name)?.entries.map((e) => `${e.action} ${e.prefix}`) ?? [];
-    eq(pl(rmIn?.matchPrefixList), ctx.azure.vnetPrefixes.map((x) => `permit ${x}`), 'accept only the VNet prefixes');
+    const pl = (name: string | undefined): string[] => f.prefixLists.find((x) => x.name === name)?.entries.map((e) => `${e.action} ${e.prefix}${e.le ? ` le ${e.le}` : ''}`) ?? [];
+    eq(
+      pl(rmIn?.matchPrefixList),
+      [...ctx.azure.vnetPrefixes.map((x) => `permit ${x}`), ...ctx.azure.spokePrefixes.map((x) => `permit ${x} le 32`)],
+      'accept only the VNet prefixes (exactly) and the spoke prefixes (with their more specifics)',
+    );
     eq(pl(rmOut?.matchPrefixList), ctx.site.addressSpace.map((x) => `permit ${x}`), 'send only the site prefixes');
     eq(rmIn?.localPreference, ctx.expressRouteBackup ? 50 : undefined, 'lower local-preference when ExpressRoute is primary');
     eq(rmOut?.prepend, ctx.expressRouteBackup ? [ctx.bgp.localAsn, ctx.bgp.localAsn] : undefined, 'AS-path prepend when ExpressRoute is primary');
     const sitePrefixes = ctx.site.addressSpace.map((x) => ({ network: cidr(x).network, mask: netmask(cidr(x).prefixLength) }));
     eq(bgp?.networks, sitePrefixes, 'network statements for the site prefixes');
-    eq(f.routes.filter((r) => r.target === 'Null0'), sitePrefixes.map((x) => ({ ...x, target: 'Null0', distance: 254 })), 'Null0 anchors');
+    const anchored = (ctx.options.prefixAdvertisement ?? 'anchor') === 'anchor';
+    eq(f.routes.filter((r) => r.target === 'Null0'), anchored ? sitePrefixes.map((x) => ({ ...x, target: 'Null0', distance: 254 })) : [], 'Null0 anchors only with prefixAdvertisement anchor');
+    eq(bgp?.maximumPaths, ctx.tunnels.length > 1 ? 2 : undefined, 'maximum-paths 2 with two Azure instances');
+    eq(
+      bgp?.distances,
+      ctx.expressRouteBackup && ctx.expressRouteRoutesVia !== 'bgp' ? ctx.tunnels.map((t) => ({ distance: 250, source: t.azureBgpIp, wildcard: '0.0.0.0' })) : [],
+      'distance 250 per Azure neighbour when ExpressRoute arrives by an IGP or static routes',
+    );
     eq(f.routes.filter((r) => r.target !== 'Null0' && r.mask !== '255.255.255.255').length, 0, 'no static VNet routes with BGP');
   }
 

@@ -24,8 +24,12 @@ describe('cisco-ios options', () => {
     expect(Object.fromEntries(Object.entries(ciscoIos.options).map(([k, v]) => [k, v.default]))).toEqual({
       outsideInterface: 'GigabitEthernet1',
       tunnelNumberBase: 100,
-      loopbackInterface: 'Loopback0',
+      loopbackInterface: 'Loopback100',
+      outsideVrf: '',
+      prefixAdvertisement: 'anchor',
     });
+    expect(ciscoIos.options.loopbackInterface.defaultText).toBe('Loopback<tunnelNumberBase>');
+    expect(ciscoIos.options.outsideVrf.defaultText).toBe('none (the global table)');
     for (const [key, spec] of Object.entries(ciscoIos.options)) expect([key, spec.check(spec.default)]).toEqual([key, undefined]);
   });
 
@@ -46,6 +50,28 @@ describe('cisco-ios options', () => {
 
   it.each(['Loopback0', 'Loopback123', 'Loopback2147483647'])('loopbackInterface accepts %s', (value) => {
     expect(ciscoIos.options.loopbackInterface.check(value)).toBeUndefined();
+  });
+
+  it('the loopback default follows tunnelNumberBase unless loopbackInterface is set', () => {
+    expect(makeContext(ciscoIos, { bgp: 'multihop' }).options.loopbackInterface).toBe('Loopback100');
+    expect(makeContext(ciscoIos, { bgp: 'multihop', options: { tunnelNumberBase: 7 } }).options.loopbackInterface).toBe('Loopback7');
+    expect(makeContext(ciscoIos, { bgp: 'multihop', options: { tunnelNumberBase: 7, loopbackInterface: 'Loopback0' } }).options.loopbackInterface).toBe('Loopback0');
+  });
+
+  it.each([42, 'INTERNET VRF', 'INTERNET;', 'INTERNET\n', '1VRF', `V${'r'.repeat(32)}`, 'vrf"x'])('outsideVrf refuses %j', (value) => {
+    expect(ciscoIos.options.outsideVrf.check(value)).toEqual(expect.any(String));
+  });
+
+  it.each(['INTERNET', 'Mgmt-intf', 'fvrf_1.a'])('outsideVrf accepts %s', (value) => {
+    expect(ciscoIos.options.outsideVrf.check(value)).toBeUndefined();
+  });
+
+  it.each(['anchor', 'table'])('prefixAdvertisement accepts %s', (value) => {
+    expect(ciscoIos.options.prefixAdvertisement.check(value)).toBeUndefined();
+  });
+
+  it.each(['Anchor', 'none', 1, 'table;'])('prefixAdvertisement refuses %j', (value) => {
+    expect(ciscoIos.options.prefixAdvertisement.check(value)).toEqual(expect.any(String));
   });
 
   it.each([-1, 1.5, '100', '100\nend', 2147483647, Number.NaN, Number.POSITIVE_INFINITY])('tunnelNumberBase refuses %j', (value) => {

@@ -91,7 +91,11 @@ const anyShape = (policy: fc.Arbitrary<IpsecPolicy | 'azure-default'>): fc.Arbit
       outsideInterface: fc.constantFrom('GigabitEthernet1', 'GigabitEthernet0/0/0', 'TenGigabitEthernet0/1/0.100', 'Dialer1'),
       tunnelNumberBase: fc.integer({ min: 0, max: 100000 }),
       loopbackInterface: fc.constantFrom('Loopback0', 'Loopback10', 'Loopback2147483647'),
+      outsideVrf: fc.constantFrom('', 'INTERNET'),
+      prefixAdvertisement: fc.constantFrom('anchor', 'table'),
     }),
+    spokePrefixes: fc.constantFrom(undefined, ['10.201.0.0/16'], ['10.201.0.0/16', '10.202.128.0/17']),
+    expressRouteRoutesVia: fc.constantFrom(undefined, 'bgp' as const, 'igp' as const, 'static' as const),
   });
 
 describe('cisco-ios structure over generated contexts', () => {

@@ -33,6 +33,8 @@ export interface CiscoTunnel {
   mode?: string;
   destination?: string;
   protection?: string;
+  /** `tunnel vrf`: the front-door VRF the tunnel's outer packets use. */
+  vrf?: string;
 }
 
 export interface CiscoRoute {
@@ -59,11 +61,12 @@ export interface ParsedCisco {
   defined: Map<CiscoKind, Set<string>>;
   references: { kind: CiscoKind; name: string; line: number }[];
   ikeProposals: CiscoIkeProposal[];
-  ikePolicies: { name: string; matchLocal?: string; proposals: string[] }[];
+  ikePolicies: { name: string; matchLocal?: string; fvrf?: string; proposals: string[] }[];
   keyrings: { name: string; peers: { name: string; address?: string; key?: string }[] }[];
   profiles: {
     name: string;
     remoteIdentities: string[];
+    fvrf?: string;
     localIdentity?: string;
     authRemote?: string;
     authLocal?: string;
@@ -84,9 +87,16 @@ export interface ParsedCisco {
   loopbacks: { name: string; address?: string; mask?: string }[];
   tunnels: CiscoTunnel[];
   routes: CiscoRoute[];
-  prefixLists: { name: string; entries: { seq: number; action: string; prefix: string }[] }[];
+  prefixLists: { name: string; entries: { seq: number; action: string; prefix: string; le?: number }[] }[];
   routeMaps: { name: string; action: string; seq: number; matchPrefixList?: string; localPreference?: number; prepend?: number[] }[];
-  bgp?: { asn: number; neighbors: CiscoNeighbor[]; networks: { network: string; mask: string }[] };
+  bgp?: {
+    asn: number;
+    neighbors: CiscoNeighbor[];
+    networks: { network: string; mask: string }[];
+    maximumPaths?: number;
+    /** Per-source `distance D A.B.C.D WILDCARD` lines of the address family. */
+    distances: { distance: number; source: string; wildcard: string }[];
+  };
   accessLists: { name: string; entries: string[] }[];
   /** `ip access-group NAME in` found in the commented application instructions. */
   documentedAclApplications: { name: string; interfaceName: string }[];
@@ -242,7 +252,7 @@ export function parseCisco(text: string, external: { interfaces: string[] }): Pa
         if (t.length === 6) route.distance = int(t[5], line, 'distance');
         if (t[4] !== 'Null0') ref('interface', t[4], line);
         out.routes.push(route);
-      } else if (t[0] === 'ip' && t[1] === 'prefix-list' && t[3] === 'seq' && t.length === 7) {
+      } else if (t[0] === 'ip' && t[1] === 'prefix-list' && t[3] === 'seq' && (t.length === 7 || (t.length === 9 && t[7] === 'le'))) {
         define('prefix-list', t[2], line);
         let pl = out.prefixLists.find((x) => x.name === t[2]);
         if (!pl) {
@@ -250,14 +260,19 @@ export function parseCisco(text: string, external: { interfaces: string[] }): Pa
           out.prefixLists.push(pl);
         }
         if (!PREFIX.test(t[6])) problem(line, `"${t[6]}" is not a prefix`);
-        pl.entries.push({ seq: int(t[4], line, 'seq'), action: t[5], prefix: t[6] });
+        const entry: ParsedCisco['prefixLists'][number]['entries'][number] = { seq: int(t[4], line, 'seq'), action: t[5], prefix: t[6] };
+        if (t.length === 9) {
+          entry.le = int(t[8], line, 'le');
+          if (!(entry.le > Number(t[6].split('/')[1]) && entry.le <= 32)) problem(line, `le ${t[8]} must lie between the prefix length and 32`);
+        }
+        pl.entries.push(entry);
       } else if (t[0] === 'route-map' && t.length === 4 && (t[2] === 'permit' || t[2] === 'deny')) {
         define('route-map', t[1], line);
         const obj = { name: t[1], action: t[2], seq: int(t[3], line, 'sequence') };
         out.routeMaps.push(obj);
         block = { kind: 'route-map', obj };
       } else if (t[0] === 'router' && t[1] === 'bgp' && t.length === 3) {
-        out.bgp = { asn: int(t[2], line, 'ASN'), neighbors: [], networks: [] };
+        out.bgp = { asn: int(t[2], line, 'ASN'), neighbors: [], networks: [], distances: [] };
         block = { kind: 'bgp', inAf: false };
       } else if (t[0] === 'ip' && t[1] === 'access-list' && t[2] === 'extended' && t.length === 4) {
         define('access-list', t[3], line);
@@ -282,6 +297,7 @@ export function parseCisco(text: string, external: { interfaces: string[] }): Pa
           b.obj.proposals.push(t[1]);
           ref('ikev2-proposal', t[1], line);
         } else if (trimmed.startsWith('match address local ') && t.length === 4) b.obj.matchLocal = ip(t[3], line, 'match address local');
+        else if (trimmed.startsWith('match fvrf ') && t.length === 3) b.obj.fvrf = t[2];
         else problem(line, `unrecognized policy line "${trimmed}"`);
         return;
       case 'keyring':
@@ -297,7 +313,8 @@ export function parseCisco(text: string, external: { interfaces: string[] }): Pa
         if (trimmed.startsWith('match identity remote address ') && t.length === 6) {
           b.obj.remoteIdentities.push(ip(t[4], line, 'remote identity'));
           if (t[5] !== '255.255.255.255') problem(line, 'remote identity must be a single address');
-        } else if (trimmed.startsWith('identity local address ') && t.length === 4) b.obj.localIdentity = ip(t[3], line, 'local identity');
+        } else if (trimmed.startsWith('match fvrf ') && t.length === 3) b.obj.fvrf = t[2];
+        else if (trimmed.startsWith('identity local address ') && t.length === 4) b.obj.localIdentity = ip(t[3], line, 'local identity');
         else if (trimmed.startsWith('authentication remote ') && t.length === 3) b.obj.authRemote = t[2];
         else if (trimmed.startsWith('authentication local ') && t.length === 3) b.obj.authLocal = t[2];
         else if (trimmed.startsWith('keyring local ') && t.length === 3) {
@@ -344,6 +361,7 @@ export function parseCisco(text: string, external: { interfaces: string[] }): Pa
           ref('interface', t[2], line);
         } else if (t[0] === 'tunnel' && t[1] === 'mode' && t.length === 4) b.obj.mode = `${t[2]} ${t[3]}`;
         else if (t[0] === 'tunnel' && t[1] === 'destination' && t.length === 3) b.obj.destination = ip(t[2], line, 'tunnel destination');
+        else if (t[0] === 'tunnel' && t[1] === 'vrf' && t.length === 3) b.obj.vrf = t[2];
         else if (trimmed.startsWith('tunnel protection ipsec profile ') && t.length === 5) {
           b.obj.protection = t[4];
           ref('ipsec-profile', t[4], line);
@@ -369,6 +387,16 @@ export function parseCisco(text: string, external: { interfaces: string[] }): Pa
         }
         if (t[0] === 'network' && t[2] === 'mask' && t.length === 4 && b.inAf) {
           out.bgp!.networks.push({ network: ip(t[1], line, 'network'), mask: ip(t[3], line, 'mask') });
+          return;
+        }
+        if (t[0] === 'maximum-paths' && t.length === 2 && b.inAf) {
+          out.bgp!.maximumPaths = int(t[1], line, 'maximum-paths');
+          return;
+        }
+        if (t[0] === 'distance' && t.length === 4 && b.inAf) {
+          const distance = int(t[1], line, 'distance');
+          if (!(distance >= 1 && distance <= 255)) problem(line, `distance ${t[1]} is outside 1..255`);
+          out.bgp!.distances.push({ distance, source: ip(t[2], line, 'distance source'), wildcard: ip(t[3], line, 'distance wildcard') });
           return;
         }
         if (t[0] !== 'neighbor' || t.length < 3) {

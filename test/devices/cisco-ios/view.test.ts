@@ -2,6 +2,7 @@
 import { ciscoIos } from '../../../src/devices/cisco-ios/device';
 import { renderDeviceFiles } from '../../../src/render/renderSite';
 import { buildHeaderLines } from '../../../src/devices/kit/header';
+import { ciscoBackupPath } from '../../../src/devices/cisco-ios/view';
 import { REDACTED_KEY_PLACEHOLDER } from '../../../src/render/context';
 import { AZURE_APIPA_BGP_IPS, AZURE_DEFAULT_BGP_IPS, AZURE_PUBLIC_IPS, makeContext, TEST_KEY, type Shape } from './contexts';
 
@@ -24,7 +25,7 @@ describe('cisco-ios rendering', () => {
   it('opens with the shared header as "!" comments', () => {
     const ctx = makeContext(ciscoIos, { bgp: 'multihop', activeActive: true, expressRoute: true });
     const text = render({ bgp: 'multihop', activeActive: true, expressRoute: true });
-    const header = buildHeaderLines(ctx, ciscoIos, 'Cisco IOS-XE configuration for the Azure site-to-site VPN');
+    const header = buildHeaderLines(ctx, ciscoIos, 'Cisco IOS-XE configuration for the Azure site-to-site VPN', ciscoBackupPath(ctx));
     expect(text.split('\n').slice(0, header.length)).toEqual(header.map((l) => `! ${l}`));
   });
 
@@ -42,8 +43,8 @@ describe('cisco-ios rendering', () => {
 
   it('BGP multihop active-active: loopback, two tunnels, eBGP multihop with update-source and /32 routes per tunnel', () => {
     const text = render({ bgp: 'multihop', activeActive: true });
-    expect(text).toContain('interface Loopback0\n description BGP address for Azure (eBGP multihop)\n ip address 192.168.255.1 255.255.255.255\n');
-    expect(lines(text, /^ ip unnumbered /)).toEqual([' ip unnumbered Loopback0', ' ip unnumbered Loopback0']);
+    expect(text).toContain('interface Loopback100\n description BGP address for Azure (eBGP multihop)\n ip address 192.168.255.1 255.255.255.255\n');
+    expect(lines(text, /^ ip unnumbered /)).toEqual([' ip unnumbered Loopback100', ' ip unnumbered Loopback100']);
     expect(lines(text, /^ip route \S+ 255.255.255.255 /)).toEqual([
       `ip route ${AZURE_DEFAULT_BGP_IPS[0]} 255.255.255.255 Tunnel100`,
       `ip route ${AZURE_DEFAULT_BGP_IPS[1]} 255.255.255.255 Tunnel101`,
@@ -51,7 +52,7 @@ describe('cisco-ios rendering', () => {
     for (const ip of AZURE_DEFAULT_BGP_IPS) {
       expect(text).toContain(` neighbor ${ip} remote-as 65515\n`);
       expect(text).toContain(` neighbor ${ip} ebgp-multihop 255\n`);
-      expect(text).toContain(` neighbor ${ip} update-source Loopback0\n`);
+      expect(text).toContain(` neighbor ${ip} update-source Loopback100\n`);
       expect(text).toContain(` neighbor ${ip} timers 60 180\n`);
     }
     expect(text).toContain('router bgp 65010\n');
@@ -64,18 +65,19 @@ describe('cisco-ios rendering', () => {
 
   it('APIPA BGP: both tunnels unnumbered to the loopback holding the one APIPA address, direct peering, router initiates', () => {
     const text = render({ bgp: 'apipa', activeActive: true });
-    expect(text).toContain('interface Loopback0\n description BGP address for Azure (APIPA)\n ip address 169.254.21.2 255.255.255.255\n');
+    expect(text).toContain('interface Loopback100\n description BGP address for Azure (APIPA)\n ip address 169.254.21.2 255.255.255.255\n');
     expect(lines(text, /^ip route \S+ 255.255.255.255 /)).toEqual([
       `ip route ${AZURE_APIPA_BGP_IPS[0]} 255.255.255.255 Tunnel100`,
       `ip route ${AZURE_APIPA_BGP_IPS[1]} 255.255.255.255 Tunnel101`,
     ]);
     for (const ip of AZURE_APIPA_BGP_IPS) {
       expect(text).toContain(` neighbor ${ip} disable-connected-check\n`);
-      expect(text).toContain(` neighbor ${ip} update-source Loopback0\n`);
+      expect(text).toContain(` neighbor ${ip} update-source Loopback100\n`);
     }
     expect(text).not.toMatch(/^ neighbor \S+ (ebgp-multihop|transport connection-mode passive)/m);
     expect(text).toMatch(/^! .*APIPA \/30 is not put on the tunnels/m);
-    expect(text).toMatch(/^! Azure never initiates BGP from an APIPA address: this router initiates/m);
+    expect(text).toMatch(/^! APIPA: Azure expects the appliance to open the BGP session \(do not rely on Azure opening it\): this router initiates/m);
+    expect(text).not.toMatch(/Azure never initiates/);
   });
 
   it('NAT: binds IKE to the outside address, keeps the public IP as identity, NAT keepalive, ACL to the private address', () => {
@@ -107,6 +109,67 @@ describe('cisco-ios rendering', () => {
     ]);
   });
 
+  it('the BGP loopback defaults to Loopback<tunnelNumberBase>, never Loopback0 (often the router-id or iBGP source); the option still wins', () => {
+    const text = render({ bgp: 'multihop', options: { tunnelNumberBase: 300 } });
+    expect(text).toContain('interface Loopback300\n description BGP address for Azure (eBGP multihop)\n');
+    expect(text).not.toMatch(/Loopback0\b/);
+    expect(render({ bgp: 'multihop', options: { loopbackInterface: 'Loopback0' } })).toContain('interface Loopback0\n');
+  });
+
+  it('spoke prefixes: accepted with their more specifics, routed over every tunnel without BGP', () => {
+    const spokes = ['10.201.0.0/16', '10.202.0.0/16'];
+    const bgp = render({ bgp: 'multihop', spokePrefixes: spokes });
+    expect(lines(bgp, /^ip prefix-list az-hq-from-azure /)).toEqual([
+      'ip prefix-list az-hq-from-azure seq 10 permit 10.200.0.0/16',
+      'ip prefix-list az-hq-from-azure seq 20 permit 10.201.0.0/16 le 32',
+      'ip prefix-list az-hq-from-azure seq 30 permit 10.202.0.0/16 le 32',
+    ]);
+    expect(bgp).toMatch(/^! Azure spoke prefixes \(peered VNets using this hub's gateways; more specifics accepted too\): 10\.201\.0\.0\/16, 10\.202\.0\.0\/16$/m);
+    expect(lines(render({ spokePrefixes: spokes }), /^ip route /)).toEqual([
+      'ip route 10.200.0.0 255.255.0.0 Tunnel100',
+      'ip route 10.201.0.0 255.255.0.0 Tunnel100',
+      'ip route 10.202.0.0 255.255.0.0 Tunnel100',
+    ]);
+  });
+
+  it('ExpressRoute routes by an IGP or static routes: distance 250 per Azure neighbour, and the header names that rule', () => {
+    for (const via of ['igp', 'static'] as const) {
+      const text = render({ bgp: 'multihop', activeActive: true, expressRoute: true, expressRouteRoutesVia: via });
+      expect(text).toContain(`  distance 250 ${AZURE_DEFAULT_BGP_IPS[0]} 0.0.0.0\n  distance 250 ${AZURE_DEFAULT_BGP_IPS[1]} 0.0.0.0\n`);
+      expect(text).toMatch(/^! ExpressRoute is the primary path: this VPN is the BACKUP \(ExpressRoute's routes arrive by (an IGP|static routes): routes learned from the Azure neighbours get distance 250 /m);
+    }
+    const viaBgp = render({ bgp: 'multihop', expressRoute: true });
+    expect(viaBgp).not.toMatch(/^  distance /m);
+    expect(viaBgp).toMatch(/^! ExpressRoute is the primary path: this VPN is the BACKUP \(ExpressRoute's routes arrive by BGP: local preference 50/m);
+    expect(render({ expressRoute: true })).toMatch(/^! ExpressRoute is the primary path: this VPN is the BACKUP \(the static routes to Azure over the tunnels are floating, distance 250/m);
+    expect(render({ expressRoute: true })).not.toMatch(/local preference|prepend/);
+  });
+
+  it('active-active BGP shares the load: maximum-paths 2; one instance: none', () => {
+    expect(render({ bgp: 'multihop', activeActive: true })).toContain('  maximum-paths 2\n');
+    expect(render({ bgp: 'apipa', activeActive: true })).toContain('  maximum-paths 2\n');
+    expect(render({ bgp: 'multihop' })).not.toMatch(/maximum-paths/);
+  });
+
+  it('outsideVrf: IKEv2 policy and profile match fvrf, every tunnel uses tunnel vrf; default: the global table', () => {
+    const text = render({ activeActive: true, bgp: 'multihop', options: { outsideVrf: 'INTERNET' } });
+    expect(text).toContain('crypto ikev2 policy az-hq-ike-policy\n match fvrf INTERNET\n match address local 40.50.60.70\n');
+    expect(text).toMatch(/^crypto ikev2 profile az-hq-ikev2-profile\n match fvrf INTERNET\n/m);
+    expect(lines(text, /^ tunnel vrf /)).toEqual([' tunnel vrf INTERNET', ' tunnel vrf INTERNET']);
+    expect(render({ activeActive: true, bgp: 'multihop' })).not.toMatch(/fvrf|tunnel vrf/);
+  });
+
+  it('prefixAdvertisement: anchor (default) renders Null0 routes and says the risk; table renders none and says why', () => {
+    const anchor = render({ bgp: 'multihop' });
+    expect(lines(anchor, /Null0/).filter((l) => !l.startsWith('!'))).toEqual(['ip route 192.168.0.0 255.255.0.0 Null0 254']);
+    expect(anchor).toMatch(/^! Site prefixes \(prefixAdvertisement anchor, the default\)/m);
+    expect(anchor).toMatch(/^! RISK: traffic to any part of a site prefix/m);
+    const table = render({ bgp: 'multihop', options: { prefixAdvertisement: 'table' } });
+    expect(table).not.toMatch(/^ip route .* Null0/m);
+    expect(table).toContain('  network 192.168.0.0 mask 255.255.0.0\n');
+    expect(table).toMatch(/^! Site prefixes \(prefixAdvertisement table\): no anchor/m);
+  });
+
   it('redacted key: the placeholder stands in the keyring, the header says so', () => {
     const text = render({ sharedKey: null });
     expect(text).toContain(`  pre-shared-key 0 ${REDACTED_KEY_PLACEHOLDER}\n`);
@@ -120,7 +183,7 @@ describe('cisco-ios rendering', () => {
     expect(tail).toContain('! show crypto ikev2 sa\n');
     expect(tail).toContain('! show crypto ipsec sa\n');
     expect(tail).toContain('! show ip bgp summary\n');
-    expect(tail).toContain('! ping 10.200.255.254 source Loopback0\n');
+    expect(tail).toContain('! ping 10.200.255.254 source Loopback100\n');
   });
 
   it('long site names give distinct names within 32 characters', () => {

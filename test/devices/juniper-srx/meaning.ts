@@ -23,6 +23,7 @@ export function junosMeaningProblems(ctx: SiteContext, f: ParsedJunos, text: str
   const unitBase = Number(ctx.options.st0UnitBase);
   const vpnZone = String(ctx.options.vpnZone);
   const units = ctx.tunnels.map((_, i) => `st0.${unitBase + i}`);
+  const azurePrefixes = [...ctx.azure.vnetPrefixes, ...ctx.azure.spokePrefixes];
 
   // IKE: proposals in Azure's order, mapped through the keyword table; one policy with the key.
   const ikePolicies = [...f.ikePolicies.entries()];
@@ -74,6 +75,7 @@ export function junosMeaningProblems(ctx: SiteContext, f: ParsedJunos, text: str
   eq(f.vpns.size, ctx.tunnels.length, 'VPNs');
   eq([...f.st0Units.keys()], ctx.tunnels.map((_, i) => unitBase + i), 'st0 units');
   expect([...f.st0Units.values()].every((u) => u.inet), 'st0 units carry family inet');
+  eq([...f.st0Units.values()].map((u) => u.mtu), ctx.tunnels.map(() => 1400), 'every st0 unit has family inet mtu 1400');
 
   // IPsec: proposals, PFS, lifetimes; every VPN uses the one policy.
   const ipsecPolicies = [...f.ipsecPolicies.entries()];
@@ -104,9 +106,22 @@ export function junosMeaningProblems(ctx: SiteContext, f: ParsedJunos, text: str
   const setPrefixes = (name: string | undefined): string[] => (f.addressSets.get(name ?? '') ?? []).map((a) => f.addresses.get(a) ?? '?');
   const toAzure = f.policies.find((x) => x.from === ctx.options.trustZone && x.to === vpnZone);
   const fromAzure = f.policies.find((x) => x.from === vpnZone && x.to === ctx.options.trustZone);
-  eq(toAzure && [setPrefixes(toAzure.source), setPrefixes(toAzure.destination), toAzure.application, toAzure.action], [ctx.site.addressSpace, ctx.azure.vnetPrefixes, 'any', 'permit'], 'policy to Azure');
-  eq(fromAzure && [setPrefixes(fromAzure.source), setPrefixes(fromAzure.destination), fromAzure.application, fromAzure.action], [ctx.azure.vnetPrefixes, ctx.site.addressSpace, 'any', 'permit'], 'policy from Azure');
-  eq(f.policies.length, 2, 'security policies');
+  eq(toAzure && [setPrefixes(toAzure.source), setPrefixes(toAzure.destination), toAzure.applications, toAzure.action], [ctx.site.addressSpace, azurePrefixes, ['any'], 'permit'], 'policy to Azure (VNet and spokes)');
+  eq(fromAzure && [setPrefixes(fromAzure.source), setPrefixes(fromAzure.destination), fromAzure.applications, fromAzure.action], [azurePrefixes, ctx.site.addressSpace, ['any'], 'permit'], 'policy from Azure (VNet and spokes)');
+  if (ctx.bgp) {
+    // The BGP loopback sits in the tunnels' zone, admits BGP and ping, and a policy lets Azure's BGP addresses reach it.
+    const lo = f.zoneInterfaces.find((x) => x.interfaceName === 'lo0.0');
+    eq(lo && [lo.zone, lo.services, lo.protocols], [vpnZone, ['ping'], ['bgp']], 'lo0.0 in the VPN zone with host-inbound ping and bgp');
+    const toLoopback = f.policies.find((x) => x.from === vpnZone && x.to === vpnZone);
+    eq(
+      toLoopback && [setPrefixes(toLoopback.source), setPrefixes(toLoopback.destination), toLoopback.applications, toLoopback.action],
+      [ctx.tunnels.map((t) => `${t.azureBgpIp}/32`), [`${ctx.bgp.localIp}/32`], ['junos-bgp', 'junos-icmp-ping'], 'permit'],
+      'intra-zone policy: BGP and ping from the Azure BGP addresses to the loopback',
+    );
+  } else {
+    expect(!f.zoneInterfaces.some((x) => x.interfaceName === 'lo0.0'), 'no loopback in a zone without BGP');
+  }
+  eq(f.policies.length, ctx.bgp ? 3 : 2, 'security policies');
 
   // Routing.
   const unitFor = (azureIp: string): string | undefined => {
@@ -117,8 +132,8 @@ export function junosMeaningProblems(ctx: SiteContext, f: ParsedJunos, text: str
     expect(f.bgpGroups.size === 0 && f.loopbackAddresses.length === 0 && f.autonomousSystem === undefined, 'no BGP and no loopback without BGP');
     eq(
       Object.fromEntries(f.staticRoutes),
-      Object.fromEntries(ctx.azure.vnetPrefixes.map((x) => [x, { nextHops: units, ...(ctx.expressRouteBackup ? { preference: 250 } : {}) }])),
-      'static VNet routes via every st0 unit (preference 250 when ExpressRoute is primary)',
+      Object.fromEntries(azurePrefixes.map((x) => [x, { nextHops: units, ...(ctx.expressRouteBackup ? { preference: 250 } : {}) }])),
+      'static routes to the VNet and spoke prefixes via every st0 unit (preference 250 when ExpressRoute is primary)',
     );
   } else {
     const groups = [...f.bgpGroups.values()];
@@ -137,17 +152,39 @@ export function junosMeaningProblems(ctx: SiteContext, f: ParsedJunos, text: str
     eq(f.staticRoutes.size, ctx.tunnels.length, 'only host routes with BGP');
     const terms = (name: string | undefined) => [...(f.policyStatements.get(name ?? '') ?? new Map()).entries()];
     const [imp, exp] = [terms(g?.import), terms(g?.export)];
+    const lp = ctx.expressRouteBackup ? { localPreference: 50 } : {};
     eq(
-      imp.map(([, t]) => ({ ...t, from: f.prefixLists.get(t.from ?? '') })),
-      [{ from: ctx.azure.vnetPrefixes, ...(ctx.expressRouteBackup ? { localPreference: 50 } : {}), action: 'accept' }, { from: undefined, action: 'reject' }],
-      'import accepts only the VNet prefixes (lower local-preference when ExpressRoute is primary)',
+      imp.map(([, t]) => ({ ...t, from: f.prefixLists.get(t.from ?? ''), fromOrLonger: f.prefixLists.get(t.fromOrLonger ?? '') })),
+      [
+        { from: ctx.azure.vnetPrefixes, ...lp, action: 'accept' },
+        ...(ctx.azure.spokePrefixes.length ? [{ fromOrLonger: ctx.azure.spokePrefixes, ...lp, action: 'accept' }] : []),
+        { action: 'reject' },
+      ],
+      'import accepts only the VNet prefixes exactly and the spoke prefixes with their more specifics (lower local-preference when ExpressRoute is primary)',
     );
     eq(
       exp.map(([, t]) => ({ ...t, from: f.prefixLists.get(t.from ?? '') })),
       [{ from: ctx.site.addressSpace, ...(ctx.expressRouteBackup ? { prepend: `${ctx.bgp.localAsn} ${ctx.bgp.localAsn}` } : {}), action: 'accept' }, { from: undefined, action: 'reject' }],
       'export sends only the site prefixes (prepended twice when ExpressRoute is primary)',
     );
-    eq(f.aggregates, ctx.site.addressSpace, 'aggregates for the site prefixes');
+    eq(f.aggregates, (ctx.options.prefixAdvertisement ?? 'anchor') === 'anchor' ? ctx.site.addressSpace : [], 'aggregates for the site prefixes only with prefixAdvertisement anchor');
+    eq(g?.preference, ctx.expressRouteBackup && ctx.expressRouteRoutesVia !== 'bgp' ? 250 : undefined, 'BGP preference 250 when ExpressRoute arrives by an IGP or static routes');
+    eq(g?.multipath, ctx.tunnels.length > 1 ? true : undefined, 'multipath with two Azure instances');
+  }
+  // Two tunnels: the forwarding table gets both next hops for the Azure prefixes (and only those).
+  if (ctx.tunnels.length > 1) {
+    eq(f.forwardingTableExports.length, 1, 'one forwarding-table export policy');
+    const lb = [...(f.policyStatements.get(f.forwardingTableExports[0] ?? '') ?? new Map()).values()];
+    eq(
+      lb.map((t) => ({ ...t, from: f.prefixLists.get(t.from ?? ''), fromOrLonger: f.prefixLists.get(t.fromOrLonger ?? '') })),
+      [
+        { from: ctx.azure.vnetPrefixes, loadBalance: 'per-packet' },
+        ...(ctx.azure.spokePrefixes.length ? [{ fromOrLonger: ctx.azure.spokePrefixes, loadBalance: 'per-packet' }] : []),
+      ],
+      'load-balance policy over the Azure prefixes',
+    );
+  } else {
+    eq(f.forwardingTableExports, [], 'no forwarding-table export with one instance');
   }
 
   // Vendor syntax only; header first; verification last.

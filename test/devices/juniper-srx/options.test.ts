@@ -11,6 +11,7 @@ describe('juniper-srx options', () => {
       trustZone: 'trust',
       vpnZone: 'azure-vpn',
       st0UnitBase: 0,
+      prefixAdvertisement: 'anchor',
     });
     for (const [key, spec] of Object.entries(juniperSrx.options)) expect([key, spec.check(spec.default)]).toEqual([key, undefined]);
   });

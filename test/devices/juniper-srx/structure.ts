@@ -19,6 +19,7 @@ export type JunosKind =
   | 'policy-statement'
   | 'bgp-group'
   | 'external-interface'
+  | 'loopback-unit'
   | 'loopback-address';
 
 export interface JunosGateway {
@@ -45,19 +46,21 @@ export interface ParsedJunos {
   ipsecProposals: Map<string, Record<string, string>>;
   ipsecPolicies: Map<string, { proposals: string[]; pfs?: string }>;
   vpns: Map<string, { bindInterface?: string; gateway?: string; ipsecPolicy?: string; establish?: string }>;
-  st0Units: Map<number, { description?: string; inet: boolean }>;
+  st0Units: Map<number, { description?: string; inet: boolean; mtu?: number }>;
   loopbackAddresses: string[];
   tcpMss?: number;
   zoneInterfaces: { zone: string; interfaceName: string; services: string[]; protocols: string[] }[];
   addresses: Map<string, string>;
   addressSets: Map<string, string[]>;
-  policies: { from: string; to: string; name: string; source?: string; destination?: string; application?: string; action?: string }[];
+  policies: { from: string; to: string; name: string; source?: string; destination?: string; applications?: string[]; action?: string }[];
   staticRoutes: Map<string, { nextHops: string[]; preference?: number }>;
   autonomousSystem?: number;
   aggregates: string[];
   prefixLists: Map<string, string[]>;
-  policyStatements: Map<string, Map<string, { from?: string; localPreference?: number; prepend?: string; action?: string }>>;
-  bgpGroups: Map<string, { type?: string; peerAs?: number; localAddress?: string; multihopTtl?: number; holdTime?: number; import?: string; export?: string; neighbors: string[] }>;
+  policyStatements: Map<string, Map<string, { from?: string; fromOrLonger?: string; localPreference?: number; prepend?: string; action?: string; loadBalance?: string }>>;
+  bgpGroups: Map<string, { type?: string; peerAs?: number; localAddress?: string; multihopTtl?: number; holdTime?: number; import?: string; export?: string; preference?: number; multipath?: boolean; neighbors: string[] }>;
+  /** `routing-options forwarding-table export` policies. */
+  forwardingTableExports: string[];
   comments: string[];
 }
 
@@ -109,6 +112,7 @@ export function parseJunos(text: string, external: { zones: string[]; interfaces
     prefixLists: new Map(),
     policyStatements: new Map(),
     bgpGroups: new Map(),
+    forwardingTableExports: [],
     comments: [],
   };
   let line = 0;
@@ -142,6 +146,7 @@ export function parseJunos(text: string, external: { zones: string[]; interfaces
   const refInterface = (name: string): void => {
     const st0 = ST0.exec(name);
     if (st0) ref('st0-unit', st0[1]);
+    else if (name === 'lo0.0') ref('loopback-unit', name);
     else ref('external-interface', name);
   };
   const listOf = (w: string[]): string[] | undefined => {
@@ -249,10 +254,14 @@ export function parseJunos(text: string, external: { zones: string[]; interfaces
         if (!/^[A-Za-z0-9._-]+$/.test(w[5])) problem(`description "${w[5]}" needs quoting`);
         u.description = w[5];
       } else if (w[4] === 'family' && w[5] === 'inet' && w.length === 6) u.inet = true;
-      else unknown();
+      else if (w[4] === 'family' && w[5] === 'inet' && w[6] === 'mtu' && w.length === 8) {
+        u.inet = true;
+        u.mtu = int(w[7], 'st0 MTU');
+      } else unknown();
     } else if (w[0] === 'interfaces' && w[1] === 'lo0' && w[2] === 'unit' && w[3] === '0' && w[4] === 'family' && w[5] === 'inet' && w[6] === 'address' && w.length === 8) {
       out.loopbackAddresses.push(prefix(w[7], 'loopback address'));
       define('loopback-address', w[7].split('/')[0], IPV4);
+      define('loopback-unit', 'lo0.0', /^lo0\.0$/);
     } else if (path.startsWith('security flow tcp-mss ipsec-vpn mss ') && w.length === 6) {
       out.tcpMss = int(w[5], 'MSS');
     } else if (w[0] === 'security' && w[1] === 'zones' && w[2] === 'security-zone' && w[4] === 'interfaces' && w[6] === 'host-inbound-traffic' && w.length === 9) {
@@ -289,7 +298,7 @@ export function parseJunos(text: string, external: { zones: string[]; interfaces
       } else if (rest[0] === 'match' && rest[1] === 'destination-address' && rest.length === 3) {
         pol.destination = rest[2];
         ref('address-set', rest[2]);
-      } else if (rest[0] === 'match' && rest[1] === 'application' && rest.length === 3) pol.application = rest[2];
+      } else if (rest[0] === 'match' && rest[1] === 'application' && listOf(rest.slice(2))) pol.applications = listOf(rest.slice(2));
       else if (rest[0] === 'then' && rest.length === 2) pol.action = rest[1];
       else unknown();
     } else if (w[0] === 'routing-options' && w[1] === 'static' && w[2] === 'route' && w.length === 6) {
@@ -302,6 +311,9 @@ export function parseJunos(text: string, external: { zones: string[]; interfaces
       else unknown();
     } else if (path.startsWith('routing-options autonomous-system ') && w.length === 3) {
       out.autonomousSystem = int(w[2], 'ASN');
+    } else if (path.startsWith('routing-options forwarding-table export ') && w.length === 4) {
+      out.forwardingTableExports.push(w[3]);
+      ref('policy-statement', w[3]);
     } else if (path.startsWith('routing-options aggregate route ') && w.length === 4) {
       out.aggregates.push(prefix(w[3], 'aggregate'));
     } else if (w[0] === 'policy-options' && w[1] === 'prefix-list' && w.length === 4) {
@@ -317,11 +329,15 @@ export function parseJunos(text: string, external: { zones: string[]; interfaces
       if (rest[0] === 'from' && rest[1] === 'prefix-list' && rest.length === 3) {
         term.from = rest[2];
         ref('prefix-list', rest[2]);
-      } else if (rest[0] === 'then' && rest[1] === 'local-preference' && rest.length === 3) term.localPreference = int(rest[2], 'local-preference');
+      } else if (rest[0] === 'from' && rest[1] === 'prefix-list-filter' && rest[3] === 'orlonger' && rest.length === 4) {
+        term.fromOrLonger = rest[2];
+        ref('prefix-list', rest[2]);
+      } else if (rest[0] === 'then' && rest[1] === 'load-balance' && rest.length === 3 && (rest[2] === 'per-packet' || rest[2] === 'per-flow')) term.loadBalance = rest[2];
+      else if (rest[0] === 'then' && rest[1] === 'local-preference' && rest.length === 3) term.localPreference = int(rest[2], 'local-preference');
       else if (rest[0] === 'then' && rest[1] === 'as-path-prepend' && rest.length === 3 && quotedAt(7)) term.prepend = rest[2];
       else if (rest[0] === 'then' && rest.length === 2 && (rest[1] === 'accept' || rest[1] === 'reject')) term.action = rest[1];
       else unknown();
-    } else if (w[0] === 'protocols' && w[1] === 'bgp' && w[2] === 'group' && w.length >= 6) {
+    } else if (w[0] === 'protocols' && w[1] === 'bgp' && w[2] === 'group' && w.length >= 5) {
       define('bgp-group', w[3], JUNOS_LONG_NAME);
       const g = out.bgpGroups.get(w[3]) ?? { neighbors: [] };
       out.bgpGroups.set(w[3], g);
@@ -333,6 +349,8 @@ export function parseJunos(text: string, external: { zones: string[]; interfaces
         ref('loopback-address', rest[1]);
       } else if (rest[0] === 'multihop' && rest[1] === 'ttl' && rest.length === 3) g.multihopTtl = int(rest[2], 'ttl');
       else if (rest[0] === 'hold-time' && rest.length === 2) g.holdTime = int(rest[1], 'hold-time');
+      else if (rest[0] === 'preference' && rest.length === 2) g.preference = int(rest[1], 'preference');
+      else if (rest[0] === 'multipath' && rest.length === 1) g.multipath = true;
       else if ((rest[0] === 'import' || rest[0] === 'export') && rest.length === 2) {
         g[rest[0]] = rest[1];
         ref('policy-statement', rest[1]);
@@ -350,6 +368,10 @@ export function parseJunos(text: string, external: { zones: string[]; interfaces
   // Traffic through an st0 unit outside every zone is dropped: each unit must sit in a zone.
   for (const unit of out.defined.get('st0-unit') ?? []) {
     if (!out.zoneInterfaces.some((z) => z.interfaceName === `st0.${unit}`)) out.problems.push(`st0.${unit} is in no security zone`);
+  }
+  // Host-bound traffic to a loopback outside every zone is dropped (Juniper KB30997): the BGP loopback needs one.
+  for (const unit of out.defined.get('loopback-unit') ?? []) {
+    if (!out.zoneInterfaces.some((z) => z.interfaceName === unit)) out.problems.push(`${unit} is in no security zone`);
   }
   /** VPNs and BGP groups are entry points: Junos runs them without a reference. */
   const roots: JunosKind[] = ['ipsec-vpn', 'bgp-group'];

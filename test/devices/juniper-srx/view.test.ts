@@ -2,6 +2,7 @@
 import { juniperSrx } from '../../../src/devices/juniper-srx/device';
 import { renderDeviceFiles } from '../../../src/render/renderSite';
 import { buildHeaderLines } from '../../../src/devices/kit/header';
+import { junosBackupPath } from '../../../src/devices/juniper-srx/view';
 import { REDACTED_KEY_PLACEHOLDER } from '../../../src/render/context';
 import { AZURE_APIPA_BGP_IPS, AZURE_DEFAULT_BGP_IPS, AZURE_PUBLIC_IPS, makeContext, TEST_KEY, type Shape } from './contexts';
 
@@ -24,7 +25,7 @@ describe('juniper-srx rendering', () => {
   it('opens with the shared header as "#" comments, and every other line is a comment or a set command', () => {
     const shape: Shape = { bgp: 'apipa', activeActive: true, expressRoute: true, outsideAddress: '10.0.0.5' };
     const text = render(shape);
-    const header = buildHeaderLines(makeContext(juniperSrx, shape), juniperSrx, 'Junos SRX configuration (set commands) for the Azure site-to-site VPN');
+    const header = buildHeaderLines(makeContext(juniperSrx, shape), juniperSrx, 'Junos SRX configuration (set commands) for the Azure site-to-site VPN', junosBackupPath(makeContext(juniperSrx, shape)));
     expect(text.split('\n').slice(0, header.length)).toEqual(header.map((l) => `# ${l}`));
     expect(text.split('\n').filter((l) => l !== '' && !l.startsWith('# ') && l !== '#' && !l.startsWith('set '))).toEqual([]);
   });
@@ -60,6 +61,7 @@ describe('juniper-srx rendering', () => {
       'set protocols bgp group az-hq-bgp hold-time 180',
       'set protocols bgp group az-hq-bgp import az-hq-import',
       'set protocols bgp group az-hq-bgp export az-hq-export',
+      'set protocols bgp group az-hq-bgp multipath',
       `set protocols bgp group az-hq-bgp neighbor ${AZURE_DEFAULT_BGP_IPS[0]} description azure-instance-1`,
       `set protocols bgp group az-hq-bgp neighbor ${AZURE_DEFAULT_BGP_IPS[1]} description azure-instance-2`,
     ]);
@@ -73,7 +75,7 @@ describe('juniper-srx rendering', () => {
   it('APIPA BGP: one APIPA address on lo0.0, unnumbered st0 units, direct peering with TTL 1, the SRX initiates', () => {
     const text = render({ bgp: 'apipa', activeActive: true });
     expect(text).toContain('set interfaces lo0 unit 0 family inet address 169.254.21.2/32\n');
-    expect(matching(text, /^set interfaces st0 unit \d+ family/)).toEqual(['set interfaces st0 unit 0 family inet', 'set interfaces st0 unit 1 family inet']);
+    expect(matching(text, /^set interfaces st0 unit \d+ family/)).toEqual(['set interfaces st0 unit 0 family inet mtu 1400', 'set interfaces st0 unit 1 family inet mtu 1400']);
     expect(matching(text, /^set routing-options static/)).toEqual([
       `set routing-options static route ${AZURE_APIPA_BGP_IPS[0]}/32 next-hop st0.0`,
       `set routing-options static route ${AZURE_APIPA_BGP_IPS[1]}/32 next-hop st0.1`,
@@ -82,7 +84,8 @@ describe('juniper-srx rendering', () => {
     expect(text).toContain('set protocols bgp group az-hq-bgp multihop ttl 1\n');
     expect(text).not.toMatch(/^set protocols bgp .* passive$/m);
     expect(text).toMatch(/^# .*APIPA \/30 is not put on the tunnels/m);
-    expect(text).toMatch(/Azure never initiates BGP from an APIPA address: the SRX initiates/);
+    expect(text).toMatch(/APIPA: Azure expects the appliance to open the BGP session \(do not rely on\n# Azure opening it\): the SRX initiates/);
+    expect(text).not.toMatch(/Azure never initiates/);
   });
 
   it('NAT: local-address is the private outside address, the identity stays the public IP', () => {
@@ -108,12 +111,94 @@ describe('juniper-srx rendering', () => {
     expect(off).toContain('set policy-options policy-statement az-hq-import term other then reject\n');
   });
 
-  it('ExpressRoute backup with static routing: the VNet route has preference 250 via both units', () => {
-    expect(matching(render({ expressRoute: true, activeActive: true }), /^set routing-options/)).toEqual([
+  it('ExpressRoute backup with static routing: the VNet route has preference 250 via both units, the header says so', () => {
+    const text = render({ expressRoute: true, activeActive: true });
+    expect(matching(text, /^set routing-options/)).toEqual([
       'set routing-options static route 10.200.0.0/16 next-hop st0.0',
       'set routing-options static route 10.200.0.0/16 next-hop st0.1',
       'set routing-options static route 10.200.0.0/16 preference 250',
+      'set routing-options forwarding-table export az-hq-load-balance',
     ]);
+    expect(text).toMatch(/^# ExpressRoute is the primary path: this VPN is the BACKUP \(the static routes to Azure over the tunnels have preference 250/m);
+    expect(text).not.toMatch(/local preference|prepend/);
+  });
+
+  it('every st0 unit carries family inet mtu 1400 (Azure: tunnel MTU 1400)', () => {
+    for (const shape of [{}, { activeActive: true }, { bgp: 'apipa' as const, activeActive: true }]) {
+      const st0 = matching(render(shape), /^set interfaces st0 unit \d+ family/);
+      expect(st0.length).toBe(shape.activeActive ? 2 : 1);
+      for (const l of st0) expect(l).toMatch(/^set interfaces st0 unit \d+ family inet mtu 1400$/);
+    }
+  });
+
+  it('the BGP loopback lo0.0 sits in the tunnels\' zone, admits BGP and ping, and a policy admits them from Azure\'s BGP addresses', () => {
+    const text = render({ bgp: 'multihop', activeActive: true });
+    expect(matching(text, /interfaces lo0\.0/)).toEqual([
+      'set security zones security-zone azure-vpn interfaces lo0.0 host-inbound-traffic system-services ping',
+      'set security zones security-zone azure-vpn interfaces lo0.0 host-inbound-traffic protocols bgp',
+    ]);
+    expect(matching(text, /policy az-hq-bgp-to-lo0 /)).toEqual([
+      'set security policies from-zone azure-vpn to-zone azure-vpn policy az-hq-bgp-to-lo0 match source-address az-hq-azure-bgp',
+      'set security policies from-zone azure-vpn to-zone azure-vpn policy az-hq-bgp-to-lo0 match destination-address az-hq-lo0-bgp',
+      'set security policies from-zone azure-vpn to-zone azure-vpn policy az-hq-bgp-to-lo0 match application [ junos-bgp junos-icmp-ping ]',
+      'set security policies from-zone azure-vpn to-zone azure-vpn policy az-hq-bgp-to-lo0 then permit',
+    ]);
+    expect(matching(text, /address-set az-hq-(azure-bgp|lo0-bgp) /)).toEqual([
+      'set security address-book global address-set az-hq-azure-bgp address az-hq-azure-bgp-1',
+      'set security address-book global address-set az-hq-azure-bgp address az-hq-azure-bgp-2',
+      'set security address-book global address-set az-hq-lo0-bgp address az-hq-lo0-bgp-1',
+    ]);
+    expect(text).toContain(`set security address-book global address az-hq-azure-bgp-2 ${AZURE_DEFAULT_BGP_IPS[1]}/32\n`);
+    expect(text).toContain('set security address-book global address az-hq-lo0-bgp-1 192.168.255.1/32\n');
+    expect(matching(render({}), /^set .*lo0/)).toEqual([]);
+  });
+
+  it('spoke prefixes: imported with their more specifics, allowed by the security policies, routed statically without BGP', () => {
+    const spokes = ['10.201.0.0/16', '10.202.0.0/16'];
+    const bgp = render({ bgp: 'multihop', spokePrefixes: spokes, expressRoute: true });
+    expect(matching(bgp, /prefix-list az-hq-spokes|term spokes/)).toEqual([
+      'set policy-options prefix-list az-hq-spokes 10.201.0.0/16',
+      'set policy-options prefix-list az-hq-spokes 10.202.0.0/16',
+      'set policy-options policy-statement az-hq-import term spokes from prefix-list-filter az-hq-spokes orlonger',
+      'set policy-options policy-statement az-hq-import term spokes then local-preference 50',
+      'set policy-options policy-statement az-hq-import term spokes then accept',
+    ]);
+    expect(matching(bgp, /address-set az-hq-vnet /)).toHaveLength(3);
+    expect(matching(render({ spokePrefixes: spokes }), /^set routing-options static/)).toEqual([
+      'set routing-options static route 10.200.0.0/16 next-hop st0.0',
+      'set routing-options static route 10.201.0.0/16 next-hop st0.0',
+      'set routing-options static route 10.202.0.0/16 next-hop st0.0',
+    ]);
+  });
+
+  it('ExpressRoute by an IGP or static routes: BGP group preference 250, and the header states Junos\' defaults already rank BGP lower', () => {
+    const text = render({ bgp: 'multihop', expressRoute: true, expressRouteRoutesVia: 'igp' });
+    expect(text).toContain('set protocols bgp group az-hq-bgp preference 250\n');
+    expect(text).toMatch(/^# ExpressRoute is the primary path: this VPN is the BACKUP \(ExpressRoute's routes arrive by an IGP: Junos already prefers them \(static 5, OSPF 10\/150/m);
+    expect(render({ bgp: 'multihop', expressRoute: true })).not.toMatch(/ preference 250/);
+  });
+
+  it('two instances share the load: BGP multipath and a forwarding-table load-balance policy for the Azure prefixes only', () => {
+    const text = render({ bgp: 'multihop', activeActive: true, spokePrefixes: ['10.201.0.0/16'] });
+    expect(matching(text, /az-hq-load-balance/)).toEqual([
+      'set policy-options policy-statement az-hq-load-balance term azure from prefix-list az-hq-vnet',
+      'set policy-options policy-statement az-hq-load-balance term azure then load-balance per-packet',
+      'set policy-options policy-statement az-hq-load-balance term spokes from prefix-list-filter az-hq-spokes orlonger',
+      'set policy-options policy-statement az-hq-load-balance term spokes then load-balance per-packet',
+      'set routing-options forwarding-table export az-hq-load-balance',
+    ]);
+    const single = render({ bgp: 'multihop' });
+    expect(single).not.toMatch(/multipath|load-balance|forwarding-table/);
+  });
+
+  it('prefixAdvertisement: anchor (default) renders aggregates and says the risk; table renders none and says why', () => {
+    const anchor = render({ bgp: 'multihop' });
+    expect(matching(anchor, /^set routing-options aggregate/)).toEqual(['set routing-options aggregate route 192.168.0.0/16']);
+    expect(anchor).toMatch(/^# Site prefixes \(prefixAdvertisement anchor, the default\)/m);
+    expect(anchor).toMatch(/RISK: the aggregate's next hop is reject/);
+    const table = render({ bgp: 'multihop', options: { prefixAdvertisement: 'table' } });
+    expect(matching(table, /aggregate/).filter((l) => !l.startsWith('#'))).toEqual([]);
+    expect(table).toMatch(/^# Site prefixes \(prefixAdvertisement table\): no aggregate/m);
   });
 
   it('firewall openings: IKE host-inbound on the external interface, lo0 filter terms for every Azure IP', () => {

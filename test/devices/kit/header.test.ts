@@ -22,9 +22,10 @@ function context(over: Partial<SiteContext> = {}): SiteContext {
     options: {},
     proposals: buildProposals({ ...SECURE_DEFAULT_POLICY }),
     dpdTimeoutSeconds: 45,
-    azure: { location: 'centralus', vpnGatewayName: 'vgw-hub', connectionName: 'cn-hq', asn: 65515, activeActive: false, vnetPrefixes: ['10.200.0.0/16'] },
+    azure: { location: 'centralus', vpnGatewayName: 'vgw-hub', connectionName: 'cn-hq', asn: 65515, activeActive: false, vnetPrefixes: ['10.200.0.0/16'], spokePrefixes: [] },
     tunnels: [{ index: 0, number: 1, azurePublicIp: '203.0.113.4' }],
     expressRouteBackup: false,
+    expressRouteRoutesVia: 'bgp',
     sharedKey: 'k',
     keyRedacted: false,
     ...over,
@@ -33,7 +34,7 @@ function context(over: Partial<SiteContext> = {}): SiteContext {
 
 describe('buildHeaderLines', () => {
   it('states the values a file was built from, one plain line each (no comment markers)', () => {
-    expect(buildHeaderLines(context(), DEVICE, 'test.conf for site hq')).toEqual([
+    expect(buildHeaderLines(context(), DEVICE, 'test.conf for site hq', 'the rule of this device')).toEqual([
       'tunnelsmith: test.conf for site hq',
       'Device: Test Router; targets TestOS 2 and later',
       'Hub: rg-hub/vnet-hub (centralus); site: hq',
@@ -49,11 +50,17 @@ describe('buildHeaderLines', () => {
     ]);
   });
 
+  it('names the spoke prefixes, and prints the backup rule only when ExpressRoute is primary', () => {
+    const lines = buildHeaderLines(context({ azure: { location: 'centralus', vpnGatewayName: 'vgw-hub', connectionName: 'cn-hq', asn: 65515, activeActive: false, vnetPrefixes: ['10.200.0.0/16'], spokePrefixes: ['10.201.0.0/16', '10.202.0.0/16'] } }), DEVICE, 'x', 'never printed');
+    expect(lines).toContain("Azure spoke prefixes (peered VNets using this hub's gateways; more specifics accepted too): 10.201.0.0/16, 10.202.0.0/16");
+    expect(lines.join('\n')).not.toContain('never printed');
+  });
+
   it('adds BGP, NAT, both instances, the backup role, the redaction and the weak default proposals when they apply', () => {
     const lines = buildHeaderLines(
       context({
         proposals: AZURE_DEFAULT_PROPOSALS,
-        azure: { location: 'centralus', vpnGatewayName: 'vgw-hub', connectionName: 'cn-hq', asn: 65515, activeActive: true, vnetPrefixes: ['10.200.0.0/16'] },
+        azure: { location: 'centralus', vpnGatewayName: 'vgw-hub', connectionName: 'cn-hq', asn: 65515, activeActive: true, vnetPrefixes: ['10.200.0.0/16'], spokePrefixes: [] },
         tunnels: [
           { index: 0, number: 1, azurePublicIp: '203.0.113.4', azureBgpIp: '169.254.21.1' },
           { index: 1, number: 2, azurePublicIp: '203.0.113.5', azureBgpIp: '169.254.22.1' },
@@ -65,6 +72,7 @@ describe('buildHeaderLines', () => {
       }),
       DEVICE,
       'x',
+      'the rule of this device',
     );
     expect(lines).toContain('Azure VPN gateway: vgw-hub, ASN 65515, active-active (2 instances, 2 tunnels)');
     expect(lines).toContain('  Azure instance 2: public IP 203.0.113.5, BGP address 169.254.22.1');
@@ -74,7 +82,7 @@ describe('buildHeaderLines', () => {
     expect(lines).toContain('IPsec proposal 4 (Azure names): AES128 / SHA1');
     expect(lines.slice(-3)).toEqual([
       "WARNING: the connection uses Azure's default proposals (DH group 2, no PFS): weak; set a custom ipsecPolicy",
-      'ExpressRoute is the primary path: this VPN is the BACKUP (lower local preference on routes learned over it, AS-path prepend on routes sent over it)',
+      'ExpressRoute is the primary path: this VPN is the BACKUP (the rule of this device)',
       'Shared key: REDACTED; it travels separately (replace the placeholder before applying)',
     ]);
   });

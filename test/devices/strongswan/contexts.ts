@@ -5,7 +5,7 @@
  */
 import type { DeviceDefinition, SiteContext } from '../../../src/devices/kit/contract';
 import type { AzureFacts } from '../../../src/facts/types';
-import type { Hub, IpsecPolicy, PolicySetting } from '../../../src/hub/types';
+import type { ExpressRouteRoutesVia, Hub, IpsecPolicy, PolicySetting } from '../../../src/hub/types';
 import { SECURE_DEFAULT_POLICY } from '../../../src/policy/catalog';
 import { buildSiteContext } from '../../../src/render/context';
 
@@ -21,6 +21,8 @@ export interface Shape {
   dpdTimeoutSeconds?: number;
   vnetPrefixes?: string[];
   addressSpace?: string[];
+  spokePrefixes?: string[];
+  expressRouteRoutesVia?: ExpressRouteRoutesVia;
 }
 
 export const ADDR = {
@@ -52,7 +54,13 @@ export function hubAndFacts(shape: Shape, deviceId: DeviceDefinition['id']): { h
     azure: {
       resourceGroup: 'rg-test',
       location: 'westeurope',
-      vnet: { name: 'vnet-test', addressSpace: vnetPrefixes, gatewaySubnet: '10.200.255.224/27', subnets: [] },
+      vnet: {
+        name: 'vnet-test',
+        addressSpace: vnetPrefixes,
+        gatewaySubnet: '10.200.255.224/27',
+        subnets: [],
+        ...(shape.spokePrefixes ? { spokePrefixes: shape.spokePrefixes } : {}),
+      },
       vpnGateway: {
         name: 'vgw-test',
         sku: 'VpnGw1AZ',
@@ -74,6 +82,7 @@ export function hubAndFacts(shape: Shape, deviceId: DeviceDefinition['id']): { h
         connectionName: 'cn-hq',
         ipsecPolicy: policy,
         dpdTimeoutSeconds: dpd,
+        ...(shape.expressRouteRoutesVia ? { expressRouteRoutesVia: shape.expressRouteRoutesVia } : {}),
         deviceOptions,
       },
     ],

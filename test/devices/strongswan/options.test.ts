@@ -24,6 +24,7 @@ describe('strongSwan device options', () => {
       outsideInterface: 'eth0',
       tunnelInterfacePrefix: 'xfrm-azure',
       ifIdBase: 100,
+      prefixAdvertisement: 'anchor',
     });
     for (const spec of Object.values(STRONGSWAN_OPTIONS)) expect(spec.check(spec.default)).toBeUndefined();
     expect(strongswan.options).toBe(STRONGSWAN_OPTIONS);

@@ -80,10 +80,45 @@ test('full run: XFRM interfaces with if_id and MTU, sysctls, firewall openings p
   }
 });
 
-test('"routes" applies only the routes, and interface names can be overridden for a lab', () => {
-  const { status, calls } = run(script({}), ['routes'], { TUNNEL_IF_1: 'ipsec0' });
+test('"routes" applies only the routes; the environment cannot rename an interface (frr.conf could not follow)', () => {
+  const { status, calls } = run(script({}), ['routes'], { TUNNEL_IF_1: 'ipsec0', OUTSIDE_IF: 'eth9' });
   expect(status).toBe(0);
-  expect(calls).toEqual(['ip route replace 10.200.0.0/16 dev ipsec0 metric 100']);
+  expect(calls).toEqual(['ip route replace 10.200.0.0/16 dev xfrm-azure1 metric 100']);
+});
+
+test('BGP: INPUT opens TCP 179 both ways (sessions Azure opens, answers on sessions this side opens) and ping, per tunnel interface and Azure BGP address', () => {
+  for (const bgp of ['multihop', 'apipa'] as const) {
+    const { status, calls } = run(script({ activeActive: true, bgp }), ['firewall']);
+    expect(status).toBe(0);
+    const bgpIps = bgp === 'apipa' ? ADDR.azureApipa : ADDR.azureDefaultBgp;
+    const rules = calls.filter((c) => c.startsWith('iptables -t filter -I INPUT 1 -i '));
+    expect(rules).toEqual(
+      bgpIps.flatMap((ip, i) => [
+        `iptables -t filter -I INPUT 1 -i xfrm-azure${i + 1} -s ${ip}/32 -p tcp --dport 179 -j ACCEPT`,
+        `iptables -t filter -I INPUT 1 -i xfrm-azure${i + 1} -s ${ip}/32 -p tcp --sport 179 -m conntrack --ctstate ESTABLISHED -j ACCEPT`,
+        `iptables -t filter -I INPUT 1 -i xfrm-azure${i + 1} -s ${ip}/32 -p icmp --icmp-type echo-request -j ACCEPT`,
+        `iptables -t filter -I INPUT 1 -i xfrm-azure${i + 1} -s ${ip}/32 -p icmp --icmp-type echo-reply -m conntrack --ctstate ESTABLISHED -j ACCEPT`,
+      ]),
+    );
+    // "firewall" touches nothing but the firewall
+    expect(calls.every((c) => c.startsWith('iptables -t filter '))).toBe(true);
+  }
+  expect(run(script({ activeActive: true }), ['firewall']).calls.filter((c) => / 179 /.test(c))).toEqual([]);
+});
+
+test('tunnel-setup.sh and frr.conf name the same tunnel interfaces, with and without a prefix option', () => {
+  for (const deviceOptions of [{}, { tunnelInterfacePrefix: 'vti-az' }] as Record<string, string>[]) {
+    const result = renderDeviceFiles(contextFor(strongswan, { activeActive: true, bgp: 'multihop', deviceOptions }), strongswan);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    const file = (name: string) => result.files.find((f) => f.path === name)?.content ?? '';
+    const scriptNames = [...file('tunnel-setup.sh').matchAll(/^TUNNEL_IF_\d+="([^"$]+)"$/gm)].map((m) => m[1]);
+    const frrNames = [...file('frr.conf').matchAll(/^ip route \S+\/32 (\S+)$/gm)].map((m) => m[1]);
+    expect(scriptNames).toHaveLength(2);
+    expect(frrNames).toEqual(scriptNames);
+    // the names the script really uses: its ip link calls
+    const { calls } = run(file('tunnel-setup.sh'), []);
+    expect(calls.filter((c) => c.startsWith('ip link add ')).map((c) => c.split(' ')[3])).toEqual(scriptNames);
+  }
 });
 
 test('"routes" on a BGP site applies nothing (FRR owns the routes)', () => {
@@ -93,6 +128,7 @@ test('"routes" on a BGP site applies nothing (FRR owns the routes)', () => {
 });
 
 test('an unknown mode exits 2 with usage and touches nothing', () => {
+  expect(run(script({}), ['teardown']).stderr).toMatch(/usage: .* \[all\|routes\|firewall\]/);
   const { status, calls, stderr } = run(script({}), ['teardown']);
   expect(status).toBe(2);
   expect(stderr).toMatch(/usage:/);

@@ -71,7 +71,7 @@ describe('strongSwan rendering: static, single instance', () => {
 
   test('tunnel-setup.sh routes the VNet prefixes into the tunnel interface', () => {
     expect(lines(files['tunnel-setup.sh'])).toContain('ip route replace 10.200.0.0/16 dev "$TUNNEL_IF_1" metric 100');
-    expect(lines(files['tunnel-setup.sh'])).toContain('TUNNEL_IF_1="${TUNNEL_IF_1:-xfrm-azure1}"');
+    expect(lines(files['tunnel-setup.sh'])).toContain('TUNNEL_IF_1="xfrm-azure1"');
   });
 
   test('every file carries the header and ends with verify commands as comments', () => {
@@ -118,6 +118,15 @@ describe('strongSwan rendering: BGP multihop, active-active, ExpressRoute backup
     });
     expect(frr).toContain(`ip address ${ADDR.siteBgpLoopback}/32`);
     expect(frr).toContain('router bgp 65010');
+  });
+
+  test('two Azure instances share the load: maximum-paths 2', () => {
+    expect(frr).toContain('maximum-paths 2');
+    expect(render({ bgp: 'multihop' })['frr.conf']).not.toMatch(/maximum-paths/);
+  });
+
+  test('the header names the backup rule: ExpressRoute by BGP, local preference and prepend', () => {
+    expect(files['frr.conf']).toMatch(/^! ExpressRoute is the primary path: this VPN is the BACKUP \(ExpressRoute's routes arrive by BGP: local preference 50/m);
   });
 
   test('prefix filters accept only the VNet prefixes and announce only the site prefixes, anchored in the RIB', () => {
@@ -180,9 +189,50 @@ describe('strongSwan rendering: variants', () => {
   test('device options rename the interfaces and move the if_ids, in every file', () => {
     const files = render({ activeActive: true, bgp: 'multihop', deviceOptions: { tunnelInterfacePrefix: 'vti-az', ifIdBase: 7, outsideInterface: 'wan0' } });
     expect(section(connections(files), 'hq-azure2', 'children', 'hq-azure2-net').if_id_in).toBe('8');
-    expect(files['tunnel-setup.sh']).toContain('TUNNEL_IF_2="${TUNNEL_IF_2:-vti-az2}"');
-    expect(files['tunnel-setup.sh']).toContain('OUTSIDE_IF="${OUTSIDE_IF:-wan0}"');
+    expect(files['tunnel-setup.sh']).toContain('TUNNEL_IF_2="vti-az2"');
+    expect(files['tunnel-setup.sh']).toContain('OUTSIDE_IF="wan0"');
     expect(files['frr.conf']).toContain(`ip route ${ADDR.azureDefaultBgp[1]}/32 vti-az2`);
+  });
+
+  test('spoke prefixes: accepted with their more specifics; static routes cover them without BGP', () => {
+    const spokes = ['10.201.0.0/16', '10.202.0.0/16'];
+    const frr = lines(render({ bgp: 'multihop', spokePrefixes: spokes })['frr.conf']);
+    expect(frr.filter((l) => l.startsWith('ip prefix-list azure-hq-in '))).toEqual([
+      'ip prefix-list azure-hq-in seq 10 permit 10.200.0.0/16',
+      'ip prefix-list azure-hq-in seq 20 permit 10.201.0.0/16 le 32',
+      'ip prefix-list azure-hq-in seq 30 permit 10.202.0.0/16 le 32',
+    ]);
+    expect(lines(render({ spokePrefixes: spokes })['tunnel-setup.sh']).filter((l) => l.startsWith('ip route replace'))).toEqual([
+      'ip route replace 10.200.0.0/16 dev "$TUNNEL_IF_1" metric 100',
+      'ip route replace 10.201.0.0/16 dev "$TUNNEL_IF_1" metric 100',
+      'ip route replace 10.202.0.0/16 dev "$TUNNEL_IF_1" metric 100',
+    ]);
+  });
+
+  test('ExpressRoute by an IGP or static routes: distance 250 per Azure neighbour (not distance bgp), the header says which rule', () => {
+    for (const via of ['igp', 'static'] as const) {
+      const frr = render({ activeActive: true, bgp: 'multihop', expressRoute: true, expressRouteRoutesVia: via })['frr.conf'];
+      expect(lines(frr).filter((l) => l.startsWith('distance '))).toEqual([`distance 250 ${ADDR.azureDefaultBgp[0]}/32`, `distance 250 ${ADDR.azureDefaultBgp[1]}/32`]);
+      expect(frr).toMatch(/^! ExpressRoute is the primary path: this VPN is the BACKUP \(ExpressRoute's routes arrive by (an IGP|static routes): routes learned from the Azure neighbours get distance 250 /m);
+    }
+    expect(render({ bgp: 'multihop', expressRoute: true })['frr.conf']).not.toMatch(/^\s*distance /m);
+    expect(render({ expressRoute: true })['tunnel-setup.sh']).toMatch(/^# ExpressRoute is the primary path: this VPN is the BACKUP \(tunnel-setup.sh routes Azure's prefixes with metric 100/m);
+  });
+
+  test('prefixAdvertisement: anchor (default) keeps the blackhole and states the risk; table drops it and says why', () => {
+    const anchor = render({ bgp: 'multihop' })['frr.conf'];
+    expect(anchor).toContain('ip route 192.168.0.0/16 blackhole 254\n');
+    expect(anchor).toMatch(/^! Site prefixes \(prefixAdvertisement anchor, the default\).*RISK/m);
+    const table = render({ bgp: 'multihop', deviceOptions: { prefixAdvertisement: 'table' } })['frr.conf'];
+    expect(table).not.toMatch(/^ip route .* blackhole/m);
+    expect(table).toContain('  network 192.168.0.0/16\n');
+    expect(table).toMatch(/^! Site prefixes \(prefixAdvertisement table\): no blackhole anchor/m);
+  });
+
+  test('APIPA wording: the appliance must open the session, not "Azure never does"', () => {
+    const frr = render({ bgp: 'apipa' })['frr.conf'];
+    expect(frr).toMatch(/with APIPA Azure expects the appliance to open the session \(do not rely on Azure opening it\): this side initiates/);
+    expect(frr).not.toMatch(/Azure never/);
   });
 
   test('a redacted bundle carries the placeholder, and swanctl.conf is the secret file', () => {

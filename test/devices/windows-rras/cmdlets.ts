@@ -131,6 +131,14 @@ export const CMDLETS: Readonly<Record<string, CmdletSpec>> = {
     ],
     values: { AddressFamily: ['IPv4', 'IPv6'], ClampMss: ['Disabled', 'Enabled'] },
   },
+  'Get-Command': {
+    source: 'Microsoft.PowerShell.Core/Get-Command',
+    parameters: ['Name', 'Noun', 'Verb', 'Module', 'FullyQualifiedModule', 'CommandType', 'TotalCount', 'Syntax', 'ShowCommandInfo', 'ArgumentList', 'All', 'ListImported', 'ParameterName', 'ParameterType', 'UseFuzzyMatching', 'UseAbbreviationExpansion'],
+  },
+  'Import-Module': {
+    source: 'Microsoft.PowerShell.Core/Import-Module',
+    parameters: ['Name', 'Global', 'Prefix', 'Function', 'Cmdlet', 'Variable', 'Alias', 'Force', 'SkipEditionCheck', 'PassThru', 'AsCustomObject', 'MinimumVersion', 'MaximumVersion', 'RequiredVersion', 'ArgumentList', 'DisableNameChecking', 'NoClobber', 'Scope'],
+  },
   'Get-Date': { source: 'Microsoft.PowerShell.Utility/Get-Date', parameters: ['Date', 'Year', 'Month', 'Day', 'Hour', 'Minute', 'Second', 'Millisecond', 'DisplayHint', 'Format', 'UFormat', 'AsUTC'] },
   'Start-Sleep': { source: 'Microsoft.PowerShell.Utility/Start-Sleep', parameters: ['Seconds', 'Milliseconds'] },
   'Write-Host': { source: 'Microsoft.PowerShell.Utility/Write-Host', parameters: ['Object', 'NoNewline', 'Separator', 'ForegroundColor', 'BackgroundColor'] },

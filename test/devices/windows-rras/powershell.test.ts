@@ -137,3 +137,37 @@ describe('the check itself catches what it must', () => {
     expect(misread).toBe(true);
   });
 });
+
+/**
+ * Every cmdlet of the RemoteAccess module (Microsoft's windows-powershell-docs, docset/winserver2022-ps/
+ * remoteaccess: each page's "Module Name: RemoteAccess").
+ */
+const REMOTE_ACCESS_CMDLETS = /^(Get|Add|Set|Remove)-Bgp|^(Get|Install)-RemoteAccess$|^(Get|Add|Set|Remove|Connect|Disconnect)-VpnS2SInterface$/i;
+
+describe('fresh server: no RemoteAccess cmdlet before the feature install', () => {
+  test.each<[string, Shape]>([
+    ['static', {}],
+    ['BGP multihop', { bgp: 'multihop' }],
+    ['APIPA BGP, active-active, ExpressRoute', { bgp: 'apipa', activeActive: true, expressRoute: true }],
+  ])('%s: each RemoteAccess cmdlet runs after Install-WindowsFeature and Import-Module RemoteAccess, or inside an if (Get-Command -Name ...) guard', async (_name, shape) => {
+    const analysis = await analyzePowerShell(render(shape));
+    const install = analysis.commands.find((c) => c.name === 'Install-WindowsFeature');
+    const load = analysis.commands.find((c) => c.name === 'Import-Module' && c.values.Name === 'RemoteAccess');
+    expect(install).toBeDefined();
+    expect(load).toBeDefined();
+    expect(load!.line).toBeGreaterThan(install!.line);
+    const early = analysis.commands.filter((c) => REMOTE_ACCESS_CMDLETS.test(c.name) && c.line < load!.line);
+    const unguarded = early.filter((c) => !c.guards.some((g) => g.toLowerCase() === c.name.toLowerCase()));
+    expect(unguarded.map((c) => `line ${c.line}: ${c.name}`)).toEqual([]);
+    if (shape.bgp) expect(early.map((c) => c.name)).toEqual(['Get-BgpRouter']);
+    else expect(early).toEqual([]);
+  });
+
+  test('the check sees an unguarded call (the script as it was: Get-BgpRouter in the preflight)', async () => {
+    const broken = render({ bgp: 'multihop' }).replace(/if \(Get-Command -Name Get-BgpRouter -ErrorAction SilentlyContinue\) \{\n([\s\S]*?)\n\}\n/, '$1\n');
+    const analysis = await analyzePowerShell(broken);
+    const install = analysis.commands.find((c) => c.name === 'Install-WindowsFeature')!;
+    const early = analysis.commands.filter((c) => REMOTE_ACCESS_CMDLETS.test(c.name) && c.line < install.line);
+    expect(early.map((c) => [c.name, c.guards])).toEqual([['Get-BgpRouter', []]]);
+  });
+});

@@ -34,6 +34,11 @@ export interface PsCommand {
   values: Record<string, string>;
   /** Splatted variable names without `@`. */
   splats: string[];
+  /**
+   * Commands whose existence an enclosing `if (Get-Command -Name X ...) { ... }` tested before this one runs
+   * (the command sits in the if's block, not in its condition).
+   */
+  guards: string[];
 }
 
 export interface PsAnalysis {
@@ -72,7 +77,31 @@ function readCommand(node: Node): PsCommand {
       if (n.type === 'variable' && n.text.startsWith('@')) splats.push(n.text.slice(1));
     });
   });
-  return { name, line: node.startPosition.row + 1, parameters, values, splats };
+  return { name, line: node.startPosition.row + 1, parameters, values, splats, guards: guardsOf(node) };
+}
+
+/** The `Get-Command -Name X` tests of every `if` whose block holds `node`. */
+function guardsOf(node: Node): string[] {
+  const guards: string[] = [];
+  for (let n: Node | null = node; n; n = n.parent) {
+    const ifStatement = n.parent;
+    if (n.type !== 'statement_block' || ifStatement?.type !== 'if_statement') continue;
+    const condition = ifStatement.namedChildren.find((c) => c?.type === 'pipeline');
+    if (!condition) continue;
+    walk(condition, (c) => {
+      if (c.type !== 'command') return;
+      const cmd = readCommandName(c);
+      const elements = c.childForFieldName('command_elements');
+      const items = elements ? elements.namedChildren.filter((x): x is Node => x !== null && x.type !== 'command_argument_sep') : [];
+      const at = items.findIndex((x) => x.type === 'command_parameter' && /^-Name:?$/i.test(x.text));
+      if (cmd.toLowerCase() === 'get-command' && at >= 0 && items[at + 1]) guards.push(unquote(items[at + 1].text));
+    });
+  }
+  return guards;
+}
+
+function readCommandName(node: Node): string {
+  return node.childForFieldName('command_name')?.text ?? '';
 }
 
 function readHashtable(assignment: Node, out: Map<string, Map<string, string>>): void {

@@ -83,7 +83,14 @@ describe('RRAS script: static, single instance', () => {
   test('MTU 1400 with MSS clamping on the S2S interface, and the header says why', () => {
     expect(Object.fromEntries(splatOf(a, 'Set-NetIPInterface'))).toEqual({ InterfaceAlias: 'azure1', AddressFamily: 'IPv4', NlMtuBytes: '1400', ClampMss: 'Enabled' });
     expect(text).toMatch(/^# DPD: RRAS has no DPD setting/m);
-    expect(text).toMatch(/^# MSS clamp: RRAS has no cmdlet to set an MSS value/m);
+    expect(text).toMatch(/^# MSS: RRAS has no setting for an MSS value \(Azure recommends 1350\)\. Nearest control: MTU 1400 on each S2S interface/m);
+    // what -ClampMss really does (Set-NetIPInterface docs): an on/off switch for forwarded TCP leaving the interface, value derived from its MTU
+    expect(text).toMatch(/-ClampMss Enabled, an on\/off switch: Windows clamps the MSS of forwarded TCP SYNs sent out of the S2S interface to a value it derives from that interface's MTU \(the docs name no value; presumably the MTU minus 40 bytes of headers, about 1360, not 1350\)/);
+    expect(text).not.toMatch(/clamps forwarded TCP to that MTU/);
+  });
+
+  test('every S2S interface is added with InitiateConfigPayload $false (as Microsoft\'s own RRAS template for Azure)', () => {
+    expect(splatOf(a, 'Add-VpnS2SInterface').get('InitiateConfigPayload')).toBe('$false');
   });
 
   test('no BGP without BGP, and verification commands close the script', () => {
@@ -134,12 +141,16 @@ describe('RRAS script: BGP multihop, active-active, ExpressRoute backup', () => 
       { Name: 'azure-hq-out-filter', PolicyType: 'Deny', MatchPrefix: "@('0.0.0.0/0')", IgnorePrefix: "@('192.168.0.0/16')" },
       { Name: 'azure-hq-in-backup', PolicyType: 'ModifyAttribute', MatchPrefix: "@('10.200.0.0/16')", NewLocalPref: '50' },
     ]);
+    expect(text).toMatch(/^# ExpressRoute is the primary path: this VPN is the BACKUP \(ExpressRoute's routes arrive by BGP: local preference 50 on routes learned over it; RRAS's routing policies cannot prepend the AS path/m);
     expect(Object.fromEntries(splatOf(a, 'Add-BgpRoutingPolicyForPeer', 0))).toMatchObject({
       PeerName: "@('azure1-bgp', 'azure2-bgp')",
       PolicyName: "@('azure-hq-in-filter', 'azure-hq-in-backup')",
       Direction: 'Ingress',
     });
-    expect(text).toMatch(/no AS-path prepend/);
+  });
+
+  test('load sharing: says why RRAS uses one tunnel at a time', () => {
+    expect(text).toMatch(/^# Load sharing: RRAS's BGP has no multipath setting/m);
   });
 
   test('preflight: stops when the BGP address is not on the server', () => {
@@ -202,6 +213,33 @@ describe('RRAS script: variants', () => {
     const result = renderDeviceFiles(contextFor(windowsRras, { sharedKey: `abc${ch}def` }), windowsRras);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.problems.map((p) => p.path)).toEqual(['sharedKey']);
+  });
+
+  test('every S2S interface gets InitiateConfigPayload $false, in every shape', async () => {
+    for (const shape of [{ activeActive: true }, { activeActive: true, bgp: 'apipa' as const, nat: true }]) {
+      const a = await analyzePowerShell(script(shape));
+      for (const i of [0, 1]) expect(splatOf(a, 'Add-VpnS2SInterface', i).get('InitiateConfigPayload')).toBe('$false');
+    }
+  });
+
+  test('spoke prefixes: routed over the S2S interfaces without BGP, spared by the inbound filter and lowered by the backup policy with BGP', async () => {
+    const spokes = ['10.201.0.0/16', '10.202.0.0/16'];
+    const staticA = await analyzePowerShell(script({ spokePrefixes: spokes }));
+    expect(splatOf(staticA, 'Add-VpnS2SInterface').get('IPv4Subnet')).toBe("@('10.200.0.0/16:100', '10.201.0.0/16:100', '10.202.0.0/16:100')");
+    const bgpA = await analyzePowerShell(script({ bgp: 'multihop', expressRoute: true, spokePrefixes: spokes }));
+    expect(splatOf(bgpA, 'Add-BgpRoutingPolicy', 0).get('IgnorePrefix')).toBe("@('10.200.0.0/16', '10.201.0.0/16', '10.202.0.0/16')");
+    expect(splatOf(bgpA, 'Add-BgpRoutingPolicy', 2).get('MatchPrefix')).toBe("@('10.200.0.0/16', '10.201.0.0/16', '10.202.0.0/16')");
+  });
+
+  test('ExpressRoute by an IGP or static routes: interface metric 1000 on every S2S interface, the header says why', async () => {
+    for (const shape of [{ bgp: 'multihop' as const, activeActive: true }, { activeActive: true }]) {
+      const text = script({ ...shape, expressRoute: true, expressRouteRoutesVia: 'igp' });
+      const a = await analyzePowerShell(text);
+      for (const i of [0, 1]) expect(splatOf(a, 'Set-NetIPInterface', i).get('InterfaceMetric')).toBe('1000');
+      expect(text).toMatch(/the S2S interfaces get interface metric 1000: Windows ranks routes to one prefix by route metric plus interface metric/);
+    }
+    const viaBgp = await analyzePowerShell(script({ bgp: 'multihop', expressRoute: true }));
+    expect(splatOf(viaBgp, 'Set-NetIPInterface').has('InterfaceMetric')).toBe(false);
   });
 
   test('device options rename the interfaces and the firewall adapter', async () => {

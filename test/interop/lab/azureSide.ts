@@ -23,6 +23,12 @@ export interface LabExpressRoute {
   azureIp: string;
   onPremIp: string;
   onPremAsn: number;
+  /**
+   * How the appliance reaches ExpressRoute's routes. `bgp`: it peers with Microsoft's edge itself. `static`:
+   * they reach it by a non-BGP route (an IGP in real networks; a static route with an IGP's distance here),
+   * so no BGP runs on the link and Azure's side routes the site's prefixes to the link statically.
+   */
+  routesVia: 'bgp' | 'static';
 }
 
 /** Microsoft's ASN on ExpressRoute private peering. */
@@ -39,6 +45,8 @@ export interface AzureSideInput {
   tunnelInterface: string;
   birdLogFile: string;
   expressRoute?: LabExpressRoute;
+  /** The site's prefixes (for ExpressRoute without BGP: what Azure routes to the link). */
+  siteAddressSpace?: string[];
 }
 
 export interface AzureInstanceConfig {
@@ -286,7 +294,15 @@ ${mode === 'apipa' ? '  # Azure never initiates BGP from an APIPA address\n  pas
         .join('\n')
     : '';
 
-  const er = input.expressRoute
+  const er = input.expressRoute?.routesVia === 'static'
+    ? `# ExpressRoute private peering (simulated, no BGP on the link): the site's prefixes via the link while it is up
+protocol static expressroute {
+  check link on;
+  ipv4 { preference 300; };
+${(input.siteAddressSpace ?? []).map((p) => `  route ${p} via ${input.expressRoute!.onPremIp};`).join('\n')}
+}
+`
+    : input.expressRoute
     ? `# ExpressRoute private peering (simulated): Azure prefers it over the VPN for the same prefix
 protocol bgp expressroute {
   debug { states, events };
@@ -317,7 +333,7 @@ protocol device {
 protocol kernel {
   ipv4 {
     # what Azure routes into the tunnel (and learned routes); the VNet anchors stay out of the kernel
-    export where proto = "lng_routes" || source = RTS_BGP;
+    export where proto = "lng_routes" || proto = "expressroute" || source = RTS_BGP;
   };
 }
 

@@ -52,21 +52,34 @@ export const POLICIES = {
   },
 } as const;
 
-export type LabCaseName = 'seed' | 'activeActive' | 'apipa' | 'static';
+export type LabCaseName = 'seed' | 'activeActive' | 'apipa' | 'static' | 'erViaIgp';
 
 interface CaseShape {
   activeActive: boolean;
   bgp: 'multihop' | 'apipa' | 'none';
   expressRoute: boolean;
   policy: keyof typeof POLICIES;
+  /** The site's `expressRouteRoutesVia` (absent: the default, bgp). */
+  expressRouteRoutesVia?: 'igp' | 'static';
+  /**
+   * The appliance's INPUT chain drops by default and only what the rendered `tunnel-setup.sh firewall`
+   * opens is accepted (no loopback rule, nothing else).
+   */
+  inputDrop?: boolean;
 }
 
 const SHAPES: Record<LabCaseName, CaseShape> = {
   /** The seed's scenario: ExpressRoute primary, one VPN instance, BGP multihop, secure default. */
   seed: { activeActive: false, bgp: 'multihop', expressRoute: true, policy: 'secureDefault' },
   activeActive: { activeActive: true, bgp: 'multihop', expressRoute: false, policy: 'cbcGroup24' },
-  apipa: { activeActive: false, bgp: 'apipa', expressRoute: false, policy: 'gcmEcp384' },
+  /** The appliance opens the BGP session (Azure is passive): its INPUT drops by default. */
+  apipa: { activeActive: false, bgp: 'apipa', expressRoute: false, policy: 'gcmEcp384', inputDrop: true },
   static: { activeActive: false, bgp: 'none', expressRoute: false, policy: 'aes128Ecp256' },
+  /**
+   * ExpressRoute's routes reach the appliance by a non-BGP route (a static route with an IGP's distance),
+   * and its INPUT drops by default.
+   */
+  erViaIgp: { activeActive: false, bgp: 'multihop', expressRoute: true, policy: 'secureDefault', expressRouteRoutesVia: 'igp', inputDrop: true },
 };
 
 export function caseShape(name: LabCaseName): CaseShape {
@@ -115,6 +128,7 @@ export function rawLabHub(name: LabCaseName): Record<string, unknown> {
         ...(shape.bgp === 'apipa' ? { bgp: { asn: ONPREM_ASN, peerIp: '169.254.21.2' } } : {}),
         ipsecPolicy: { ...POLICIES[shape.policy] },
         dpdTimeoutSeconds: 45,
+        ...(shape.expressRouteRoutesVia ? { expressRouteRoutesVia: shape.expressRouteRoutesVia } : {}),
       },
     ],
   };

@@ -7,8 +7,18 @@
 import type { LabExpressRoute } from './azureSide';
 import { EXPRESSROUTE_ASN } from './azureSide';
 
-/** FRR lines for the ExpressRoute session (applied after the rendered frr.conf). Pure. */
+/**
+ * Distance of the appliance's static routes to the VNet over the ExpressRoute link when its routes arrive
+ * by an IGP: OSPF's (110), worse than eBGP's 20, so without the rendered distance the VPN would win.
+ */
+export const IGP_STAND_IN_DISTANCE = 110;
+
+/** FRR lines for the ExpressRoute side (applied after the rendered frr.conf). Pure. */
 export function onPremExpressRouteFrr(er: LabExpressRoute, vnetPrefixes: string[], sitePrefixes: string[]): string {
+  if (er.routesVia === 'static') {
+    // ExpressRoute's routes by a non-BGP route: what an IGP would install, with the IGP's distance
+    return ['frr defaults traditional', ...vnetPrefixes.map((p) => `ip route ${p} ${er.azureIp} ${IGP_STAND_IN_DISTANCE}`), ''].join('\n');
+  }
   return [
     'frr defaults traditional',
     ...vnetPrefixes.map((p, i) => `ip prefix-list lab-er-in seq ${10 * (i + 1)} permit ${p}`),

@@ -124,6 +124,12 @@ export class Frr {
     }));
   }
 
+  /** For one prefix: every route zebra holds (any protocol) with its distance and whether it is selected. */
+  async ribEntries(prefix: string): Promise<{ protocol: string; distance: number; selected: boolean }[]> {
+    const j = await this.json<Record<string, { protocol: string; distance?: number; selected?: boolean }[]>>(`show ip route ${prefix} json`);
+    return (j[prefix] ?? []).map((r) => ({ protocol: r.protocol, distance: r.distance ?? 0, selected: r.selected === true }));
+  }
+
   /** Who opened a session's TCP connection: `local` when this router connected to the peer's port 179. */
   async sessionInitiator(neighbor: string): Promise<'local' | 'remote' | undefined> {
     const j = await this.json<Record<string, { portLocal?: number; portForeign?: number }>>(`show bgp neighbors ${neighbor} json`);

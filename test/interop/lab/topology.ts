@@ -66,7 +66,7 @@ export class InteropLab {
       sharedKey: this.deployment.sharedKeys[LAB_SITE],
       tunnelInterface: LAB_TUNNEL_INTERFACE,
       birdLogFile: this.bird.logFile,
-      ...(this.expressRoute ? { expressRoute: this.expressRoute } : {}),
+      ...(this.expressRoute ? { expressRoute: this.expressRoute, siteAddressSpace: [...this.onPrem.ctx.site.addressSpace] } : {}),
       ...overrides,
     };
   }
@@ -75,7 +75,7 @@ export class InteropLab {
    * Builds the namespaces and links and starts the Azure side (charon responder + BIRD) and the
    * appliance's charon and FRR daemons, without loading the appliance's configuration yet.
    */
-  static async create(hub: Hub, deployment: LabDeployment): Promise<InteropLab> {
+  static async create(hub: Hub, deployment: LabDeployment, options: { inputDrop?: boolean } = {}): Promise<InteropLab> {
     const state = LabState.create();
     try {
       const ns: LabNamespaces = {
@@ -87,10 +87,16 @@ export class InteropLab {
       const onPrem = renderOnPrem(hub, deployment, LAB_SITE, LAB_TUNNEL_INTERFACE);
       const expressRoute: LabExpressRoute | undefined =
         deployment.facts.expressRoute?.connected && onPrem.ctx.bgp
-          ? { azureIp: EXPRESSROUTE_LINK.azureIp, onPremIp: EXPRESSROUTE_LINK.onPremIp, onPremAsn: onPrem.ctx.bgp.localAsn }
+          ? {
+              azureIp: EXPRESSROUTE_LINK.azureIp,
+              onPremIp: EXPRESSROUTE_LINK.onPremIp,
+              onPremAsn: onPrem.ctx.bgp.localAsn,
+              routesVia: onPrem.ctx.expressRouteRoutesVia === 'bgp' ? 'bgp' : 'static',
+            }
           : undefined;
       const lab = new InteropLab(state, ns, hub, deployment, onPrem, expressRoute);
       await lab.wire();
+      if (options.inputDrop) await lab.applyInputDropFirewall();
       await lab.startAzureSide();
       await lab.onPremCharon.start();
       if (lab.frr) await lab.frr.start();
@@ -180,9 +186,33 @@ export class InteropLab {
 
   /** Runs the rendered tunnel-setup.sh (interface names rewritten) with `routes`: the static routes only. */
   async applyRenderedRoutes(): Promise<void> {
+    await run(['sh', this.writeTunnelSetup(), 'routes'], { ns: this.ns.onPrem });
+  }
+
+  /**
+   * The appliance's INPUT chain drops by default, and only the rendered `tunnel-setup.sh firewall` openings
+   * (interface names rewritten) accept anything: no loopback rule, no rule of the lab's own.
+   */
+  async applyInputDropFirewall(): Promise<void> {
+    await run(['iptables', '-t', 'filter', '-F', 'INPUT'], { ns: this.ns.onPrem });
+    await run(['iptables', '-t', 'filter', '-P', 'INPUT', 'DROP'], { ns: this.ns.onPrem });
+    await run(['sh', this.writeTunnelSetup(), 'firewall'], { ns: this.ns.onPrem });
+  }
+
+  /** The appliance's INPUT chain: its policy and each rule's packet count, as `iptables -S`-style rule text. */
+  async inputChain(): Promise<{ policy: string; rules: { rule: string; packets: number }[] }> {
+    const r = await run(['iptables', '-t', 'filter', '-L', 'INPUT', '-v', '-n', '-x'], { ns: this.ns.onPrem });
+    const policy = /^Chain INPUT \(policy (\w+)/m.exec(r.stdout)?.[1] ?? '';
+    const listed = await run(['iptables', '-t', 'filter', '-S', 'INPUT'], { ns: this.ns.onPrem });
+    const specs = listed.stdout.split('\n').filter((l) => l.startsWith('-A INPUT '));
+    const counts = r.stdout.split('\n').slice(2).filter((l) => l.trim() !== '').map((l) => Number(l.trim().split(/\s+/)[0]));
+    return { policy, rules: specs.map((rule, i) => ({ rule, packets: counts[i] ?? 0 })) };
+  }
+
+  private writeTunnelSetup(): string {
     const file = path.join(this.state.dir, 'tunnel-setup.sh');
     writeFileSync(file, this.onPrem.tunnelSetup, { mode: 0o700 });
-    await run(['sh', file, 'routes'], { ns: this.ns.onPrem });
+    return file;
   }
 
   async teardown(): Promise<void> {
