@@ -3,7 +3,7 @@
  * throttles (`pacing.ts`), every site reported, and one exit code for the whole run: the worst of the sites'.
  */
 import { ExitCode, isAppError, type ExitCodeValue } from '../errors';
-import { FleetPacing, runWithPacing } from '../azure/pacing';
+import { FleetPacing, runWithPacing } from '../azure/client/pacing';
 
 export type SiteResult<T> =
   | { site: string; ok: true; exitCode: 0; value: T }

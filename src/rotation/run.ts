@@ -24,7 +24,7 @@ import {
   type RotationSummary,
   type Step,
 } from './machine';
-import { currentPacing, FleetPacing, pacedCall } from '../azure/pacing';
+import { currentPacing, FleetPacing, pacedCall } from '../azure/client/pacing';
 import type { BundleWriter, Checkpoint, RotationEvent, RotationStore, SharedKeyApi, StagedBundleCheck, VaultSlot } from './ports';
 
 export type RotationAction = 'prepare' | 'apply' | 'rollback' | 'status' | 'abort';

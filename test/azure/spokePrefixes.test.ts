@@ -41,6 +41,7 @@ describe('read-back: the prefixes of the peerings that use the hub\'s gateways',
     } as unknown as GatewayModel;
     const api = {
       getGateway: async () => gw,
+      getPublicIp: async () => ({ name: 'pip1', ipAddress: '203.0.113.4' }),
       getVnet: async () => hubVnet(PEERINGS),
       getConnection: async () => ({ name: 'ra-hybrid-vpn-cn', enableBgp: true, customBgpIps: [], dpdTimeoutSeconds: 45 }),
       getLocalNetworkGateway: async () => ({ name: 'ra-hybrid-vpn-lgw', bgp: { asn: 65010, peeringAddress: '192.168.255.1' } }),

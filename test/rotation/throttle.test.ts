@@ -5,7 +5,7 @@
  */
 import { AzureError } from '../../src/errors';
 import { runForSites } from '../../src/rotation/fleet';
-import { FleetPacing } from '../../src/azure/pacing';
+import { FleetPacing } from '../../src/azure/client/pacing';
 import type { RotationSite } from '../../src/rotation/run';
 import { runRotation } from '../../src/rotation/run';
 import { FakeAzure, makeDeps, MemoryStore, SITE, type FakeCall } from './helpers/fakes';

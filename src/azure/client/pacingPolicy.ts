@@ -5,7 +5,7 @@
  * request again. Outside a paced run it does nothing.
  */
 import { AzureError } from '../../errors';
-import { currentRequestPacing, pacedCall, type PacedWait } from '../pacing';
+import { currentRequestPacing, pacedCall, type PacedWait } from './pacing';
 
 interface PolicyRequest {
   method: string;

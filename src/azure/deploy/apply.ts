@@ -7,7 +7,7 @@
  * each node does is in `resourceStep.ts`, `replaceStep.ts` and `circuitStep.ts`.
  */
 import { AzureError } from '../../errors';
-import { runWithRequestPacing } from '../pacing';
+import { runWithRequestPacing } from '../client/pacing';
 import { isAbortError } from '../client/errors';
 import type { PlannedResource } from '../resources/contract';
 import { startCircuit } from './circuitStep';

@@ -10,7 +10,7 @@ import type { ApplyEvent, ApplyEventBody, ApplyEventSink } from '../events';
 import { isOwnedBy, type ListedResource, type NetworkResourceType } from '../client/model';
 import { expressRouteCircuit } from '../resources/circuit';
 import { ARM_TYPES, armType } from '../resources/table';
-import { requestPacingFor, runWithRequestPacing } from '../pacing';
+import { requestPacingFor, runWithRequestPacing } from '../client/pacing';
 import { WorkGraph } from './graph';
 import { retryWhileBusy, stillInProgress, waitPolicy, type WaitOptions, type WaitPolicy } from './waiting';
 

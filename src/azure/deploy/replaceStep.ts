@@ -13,7 +13,7 @@ import type { PlannedResource } from '../resources/contract';
 import { describeResource } from '../resources/table';
 import { deleteWhileBusy } from './destroy';
 import type { Change } from './diff';
-import { inConnectionQueue, writeWaitingOutConflicts } from './resourceStep';
+import { inConnectionQueue, writeWaitingOutConflicts } from './resourceWrite';
 import type { DeployRun } from './run';
 
 export async function replaceResource(run: DeployRun, planned: PlannedResource, change: Change): Promise<'done'> {

@@ -13,7 +13,7 @@ import type { SecretResolver, SharedKeyStore } from '../sharedKeys';
 import type { Change } from './diff';
 import type { AzurePlan } from './plan';
 import { KeyedMutex } from '../../util/keyedMutex';
-import { requestPacingFor, type RequestPacing } from '../pacing';
+import { requestPacingFor, type RequestPacing } from '../client/pacing';
 import { waitPolicy, type WaitOptions, type WaitPolicy } from './waiting';
 
 export interface ApplyDeps extends WaitOptions {

@@ -1,4 +1,4 @@
-import { FleetPacing } from '../../src/azure/pacing';
+import { FleetPacing } from '../../../src/azure/client/pacing';
 
 /** A pacing on a virtual clock: sleeping moves the clock, so waits are exact and instant. */
 function virtual(maxInFlight: number) {

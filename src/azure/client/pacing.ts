@@ -14,8 +14,8 @@
  * connection), so one burst never ends a long run.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { AzureError } from '../errors';
-import { isThrottled, retryAfterMsOf } from './client/errors';
+import { AzureError } from '../../errors';
+import { isThrottled, retryAfterMsOf } from './errors';
 
 export interface PacingOptions {
   /** The most sites in flight (`--concurrency`); the bound starts here. */
