@@ -1,6 +1,6 @@
 /**
  * Benchmark 3, deploy efficiency: `tunnelsmith deploy` (the built CLI) against the emulator with scaled
- * operation durations (gateways 20 s, everything else 2 s, Retry-After 1 s), for the seed's reference hub
+ * operation durations (gateways 40 s, everything else 2 s, Retry-After 1 s), for the seed's reference hub
  * and a generated 20-site hub. Wall time against the critical-path lower bound, in both of the emulator's
  * modes: the two gateways built at once (the default), and one at a time (`refuseConcurrentGateways`: the
  * second is refused with 409 and deploy builds it after the first). The seed hub's wall with concurrency
@@ -20,7 +20,12 @@ import { acceptedWritesByTarget, armWrites, pollGapsMs, sortedKinds } from './lo
 import type { Figure } from './report';
 
 export const SUB = '00000000-0000-0000-0000-000000000000';
-export const BENCH_DURATIONS: EmulatorDurations = { gatewayMs: 20_000, connectionMs: 2_000, setSharedKeyMs: 2_000, defaultMs: 2_000 };
+/**
+ * A gateway takes 40 s, everything else 2 s: Azure's gateway takes 45 minutes and the rest a minute or
+ * two, so the scale keeps a gateway 20 times as long as the rest (the fixed cost of a run, such as the
+ * CLI's start-up before its first request, weighs about as little as in a real deploy).
+ */
+export const BENCH_DURATIONS: EmulatorDurations = { gatewayMs: 40_000, connectionMs: 2_000, setSharedKeyMs: 2_000, defaultMs: 2_000 };
 const RETRY_AFTER_S = 1;
 
 export interface EmulatorForCli {
@@ -101,7 +106,7 @@ async function measureCase(c: HubCase, e: EmulatorForCli, mode: Mode): Promise<{
   const L = `${c.label}, gateways ${mode}`;
   const figures: Figure[] = [
     { benchmark: B, name: `${L}: wall / critical-path lower bound`, value: firstMs / bound.lowerBoundMs, unit: 'x', target: 1.1, kind: 'max', note: `wall ${(firstMs / 1000).toFixed(1)} s, bound ${(bound.lowerBoundMs / 1000).toFixed(1)} s` },
-    ...(mode === 'at once' && plan.resources.some((r) => r.kind === 'erGateway')
+    ...(mode === 'at once' && c.label === 'seed reference hub'
       ? [{ benchmark: B, name: `${L}: wall / today's sequential bound (VPN gateway after the ExpressRoute gateway)`, value: firstMs / sequential.lowerBoundMs, unit: 'x', target: 0.55, kind: 'max' as const, note: `sequential bound ${(sequential.lowerBoundMs / 1000).toFixed(1)} s` }]
       : []),
     ...(mode === 'one at a time'

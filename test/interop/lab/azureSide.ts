@@ -260,7 +260,9 @@ function buildBird(
   if (bgp) lngRoutes.push(`  route ${bgp.peeringAddress}/32 via "${tun}";`);
   // Azure ignores routes from on-prem that fall inside the VNet.
   const notVnet = `!(net ~ [ ${facts.vnetAddressSpace.map((p) => `${p}+`).join(', ')} ])`;
-  const onPremFilter = lng.addressPrefixes.length > 0 ? `net ~ [ ${lng.addressPrefixes.map((p) => `${p}+`).join(', ')} ]` : 'false';
+  // Over ExpressRoute Azure learns what on-prem announces (outside the VNet); with BGP on the site the local
+  // network gateway lists no prefix, so it cannot be the filter.
+  const onPremFilter = bgp ? notVnet : lng.addressPrefixes.length > 0 ? `net ~ [ ${lng.addressPrefixes.map((p) => `${p}+`).join(', ')} ]` : 'false';
 
   const instances = bgp
     ? configs
