@@ -3,7 +3,7 @@
  * (state under `.tunnelsmith/emulator`, gateway operations of a few seconds so progress shows), orders the
  * ExpressRoute circuit (not yet provisioned by the provider), deploys the demo hub (everything but the
  * ExpressRoute connection: exit 12, waiting for the provider), lets the emulator play the provider, deploys
- * again (the connection), reads it back, renders all four devices into `./out`, verifies, prints where
+ * again (the connection), reads it back, renders every registered device into `./out`, verifies, prints where
  * everything is, and stops the emulator. A second run finds nothing to change.
  */
 import type { Argv } from 'yargs';
@@ -143,7 +143,7 @@ async function demoLocked(args: DemoArgs & GlobalArgs, io: CliIO, inject: DemoIn
     for (const site of session.hub.sites.filter((s) => s.bgp)) emu.control.setSiteAdvertisedPrefixes(site.connectionName, site.addressSpace);
 
     say('');
-    say('== read back and render (all four devices)');
+    say('== read back and render (every device)');
     const { readBackFacts } = await import('../../azure/readBack');
     const { writeFactsFile } = await import('../../io/factsFile');
     const { renderLiveBundle, writtenPaths } = await import('../../app/renderBundle');
