@@ -48,6 +48,8 @@ export const bundleCommand = defineCommand<BundleArgs>({
     const device = parseDeviceSelection(args.device);
     const { hubLockPlace } = await import('../../app/session');
     const session = await openHubSession(args, io);
+    const { checkSiteNames } = await import('../../app/siteSelection');
+    checkSiteNames(session.hub, args.site ?? [], path.relative(io.cwd, session.file));
     // --diff writes nothing; every other run holds the hub's lock from reading the keys to the last file.
     const lock = args.diff ? undefined : await lockHub(args, io, hubLockPlace(session), args.commandName ?? 'bundle');
     try {

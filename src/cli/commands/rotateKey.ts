@@ -72,9 +72,8 @@ async function runRotateKey(args: RotateKeyArgs & { json: boolean }, io: CliIO):
   const session = await openHubSession(args, io);
   const hub = session.hub;
   const names = args.site ? [args.site] : hub.sites.map((s) => s.name);
-  if (args.site && !hub.sites.some((s) => s.name === args.site)) {
-    throw new UsageError('UnknownSite', `no site named "${args.site}" in ${args.file}`, `use one of: ${hub.sites.map((s) => s.name).join(', ')}`);
-  }
+  const { checkSiteNames } = await import('../../app/siteSelection');
+  checkSiteNames(hub, names, path.relative(io.cwd, session.file));
 
   // status only reads; every other action holds the hub's lock (journal, Azure, the staged bundle).
   const lock = action === 'status' ? undefined : await lockHub(args, io, hubLockPlace(session), `rotate-key ${action}`);
