@@ -94,6 +94,14 @@ export class AzureError extends AppError {
   }
 }
 
+/**
+ * The hub is not in the state the command needs, which is an answer, not a failure: not deployed yet
+ * (facts, render, bundle, verify before deploy), or a gateway still being created.
+ */
+export class NotReadyError extends AppError {
+  readonly exitCode = ExitCode.notReady;
+}
+
 /** Another process holds the hub's lock; the message names it (pid, host, command, since when). */
 export class LockBusyError extends AppError {
   readonly exitCode = ExitCode.lockBusy;

@@ -141,11 +141,11 @@ async function demoLocked(args: DemoArgs & GlobalArgs, io: CliIO, inject: DemoIn
 
     say('');
     say('== read back and render (all four devices)');
-    const { readBackFacts } = await import('../../azure/readBack');
+    const { readDeployedFacts, verifyDeployed } = await import('../../app/deployed');
     const { writeFactsFile } = await import('../../io/factsFile');
     const { renderLiveBundle, writtenPaths } = await import('../../app/renderBundle');
     const outDir = path.resolve(io.cwd, args.out);
-    const facts = await readBackFacts(conn.api, session.hub, { includeKeys: false });
+    const facts = await readDeployedFacts(conn.api, session.hub, { includeKeys: false });
     const factsFile = path.join(outDir, 'facts.json');
     await writeFactsFile(factsFile, facts, { includeSecrets: false });
     const files = writtenPaths(await renderLiveBundle(session, { device: 'all', redact: false }, { outDir, force: false }), io.cwd);
@@ -154,8 +154,7 @@ async function demoLocked(args: DemoArgs & GlobalArgs, io: CliIO, inject: DemoIn
 
     say('');
     say('== verify');
-    const { verifyLive } = await import('../../azure/verifyLive');
-    const report = await verifyLive(conn.api, session.hub);
+    const report = await verifyDeployed(conn.api, session.hub);
     if (args.json) io.stdout.write(`${JSON.stringify({ event: 'verify', ...report })}\n`);
     else {
       const { printReport } = await import('./verify');
