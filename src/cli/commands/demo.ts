@@ -54,7 +54,10 @@ export const demoCommand = defineCommand<DemoArgs>({
   builder: (y) =>
     withWaitLock(y)
       .option('out', { type: 'string', default: 'out', describe: 'Where the rendered bundles go' })
-      .option('gateway-seconds', { type: 'number', default: 4, describe: 'How long the emulated gateway operations take (Azure: 45 minutes)' }) as unknown as Argv<DemoArgs & GlobalArgs>,
+      .option('gateway-seconds', { type: 'number', default: 4, describe: 'How long the emulated gateway operations take (Azure: 45 minutes)' })
+      .example('$0 demo', 'Deploy the demo hub to the built-in emulator, render all devices into out/, verify (npm start)')
+      .example('$0 demo --gateway-seconds 0', 'The same without the waits')
+      .epilogue('Nothing reaches Azure and no credential is needed: the emulator runs inside this process and stops with it. Its state is in .tunnelsmith/ (delete it to start over).') as unknown as Argv<DemoArgs & GlobalArgs>,
   run: (args, io) => runDemo(args, io),
 });
 

@@ -54,7 +54,11 @@ export const deployCommand = defineCommand<DeployArgs>({
         },
       })
       .option('allow-recreate', { type: 'boolean', default: false, describe: 'Carry out what a GatewaySubnet change needs: delete the gateways using it (connections first), recreate it, redeploy; asks for the hub id' })
-      .option('yes', { type: 'boolean', default: false, describe: 'With --allow-recreate: skip the typed confirmation' }) as unknown as Argv<DeployArgs & GlobalArgs>,
+      .option('yes', { type: 'boolean', default: false, describe: 'With --allow-recreate: skip the typed confirmation' })
+      .example('$0 deploy --plan', 'What deploy would change, changing nothing (exit 10 when something is pending)')
+      .example('$0 deploy', 'Create or update what differs; Ctrl-C and run again to resume')
+      .example('$0 deploy --out out --device all', "Deploy, then write each site's bundle (every device) into out/ for its team")
+      .example('$0 deploy --wait-for-circuit 1800', 'Wait up to 30 minutes for the provider to provision the circuit, then connect it') as unknown as Argv<DeployArgs & GlobalArgs>,
   run: (args, io) => runDeploy(args, io),
 });
 

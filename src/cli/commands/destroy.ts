@@ -15,7 +15,10 @@ export const destroyCommand = defineCommand<DestroyArgs>({
   command: 'destroy',
   describe: 'Delete the Azure resources tunnelsmith created for this hub (never anything it did not create)',
   builder: (y) =>
-    withWaitLock(withAzureOptions(y)).option('yes', { type: 'boolean', default: false, describe: 'Skip the typed confirmation (needed when stdin is not a terminal)' }) as unknown as Argv<DestroyArgs & GlobalArgs>,
+    withWaitLock(withAzureOptions(y))
+      .option('yes', { type: 'boolean', default: false, describe: 'Skip the typed confirmation (needed when stdin is not a terminal)' })
+      .example('$0 destroy', 'List what tunnelsmith created for the hub, then delete it once you type the hub id')
+      .example('$0 destroy --yes', 'The same without the question (scripts, CI); the key journal is kept') as unknown as Argv<DestroyArgs & GlobalArgs>,
   run: (args, io) => runDestroyCommand(args, io),
 });
 

@@ -35,8 +35,10 @@ export const emulatorCommand = defineCommand<EmulatorArgs>({
       .option('provisioned-circuit', {
         type: 'string',
         array: true,
-        describe: 'Add an ExpressRoute circuit a provider has provisioned (with private peering), by its resource id; repeatable',
-      }) as never,
+        describe: "Serve an ExpressRoute circuit a provider has provisioned (with private peering), by its resource id: your hub file's circuitId; repeatable",
+      })
+      .example('$0 emulator --state .tunnelsmith/emulator --port 8443', 'Keep state, CA and token between runs; prints the exports to point tunnelsmith at it')
+      .example('$0 emulator --provisioned-circuit <circuitId>', "Serve your hub file's azure.expressRoute.circuitId as a circuit the provider has provisioned, so deploy connects it") as never,
   run: (args, io) => runEmulator(args, io, waitForSignal),
 });
 

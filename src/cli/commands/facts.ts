@@ -15,7 +15,9 @@ export const factsCommand = defineCommand<FactsArgs>({
   builder: (y) =>
     withAzureOptions(y)
       .option('out', { type: 'string', default: 'out/facts.json', describe: 'Facts file to write' })
-      .option('include-secrets', { type: 'boolean', default: false, describe: 'Also write each connection shared key (the file is then mode 0600)' }) as unknown as Argv<FactsArgs & GlobalArgs>,
+      .option('include-secrets', { type: 'boolean', default: false, describe: 'Also write each connection shared key (the file is then mode 0600)' })
+      .example('$0 facts', 'Write out/facts.json (no keys): what render --facts and the on-prem teams need')
+      .example('$0 facts --out facts.json --include-secrets', 'With the shared keys too (the file is mode 0600; never commit it)') as unknown as Argv<FactsArgs & GlobalArgs>,
   run: (args, io) => runFacts(args, io),
 });
 

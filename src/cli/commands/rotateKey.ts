@@ -52,7 +52,13 @@ export const rotateKeyCommand = defineCommand<RotateKeyArgs>({
       .option('show-secret', { type: 'boolean', default: false, describe: 'Print keys (status, prepare): the only way a key reaches the screen' })
       .option('confirm-timeout', { type: 'number', default: 600, describe: 'Seconds to wait for Azure to confirm a key change' })
       .option('confirm-interval', { type: 'number', default: 2, describe: 'Seconds between read-backs while confirming' })
-      .option('offline', { type: 'boolean', default: false, describe: 'status: do not ask Azure which key it holds' }) as never,
+      .option('offline', { type: 'boolean', default: false, describe: 'status: do not ask Azure which key it holds' })
+      .example('$0 rotate-key status --all', 'Where each site\'s rotation stands, and which key Azure holds')
+      .example('$0 rotate-key prepare --site hq', 'Days before: a new key in the journal and hq\'s bundle with it in out/next/hq/ (Azure unchanged)')
+      .example('$0 rotate-key apply --site hq', 'In the window: check the staged bundle, set the key on Azure, confirm it')
+      .example('$0 rotate-key rollback --site hq', 'The device cannot take it: the previous key back on Azure, its bundle in out/rollback/hq/')
+      .example('$0 rotate-key abort --site hq', 'Drop a prepared key that was never applied')
+      .epilogue('Step by step, as an on-prem team runs it: docs/rotation.md.') as never,
   run: async (args, io) => runRotateKey(args, io),
 });
 

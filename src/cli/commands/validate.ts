@@ -29,7 +29,10 @@ export const validateCommand = defineCommand<ValidateArgs>({
       .option('resolve-secrets', { type: 'boolean', default: false, describe: 'Also read every secret reference and check the key values (never printed); Key Vault with --vault-endpoint or a token' })
       .option('cloud', { type: 'string', describe: 'With --resolve-secrets: AzureCloud | AzureUSGovernment | AzureChinaCloud, for the Key Vault suffix (env TUNNELSMITH_CLOUD)' })
       .option('vault-endpoint', { type: 'string', describe: 'With --resolve-secrets: Key Vault base URL replacing https://<vault>.vault.azure.net (env TUNNELSMITH_VAULT_ENDPOINT)' })
-      .option('ca-file', { type: 'string', describe: 'With --resolve-secrets: PEM file of an extra CA to trust for Key Vault (env TUNNELSMITH_CA_FILE)' }) as never,
+      .option('ca-file', { type: 'string', describe: 'With --resolve-secrets: PEM file of an extra CA to trust for Key Vault (env TUNNELSMITH_CA_FILE)' })
+      .example('$0 validate', 'Check tunnelsmith.yaml: every problem at once, as file:line:col with the fix')
+      .example('$0 validate --file hub.yaml --resolve-secrets', 'Also read each key reference and check the key (never printed)')
+      .example('$0 validate --json', 'The result as one JSON document (CI)') as never,
   run: (args, io) => runValidate(args, io),
 });
 

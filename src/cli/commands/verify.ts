@@ -10,7 +10,10 @@ export type VerifyArgs = AzureCliArgs;
 export const verifyCommand = defineCommand<VerifyArgs>({
   command: 'verify',
   describe: 'Check connections, BGP peers and learned routes, and judge failover readiness (exit 11 when not ready)',
-  builder: (y) => withAzureOptions(y) as unknown as Argv<VerifyArgs & GlobalArgs>,
+  builder: (y) =>
+    withAzureOptions(y)
+      .example('$0 verify', 'Each site\'s connection, BGP peers and routes, and the failover verdict (exit 11 when not ready)')
+      .example('$0 verify --json', 'The same as one JSON document, for monitoring') as unknown as Argv<VerifyArgs & GlobalArgs>,
   run: (args, io) => runVerify(args, io),
 });
 
