@@ -107,6 +107,11 @@ export class LockBusyError extends AppError {
   readonly exitCode = ExitCode.lockBusy;
 }
 
+/** Ctrl-C: what was started goes on in Azure; running the command again resumes. */
+export class InterruptedError extends AppError {
+  readonly exitCode = ExitCode.interrupted;
+}
+
 /** A bug or an impossible state. */
 export class InternalError extends AppError {
   readonly exitCode = ExitCode.internal;

@@ -62,7 +62,7 @@ test('a file edited by hand: reported with what bundle will do about it, exit 10
   const json = await cli('--diff', '--json');
   expect(json.code).toBe(ExitCode.changesPending);
   const report = JSON.parse(json.stdout);
-  expect(report).toMatchObject({ changed: true, sites: [{ site: 'branch-a', changed: true, files: [{ path: file, change: 'edited', secret: true }] }] });
+  expect(report).toMatchObject({ event: 'diff', changed: true, sites: [{ site: 'branch-a', changed: true, files: [{ path: file, change: 'edited', secret: true }] }] });
   expect(json.stdout).not.toContain(ENV.BRANCH_A_PSK);
   // And bundle itself refuses it, as the diff said.
   const again = await cli();

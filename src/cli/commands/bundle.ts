@@ -10,6 +10,7 @@ import { ExitCode } from '../../errors';
 import type { DeviceSelection } from '../../render/plan';
 import { openHubSession, withAzureOptions } from '../azureOptions';
 import { defineCommand, warnTo, writeLine, type CliIO, type GlobalArgs } from '../command';
+import { writeJsonLine } from '../output';
 import { lockHub, withWaitLock, type WaitLockArgs } from '../lockOption';
 
 interface BundleArgs extends WaitLockArgs {
@@ -92,16 +93,16 @@ async function renderBundles(args: BundleArgs & { json: boolean }, io: CliIO, se
 
   if (args.diff) {
     const { formatBundleDiff } = await import('../../bundle/diff');
-    const diffs = await diffBundle(session, request, warnTo(io));
+    const diffs = await diffBundle(session, request, warnTo(io, args.json));
     const changed = diffs.some((d) => d.changed);
-    if (args.json) writeLine(io.stdout, JSON.stringify({ outDir, changed, sites: diffs }, null, 2));
+    if (args.json) writeJsonLine(io, 'diff', { outDir, changed, sites: diffs });
     else for (const d of diffs) for (const line of formatBundleDiff(d)) writeLine(io.stdout, line);
     return changed ? ExitCode.changesPending : ExitCode.ok;
   }
 
-  const report = await renderBundle(session, request, warnTo(io));
+  const report = await renderBundle(session, request, warnTo(io, args.json));
   if (args.json) {
-    writeLine(io.stdout, JSON.stringify({ outDir, redacted: args.redact, sites: report }, null, 2));
+    writeJsonLine(io, 'rendered', { outDir, redacted: args.redact, sites: report });
   } else {
     for (const r of report) {
       writeLine(io.stdout, `${r.site}: ${r.files.length} files in ${r.dir}`);

@@ -9,9 +9,11 @@ import type { Argv } from 'yargs';
 import type { HubSession } from '../../app/session';
 import type { CircuitReport } from '../../azure/deploy/run';
 import type { GatewaySubnetRecreate } from '../../azure/deploy/diff';
-import { ExitCode, UsageError } from '../../errors';
+import { ExitCode, InterruptedError, UsageError } from '../../errors';
 import type { DeviceSelection } from '../../render/plan';
 import { defineCommand, warnTo, writeLine, type CliIO, type GlobalArgs } from '../command';
+import { handoffSteps, printNext, type Handoff } from '../nextSteps';
+import { writeJsonLine } from '../output';
 import { openHubSession, withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
 import { lockHub, withWaitLock, type WaitLockArgs } from '../lockOption';
 import { readLine } from '../readLine';
@@ -92,7 +94,7 @@ export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject
         event: 'plan',
         hub: plan.hubId,
         pending: pending.length > 0 || circuitPending,
-        changes: diff.changes.map((c) => ({ action: c.action, resource: c.resource.key, fields: c.fields, ...(c.state ? { state: c.state } : {}) })),
+        changes: diff.changes.map((c) => ({ action: c.action, resource: c.resource.key, what: describeResource(c.resource), fields: c.fields, ...(c.state ? { state: c.state } : {}) })),
         ...(diff.circuit ? { circuit: { action: diff.circuit.action, resource: diff.circuit.circuit.key, fields: diff.circuit.fields } } : {}),
       })}\n`);
     } else {
@@ -142,8 +144,7 @@ async function deployLocked(
       if (diff.recreate.undescribed.length > 0) throwConflicts(diff.conflicts);
       printRecreate(diff.recreate, plan.hubId, io, args.json);
       if (!(await confirmRecreate(plan.hubId, args, io))) {
-        writeLine(io.stderr, 'confirmation did not match; nothing was changed');
-        return ExitCode.usage;
+        throw new UsageError('ConfirmationMismatch', 'confirmation did not match; nothing was changed', `type the hub id exactly (${plan.hubId}), or pass --yes`);
       }
       allowRecreate = { from: diff.recreate.from, to: diff.recreate.to };
     }
@@ -162,7 +163,7 @@ async function deployLocked(
     report = await applyPlan(plan, {
       api: conn.api,
       hub: session.hub,
-      ...deployKeys(session, warnTo(io)),
+      ...deployKeys(session, warnTo(io, args.json)),
       onEvent: (e) => progress.onEvent(e),
       signal: controller.signal,
       ...(inject.busyPollMs !== undefined ? { busyPollMs: inject.busyPollMs } : {}),
@@ -172,8 +173,7 @@ async function deployLocked(
   } catch (e) {
     progress.close();
     if (controller.signal.aborted) {
-      writeLine(io.stderr, 'interrupted: operations already started go on in Azure; run tunnelsmith deploy again to resume');
-      return ExitCode.interrupted;
+      throw new InterruptedError('Interrupted', 'interrupted: operations already started go on in Azure', 'run tunnelsmith deploy again to resume', { cause: e });
     }
     throw e;
   } finally {
@@ -188,7 +188,7 @@ async function deployLocked(
       event: 'deployed',
       hub: plan.hubId,
       writes: report.writes,
-      changes: written.map((c) => ({ action: c.action, resource: c.resource.key, fields: c.fields })),
+      changes: written.map((c) => ({ action: c.action, resource: c.resource.key, what: describeResource(c.resource), fields: c.fields })),
       warnings: report.warnings,
       waiting: report.waiting,
       ...(report.circuit ? { circuit: { ...report.circuit, serviceKeyIsSecret: false } } : {}),
@@ -209,11 +209,21 @@ async function deployLocked(
     const { renderLiveBundle, writtenPaths } = await import('../../app/renderBundle');
     const written = await renderLiveBundle(session, { device, redact: args.redact }, { outDir: path.resolve(io.cwd, args.out), force: args.force, archive: args.archive });
     const files = writtenPaths(written, io.cwd);
-    if (!args.json) {
+    const shown = (p: string) => path.relative(io.cwd, p) || '.';
+    const handoffs: Handoff[] = written.map((w) => ({
+      site: w.site,
+      dir: shown(w.dir),
+      devices: [...new Set(w.files.filter((f) => f.includes('/')).map((f) => f.split('/')[0] as string))],
+      ...(w.keyFile ? { keyFile: shown(w.keyFile) } : {}),
+      ...(w.archive ? { archive: shown(w.archive) } : {}),
+    }));
+    const next = handoffSteps(handoffs, args.file, report.waiting.length > 0);
+    if (args.json) {
+      writeJsonLine(io, 'rendered', { out: args.out, files, next });
+    } else {
       writeLine(io.stdout, `Rendered into ${args.out}:`);
       for (const f of files) writeLine(io.stdout, `  ${f}`);
-    } else {
-      io.stdout.write(`${JSON.stringify({ event: 'rendered', out: args.out, files })}\n`);
+      printNext(io, next);
     }
   }
   return report.waiting.length > 0 ? ExitCode.waiting : ExitCode.ok;
@@ -241,7 +251,7 @@ export function printCircuit(c: CircuitReport, io: CliIO): void {
 
 function printRecreate(r: GatewaySubnetRecreate, hubId: string, io: CliIO, json: boolean): void {
   if (json) {
-    io.stdout.write(`${JSON.stringify({ event: 'recreate', hub: hubId, from: r.from, to: r.to, steps: r.steps })}\n`);
+    writeJsonLine(io, 'recreate', { hub: hubId, from: r.from, to: r.to, steps: r.steps });
     return;
   }
   writeLine(io.stdout, `The GatewaySubnet of ${hubId} must change from ${r.from} to ${r.to}, and Azure allows that only once the gateways that use it are deleted:`);
@@ -249,11 +259,12 @@ function printRecreate(r: GatewaySubnetRecreate, hubId: string, io: CliIO, json:
 }
 
 /** `--yes`, or the hub id typed on a terminal. */
-async function confirmRecreate(hubId: string, args: { yes?: boolean }, io: CliIO): Promise<boolean> {
+async function confirmRecreate(hubId: string, args: { yes?: boolean; json: boolean }, io: CliIO): Promise<boolean> {
   if (args.yes) return true;
   if (!io.stdin || io.stdin.isTTY !== true) {
     throw new UsageError('ConfirmationNeeded', '--allow-recreate deletes gateways and connections and needs a typed confirmation, but stdin is not a terminal', 'run it from a terminal, or pass --yes');
   }
-  io.stdout.write(`Type the hub id (${hubId}) to delete them and go on: `);
+  // With --json, stdout carries only JSON lines: the question goes to the terminal's other stream.
+  (args.json ? io.stderr : io.stdout).write(`Type the hub id (${hubId}) to delete them and go on: `);
   return (await readLine(io.stdin)).trim() === hubId;
 }

@@ -4,6 +4,7 @@
  */
 import { ExitCode, InputError, UsageError } from '../../errors';
 import { defineCommand, writeLine, type CliIO } from '../command';
+import { writeJsonLine } from '../output';
 
 export interface EmulatorArgs {
   port: number;
@@ -126,7 +127,8 @@ export async function runEmulator(args: EmulatorArgs & { json: boolean }, io: Cl
     });
     printStarted(io, args.json, { endpoint: emu.endpoint, vaultEndpoint: emu.vaultEndpoint, caFile, token: emu.token, circuits: added.map((c) => c.id), stateDir });
     const signal = await waitForStop();
-    if (!args.json) writeLine(io.stderr, `emulator: ${typeof signal === 'string' ? signal : 'stop'} received, stopping`);
+    if (args.json) writeJsonLine(io, 'stopped', { signal: typeof signal === 'string' ? signal : 'stop' });
+    else writeLine(io.stderr, `emulator: ${typeof signal === 'string' ? signal : 'stop'} received, stopping`);
   } finally {
     await emu.stop();
     if (tempDir) {
@@ -143,7 +145,7 @@ function printStarted(
   info: { endpoint: string; vaultEndpoint: string; caFile: string; token: string; circuits: string[]; stateDir?: string },
 ): void {
   if (json) {
-    writeLine(io.stdout, JSON.stringify(info));
+    writeJsonLine(io, 'started', info);
     return;
   }
   writeLine(io.stdout, 'tunnelsmith ARM emulator running');

@@ -2,6 +2,7 @@
 import type { Argv } from 'yargs';
 import { ExitCode } from '../../errors';
 import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
+import { writeJsonLine } from '../output';
 import { openHubSession, withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
 
 export interface FactsArgs extends AzureCliArgs {
@@ -34,7 +35,7 @@ export async function runFacts(args: FactsArgs & GlobalArgs, io: CliIO, inject: 
   if (args.json) {
     // The facts without keys: keys go only to the 0600 file.
     const { serializeFacts } = await import('../../io/factsFile');
-    io.stdout.write(`${JSON.stringify({ event: 'facts', file: args.out, withKeys: written.withKeys, facts: JSON.parse(serializeFacts(facts, false)) })}\n`);
+    writeJsonLine(io, 'facts', { file: args.out, withKeys: written.withKeys, facts: JSON.parse(serializeFacts(facts, false)) });
   } else {
     writeLine(io.stdout, `Wrote ${args.out}${written.withKeys ? ' (with shared keys, mode 0600)' : ' (without shared keys; add --include-secrets to include them)'}.`);
     for (const inst of facts.vpnGateway.instances) writeLine(io.stdout, `  VPN gateway instance ${inst.index}: public IP ${inst.publicIp}, BGP ${inst.defaultBgpIp}${inst.apipaBgpIps.length ? `, APIPA ${inst.apipaBgpIps.join(', ')}` : ''} (ASN ${facts.vpnGateway.asn})`);

@@ -8,6 +8,7 @@ import type { Argv } from 'yargs';
 import { ExitCode, formatProblem, UsageError } from '../../errors';
 import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
 import { AUTHENTICATION, azureConnectOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
+import { writeJsonLine } from '../output';
 import { lockHub, withWaitLock, type WaitLockArgs } from '../lockOption';
 
 export interface ImportArgs extends Omit<AzureCliArgs, 'file'>, WaitLockArgs {
@@ -93,7 +94,7 @@ async function importLocked(
 
   const shown = path.relative(io.cwd, out) || out;
   if (args.json) {
-    io.stdout.write(`${JSON.stringify({ event: 'imported', file: shown, resourceGroup: snapshot.resourceGroup, sites: result.hub.sites.map((s) => s.name), placeholders: result.placeholders, notes: result.notes })}\n`);
+    writeJsonLine(io, 'imported', { file: shown, resourceGroup: snapshot.resourceGroup, sites: result.hub.sites.map((s) => s.name), placeholders: result.placeholders, notes: result.notes });
   } else {
     const h = result.hub;
     writeLine(io.stdout, `Wrote ${shown} from resource group ${snapshot.resourceGroup}: VNet ${h.azure.vnet.name}, VPN gateway ${h.azure.vpnGateway.name}${h.azure.expressRoute ? `, ExpressRoute gateway ${h.azure.expressRoute.gatewayName}` : ''}, ${h.sites.length} site(s)${h.sites.length ? ` (${h.sites.map((s) => s.name).join(', ')})` : ''}.`);
