@@ -11,7 +11,7 @@ import type { CircuitReport } from '../../azure/deploy/run';
 import type { GatewaySubnetRecreate } from '../../azure/deploy/diff';
 import { ExitCode, InterruptedError, UsageError } from '../../errors';
 import type { DeviceSelection } from '../../render/plan';
-import { defineCommand, warnTo, writeLine, type CliIO, type GlobalArgs } from '../command';
+import { defineCommand, noteTo, warnTo, writeLine, type CliIO, type GlobalArgs } from '../command';
 import { handoffSteps, printNext, type Handoff } from '../nextSteps';
 import { writeJsonLine } from '../output';
 import { openHubSession, withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
@@ -81,6 +81,7 @@ export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject
   const plan = planAzure(session.hub, conn.endpoints.subscriptionId);
 
   if (args.plan) {
+    if (args.out !== undefined) noteTo(io)(`--plan changes and renders nothing: --out ${args.out} is ignored (deploy --out ${args.out}, without --plan, deploys and then renders)`);
     const { diffAgainstAzure } = await import('../../azure/deploy/read');
     const { throwConflicts, summarize } = await import('../../azure/deploy/diff');
     const { describeResource } = await import('../../azure/resources/table');

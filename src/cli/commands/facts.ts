@@ -38,7 +38,7 @@ export async function runFacts(args: FactsArgs & GlobalArgs, io: CliIO, inject: 
     writeJsonLine(io, 'facts', { file: args.out, withKeys: written.withKeys, facts: JSON.parse(serializeFacts(facts, false)) });
   } else {
     writeLine(io.stdout, `Wrote ${args.out}${written.withKeys ? ' (with shared keys, mode 0600)' : ' (without shared keys; add --include-secrets to include them)'}.`);
-    for (const inst of facts.vpnGateway.instances) writeLine(io.stdout, `  VPN gateway instance ${inst.index}: public IP ${inst.publicIp}, BGP ${inst.defaultBgpIp}${inst.apipaBgpIps.length ? `, APIPA ${inst.apipaBgpIps.join(', ')}` : ''} (ASN ${facts.vpnGateway.asn})`);
+    for (const inst of facts.vpnGateway.instances) writeLine(io.stdout, `  VPN gateway instance ${inst.index + 1}: public IP ${inst.publicIp}, BGP ${inst.defaultBgpIp}${inst.apipaBgpIps.length ? `, APIPA ${inst.apipaBgpIps.join(', ')}` : ''} (ASN ${facts.vpnGateway.asn})`);
     for (const s of facts.sites) writeLine(io.stdout, `  site ${s.name}: connection ${s.connectionName} ${s.connectionStatus ?? ''}${s.bgpEnabled ? `, Azure BGP ${s.azureBgpIps.join(', ')}` : ''}`.trimEnd());
   }
   return ExitCode.ok;
