@@ -33,9 +33,8 @@ describe.each(['render', 'bundle'])('%s --site', (command) => {
 
   it('names every unknown site and writes nothing', async () => {
     const r = await runCli([command, '--facts', 'facts.json', '--site', 'branch-a', '--site', 'branch-x', '--site', 'hq'], { cwd: dir, env: ENV });
-    expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/^error: --site: no site named "branch-x" in the hub file \(fix: use one of: branch-a, branch-b, branch-c\)$/m);
-    expect(r.stderr).toMatch(/^error: --site: no site named "hq" in the hub file/m);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error \[UnknownSite\]: no sites named "branch-x", "hq" in tunnelsmith\.yaml\nnext: use one of: branch-a, branch-b, branch-c$/m);
     expect(r.stderr).not.toMatch(/"branch-a"/);
     expect(siteFolders()).toEqual([]);
   });
