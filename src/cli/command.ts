@@ -1,16 +1,10 @@
 /** What every command module provides, and the I/O it is given (so tests can run commands in-process). */
 import type { Argv } from 'yargs';
 import type { Problem } from '../errors';
+import type { CliIO } from './io';
 import { formatPlaced, jsonProblem, writeJsonLine } from './output';
 
-export interface CliIO {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  /** For typed confirmations; absent when there is no standard input. */
-  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
-}
+export type { CliIO } from './io';
 
 /** Options every command has. */
 export interface GlobalArgs {

@@ -5,7 +5,7 @@
  * editor-style (`file:line:col: `).
  */
 import { ExitCode, formatProblem, isAppError, InputError, type Problem } from '../errors';
-import type { CliIO } from './command';
+import type { CliIO } from './io';
 
 /** A problem as the hub file's reader returns it (with its line and column, when known), and the file it is in. */
 export interface PlacedProblem extends Problem {

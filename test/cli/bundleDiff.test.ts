@@ -61,7 +61,7 @@ test('a file edited by hand: reported with what bundle will do about it, exit 10
   expect(readFileSync(site(file), 'utf8')).toBe(edited);
   const json = await cli('--diff', '--json');
   expect(json.code).toBe(ExitCode.changesPending);
-  const report = JSON.parse(json.stdout);
+  const report = json.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((d) => d.event === 'diff');
   expect(report).toMatchObject({ event: 'diff', changed: true, sites: [{ site: 'branch-a', changed: true, files: [{ path: file, change: 'edited', secret: true }] }] });
   expect(json.stdout).not.toContain(ENV.BRANCH_A_PSK);
   // And bundle itself refuses it, as the diff said.

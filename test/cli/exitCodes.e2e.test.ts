@@ -99,6 +99,8 @@ describe('a hub that is not deployed: exit 11 (not ready), naming what is missin
 
   test('once deployed, the same commands answer 0 (verify: ready)', async () => {
     expect((await run(['deploy'])).code).toBe(ExitCode.ok);
+    // The appliance announces its prefixes over BGP (its local network gateway lists none).
+    h.emu.control.setSiteAdvertisedPrefixes('ra-hybrid-vpn-cn', ['192.168.0.0/16']);
     expect((await run(['verify'])).code).toBe(ExitCode.ok);
     expect((await run(['facts'])).code).toBe(ExitCode.ok);
     expect((await run(['render', '--site', 'hq'])).code).toBe(ExitCode.ok);

@@ -111,6 +111,8 @@ test('deploy: progress events, then the result; a circuit that does not exist is
 
 test('facts, verify, render, bundle once deployed', async () => {
   ok('facts', await run(['facts']), 'facts');
+  // The appliance announces its prefixes over BGP (its local network gateway lists none).
+  h.emu.control.setSiteAdvertisedPrefixes('ra-hybrid-vpn-cn', ['192.168.0.0/16']);
   expect(ok('verify', await run(['verify']), 'verify')).toMatchObject({ ready: true });
   expect(ok('render', await run(['render', '--device', 'all']), 'rendered')).toMatchObject({ redacted: false, sites: [expect.objectContaining({ site: 'hq' })] });
   expect(ok('bundle', await run(['bundle', '--device', 'all', '--diff']), 'diff')).toMatchObject({ changed: false });
