@@ -36,10 +36,11 @@ function throttleRetryAfterMs(_e: RequestLogEntry): number {
   return Math.max(1, Math.ceil(1 / THROTTLING.refillPerSecond)) * 1000;
 }
 
-/** Sites whose result in `rotate-key --json` output is an error. */
+/** Sites whose result in `rotate-key --json` output (one JSON document per line; the result is the `rotate-key` line) is an error. */
 function countFailedSites(stdout: string): number {
   try {
-    const out = JSON.parse(stdout) as { sites?: Array<{ ok?: boolean; error?: unknown; code?: unknown }> };
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { event?: string; sites?: Array<{ ok?: boolean; error?: unknown; code?: unknown }> });
+    const out = lines.find((l) => l.event === 'rotate-key') ?? {};
     return (out.sites ?? []).filter((s) => s.ok === false || s.error !== undefined).length;
   } catch {
     return 0;

@@ -94,9 +94,22 @@ export class AzureError extends AppError {
   }
 }
 
+/**
+ * The hub is not in the state the command needs, which is an answer, not a failure: not deployed yet
+ * (facts, render, bundle, verify before deploy), or a gateway still being created.
+ */
+export class NotReadyError extends AppError {
+  readonly exitCode = ExitCode.notReady;
+}
+
 /** Another process holds the hub's lock; the message names it (pid, host, command, since when). */
 export class LockBusyError extends AppError {
   readonly exitCode = ExitCode.lockBusy;
+}
+
+/** Ctrl-C: what was started goes on in Azure; running the command again resumes. */
+export class InterruptedError extends AppError {
+  readonly exitCode = ExitCode.interrupted;
 }
 
 /** A bug or an impossible state. */

@@ -67,23 +67,30 @@ export async function renderBundle(session: HubSession, request: BundleRequest, 
   return write(planBundles(session, facts, keys, request), request);
 }
 
-/** `bundle --diff`: the same bundles compared with the manifests under `outDir`; nothing is written. */
+/**
+ * `bundle --diff`: the same bundles compared with what is under `outDir`: each site's previous manifest
+ * and the files it lists as they are now (a file edited by hand counts); nothing is written.
+ */
 export async function diffBundle(session: HubSession, request: BundleRequest, onWarning: (p: Problem) => void): Promise<BundleDiff[]> {
   const { facts, ...keys } = await keysForBundle(session, request.factsFile, sitesOf(request), onWarning);
   const { readManifest } = await import('../io/writeBundle');
+  const { readSiteFiles } = await import('../io/readSiteFiles');
   const { diffManifests } = await import('../bundle/diff');
   const diffs: BundleDiff[] = [];
   for (const b of planBundles(session, facts, keys, request)) {
     const next = JSON.parse(b.files.find((f) => f.path === 'manifest.json')?.content ?? '{}');
-    diffs.push(diffManifests(await readManifest(path.join(request.outDir, b.site)), next));
+    const siteDir = path.join(request.outDir, b.site);
+    const previous = await readManifest(siteDir);
+    const onDisk = previous ? readSiteFiles(siteDir, previous.files.map((f) => f.path)) : undefined;
+    diffs.push(diffManifests(previous, next, onDisk));
   }
   return diffs;
 }
 
 /** `deploy --out` and the demo: every site, with the facts and keys Azure holds now. */
 export async function renderLiveBundle(session: HubSession, choice: Omit<RenderChoice, 'sites'>, output: BundleOutput): Promise<WrittenSite[]> {
-  const { readBackFacts } = await import('../azure/readBack');
-  const facts = await readBackFacts((await session.azure()).api, session.hub, { includeKeys: true });
+  const { readDeployedFacts } = await import('./deployed');
+  const facts = await readDeployedFacts((await session.azure()).api, session.hub, { includeKeys: true });
   return write(planBundles(session, facts, azureKeys(facts), choice), output);
 }
 

@@ -7,6 +7,7 @@ import type { Argv } from 'yargs';
 import type { AzureConnectOptions } from '../app/connectAzure';
 import type { HubSession } from '../app/session';
 import { warnTo, type CliIO } from './command';
+import { inFile, inHubFile } from './output';
 
 export interface AzureCliArgs {
   file?: string;
@@ -14,7 +15,16 @@ export interface AzureCliArgs {
   'arm-endpoint'?: string;
   'ca-file'?: string;
   'vault-endpoint'?: string;
+  /** --json: the hub file's warnings are JSON lines. */
+  json?: boolean;
 }
+
+/** How tunnelsmith signs in to Azure, for `--help` (the top level and every command that reaches Azure). */
+export const AUTHENTICATION =
+  'Authentication: TUNNELSMITH_ARM_TOKEN (a bearer token: CI, Azure Stack Hub, the emulator), else DefaultAzureCredential: ' +
+  'a service principal (AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH), ' +
+  'workload identity, managed identity, or the Azure CLI login (az login). ' +
+  'Subscription: azure.subscriptionId in the hub file, else AZURE_SUBSCRIPTION_ID.';
 
 /** Injected in-process (the demo, tests): no environment lookup for these. */
 export type AzureInjection = Pick<AzureConnectOptions, 'credential' | 'vaultCredential' | 'ca' | 'armEndpoint' | 'vaultEndpoint' | 'pollIntervalMs' | 'retry'>;
@@ -24,9 +34,10 @@ export function withHubFile<T>(y: Argv<T>): Argv<T & { file?: string }> {
   return y.option('file', { type: 'string', alias: 'f', describe: 'Hub file (default tunnelsmith.yaml)' });
 }
 
-/** Adds the endpoint and cloud options (flags win over their environment variables). */
+/** Adds the endpoint and cloud options (flags win over their environment variables) and says how to sign in. */
 export function withAzureOptions<T>(y: Argv<T>): Argv<T & AzureCliArgs> {
   return withHubFile(y)
+    .epilogue(AUTHENTICATION)
     .option('cloud', { type: 'string', describe: 'AzureCloud | AzureUSGovernment | AzureChinaCloud (env TUNNELSMITH_CLOUD)' })
     .option('arm-endpoint', { type: 'string', describe: 'ARM endpoint URL, e.g. the emulator (env TUNNELSMITH_ARM_ENDPOINT)' })
     .option('ca-file', { type: 'string', describe: 'PEM file of an extra CA to trust (env TUNNELSMITH_CA_FILE)' })
@@ -51,7 +62,8 @@ export function azureConnectOptions(args: Omit<AzureCliArgs, 'file'>, inject: Az
 /** Reads and validates the hub file (`--file`) and prints its warnings to stderr; Azure is reached on first use. */
 export async function openHubSession(args: AzureCliArgs, io: CliIO, inject: AzureInjection = {}): Promise<HubSession> {
   const { openHub } = await import('../app/session');
-  const session = await openHub({ cwd: io.cwd, env: io.env, azure: azureConnectOptions(args, inject), ...(args.file !== undefined ? { file: args.file } : {}) });
-  session.warnings.forEach(warnTo(io));
+  const shown = args.file ?? 'tunnelsmith.yaml';
+  const session = await inHubFile(shown, () => openHub({ cwd: io.cwd, env: io.env, azure: azureConnectOptions(args, inject), ...(args.file !== undefined ? { file: args.file } : {}) }));
+  session.warnings.map(inFile(shown)).forEach(warnTo(io, args.json));
   return session;
 }

@@ -1,15 +1,10 @@
 /** What every command module provides, and the I/O it is given (so tests can run commands in-process). */
 import type { Argv } from 'yargs';
-import { formatProblem, type Problem } from '../errors';
+import type { Problem } from '../errors';
+import type { CliIO } from './io';
+import { formatPlaced, jsonProblem, writeJsonLine } from './output';
 
-export interface CliIO {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  /** For typed confirmations; absent when there is no standard input. */
-  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
-}
+export type { CliIO } from './io';
 
 /** Options every command has. */
 export interface GlobalArgs {
@@ -38,7 +33,18 @@ export function writeLine(stream: NodeJS.WritableStream, text = ''): void {
   stream.write(`${text}\n`);
 }
 
-/** Where a problem that is no error goes (a key file others can read, a key source that disagrees): stderr. */
-export function warnTo(io: CliIO): (p: Problem) => void {
-  return (p) => writeLine(io.stderr, formatProblem(p));
+/**
+ * Where a problem that is no error goes (a key file others can read, a key source that disagrees):
+ * stderr, or with --json a `warning` line on stdout.
+ */
+export function warnTo(io: CliIO, json = false): (p: Problem) => void {
+  return (p) => (json ? writeJsonLine(io, 'warning', jsonProblem(p)) : writeLine(io.stderr, formatPlaced(p)));
+}
+
+/**
+ * A note (not a problem: waiting for the hub's lock, a flag that has no effect): always stderr, where
+ * a person watching reads it; with --json, stdout stays for the JSON documents.
+ */
+export function noteTo(io: CliIO): (message: string) => void {
+  return (message) => writeLine(io.stderr, `note: ${message}`);
 }

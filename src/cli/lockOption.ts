@@ -4,7 +4,7 @@
  */
 import type { Argv } from 'yargs';
 import type { HubLock } from '../io/hubLock';
-import { writeLine, type CliIO } from './command';
+import { noteTo, type CliIO } from './command';
 
 /** `--wait-lock` without a number: two hours (the shared wait of Azure's own busy answers). */
 export const DEFAULT_LOCK_WAIT_SECONDS = 7200;
@@ -40,6 +40,6 @@ export async function lockHub(args: WaitLockArgs, io: CliIO, hub: { hubFile: str
     ...(args['wait-lock'] !== undefined ? { waitSeconds: args['wait-lock'] } : {}),
     ...(gate ? { gate } : {}),
     ...(held ? { hold: held } : {}),
-    onNote: (line) => writeLine(io.stderr, `note: ${line}`),
+    onNote: noteTo(io),
   });
 }

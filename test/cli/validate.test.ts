@@ -26,7 +26,7 @@ function sink(): Writable & { text: () => string } {
 async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
   const stdout = sink();
   const stderr = sink();
-  const code = await exec(argv, { stdout, stderr, env, cwd: dir });
+  const code = await exec(argv, { stdout, stderr, env: { AZURE_SUBSCRIPTION_ID: '00000000-0000-0000-0000-000000000000', ...env }, cwd: dir });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
@@ -86,7 +86,7 @@ describe('tunnelsmith validate', () => {
     writeFileSync(path.join(dir, 'tunnelsmith.yaml'), 'azure: [\n');
     const bad = await run(['validate', '--json']);
     expect(bad.code).toBe(3);
-    expect(JSON.parse(bad.stdout)).toMatchObject({ valid: false, error: { code: 'HubSyntax' } });
+    expect(JSON.parse(bad.stdout)).toMatchObject({ event: 'error', code: 'HubSyntax', exitCode: 3, problems: [expect.objectContaining({ file: 'tunnelsmith.yaml', line: 2 })] });
   });
 
   test('a missing file: exit 3 with the next step', async () => {
@@ -112,7 +112,7 @@ describe('tunnelsmith validate', () => {
     expect(good.stderr).toMatch(/error: sites\[1\]\.sharedKey: the shared key contains a space, '-', '~'/);
     const json = await run(['validate', '--resolve-secrets', '--json'], { HQ_PSK: KEY });
     expect(json.code).toBe(3);
-    expect(JSON.parse(json.stdout).secrets).toEqual({ checked: true, resolved: 1 });
+    expect(JSON.parse(json.stdout.split('\n')[0]).secrets).toEqual({ checked: true, resolved: 1 });
     for (const out of [good.stdout, good.stderr, json.stdout, json.stderr]) {
       expect(out).not.toContain(KEY);
       expect(out).not.toContain('Has Space');

@@ -157,7 +157,7 @@ describe('rotate-key prepare killed at every rename and fsync (journal and bundl
       if (after === before) {
         const again = await cli('prepare', '--json');
         expect(again.code).toBe(0);
-        expect(JSON.parse(again.stdout).sites[0].reused).toBe(true);
+        expect(JSON.parse(again.stdout.trim().split('\n').pop()!).sites[0].reused).toBe(true);
         expect((await cli('apply', ...FAST)).code).toBe(0);
       }
       const azure = await h.api.getSharedKey('rot-rg', 'cn-hq');

@@ -73,7 +73,7 @@ describe('rotate-key apply and the staged bundle', () => {
     await expectRefused(`is missing (${next('hq')})`);
 
     const again = await cli('prepare', '--site', 'hq', '--json');
-    expect(JSON.parse(again.stdout).sites[0].reused).toBe(true);
+    expect(JSON.parse(again.stdout.trim().split('\n').pop()!).sites[0].reused).toBe(true);
     expect((await cli('apply', '--site', 'hq', ...FAST)).code).toBe(0);
     expect(await azureKey()).toBe(pending);
   });

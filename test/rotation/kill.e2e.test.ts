@@ -78,7 +78,7 @@ describe('SIGKILL at every step of prepare and apply, then a re-run', () => {
       expect(key).toBeDefined();
       expect(await azureKey(h)).toBe(original);
       const again = await runCli(['rotate-key', 'prepare', '--site', 'hq', '--json'], { cwd: h.dir, env: h.env });
-      expect(JSON.parse(again.stdout).sites[0].reused).toBe(true);
+      expect(JSON.parse(again.stdout.trim().split('\n').pop()!).sites[0].reused).toBe(true);
       expect((await readKeyJournal(h.journalDir, HUB_ID, 'cn-hq'))?.pending?.key).toBe(key);
     }
     const finish = await runCli(['rotate-key', 'apply', '--site', 'hq', ...FAST], { cwd: h.dir, env: h.env });

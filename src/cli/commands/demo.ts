@@ -9,6 +9,7 @@
 import type { Argv } from 'yargs';
 import { ExitCode } from '../../errors';
 import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
+import { writeJsonLine } from '../output';
 import { lockHub, withWaitLock, type WaitLockArgs } from '../lockOption';
 
 export interface DemoArgs extends WaitLockArgs {
@@ -54,7 +55,10 @@ export const demoCommand = defineCommand<DemoArgs>({
   builder: (y) =>
     withWaitLock(y)
       .option('out', { type: 'string', default: 'out', describe: 'Where the rendered bundles go' })
-      .option('gateway-seconds', { type: 'number', default: 4, describe: 'How long the emulated gateway operations take (Azure: 45 minutes)' }) as unknown as Argv<DemoArgs & GlobalArgs>,
+      .option('gateway-seconds', { type: 'number', default: 4, describe: 'How long the emulated gateway operations take (Azure: 45 minutes)' })
+      .example('$0 demo', 'Deploy the demo hub to the built-in emulator, render all devices into out/, verify (npm start)')
+      .example('$0 demo --gateway-seconds 0', 'The same without the waits')
+      .epilogue('Nothing reaches Azure and no credential is needed: the emulator runs inside this process and stops with it. Its state is in .tunnelsmith/ (delete it to start over).') as unknown as Argv<DemoArgs & GlobalArgs>,
   run: (args, io) => runDemo(args, io),
 });
 
@@ -111,7 +115,7 @@ async function demoLocked(args: DemoArgs & GlobalArgs, io: CliIO, inject: DemoIn
     const inj = { credential: staticTokenCredential(emu.token), vaultCredential: staticTokenCredential(emu.vaultToken, { audience: 'vault' as const }), ca: emu.caPem, armEndpoint: emu.endpoint, vaultEndpoint: emu.vaultEndpoint, busyPollMs: inject.busyPollMs ?? 1000, lockHeld: true };
 
     const { openHubSession } = await import('../azureOptions');
-    const session = await openHubSession({ file: hubFile }, io, inj);
+    const session = await openHubSession({ file: hubFile, json: args.json }, io, inj);
     const conn = await session.azure();
     // The seed's second step: the circuit is ordered (as its template does), the provider provisions it later.
     const circuitId = session.hub.azure.expressRoute?.circuitId;
@@ -123,6 +127,7 @@ async function demoLocked(args: DemoArgs & GlobalArgs, io: CliIO, inject: DemoIn
       if (!(await conn.api.getResourceGroup(c.resourceGroup))) await conn.api.putResourceGroup({ name: c.resourceGroup, location, tags: {} });
       const ordered = await conn.api.putCircuit(c.resourceGroup, { name: c.name, location, tags: {}, serviceProviderName: 'Equinix', peeringLocation: 'Silicon Valley', bandwidthInMbps: 50, skuTier: 'Premium', skuFamily: 'UnlimitedData' });
       say(`Ordered ExpressRoute circuit ${c.name} (Equinix, Silicon Valley, 50 Mbps); service key ${ordered.serviceKey} (not a secret); the provider has not provisioned it yet.`);
+      if (args.json) writeJsonLine(io, 'circuitOrdered', { circuit: c.name, serviceKey: ordered.serviceKey, serviceKeyIsSecret: false });
       orderedNow = true;
     }
 
@@ -144,22 +149,21 @@ async function demoLocked(args: DemoArgs & GlobalArgs, io: CliIO, inject: DemoIn
 
     say('');
     say('== read back and render (every device)');
-    const { readBackFacts } = await import('../../azure/readBack');
+    const { readDeployedFacts, verifyDeployed } = await import('../../app/deployed');
     const { writeFactsFile } = await import('../../io/factsFile');
     const { renderLiveBundle, writtenPaths } = await import('../../app/renderBundle');
     const outDir = path.resolve(io.cwd, args.out);
-    const facts = await readBackFacts(conn.api, session.hub, { includeKeys: false });
+    const facts = await readDeployedFacts(conn.api, session.hub, { includeKeys: false });
     const factsFile = path.join(outDir, 'facts.json');
     await writeFactsFile(factsFile, facts, { includeSecrets: false });
     const files = writtenPaths(await renderLiveBundle(session, { device: 'all', redact: false }, { outDir, force: false }), io.cwd);
     for (const f of files) say(`  ${f}`);
-    if (args.json) io.stdout.write(`${JSON.stringify({ event: 'rendered', out: args.out, files })}\n`);
+    if (args.json) writeJsonLine(io, 'rendered', { out: args.out, files });
 
     say('');
     say('== verify');
-    const { verifyLive } = await import('../../azure/verifyLive');
-    const report = await verifyLive(conn.api, session.hub);
-    if (args.json) io.stdout.write(`${JSON.stringify({ event: 'verify', ...report })}\n`);
+    const report = await verifyDeployed(conn.api, session.hub);
+    if (args.json) writeJsonLine(io, 'verify', { ...report });
     else {
       const { printReport } = await import('./verify');
       printReport(report, io);
@@ -172,6 +176,9 @@ async function demoLocked(args: DemoArgs & GlobalArgs, io: CliIO, inject: DemoIn
     say(`  facts           ${path.relative(io.cwd, factsFile)} (without keys)`);
     say(`  key journal     ${path.relative(io.cwd, path.join(path.dirname(hubFile), '.tunnelsmith', 'keys'))} (mode 0700)`);
     say(`  emulator state  ${path.relative(io.cwd, stateDir)} (run again: nothing to change; delete it to start over)`);
+    if (args.json) {
+      writeJsonLine(io, 'demo', { ready: report.ready, hubFile: path.relative(io.cwd, hubFile), out: path.relative(io.cwd, outDir) || '.', facts: path.relative(io.cwd, factsFile), emulatorState: path.relative(io.cwd, stateDir) });
+    }
     return report.ready ? ExitCode.ok : ExitCode.notReady;
   } finally {
     await emu.stop();

@@ -9,9 +9,11 @@ import type { Argv } from 'yargs';
 import type { HubSession } from '../../app/session';
 import type { CircuitReport } from '../../azure/deploy/run';
 import type { GatewaySubnetRecreate } from '../../azure/deploy/diff';
-import { ExitCode, UsageError } from '../../errors';
+import { ExitCode, InterruptedError, UsageError } from '../../errors';
 import type { DeviceSelection } from '../../render/plan';
-import { defineCommand, warnTo, writeLine, type CliIO, type GlobalArgs } from '../command';
+import { defineCommand, noteTo, warnTo, writeLine, type CliIO, type GlobalArgs } from '../command';
+import { handoffSteps, printNext, type Handoff } from '../nextSteps';
+import { writeJsonLine } from '../output';
 import { openHubSession, withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
 import { lockHub, withWaitLock, type WaitLockArgs } from '../lockOption';
 import { busyPollFromEnv, timeoutMs, withTimeout, type TimeoutArgs } from '../timeoutOption';
@@ -55,7 +57,11 @@ export const deployCommand = defineCommand<DeployArgs>({
         },
       })
       .option('allow-recreate', { type: 'boolean', default: false, describe: 'Carry out what Azure cannot change in place: a GatewaySubnet change (delete the gateways using it, connections first, recreate it, redeploy), a connection\'s protocol (IKEv1/IKEv2: the connection is created again with its shared key), an ExpressRoute gateway SKU downgrade; asks for the hub id' })
-      .option('yes', { type: 'boolean', default: false, describe: 'With --allow-recreate: skip the typed confirmation' }) as unknown as Argv<DeployArgs & GlobalArgs>,
+      .option('yes', { type: 'boolean', default: false, describe: 'With --allow-recreate: skip the typed confirmation' })
+      .example('$0 deploy --plan', 'What deploy would change, changing nothing (exit 10 when something is pending)')
+      .example('$0 deploy', 'Create or update what differs; Ctrl-C and run again to resume')
+      .example('$0 deploy --out out --device all', "Deploy, then write each site's bundle (every device) into out/ for its team")
+      .example('$0 deploy --wait-for-circuit 1800', 'Wait up to 30 minutes for the provider to provision the circuit, then connect it') as unknown as Argv<DeployArgs & GlobalArgs>,
   run: (args, io) => runDeploy(args, io),
 });
 
@@ -77,6 +83,7 @@ export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject
   const plan = planAzure(session.hub, conn.endpoints.subscriptionId);
 
   if (args.plan) {
+    if (args.out !== undefined) noteTo(io)(`--plan changes and renders nothing: --out ${args.out} is ignored (deploy --out ${args.out}, without --plan, deploys and then renders)`);
     const { diffAgainstAzure } = await import('../../azure/deploy/read');
     const { throwConflicts, summarize } = await import('../../azure/deploy/diff');
     const { describeResource } = await import('../../azure/resources/table');
@@ -90,7 +97,7 @@ export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject
         event: 'plan',
         hub: plan.hubId,
         pending: pending.length > 0 || circuitPending,
-        changes: diff.changes.map((c) => ({ action: c.action, resource: c.resource.key, fields: c.fields, ...(c.state ? { state: c.state } : {}), ...(c.action === 'replace' ? { needs: '--allow-recreate' } : {}) })),
+        changes: diff.changes.map((c) => ({ action: c.action, resource: c.resource.key, what: describeResource(c.resource), fields: c.fields, ...(c.state ? { state: c.state } : {}), ...(c.action === 'replace' ? { needs: '--allow-recreate' } : {}) })),
         ...(diff.notes.length ? { warnings: diff.notes } : {}),
         ...(diff.circuit ? { circuit: { action: diff.circuit.action, resource: diff.circuit.circuit.key, fields: diff.circuit.fields } } : {}),
       })}\n`);
@@ -148,8 +155,7 @@ async function deployLocked(
       if (diff.recreate) printRecreate(diff.recreate, plan.hubId, io, args.json);
       if (replacements.length > 0) printReplacements(describeReplacements(diff.changes), plan.hubId, io, args.json);
       if (!(await confirmRecreate(plan.hubId, args, io))) {
-        writeLine(io.stderr, 'confirmation did not match; nothing was changed');
-        return ExitCode.usage;
+        throw new UsageError('ConfirmationMismatch', 'confirmation did not match; nothing was changed', `type the hub id exactly (${plan.hubId}), or pass --yes`);
       }
       if (diff.recreate) allowRecreate = { from: diff.recreate.from, to: diff.recreate.to };
       allowReplace = replacements.map((c) => c.resource.key);
@@ -171,7 +177,7 @@ async function deployLocked(
     report = await applyPlan(plan, {
       api: conn.api,
       hub: session.hub,
-      ...deployKeys(session, warnTo(io)),
+      ...deployKeys(session, warnTo(io, args.json)),
       onEvent: (e) => progress.onEvent(e),
       signal: controller.signal,
       busyPollMs: inject.busyPollMs ?? busyPollFromEnv(io.env, BUSY_POLL_MS),
@@ -186,8 +192,7 @@ async function deployLocked(
   } catch (e) {
     progress.close();
     if (controller.signal.aborted) {
-      writeLine(io.stderr, 'interrupted: operations already started go on in Azure; run tunnelsmith deploy again to resume');
-      return ExitCode.interrupted;
+      throw new InterruptedError('Interrupted', 'interrupted: operations already started go on in Azure', 'run tunnelsmith deploy again to resume', { cause: e });
     }
     throw e;
   } finally {
@@ -202,7 +207,7 @@ async function deployLocked(
       event: 'deployed',
       hub: plan.hubId,
       writes: report.writes,
-      changes: written.map((c) => ({ action: c.action, resource: c.resource.key, fields: c.fields })),
+      changes: written.map((c) => ({ action: c.action, resource: c.resource.key, what: describeResource(c.resource), fields: c.fields })),
       warnings: report.warnings,
       waiting: report.waiting,
       ...(report.circuit ? { circuit: { ...report.circuit, serviceKeyIsSecret: false } } : {}),
@@ -223,11 +228,21 @@ async function deployLocked(
     const { renderLiveBundle, writtenPaths } = await import('../../app/renderBundle');
     const written = await renderLiveBundle(session, { device, redact: args.redact }, { outDir: path.resolve(io.cwd, args.out), force: args.force, archive: args.archive });
     const files = writtenPaths(written, io.cwd);
-    if (!args.json) {
+    const shown = (p: string) => path.relative(io.cwd, p) || '.';
+    const handoffs: Handoff[] = written.map((w) => ({
+      site: w.site,
+      dir: shown(w.dir),
+      devices: [...new Set(w.files.filter((f) => f.includes('/')).map((f) => f.split('/')[0] as string))],
+      ...(w.keyFile ? { keyFile: shown(w.keyFile) } : {}),
+      ...(w.archive ? { archive: shown(w.archive) } : {}),
+    }));
+    const next = handoffSteps(handoffs, args.file, report.waiting.length > 0);
+    if (args.json) {
+      writeJsonLine(io, 'rendered', { out: args.out, files, next });
+    } else {
       writeLine(io.stdout, `Rendered into ${args.out}:`);
       for (const f of files) writeLine(io.stdout, `  ${f}`);
-    } else {
-      io.stdout.write(`${JSON.stringify({ event: 'rendered', out: args.out, files })}\n`);
+      printNext(io, next);
     }
   }
   return report.waiting.length > 0 ? ExitCode.waiting : ExitCode.ok;
@@ -255,7 +270,7 @@ export function printCircuit(c: CircuitReport, io: CliIO): void {
 
 function printRecreate(r: GatewaySubnetRecreate, hubId: string, io: CliIO, json: boolean): void {
   if (json) {
-    io.stdout.write(`${JSON.stringify({ event: 'recreate', hub: hubId, from: r.from, to: r.to, steps: r.steps })}\n`);
+    writeJsonLine(io, 'recreate', { hub: hubId, from: r.from, to: r.to, steps: r.steps });
     return;
   }
   writeLine(io.stdout, `The GatewaySubnet of ${hubId} must change from ${r.from} to ${r.to}, and Azure allows that only once the gateways that use it are deleted:`);
@@ -272,11 +287,12 @@ function printReplacements(lines: string[], hubId: string, io: CliIO, json: bool
 }
 
 /** `--yes`, or the hub id typed on a terminal. */
-async function confirmRecreate(hubId: string, args: { yes?: boolean }, io: CliIO): Promise<boolean> {
+async function confirmRecreate(hubId: string, args: { yes?: boolean; json: boolean }, io: CliIO): Promise<boolean> {
   if (args.yes) return true;
   if (!io.stdin || io.stdin.isTTY !== true) {
     throw new UsageError('ConfirmationNeeded', '--allow-recreate deletes gateways and connections and needs a typed confirmation, but stdin is not a terminal', 'run it from a terminal, or pass --yes');
   }
-  io.stdout.write(`Type the hub id (${hubId}) to delete them and go on: `);
+  // With --json, stdout carries only JSON lines: the question goes to the terminal's other stream.
+  (args.json ? io.stderr : io.stdout).write(`Type the hub id (${hubId}) to delete them and go on: `);
   return (await readLine(io.stdin)).trim() === hubId;
 }

@@ -2,6 +2,7 @@
 import type { Argv } from 'yargs';
 import { ExitCode, UsageError } from '../../errors';
 import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
+import { writeJsonLine } from '../output';
 import type { AzureConnection } from '../../app/connectAzure';
 import { openHubSession, withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
 import { lockHub, withWaitLock, type WaitLockArgs } from '../lockOption';
@@ -16,7 +17,10 @@ export const destroyCommand = defineCommand<DestroyArgs>({
   command: 'destroy',
   describe: 'Delete the Azure resources tunnelsmith created for this hub (never anything it did not create)',
   builder: (y) =>
-    withTimeout(withWaitLock(withAzureOptions(y))).option('yes', { type: 'boolean', default: false, describe: 'Skip the typed confirmation (needed when stdin is not a terminal)' }) as unknown as Argv<DestroyArgs & GlobalArgs>,
+    withTimeout(withWaitLock(withAzureOptions(y)))
+      .option('yes', { type: 'boolean', default: false, describe: 'Skip the typed confirmation (needed when stdin is not a terminal)' })
+      .example('$0 destroy', 'List what tunnelsmith created for the hub, then delete it once you type the hub id')
+      .example('$0 destroy --yes', 'The same without the question (scripts, CI); the key journal is kept') as unknown as Argv<DestroyArgs & GlobalArgs>,
   run: (args, io) => runDestroyCommand(args, io),
 });
 
@@ -46,11 +50,13 @@ async function destroyLocked(
   const plan = await readDestroyPlan(conn.api, id, rg);
   if (!plan || (plan.steps.length === 0 && !plan.ownsResourceGroup)) {
     const msg = plan ? `nothing to delete: no resource in ${rg} carries the tags of ${id}` : `nothing to delete: resource group ${rg} does not exist`;
-    if (args.json) io.stdout.write(`${JSON.stringify({ event: 'destroyed', hub: id, deleted: [] })}\n`);
+    if (args.json) writeJsonLine(io, 'destroyed', { hub: id, deleted: [], message: msg });
     else writeLine(io.stdout, msg);
     return ExitCode.ok;
   }
-  if (!args.json) {
+  if (args.json) {
+    writeJsonLine(io, 'plan', { hub: id, delete: plan.steps.map(describeListed), ...(plan.ownsResourceGroup ? { resourceGroup: rg } : {}), kept: plan.kept.map(describeListed) });
+  } else {
     writeLine(io.stdout, `tunnelsmith created these for ${id} and will delete them:`);
     for (const s of plan.steps) writeLine(io.stdout, `  - ${describeListed(s)}`);
     if (plan.ownsResourceGroup) writeLine(io.stdout, `  - resource group ${rg} (only if nothing else is left in it)`);
@@ -60,11 +66,11 @@ async function destroyLocked(
     if (!io.stdin || io.stdin.isTTY !== true) {
       throw new UsageError('ConfirmationNeeded', 'destroy deletes Azure resources and needs a typed confirmation, but stdin is not a terminal', 'run it from a terminal, or pass --yes');
     }
-    io.stdout.write(`Type the hub id (${id}) to confirm: `);
+    // With --json, stdout carries only JSON lines: the question goes to the terminal's other stream.
+    (args.json ? io.stderr : io.stdout).write(`Type the hub id (${id}) to confirm: `);
     const answer = (await readLine(io.stdin)).trim();
     if (answer !== id) {
-      writeLine(io.stderr, 'confirmation did not match; nothing was deleted');
-      return ExitCode.usage;
+      throw new UsageError('ConfirmationMismatch', 'confirmation did not match; nothing was deleted', `type the hub id exactly (${id}), or pass --yes`);
     }
   }
   const { createProgressReporter } = await import('../progress');
@@ -77,7 +83,7 @@ async function destroyLocked(
     progress.close();
   }
   if (args.json) {
-    io.stdout.write(`${JSON.stringify({ event: 'destroyed', hub: id, deleted: report.deleted, resourceGroupDeleted: report.resourceGroupDeleted, ...(report.resourceGroupKept ? { resourceGroupKept: report.resourceGroupKept } : {}) })}\n`);
+    writeJsonLine(io, 'destroyed', { hub: id, deleted: report.deleted, resourceGroupDeleted: report.resourceGroupDeleted, ...(report.resourceGroupKept ? { resourceGroupKept: report.resourceGroupKept } : {}) });
   } else {
     writeLine(io.stdout, `Deleted ${report.deleted.length} resource(s) of ${id}.`);
     if (report.resourceGroupKept) writeLine(io.stdout, `Resource group ${rg} kept: ${report.resourceGroupKept}.`);

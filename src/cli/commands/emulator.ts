@@ -4,6 +4,7 @@
  */
 import { ExitCode, InputError, UsageError } from '../../errors';
 import { defineCommand, writeLine, type CliIO } from '../command';
+import { writeJsonLine } from '../output';
 
 export interface EmulatorArgs {
   port: number;
@@ -39,8 +40,10 @@ export const emulatorCommand = defineCommand<EmulatorArgs>({
       .option('provisioned-circuit', {
         type: 'string',
         array: true,
-        describe: 'Add an ExpressRoute circuit a provider has provisioned (with private peering), by its resource id; repeatable',
-      }) as never,
+        describe: "Serve an ExpressRoute circuit a provider has provisioned (with private peering), by its resource id: your hub file's circuitId; repeatable",
+      })
+      .example('$0 emulator --state .tunnelsmith/emulator --port 8443', 'Keep state, CA and token between runs; prints the exports to point tunnelsmith at it')
+      .example('$0 emulator --provisioned-circuit <circuitId>', "Serve your hub file's azure.expressRoute.circuitId as a circuit the provider has provisioned, so deploy connects it") as never,
   run: (args, io) => runEmulator(args, io, waitForSignal),
 });
 
@@ -141,7 +144,8 @@ export async function runEmulator(args: EmulatorArgs & { json: boolean }, io: Cl
       stateDir,
     });
     const signal = await waitForStop();
-    if (!args.json) writeLine(io.stderr, `emulator: ${typeof signal === 'string' ? signal : 'stop'} received, stopping`);
+    if (args.json) writeJsonLine(io, 'stopped', { signal: typeof signal === 'string' ? signal : 'stop' });
+    else writeLine(io.stderr, `emulator: ${typeof signal === 'string' ? signal : 'stop'} received, stopping`);
   } finally {
     await emu.stop();
     if (tempDir) {
@@ -158,7 +162,7 @@ function printStarted(
   info: { endpoint: string; vaultEndpoint: string; caFile: string; token: string; vaultToken: string; circuits: string[]; stateDir?: string },
 ): void {
   if (json) {
-    writeLine(io.stdout, JSON.stringify(info));
+    writeJsonLine(io, 'started', info);
     return;
   }
   writeLine(io.stdout, 'tunnelsmith ARM emulator running');

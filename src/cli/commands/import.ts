@@ -7,7 +7,8 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, formatProblem, UsageError } from '../../errors';
 import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
-import { azureConnectOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
+import { AUTHENTICATION, azureConnectOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
+import { writeJsonLine } from '../output';
 import { lockHub, withWaitLock, type WaitLockArgs } from '../lockOption';
 
 export interface ImportArgs extends Omit<AzureCliArgs, 'file'>, WaitLockArgs {
@@ -32,7 +33,10 @@ export const importCommand = defineCommand<ImportArgs>({
       .option('force', { type: 'boolean', default: false, describe: 'Overwrite an existing file' })
       .option('cloud', { type: 'string', describe: 'AzureCloud | AzureUSGovernment | AzureChinaCloud (env TUNNELSMITH_CLOUD)' })
       .option('arm-endpoint', { type: 'string', describe: 'ARM endpoint URL, e.g. the emulator (env TUNNELSMITH_ARM_ENDPOINT)' })
-      .option('ca-file', { type: 'string', describe: 'PEM file of an extra CA to trust (env TUNNELSMITH_CA_FILE)' }) as unknown as Argv<ImportArgs & GlobalArgs>,
+      .option('ca-file', { type: 'string', describe: 'PEM file of an extra CA to trust (env TUNNELSMITH_CA_FILE)' })
+      .example('$0 import -g network-rg', 'Write tunnelsmith.yaml from what network-rg holds (reads only)')
+      .example('$0 import -g network-rg --device juniper-srx --out hub.yaml', 'Every site as a Juniper SRX, into hub.yaml')
+      .epilogue(AUTHENTICATION) as unknown as Argv<ImportArgs & GlobalArgs>,
   run: (args, io) => runImport(args, io),
 });
 
@@ -90,7 +94,7 @@ async function importLocked(
 
   const shown = path.relative(io.cwd, out) || out;
   if (args.json) {
-    io.stdout.write(`${JSON.stringify({ event: 'imported', file: shown, resourceGroup: snapshot.resourceGroup, sites: result.hub.sites.map((s) => s.name), placeholders: result.placeholders, unknownPrefixes: result.unknownPrefixes, notes: result.notes })}\n`);
+    writeJsonLine(io, 'imported', { file: shown, resourceGroup: snapshot.resourceGroup, sites: result.hub.sites.map((s) => s.name), placeholders: result.placeholders, unknownPrefixes: result.unknownPrefixes, notes: result.notes });
   } else {
     const h = result.hub;
     writeLine(io.stdout, `Wrote ${shown} from resource group ${snapshot.resourceGroup}: VNet ${h.azure.vnet.name}, VPN gateway ${h.azure.vpnGateway.name}${h.azure.expressRoute ? `, ExpressRoute gateway ${h.azure.expressRoute.gatewayName}` : ''}, ${h.sites.length} site(s)${h.sites.length ? ` (${h.sites.map((s) => s.name).join(', ')})` : ''}.`);

@@ -6,10 +6,13 @@ import path from 'node:path';
 import { InputError, UsageError, formatProblem, type Problem } from '../../errors';
 import { openHubSession, withAzureOptions } from '../azureOptions';
 import { defineCommand, writeLine, type CliIO } from '../command';
+import { afterApplySteps, afterPrepareSteps, printNext, type RotatedSite } from '../nextSteps';
+import { jsonProblem, writeJsonLine } from '../output';
 import { lockHub, withWaitLock, type WaitLockArgs } from '../lockOption';
 import { timeoutMs, withTimeout, type TimeoutArgs } from '../timeoutOption';
 import type { RotationAction, SiteOutcome } from '../../rotation/run';
 import type { SiteResult } from '../../rotation/fleet';
+import type { Site } from '../../hub/types';
 
 const ACTIONS = ['prepare', 'apply', 'rollback', 'status', 'abort'] as const;
 
@@ -53,7 +56,13 @@ export const rotateKeyCommand = defineCommand<RotateKeyArgs>({
       .option('show-secret', { type: 'boolean', default: false, describe: 'Print keys (status, prepare): the only way a key reaches the screen' })
       .option('confirm-timeout', { type: 'number', default: 600, describe: 'Seconds to wait for Azure to confirm a key change' })
       .option('confirm-interval', { type: 'number', default: 2, describe: 'Seconds between read-backs while confirming' })
-      .option('offline', { type: 'boolean', default: false, describe: 'status: do not ask Azure which key it holds' }) as never,
+      .option('offline', { type: 'boolean', default: false, describe: 'status: do not ask Azure which key it holds' })
+      .example('$0 rotate-key status --all', 'Where each site\'s rotation stands, and which key Azure holds')
+      .example('$0 rotate-key prepare --site hq', 'Days before: a new key in the journal and hq\'s bundle with it in out/next/hq/ (Azure unchanged)')
+      .example('$0 rotate-key apply --site hq', 'In the window: check the staged bundle, set the key on Azure, confirm it')
+      .example('$0 rotate-key rollback --site hq', 'The device cannot take it: the previous key back on Azure, its bundle in out/rollback/hq/')
+      .example('$0 rotate-key abort --site hq', 'Drop a prepared key that was never applied')
+      .epilogue('Step by step, as an on-prem team runs it: docs/rotation.md.') as never,
   run: async (args, io) => runRotateKey(args, io),
 });
 
@@ -74,15 +83,14 @@ async function runRotateKey(args: RotateKeyArgs & { json: boolean }, io: CliIO):
   const session = await openHubSession(args, io);
   const hub = session.hub;
   const names = args.site ? [args.site] : hub.sites.map((s) => s.name);
-  if (args.site && !hub.sites.some((s) => s.name === args.site)) {
-    throw new UsageError('UnknownSite', `no site named "${args.site}" in ${args.file}`, `use one of: ${hub.sites.map((s) => s.name).join(', ')}`);
-  }
+  const { checkSiteNames } = await import('../../app/siteSelection');
+  checkSiteNames(hub, names, path.relative(io.cwd, session.file));
 
   // status only reads; every other action holds the hub's lock (journal, Azure, the staged bundle).
   const lock = action === 'status' ? undefined : await lockHub(args, io, hubLockPlace(session), `rotate-key ${action}`);
   try {
     const crashAt = io.env.TUNNELSMITH_CRASH_AT;
-    const quietEvents = args.json;
+    const outDir = path.resolve(io.cwd, args.out ?? (action === 'rollback' ? 'out/rollback' : 'out/next'));
     const { results, knownKeys: secrets } = await rotateKeys(session, {
       action,
       sites: names,
@@ -90,7 +98,7 @@ async function runRotateKey(args: RotateKeyArgs & { json: boolean }, io: CliIO):
       offline: args.offline,
       ...(args.facts ? { factsFile: path.resolve(io.cwd, args.facts) } : {}),
       bundle: {
-        outDir: path.resolve(io.cwd, args.out ?? (action === 'rollback' ? 'out/rollback' : 'out/next')),
+        outDir,
         device,
         redact: args.redact,
         archive: args.archive,
@@ -99,7 +107,8 @@ async function runRotateKey(args: RotateKeyArgs & { json: boolean }, io: CliIO):
       busyTimeoutMs,
       confirm: { timeoutMs: args['confirm-timeout'] * 1000, intervalMs: Math.max(0, args['confirm-interval'] * 1000) },
       onEvent: (e) => {
-        if (!quietEvents) writeLine(io.stderr, `${e.site}: ${e.step}${e.detail ? `: ${e.detail}` : ''}`);
+        if (args.json) writeJsonLine(io, 'progress', { site: e.site, step: e.step, ...(e.detail ? { detail: e.detail } : {}), time: new Date().toISOString() });
+        else writeLine(io.stderr, `${e.site}: ${e.step}${e.detail ? `: ${e.detail}` : ''}`);
       },
       ...(crashAt ? { checkpoint: crashHook(crashAt) } : {}),
     });
@@ -108,20 +117,36 @@ async function runRotateKey(args: RotateKeyArgs & { json: boolean }, io: CliIO):
     const scrub = (text: string) => secrets.reduce((t, k) => (k.length >= 8 ? t.split(k).join('[redacted]') : t), text);
     const showSecret = args['show-secret'];
     for (const r of results) if (!r.ok && !r.hint) r.hint = NEXT_STEP[action];
+    const exitCode = worstExitCode(results.map((r) => r.exitCode));
+    const next = nextSteps(action, results, { outDir, cwd: io.cwd, file: args.file, sites: hub.sites });
     if (args.json) {
-      const report = { action, sites: results.map((r) => jsonResult(r, showSecret, scrub)), exitCode: worstExitCode(results.map((r) => r.exitCode)) };
-      writeLine(io.stdout, JSON.stringify(report, null, 2));
+      writeJsonLine(io, 'rotate-key', { action, sites: results.map((r) => jsonResult(r, showSecret, scrub)), exitCode, ...(next.length ? { next } : {}) });
+      const failed = results.filter((r): r is Extract<SiteResult<SiteOutcome>, { ok: false }> => !r.ok);
+      if (failed.length > 0) writeJsonLine(io, 'error', fleetError(failed, results.length, exitCode, scrub));
     } else {
       for (const r of results) printResult(r, io, showSecret, scrub);
       if (results.length > 1) {
         const failed = results.filter((r) => !r.ok).length;
         writeLine(io.stdout, `${results.length - failed} of ${results.length} site(s) done${failed ? `, ${failed} failed` : ''}`);
       }
+      printNext(io, next);
     }
-    return worstExitCode(results.map((r) => r.exitCode));
+    return exitCode;
   } finally {
     lock?.release();
   }
+}
+
+/** What is left to do: prepare's bundles to stage; after apply (unless Azure already held the key) the devices. */
+function nextSteps(action: RotationAction, results: SiteResult<SiteOutcome>[], where: { outDir: string; cwd: string; file?: string; sites: readonly Site[] }): string[] {
+  const shown = (p: string) => path.relative(where.cwd, p) || '.';
+  const done: RotatedSite[] = [];
+  for (const r of results) {
+    if (!r.ok || !(action === 'prepare' || (action === 'apply' && !r.value.alreadyInPlace))) continue;
+    const keyRef = where.sites.find((s) => s.name === r.site)?.sharedKey;
+    done.push({ site: r.site, bundleDir: shown(r.value.bundleDir ?? path.join(where.outDir, r.site)), ...(r.value.keyFile ? { keyFile: shown(r.value.keyFile) } : {}), ...(keyRef ? { keyRef } : {}) });
+  }
+  return action === 'prepare' ? afterPrepareSteps(done, where.file) : action === 'apply' ? afterApplySteps(done, where.file) : [];
 }
 
 /** What to do after a failure the error itself gives no advice for: the journal says where it stopped. */
@@ -162,6 +187,22 @@ function jsonResult(r: SiteResult<SiteOutcome>, showSecret: boolean, scrub: (t: 
   }
   const { secrets, ...rest } = r.value;
   return { ok: true, exitCode: 0, ...rest, ...(showSecret && secrets ? { secrets } : {}) };
+}
+
+/** The `--json` error line of a run where some sites failed: one site's error as it is, or every failed site as a problem. */
+function fleetError(failed: Extract<SiteResult<SiteOutcome>, { ok: false }>[], total: number, exitCode: number, scrub: (t: string) => string): Record<string, unknown> {
+  const one = failed.length === 1 && total === 1 ? failed[0] : undefined;
+  const problems = failed.flatMap((r) => [
+    ...problemsOf(r).map((p) => jsonProblem({ ...p, message: scrub(p.message), ...(p.fix ? { fix: scrub(p.fix) } : {}) })),
+    ...(one ? [] : [jsonProblem({ path: `site ${r.site}`, severity: 'error', message: scrub(`[${r.code}] ${r.message}`), ...(r.hint ? { fix: scrub(r.hint) } : {}) })]),
+  ]);
+  return {
+    code: one ? one.code : 'SitesFailed',
+    exitCode,
+    message: scrub(one ? `${one.site}: ${one.message}` : `${failed.length} of ${total} site(s) failed: ${failed.map((r) => `${r.site} (${r.code})`).join(', ')}`),
+    problems,
+    ...(one?.hint ? { hint: scrub(one.hint) } : !one ? { hint: 'each site\'s error is in the rotate-key line above; the others are done: run the same command again for the failed sites' } : {}),
+  };
 }
 
 /** The problems an input error carries (e.g. why a bundle could not be rendered). */

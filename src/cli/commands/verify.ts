@@ -10,15 +10,18 @@ export type VerifyArgs = AzureCliArgs;
 export const verifyCommand = defineCommand<VerifyArgs>({
   command: 'verify',
   describe: 'Check connections, BGP peers and learned routes, and judge failover readiness (exit 11 when not ready)',
-  builder: (y) => withAzureOptions(y) as unknown as Argv<VerifyArgs & GlobalArgs>,
+  builder: (y) =>
+    withAzureOptions(y)
+      .example('$0 verify', 'Each site\'s connection, BGP peers and routes, and the failover verdict (exit 11 when not ready)')
+      .example('$0 verify --json', 'The same as one JSON document, for monitoring') as unknown as Argv<VerifyArgs & GlobalArgs>,
   run: (args, io) => runVerify(args, io),
 });
 
 export async function runVerify(args: VerifyArgs & GlobalArgs, io: CliIO, inject: AzureInjection = {}): Promise<number> {
-  const { verifyLive } = await import('../../azure/verifyLive');
+  const { verifyDeployed } = await import('../../app/deployed');
   const session = await openHubSession(args, io, inject);
   const conn = await session.azure();
-  const report = await verifyLive(conn.api, session.hub);
+  const report = await verifyDeployed(conn.api, session.hub);
   if (args.json) io.stdout.write(`${JSON.stringify({ event: 'verify', ...report })}\n`);
   else printReport(report, io);
   return report.ready ? ExitCode.ok : ExitCode.notReady;

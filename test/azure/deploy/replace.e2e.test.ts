@@ -50,7 +50,7 @@ describe('an IKEv1 connection (the hub manages IKEv2)', () => {
     expect(plan.out).toMatch(/ {2}-\/\+ replace connection hand-cn-hq: connectionProtocol IKEv1 -> IKEv2: Azure cannot change a connection's protocol in place/);
     expect(plan.out).toMatch(/run tunnelsmith deploy --allow-recreate to do them/);
     const json = JSON.parse((await cli(['deploy', '--plan', '--json', '--file', file])).out.trim());
-    expect(json.changes).toContainEqual({ action: 'replace', resource: 'ipsecConnection:hand-cn-hq', fields: [expect.stringMatching(/^connectionProtocol IKEv1 -> IKEv2/)], needs: '--allow-recreate' });
+    expect(json.changes).toContainEqual({ action: 'replace', resource: 'ipsecConnection:hand-cn-hq', fields: [expect.stringMatching(/^connectionProtocol IKEv1 -> IKEv2/)], needs: '--allow-recreate', what: 'connection hand-cn-hq' });
     expect(h.writes()).toEqual([]);
   });
 
