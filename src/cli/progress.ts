@@ -5,7 +5,7 @@
  * - with --json: one JSON object per line on stdout.
  * Human output goes to stderr so stdout carries only results.
  */
-import type { ApplyEvent } from '../azure/events';
+import type { ApplyEvent } from '../azure/deploy/events';
 import type { NetworkResourceType } from '../azure/client/model';
 import type { ResourceKind } from '../azure/resources/contract';
 import { ARM_TYPES, describeResource, RESOURCE_KINDS } from '../azure/resources/table';

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { createProgressReporter, formatElapsed } from '../../src/cli/progress';
-import type { ApplyEvent } from '../../src/azure/events';
+import type { ApplyEvent } from '../../src/azure/deploy/events';
 import type { CliIO } from '../../src/cli/command';
 
 function io(tty: boolean) {

@@ -21,7 +21,7 @@ import { createSdkApi } from '../../src/azure/client/sdk';
 import { applyPlan } from '../../src/azure/deploy/apply';
 import { planAzure } from '../../src/azure/deploy/plan';
 import type { ApplyReport } from '../../src/azure/deploy/run';
-import type { ApplyEvent } from '../../src/azure/events';
+import type { ApplyEvent } from '../../src/azure/deploy/events';
 import { createJournalKeyStore } from '../../src/azure/sharedKeys';
 import { startEmulator, type EmulatorDurations, type RunningEmulator } from '../../src/emulator';
 import type { Hub } from '../../src/hub/types';

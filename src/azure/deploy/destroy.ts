@@ -6,7 +6,7 @@
  */
 import type { AzureApi, CallOptions } from '../client/api';
 import { isNotFound } from '../client/errors';
-import type { ApplyEvent, ApplyEventBody, ApplyEventSink } from '../events';
+import type { ApplyEvent, ApplyEventBody, ApplyEventSink } from './events';
 import { isOwnedBy, type ListedResource, type NetworkResourceType } from '../client/model';
 import { expressRouteCircuit } from '../resources/circuit';
 import { ARM_TYPES, armType } from '../resources/table';

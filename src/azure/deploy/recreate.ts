@@ -10,8 +10,8 @@ import type { AzureApi } from '../client/api';
 import { describeResource } from '../resources/table';
 import { destroyStage, runDeletions } from './destroy';
 import type { GatewaySubnetRecreate } from './diff';
-import type { ApplyEventBody } from '../events';
-import type { SharedKeyStore } from '../sharedKeys';
+import type { ApplyEventBody } from './events';
+import type { SharedKeyStore } from './keyStore';
 import type { WaitPolicy } from './waiting';
 
 export interface RecreateDeps {

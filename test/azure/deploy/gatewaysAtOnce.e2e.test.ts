@@ -8,7 +8,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import type { ApplyEvent } from '../../../src/azure/events';
+import type { ApplyEvent } from '../../../src/azure/deploy/events';
 import { ExitCode } from '../../../src/errors';
 import { cliRunner } from '../../support/cli';
 import { seedCircuit, startHarness, type Harness } from '../../support/emulator';
