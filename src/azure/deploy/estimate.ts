@@ -57,3 +57,21 @@ export function estimateDeployMs(plan: AzurePlan, changes: readonly Change[], o:
   for (const r of plan.resources) total = Math.max(total, visit(r.key));
   return total;
 }
+
+/** How long one deletion takes at Azure's documented durations (a gateway's delete as long as its create). */
+function deletionMs(type: string): number {
+  return type === 'virtualNetworkGateways' ? GATEWAY_WRITE_MS : type === 'connections' ? CONNECTION_WRITE_MS : OTHER_WRITE_MS;
+}
+
+/**
+ * The estimated wall time of a destroy (ms): its stages one after the other, each as long as its longest
+ * deletion, but gateways one at a time (destroy deletes them in sequence).
+ */
+export function estimateDestroyMs(steps: readonly { stage: number; type: string }[]): number {
+  const stages = [...new Set(steps.map((s) => s.stage))];
+  return stages.reduce((total, stage) => {
+    const here = steps.filter((s) => s.stage === stage);
+    const gateways = here.filter((s) => s.type === 'virtualNetworkGateways').length * GATEWAY_WRITE_MS;
+    return total + Math.max(gateways, ...here.map((s) => deletionMs(s.type)));
+  }, 0);
+}

@@ -62,6 +62,10 @@ async function destroyLocked(
     if (plan.ownsResourceGroup) writeLine(io.stdout, `  - resource group ${rg} (only if nothing else is left in it)`);
     if (plan.kept.length > 0) writeLine(io.stdout, `kept (not created by tunnelsmith for this hub): ${plan.kept.map(describeListed).join(', ')}`);
   }
+  // A static token that would expire while the gateways are being deleted is refused before the question.
+  const { estimateDestroyMs } = await import('../../azure/deploy/estimate');
+  const { checkTokenOutlastsRun } = await import('../../azure/client/credentials');
+  checkTokenOutlastsRun(conn.credential, estimateDestroyMs(plan.steps), 'this destroy');
   if (!args.yes) {
     if (!io.stdin || io.stdin.isTTY !== true) {
       throw new UsageError('ConfirmationNeeded', 'destroy deletes Azure resources and needs a typed confirmation, but stdin is not a terminal', 'run it from a terminal, or pass --yes');

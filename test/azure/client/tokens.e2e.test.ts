@@ -57,6 +57,23 @@ test('a static ARM JWT that expires before the plan\'s estimated end (+10 min) i
   expect(h.writes()).toEqual([]);
 });
 
+test('destroy refuses a static ARM JWT that expires before the deletions can end, before the question and any delete', async () => {
+  const file = await hubFile('destroy-short-rg');
+  const long = h.emu.control.issueToken('arm', 3 * 3600);
+  expect((await run(['deploy', '--file', file], { ...base, TUNNELSMITH_ARM_TOKEN: long.token })).code).toBe(ExitCode.ok);
+  const { token } = h.emu.control.issueToken('arm', 30 * 60);
+  h.emu.control.clearRequestLog();
+  const r = await run(['destroy', '--yes', '--file', file], { ...base, TUNNELSMITH_ARM_TOKEN: token });
+  expect(r.code).toBe(ExitCode.usage);
+  // Connections (2 min), the two gateways one after the other (45 min each), then two stages of 1 min.
+  expect(r.err).toMatch(/error \[TokenExpiresTooSoon\]: TUNNELSMITH_ARM_TOKEN expires in 30 min \(at .*\), before this destroy can end: estimated 94 min at Azure's documented durations, plus a 10 min margin; nothing was written/);
+  expect(h.writes()).toEqual([]);
+  expect(r.err + r.out).not.toContain(token);
+  const done = await run(['destroy', '--yes', '--file', file], { ...base, TUNNELSMITH_ARM_TOKEN: long.token });
+  expect(done.code).toBe(ExitCode.ok);
+  expect(done.out).toMatch(/^Deleted \d+ resource\(s\) of destroy-short-rg/m);
+});
+
 test('a token file refreshed by CI carries the deploy past the first token\'s expiry (read again on 401)', async () => {
   const file = await hubFile('file-rg');
   const tokenFile = path.join(h.dir, 'arm-token');
