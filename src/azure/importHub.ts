@@ -14,6 +14,7 @@ import { Document, isMap, isSeq, type Node as YamlNode } from 'yaml';
 import { AzureError, UsageError, type Problem } from '../errors';
 import { defaultExpressRoutePublicIpName, defaultPublicIpNames, IMPORT_DEVICE_PLACEHOLDER } from '../hub/defaults';
 import { AZURE_DEFAULT_ASN } from '../hub/azureValues';
+import { DEVICE_IDS } from '../hub/deviceIds';
 import { SITE_NAME } from '../hub/patterns';
 import { AZURE_DEFAULT_DPD_TIMEOUT_SECONDS } from '../policy/catalog';
 import type { IpsecPolicy } from '../hub/types';
@@ -225,7 +226,7 @@ export function buildImportedHub(snap: ImportSnapshot, opts: ImportOptions = {})
     const device = opts.device ?? IMPORT_DEVICE_PLACEHOLDER;
     if (!opts.device) {
       placeholders++;
-      comments.push({ path: ['sites', index, 'device'], text: ' tunnelsmith import: write the appliance: cisco-ios, juniper-srx, strongswan or windows-rras' });
+      comments.push({ path: ['sites', index, 'device'], text: ` tunnelsmith import: write the appliance: ${DEVICE_IDS.slice(0, -1).join(', ')} or ${DEVICE_IDS[DEVICE_IDS.length - 1]}` });
     }
     if (samePolicyless(cn)) {
       notes.push(note(`${path}.ipsecPolicy`, `connection ${cn.name} has no custom IPsec policy: Azure's default proposals (weak: DH group 2, no PFS) stay, written as azure-default`, 'set a policy (or remove ipsecPolicy for the secure default) when the device is ready for it; deploy then updates the connection'));

@@ -48,7 +48,7 @@ test('import writes the hub file: explicit names, azure-default for a connection
 
   const text = await fs.readFile(path.join(h.dir, 'imported.yaml'), 'utf8');
   expect(text).toMatch(/^# Written by tunnelsmith import from resource group import-rg\./);
-  expect(text).toMatch(/device: FILL-IN-DEVICE # tunnelsmith import: write the appliance: cisco-ios, juniper-srx, strongswan or windows-rras/);
+  expect(text).toMatch(/device: FILL-IN-DEVICE # tunnelsmith import: write the appliance: cisco-ios, juniper-srx, strongswan, windows-rras, fortigate or paloalto$/m);
   expect(text).toMatch(/addressSpace: \[ 172\.16\.0\.0\/16, 172\.17\.0\.0\/16 \]/);
   expect(parse(text)).toEqual({
     azure: {
