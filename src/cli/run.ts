@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+/** Runs the CLI in this process: argv in, exit code out (the bin entry, main.ts, loads this). */
 import { exec } from './exec';
 
 // A reader that stops early (`tunnelsmith ... | head`) closes the pipe: what is left to print has
