@@ -1,14 +1,21 @@
 #!/usr/bin/env node
 /**
- * The `tunnelsmith` command (package.json `bin`). In dist/, `./run` is the bundled CLI (one file, see
- * scripts/bundle-cli.js); from the sources it is src/cli/run.ts.
+ * The `tunnelsmith` command (package.json `bin`). Built (dist/cli/main.js), it runs the bundled CLI,
+ * dist/cli/run.js (scripts/bundle-cli.js), with its code cache; from the sources it runs src/cli/run.ts.
  */
-// Only --debug prints stack traces. Mapping them to the TypeScript sources needs the bundle's source
-// map read when the bundle is compiled, which costs start-up time, so it is switched on only then
-// (NODE_OPTIONS=--enable-source-maps does it for every run).
-if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
+import path from 'node:path';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-require('./run');
-
-export {};
+const debug = process.argv.includes('--debug');
+if (debug) {
+  // Only --debug prints stack traces. Mapping them to the TypeScript sources needs the bundle's source
+  // map read as the bundle is compiled, which costs start-up time, so only then (and without the code
+  // cache, which would bypass it). NODE_OPTIONS=--enable-source-maps maps them for every run.
+  process.setSourceMapsEnabled(true);
+}
+if (!debug && __filename.endsWith('.js')) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./codeCache') as typeof import('./codeCache')).runWithCodeCache(path.join(__dirname, 'run.js'), module);
+} else {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('./run');
+}
