@@ -26,7 +26,6 @@ const BUNDLE = path.join(ROOT, 'dist', 'cli', 'run.js');
 const OPTIONS = {
   absWorkingDir: ROOT,
   entryPoints: ['src/cli/run.ts'],
-  outfile: path.relative(ROOT, BUNDLE),
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -53,46 +52,54 @@ const WARM_UP = (out) => {
   return ['render', '--file', path.join(fixture, 'hub.yaml'), '--facts', path.join(fixture, 'facts.json'), '--out', out, '--force'];
 };
 
-async function bundle() {
+/** Bundles the CLI into `outfile` (absolute); returns its size in bytes. */
+async function bundleCli(outfile = BUNDLE) {
   const esbuild = require('esbuild');
-  const result = await esbuild.build(OPTIONS);
-  const bytes = result.metafile?.outputs[OPTIONS.outfile ?? '']?.bytes ?? 0;
-  process.stdout.write(`bundled the CLI into ${OPTIONS.outfile} (${(bytes / 1024).toFixed(0)} KiB)\n`);
+  const result = await esbuild.build({ ...OPTIONS, outfile });
+  return Object.entries(result.metafile?.outputs ?? {}).find(([f]) => f.endsWith('.js'))?.[1].bytes ?? 0;
 }
 
-/** Runs the warm-up in a child process (`--code-cache`), which writes the cache as it exits. */
-function makeCodeCache() {
-  const { codeCachePath } = require(path.join(ROOT, 'dist', 'cli', 'codeCache.js'));
-  fs.rmSync(codeCachePath(BUNDLE), { force: true });
+/**
+ * Runs the warm-up on `bundle` in a child process (`--code-cache`), which saves the cache as it exits.
+ * The loader is the one the bin entry uses, compiled beside the bundle (dist/cli/codeCache.js).
+ */
+function makeCodeCache(bundle = BUNDLE) {
+  const { codeCachePath } = require(path.join(path.dirname(bundle), 'codeCache.js'));
+  fs.rmSync(codeCachePath(bundle), { force: true });
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'tunnelsmith-warm-up-'));
   try {
-    execFileSync(process.execPath, [__filename, '--code-cache', ...WARM_UP(out)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { PATH: process.env.PATH, HOME: out } });
+    execFileSync(process.execPath, [__filename, '--code-cache', bundle, ...WARM_UP(out)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { PATH: process.env.PATH, HOME: out } });
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
-  process.stdout.write(`saved its code cache (${(fs.statSync(codeCachePath(BUNDLE)).size / 1024).toFixed(0)} KiB)\n`);
+  return fs.statSync(codeCachePath(bundle)).size;
 }
 
-/** In the child: runs the CLI with `argv`, then saves what V8 compiled. */
-function warmUp(argv) {
-  const { codeCachePath, runWithCodeCache } = require(path.join(ROOT, 'dist', 'cli', 'codeCache.js'));
-  process.argv = [process.execPath, BUNDLE, ...argv];
-  const script = runWithCodeCache(BUNDLE, module);
+/** In the child: runs the CLI in `bundle` with `argv`, then saves what V8 compiled. */
+function warmUp(bundle, argv) {
+  const { codeCachePath, runWithCodeCache } = require(path.join(path.dirname(bundle), 'codeCache.js'));
+  process.argv = [process.execPath, bundle, ...argv];
+  const script = runWithCodeCache(bundle, module);
   process.on('exit', (code) => {
     if (code !== 0 || process.exitCode) throw new Error(`the warm-up run (tunnelsmith ${argv.join(' ')}) failed`);
-    fs.writeFileSync(codeCachePath(BUNDLE), script.createCachedData());
+    fs.writeFileSync(codeCachePath(bundle), script.createCachedData());
   });
 }
 
-module.exports = { OPTIONS };
+async function main() {
+  const bytes = await bundleCli();
+  process.stdout.write(`bundled the CLI into ${path.relative(ROOT, BUNDLE)} (${(bytes / 1024).toFixed(0)} KiB)\n`);
+  const cached = makeCodeCache();
+  process.stdout.write(`saved its code cache (${(cached / 1024).toFixed(0)} KiB)\n`);
+}
+
+module.exports = { OPTIONS, bundleCli, makeCodeCache };
 if (require.main === module) {
-  if (process.argv[2] === '--code-cache') warmUp(process.argv.slice(3));
+  if (process.argv[2] === '--code-cache') warmUp(process.argv[3], process.argv.slice(4));
   else {
-    bundle()
-      .then(makeCodeCache)
-      .catch((e) => {
-        process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-        process.exitCode = 1;
-      });
+    main().catch((e) => {
+      process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 1;
+    });
   }
 }
