@@ -1,26 +1,21 @@
 #!/usr/bin/env node
-import { exec } from './exec';
+/**
+ * The `tunnelsmith` command (package.json `bin`). Built (dist/cli/main.js), it runs the bundled CLI,
+ * dist/cli/run.js (scripts/bundle-cli.js), with its code cache; from the sources it runs src/cli/run.ts.
+ */
+import path from 'node:path';
 
-// A reader that stops early (`tunnelsmith ... | head`) closes the pipe: what is left to print has
-// nowhere to go, which is no error of the command (it finishes and keeps its exit code).
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-  });
+const debug = process.argv.includes('--debug');
+if (debug) {
+  // Only --debug prints stack traces. Mapping them to the TypeScript sources needs the bundle's source
+  // map read as the bundle is compiled, which costs start-up time, so only then (and without the code
+  // cache, which would bypass it). NODE_OPTIONS=--enable-source-maps maps them for every run.
+  process.setSourceMapsEnabled(true);
 }
-
-exec(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-  cwd: process.cwd(),
-  stdin: process.stdin,
-}).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(`internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = 1;
-  },
-);
+if (!debug && __filename.endsWith('.js')) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./codeCache') as typeof import('./codeCache')).runWithCodeCache(path.join(__dirname, 'run.js'), module);
+} else {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('./run');
+}

@@ -5,7 +5,7 @@
  * optional here; `normalize.ts` applies the defaults. The published JSON Schema is generated from
  * `HubFileSchema` (`buildHubJsonSchema`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEVICE_IDS } from './deviceIds';
 import { DEFAULT_EXPRESS_ROUTE_ROUTES_VIA, EXPRESS_ROUTE_ROUTES_VIA } from './types';
 import { POLICY_CATALOG, MIN_SA_DATA_SIZE_KB, MIN_SA_LIFETIME_SECONDS, SECURE_DEFAULT_POLICY, type PolicyEnumField } from '../policy/catalog';

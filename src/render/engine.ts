@@ -11,8 +11,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import nunjucks from 'nunjucks';
+import { packageRoot } from '../util/packageRoot';
 
-export const TEMPLATE_ROOT = path.resolve(__dirname, '..', '..', 'device-templates');
+export const TEMPLATE_ROOT = path.join(packageRoot(), 'device-templates');
 
 /** The options every template is compiled and rendered with (the precompile step uses these too). */
 export const ENGINE_OPTIONS = Object.freeze({ autoescape: false, throwOnUndefined: true, trimBlocks: true, lstripBlocks: true } as const);
@@ -23,7 +24,7 @@ export interface PrecompiledTemplates {
   templates: Record<string, { sha256: string; load: () => object }>;
 }
 
-/** The module the build writes beside this one; its name without the extension. */
+/** The module the build writes into dist/render/; its name without the extension. */
 export const PRECOMPILED_MODULE = 'templates.precompiled';
 
 export interface TemplateEngine {
@@ -71,12 +72,17 @@ export function createTemplateEngine(opts: { root?: string; precompiled?: Precom
   };
 }
 
-/** The build's precompiled templates, when present beside this module and made for this nunjucks. */
+/**
+ * The build's precompiled templates, when this code is built (dist/: compiled modules or the bundled
+ * CLI, which both take them from dist/render/) and they were made for this nunjucks. The sources (tests)
+ * compile from device-templates/.
+ */
 function builtPrecompiled(): PrecompiledTemplates | undefined {
+  if (!__filename.endsWith('.js')) return undefined;
   let p: PrecompiledTemplates;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    p = require(`./${PRECOMPILED_MODULE}`) as PrecompiledTemplates;
+    p = require(path.join(packageRoot(), 'dist', 'render', `${PRECOMPILED_MODULE}.js`)) as PrecompiledTemplates;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return undefined;
     throw e;

@@ -186,8 +186,8 @@ async function demoLocked(args: DemoArgs & GlobalArgs, io: CliIO, inject: DemoIn
 }
 
 async function demoHubText(fs: typeof import('node:fs').promises, path: typeof import('node:path')): Promise<string> {
-  // src/cli/commands (ts) and dist/cli/commands (built) both sit three levels below the package root.
-  const shipped = path.resolve(__dirname, '..', '..', '..', 'fixtures', 'demo', 'hub.yaml');
+  const { packageRoot } = await import('../../util/packageRoot');
+  const shipped = path.join(packageRoot(), 'fixtures', 'demo', 'hub.yaml');
   try {
     return await fs.readFile(shipped, 'utf8');
   } catch {
