@@ -2,6 +2,7 @@
  * What the fault and crash tests check after a run: the resources Azure holds are exactly the planned
  * ones, in the planned state, and every shared key Azure holds is one the key journal knows.
  */
+import path from 'node:path';
 import type { AzureApi } from '../../src/azure/client/api';
 import { diffAgainstAzure, readActualState } from '../../src/azure/deploy/read';
 import type { NetworkResourceType } from '../../src/azure/client/model';
@@ -9,6 +10,7 @@ import type { AzurePlan } from '../../src/azure/deploy/plan';
 import type { PlannedResource } from '../../src/azure/resources/contract';
 import type { RequestLogEntry } from '../../src/emulator';
 import { readKeyJournal } from '../../src/io/keyJournal';
+import { answeredAt, type KillPoint, type SeenRequest } from '../support/cli';
 
 const TYPE_OF: Record<PlannedResource['kind'], NetworkResourceType | undefined> = {
   resourceGroup: undefined,
@@ -81,7 +83,35 @@ export function writeAttempts(log: RequestLogEntry[]): RequestLogEntry[] {
   return log.filter((e) => e.service === 'arm' && e.method !== 'GET');
 }
 
-/** `count` points spread evenly strictly inside (0, total). */
-export function spreadPoints(total: number, count: number): number[] {
-  return Array.from({ length: count }, (_, k) => Math.round(((k + 1) * total) / (count + 1)));
+/** ARM writes (not GET): the anchors of the deploy's kill points. */
+export function isArmWrite(e: RequestLogEntry): boolean {
+  return e.service === 'arm' && e.method !== 'GET';
 }
+
+/**
+ * `count` kill points over an uninterrupted reference run, anchored on its requests that `match`
+ * selects (their number and order do not depend on the machine's load). The candidates are: right
+ * after each anchor was answered, and halfway (as the reference timed it) from there to the next
+ * anchor, which lands in the middle of the operation the anchor started when that operation sets the
+ * gap. The points are spread evenly over the candidates, first and last included. When each anchor
+ * starts an operation the run waits for, every point comes before the run's end.
+ */
+export function killPointsOver(reference: SeenRequest[], match: (e: RequestLogEntry) => boolean, count: number): KillPoint[] {
+  const anchors = reference.filter(match).map(answeredAt);
+  const candidates = anchors.flatMap((at, i): KillPoint[] => {
+    const now = { match, nth: i + 1, delayMs: 0 };
+    return i + 1 < anchors.length ? [now, { ...now, delayMs: Math.round((anchors[i + 1] - at) / 2) }] : [now];
+  });
+  if (count < 2) throw new Error('kill points: at least 2 (the first and the last candidate)');
+  if (candidates.length < count) throw new Error(`${count} kill points need at least ${count} candidates; the reference run has ${candidates.length}`);
+  return Array.from({ length: count }, (_, i) => candidates[Math.round((i * (candidates.length - 1)) / (count - 1))]);
+}
+
+/** Where a kill point is, for a failure message: `after PUT virtualNetworks/x (#3) +120 ms`. */
+export function describeKillPoint(reference: SeenRequest[], p: KillPoint): string {
+  const e = reference.filter(p.match)[p.nth - 1];
+  return `after ${e.method} ${e.path.replace(/^.*\/providers\/[^/]+\//, '')} (#${p.nth}) +${p.delayMs} ms`;
+}
+
+/** The preload that kills a child right before its n-th rename or fsync under a folder (see the file). */
+export const KILL_AT_FS_OP = path.join(__dirname, 'helpers', 'killAtFsOp.js');

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { CliIO } from '../../src/cli/command';
 import { exec } from '../../src/cli/exec';
-import type { RunningEmulator } from '../../src/emulator';
+import type { RequestLogEntry, RunningEmulator } from '../../src/emulator';
 import type { Harness } from './emulator';
 
 // ---- In-process
@@ -91,6 +91,27 @@ export const CLI_CHILD = path.join(__dirname, 'cliChild.js');
 /** A preload (`node -r TS_REGISTER`) that lets a child process require the TypeScript sources. */
 export const TS_REGISTER = path.join(__dirname, 'tsRegister.js');
 
+/** A request of the child as the emulator logged it, and when the test saw it (ms from the child's first request). */
+export interface SeenRequest extends RequestLogEntry {
+  seenMs: number;
+}
+
+/**
+ * Where to kill the child: `delayMs` after the emulator answered the `nth` (1-based) of the child's
+ * requests that `match` selects. A point in progress, not in time: on a busy machine the
+ * child's work between requests slows down, but the kill still lands after the same request.
+ */
+export interface KillPoint {
+  match: (e: RequestLogEntry) => boolean;
+  nth: number;
+  delayMs: number;
+}
+
+/** When the emulator answered a request (epoch ms). */
+export function answeredAt(e: RequestLogEntry): number {
+  return Date.parse(e.time) + e.durationMs;
+}
+
 export interface KilledRun {
   /** True when the process was killed; false when it finished before the kill point. */
   killed: boolean;
@@ -98,30 +119,47 @@ export interface KilledRun {
   output: string;
   /** Milliseconds from the run's first request to its exit (or to the kill). */
   runMs: number;
+  /** The child's requests, in the order the emulator logged them. */
+  requests: SeenRequest[];
 }
 
 /**
- * Runs the CLI (from the sources) in a child process and kills it with SIGKILL `afterMs` after the
- * emulator saw its first request (so the process start-up does not count). `Infinity` never kills.
- * The operations' durations in the emulator set most of a run's length, so a point is at about the
- * same place in the run on a busy machine too.
+ * Runs the CLI (from the sources) in a child process and kills it with SIGKILL at `kill` (never when
+ * absent; a preload in `nodeArgs` may kill it too). The emulator runs in this process: its request log
+ * is watched every millisecond.
  */
-export function runCliKilledAfter(emu: RunningEmulator, argv: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; afterMs: number }): Promise<KilledRun> {
-  const base = emu.control.counts().requests;
+export function runCliKilledAfter(emu: RunningEmulator, argv: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; kill?: KillPoint; nodeArgs?: string[] }): Promise<KilledRun> {
+  let seenTotal = emu.control.counts().requests;
+  const requests: SeenRequest[] = [];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_CHILD, ...argv], { cwd: opts.cwd, env: { PATH: process.env.PATH ?? '', HOME: opts.cwd, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), CLI_CHILD, ...argv], { cwd: opts.cwd, env: { PATH: process.env.PATH ?? '', HOME: opts.cwd, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     let firstRequestAt: number | undefined;
+    let matched = 0;
     let timer: NodeJS.Timeout | undefined;
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const watch = setInterval(() => {
-      if (emu.control.counts().requests === base) return;
-      clearInterval(watch);
-      firstRequestAt = Date.now();
-      if (Number.isFinite(opts.afterMs)) timer = setTimeout(() => child.kill('SIGKILL'), opts.afterMs);
-    }, 1);
+    const poll = () => {
+      const total = emu.control.counts().requests;
+      if (total < seenTotal) seenTotal = 0; // the log was cleared
+      if (total === seenTotal) return;
+      const now = Date.now();
+      firstRequestAt ??= now;
+      const fresh = emu.control.requestLog().slice(-(total - seenTotal));
+      seenTotal = total;
+      for (const e of fresh) {
+        requests.push({ ...e, seenMs: now - firstRequestAt });
+        if (opts.kill && opts.kill.match(e) && ++matched === opts.kill.nth) {
+          // Counted from when the emulator answered, not from when this watch saw it: an operation the
+          // request started ends on a timer of this same process, so a kill due before that end always
+          // comes first, however late the watch ran.
+          timer = setTimeout(() => child.kill('SIGKILL'), Math.max(0, answeredAt(e) + opts.kill.delayMs - Date.now()));
+        }
+      }
+    };
+    const watch = setInterval(poll, 1);
     const stop = () => {
+      poll();
       clearInterval(watch);
       if (timer) clearTimeout(timer);
     };
@@ -131,7 +169,7 @@ export function runCliKilledAfter(emu: RunningEmulator, argv: string[], opts: { 
     });
     child.on('close', (code, signal) => {
       stop();
-      resolve({ killed: signal === 'SIGKILL', code, output, runMs: firstRequestAt === undefined ? 0 : Date.now() - firstRequestAt });
+      resolve({ killed: signal === 'SIGKILL', code, output, runMs: firstRequestAt === undefined ? 0 : Date.now() - firstRequestAt, requests });
     });
   });
 }

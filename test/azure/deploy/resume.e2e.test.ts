@@ -2,6 +2,7 @@
 import { readKeyJournal } from '../../../src/io/keyJournal';
 import type { Hub } from '../../../src/hub/types';
 import { seedCircuit, startHarness, writesTo, type Harness } from '../../support/emulator';
+import { answeredAt } from '../../support/cli';
 import { demoHub } from '../../support/hubs';
 
 let h: Harness;
@@ -18,16 +19,21 @@ function hubFor(rg: string): Hub {
   return hub;
 }
 
-/** Runs a deploy and aborts it `afterMs` after the operation `id` started. */
-async function deployAbortingDuring(hub: Hub, id: string, afterMs: number): Promise<unknown> {
+/**
+ * Runs a deploy and aborts it `afterMs` after the emulator answered the PUT of `type/name`: a point in
+ * the deploy's progress, which a loaded machine does not move (time from the operation's start event
+ * could pass before the PUT was even sent).
+ */
+async function deployAbortingAfterPut(hub: Hub, type: string, name: string, afterMs: number): Promise<unknown> {
   const controller = new AbortController();
-  const seen = h.events.length;
+  const target = new RegExp(`/${type}/${name}$`, 'i');
+  let timer: NodeJS.Timeout | undefined;
   const watch = setInterval(() => {
-    if (h.events.slice(seen).some((e) => e.type === 'start' && e.id === id)) {
-      clearInterval(watch);
-      setTimeout(() => controller.abort(), afterMs);
-    }
-  }, 2);
+    const put = h.emu.control.requestLog().find((e) => e.service === 'arm' && e.method === 'PUT' && e.status >= 200 && e.status < 300 && target.test(e.path));
+    if (!put) return;
+    clearInterval(watch);
+    timer = setTimeout(() => controller.abort(), Math.max(0, answeredAt(put) + afterMs - Date.now()));
+  }, 1);
   try {
     return await h.deploy(hub, { signal: controller.signal }).then(
       () => new Error('the deploy was not interrupted'),
@@ -35,12 +41,16 @@ async function deployAbortingDuring(hub: Hub, id: string, afterMs: number): Prom
     );
   } finally {
     clearInterval(watch);
+    if (timer) clearTimeout(timer);
   }
 }
 
 test('killed in the middle of the VPN gateway creation: the next run waits for it and writes only what is left', async () => {
+  // The gateway must still be Updating when the next run reads it, after this run's abort and that
+  // run's reads of a dozen resources: seconds of margin, as a loaded machine can need.
+  h.emu.control.setDurations({ gatewayMs: 2_000 });
   const hub = hubFor('resume-gw-rg');
-  const stopped = await deployAbortingDuring(hub, 'vpnGateway:ra-hybrid-vpn-vgw', 100);
+  const stopped = await deployAbortingAfterPut(hub, 'virtualNetworkGateways', 'ra-hybrid-vpn-vgw', 100);
   expect(stopped).toMatchObject({ name: 'AbortError' });
   expect((await h.api.getGateway('resume-gw-rg', 'ra-hybrid-vpn-vgw'))!.provisioningState).toBe('Updating');
   expect(await h.api.getConnection('resume-gw-rg', 'ra-hybrid-vpn-cn')).toBeUndefined();
@@ -64,7 +74,7 @@ test('killed in the middle of the VPN gateway creation: the next run waits for i
 test('killed while the connection is created: the journaled key is the one Azure holds, and the next run confirms it', async () => {
   const hub = hubFor('resume-cn-rg');
   const hubId = 'resume-cn-rg/ra-hybrid-vpn-er-vnet';
-  const stopped = await deployAbortingDuring(hub, 'ipsecConnection:ra-hybrid-vpn-cn', 60);
+  const stopped = await deployAbortingAfterPut(hub, 'connections', 'ra-hybrid-vpn-cn', 0);
   expect(stopped).toMatchObject({ name: 'AbortError' });
   const pending = (await readKeyJournal(h.journalDir, hubId, 'ra-hybrid-vpn-cn'))!;
   expect(pending.current).toMatchObject({ origin: 'generated', state: 'pending' });
