@@ -10,7 +10,7 @@ import type { DeviceDefinition } from '../devices/kit/contract';
 import type { DeviceProcedure } from '../devices/kit/procedure';
 import { REDACTED_KEY_PLACEHOLDER } from '../render/context';
 import type { SiteRenderPlan } from '../render/plan';
-import { buildHandoffView } from './handoffView';
+import { buildHandoffView, type HandoffView } from './handoffView';
 import { fileMode, type BundleMeta } from './manifest';
 import { buildTopologySvg } from './topologyLayout';
 
@@ -83,6 +83,9 @@ export function buildContentSecurityPolicy(script: string = COPY_SCRIPT): string
   return ["default-src 'none'", "style-src 'unsafe-inline'", `script-src 'sha256-${hash}'`, "base-uri 'none'", "form-action 'none'"].join('; ');
 }
 
+/** The policy of every page: the script is fixed, so its hash is computed once. */
+let pageCsp: string | undefined;
+
 /** Splits README-style text on backticks: `copy `a` to `b`` gives prose, code, prose, code. */
 export function splitCode(text: string): TextSegment[] {
   return text
@@ -101,9 +104,24 @@ export function pageHoldsSecret(plan: SiteRenderPlan, meta: BundleMeta): boolean
   return !redacted || plan.devices.some((d) => d.files.some((f) => f.holdsSecret));
 }
 
-/** Everything the handoff page template prints. Reuses the README's view; adds what only the page shows. */
-export function buildPageView(plan: SiteRenderPlan, meta: BundleMeta, devices: Readonly<Record<DeviceId, DeviceDefinition>>): Record<string, unknown> {
-  const handoff = buildHandoffView(plan, meta, devices);
+/** Lines of a file as an editor counts them (a final newline ends the last line, it starts none). */
+export function lineCount(content: string): number {
+  if (content === '') return 0;
+  let newlines = 0;
+  for (let i = content.indexOf('\n'); i !== -1; i = content.indexOf('\n', i + 1)) newlines++;
+  return content.endsWith('\n') ? newlines : newlines + 1;
+}
+
+/**
+ * Everything the handoff page template prints. Reuses the README's view (pass it when already built);
+ * adds what only the page shows.
+ */
+export function buildPageView(
+  plan: SiteRenderPlan,
+  meta: BundleMeta,
+  devices: Readonly<Record<DeviceId, DeviceDefinition>>,
+  handoff: HandoffView = buildHandoffView(plan, meta, devices),
+): Record<string, unknown> {
   const ctx = plan.context;
   const redacted = meta.redacted || ctx.keyRedacted;
   let fileNumber = 0;
@@ -129,7 +147,7 @@ export function buildPageView(plan: SiteRenderPlan, meta: BundleMeta, devices: R
           path: `${d.id}/${f.path}`,
           content: f.content,
           mode: `0${fileMode(f.holdsSecret, f.executable).toString(8)}`,
-          lines: f.content === '' ? 0 : f.content.replace(/\n$/, '').split('\n').length,
+          lines: lineCount(f.content),
           bytes: Buffer.byteLength(f.content, 'utf8'),
           holdsKey,
         };
@@ -150,6 +168,6 @@ export function buildPageView(plan: SiteRenderPlan, meta: BundleMeta, devices: R
     anyPolicyWords: pageDevices.some((d) => d.policyWords.length > 0),
     topology: buildTopologySvg(ctx, pageDevices.map((d) => d.name)),
     copyScript: COPY_SCRIPT,
-    csp: buildContentSecurityPolicy(COPY_SCRIPT),
+    csp: (pageCsp ??= buildContentSecurityPolicy(COPY_SCRIPT)),
   };
 }
