@@ -11,7 +11,6 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import nunjucks from 'nunjucks';
-import { useCachedFrameSet } from './frameSet';
 
 export const TEMPLATE_ROOT = path.resolve(__dirname, '..', '..', 'device-templates');
 
@@ -66,10 +65,7 @@ export function createTemplateEngine(opts: { root?: string; precompiled?: Precom
   let env: nunjucks.Environment | undefined;
   return {
     render(templatePath, view) {
-      if (!env) {
-        useCachedFrameSet();
-        env = new nunjucks.Environment(templateLoader(opts.root ?? TEMPLATE_ROOT, opts.precompiled), { ...ENGINE_OPTIONS });
-      }
+      env ??= new nunjucks.Environment(templateLoader(opts.root ?? TEMPLATE_ROOT, opts.precompiled), { ...ENGINE_OPTIONS });
       return env.render(templatePath, view);
     },
   };
