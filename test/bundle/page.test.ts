@@ -339,5 +339,9 @@ describe('page view helpers', () => {
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(20);
     expect(lines.join('').replace(/ /g, '')).toBe(long.replace(/ /g, ''));
     expect(wrapText('short', 20)).toEqual(['short']);
+    // Short text with stray spaces is still split into words and joined by one space.
+    expect(wrapText('  a  b ', 20)).toEqual(['a b']);
+    expect(wrapText(' ', 20)).toEqual(['']);
+    expect(wrapText('', 20)).toEqual(['']);
   });
 });
