@@ -67,6 +67,10 @@ export async function benchRender(opts: { runs: number }): Promise<{ figures: Fi
       for (let i = 0; i < opts.runs; i++) bySize[n].push(await renderOnce(dir, inputs[n], `${n}-${i}`));
       log(`render: ${n} sites: wall ${bySize[n].map((r) => r.wallMs.toFixed(0)).join(', ')} ms; phases of the last run ${JSON.stringify(bySize[n][opts.runs - 1].phasesMs, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
     }
+    // Rendering again over the last run's bundle: every site folder is checked (links, hand edits) and
+    // swapped whole, and the old one removed.
+    const again = await renderOnce(dir, inputs[1000], `1000-${opts.runs - 1}`);
+    log(`render: 1,000 sites again over the last bundle: wall ${again.wallMs.toFixed(0)} ms; phases ${JSON.stringify(again.phasesMs, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
     const big = bySize[1000];
     const pipeline = (n: number) => median(bySize[n].map((r) => r.pipelineMs));
     const phase = (k: keyof RenderRunResult['phasesMs']) => median(big.map((r) => r.phasesMs[k]));
@@ -83,18 +87,20 @@ export async function benchRender(opts: { runs: number }): Promise<{ figures: Fi
     }
     const B = 'render';
     const figures: Figure[] = [
-      { benchmark: B, name: '1,000 sites: wall, whole run (process start to exit)', value: wall / 1000, unit: 's', target: 2, kind: 'max', note: `median of ${opts.runs}; ten 100-site hubs in one process` },
+      { benchmark: B, name: '1,000 sites: wall, whole run (process start to exit)', value: wall / 1000, unit: 's', target: 1.5, kind: 'max', note: `median of ${opts.runs}; ten 100-site hubs in one process` },
       { benchmark: B, name: '1,000 sites: peak memory (max RSS)', value: peakMiB, unit: 'MiB', target: 200, kind: 'max' },
       { benchmark: B, name: '1,000 sites: files written', value: sample.filesWritten, unit: 'files' },
       { benchmark: B, name: '1,000 sites: per site (its device config set, written)', value: pipeline(1000) / sample.sites, unit: 'ms' },
       { benchmark: B, name: '1,000 sites: per device file', value: pipeline(1000) / sample.deviceFiles, unit: 'ms' },
       ...(['load', 'facts', 'render', 'bundle', 'write'] as const).map((k) => ({ benchmark: B, name: `1,000 sites: phase ${k}`, value: phase(k), unit: 'ms' })),
+      { benchmark: B, name: '1,000 sites again over the last bundle: wall, whole run (info)', value: again.wallMs / 1000, unit: 's', note: 'one run' },
+      { benchmark: B, name: '1,000 sites again over the last bundle: phase write (info)', value: again.phasesMs.write, unit: 'ms' },
       ...sizes.map((n) => ({ benchmark: B, name: `${n} sites: pipeline (read, validate, render, write)`, value: pipeline(n), unit: 'ms' })),
       { benchmark: B, name: 'growth exponent 10 -> 100 sites (1 = linear)', value: exponent(10, 100), unit: '', target: 1.1, kind: 'max', note: 'log(t100/t10)/log(10), pipeline time' },
       { benchmark: B, name: 'growth exponent 100 -> 1,000 sites', value: exponent(100, 1000), unit: '', target: 1.1, kind: 'max' },
       { benchmark: B, name: '1,000 sites: 10 x tunnelsmith render CLI, fsync per key file (info)', value: cliMs / 1000, unit: 's' },
     ];
-    return { figures, details: { bySize, cliWallMs: cliMs } };
+    return { figures, details: { bySize, again, cliWallMs: cliMs } };
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }

@@ -24,12 +24,16 @@ export function buildSiteBundle(
       files.push({ path: `${d.deviceId}/${f.path}`, content: f.content, mode: fileMode(f.holdsSecret, f.executable), holdsSecret: f.holdsSecret });
     }
   }
-  const readme = engine.render('handoff/README.md.njk', buildHandoffView(plan, meta, devices));
+  // One view for both: the page reuses the README's (the device procedures are the costly part).
+  const handoff = buildHandoffView(plan, meta, devices);
+  const readme = engine.render('handoff/README.md.njk', handoff);
   files.push({ path: 'README.md', content: readme, mode: 0o644, holdsSecret: false });
-  const page = engine.render('handoff/index.html.njk', buildPageView(plan, meta, devices));
+  const page = engine.render('handoff/index.html.njk', buildPageView(plan, meta, devices, handoff));
   const pageSecret = pageHoldsSecret(plan, meta);
   files.push({ path: 'index.html', content: page, mode: fileMode(pageSecret, false), holdsSecret: pageSecret });
   files.sort((a, b) => a.path.localeCompare(b.path));
+  // Each file is hashed once: the manifest and SHA256SUMS list the same digests.
+  const digests = files.map((f) => sha256(f.content));
   const manifest: Manifest = {
     manifestVersion: MANIFEST_VERSION,
     tool: 'tunnelsmith',
@@ -39,9 +43,9 @@ export function buildSiteBundle(
     site: plan.site,
     devices: plan.devices.map((d) => d.deviceId),
     redacted: meta.redacted,
-    files: files.map((f) => ({
+    files: files.map((f, i) => ({
       path: f.path,
-      sha256: sha256(f.content),
+      sha256: digests[i] as string,
       bytes: Buffer.byteLength(f.content, 'utf8'),
       mode: `0${f.mode.toString(8)}`,
       secret: f.holdsSecret,
@@ -49,6 +53,7 @@ export function buildSiteBundle(
   };
   const manifestFile: BundleFile = { path: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n`, mode: 0o644, holdsSecret: false };
   const all = [...files, manifestFile];
-  const sums = all.map((f) => `${sha256(f.content)}  ${f.path}\n`).join('');
+  const allDigests = [...digests, sha256(manifestFile.content)];
+  const sums = all.map((f, i) => `${allDigests[i]}  ${f.path}\n`).join('');
   return [...all, { path: 'SHA256SUMS', content: sums, mode: 0o644, holdsSecret: false }];
 }

@@ -1,4 +1,9 @@
-/** The view behind a site's handoff README: everything the on-prem engineer needs to work alone. Pure. */
+/**
+ * The view behind a site's handoff README: everything the on-prem engineer needs to work alone. Pure.
+ * The README's long lists (the diagram, the parameter table, the steps) come as finished Markdown lines:
+ * a template loop that only joins strings costs the engine a frame and eight loop variables per line.
+ * The page (pageView.ts) reuses the raw rows and procedures.
+ */
 import type { DeviceId } from '../hub/deviceIds';
 import type { DeviceDefinition } from '../devices/kit/contract';
 import type { SiteRenderPlan } from '../render/plan';
@@ -33,13 +38,20 @@ export function buildHandoffView(plan: SiteRenderPlan, meta: BundleMeta, devices
   const deviceViews = plan.devices.map((d) => {
     const def = devices[d.deviceId];
     const files = d.files.map((f) => ({ path: `${d.deviceId}/${f.path}`, secret: f.holdsSecret }));
+    const procedure = def.procedure({ files: files.map((f) => f.path), bgp: ctx.bgp !== undefined, tunnels: ctx.tunnels.length });
     return {
       id: d.deviceId,
       name: def.displayName,
       targets: def.targets,
       files,
       policyWords: def.policyWords(p),
-      procedure: def.procedure({ files: files.map((f) => f.path), bgp: ctx.bgp !== undefined, tunnels: ctx.tunnels.length }),
+      procedure,
+      stepsMarkdown: {
+        before: bulletLines(procedure.before),
+        apply: numberedLines(procedure.apply),
+        verify: bulletLines(procedure.verify),
+        rollback: bulletLines(procedure.rollback),
+      },
     };
   });
   return {
@@ -53,7 +65,18 @@ export function buildHandoffView(plan: SiteRenderPlan, meta: BundleMeta, devices
     activeActive: ctx.azure.activeActive,
     connectionName: ctx.azure.connectionName,
     rows: rows.map(([name, value]) => ({ name, value })),
-    diagram: buildTopologyDiagram(ctx, deviceViews.map((d) => d.name)),
+    rowsMarkdown: rows.map(([name, value]) => `| ${name} | ${value} |`).join('\n'),
+    diagram: buildTopologyDiagram(ctx, deviceViews.map((d) => d.name)).join('\n'),
     devices: deviceViews,
   };
+}
+
+/** `- step` lines, each ending its line (empty for no steps). */
+export function bulletLines(steps: string[]): string {
+  return steps.map((s) => `- ${s}\n`).join('');
+}
+
+/** `1. step` lines, each ending its line (empty for no steps). */
+export function numberedLines(steps: string[]): string {
+  return steps.map((s, i) => `${i + 1}. ${s}\n`).join('');
 }

@@ -1,8 +1,9 @@
 /**
  * The view behind a site's handoff page (`index.html`): the README's data (`buildHandoffView`) plus the
  * device files' text, the steps split into prose and code, the topology laid out as inline SVG shapes,
- * and the page's Content-Security-Policy. Pure. Every string stays raw here: the template escapes each
- * value it prints (the engine runs with autoescape off).
+ * and the page's Content-Security-Policy. Pure. Strings stay raw here and the template escapes each value
+ * it prints (the engine runs with autoescape off), except the fields named `...Html`: rows the template
+ * would only have joined, handed over as markup already escaped (pageMarkup.ts).
  */
 import { createHash } from 'node:crypto';
 import type { DeviceId } from '../hub/deviceIds';
@@ -10,15 +11,10 @@ import type { DeviceDefinition } from '../devices/kit/contract';
 import type { DeviceProcedure } from '../devices/kit/procedure';
 import { REDACTED_KEY_PLACEHOLDER } from '../render/context';
 import type { SiteRenderPlan } from '../render/plan';
-import { buildHandoffView } from './handoffView';
+import { buildHandoffView, type HandoffView } from './handoffView';
 import { fileMode, type BundleMeta } from './manifest';
+import { parameterRowsHtml, stepsHtml, topologyShapesHtml } from './pageMarkup';
 import { buildTopologySvg } from './topologyLayout';
-
-/** A run of step text: prose, or a command/path the README wrote between backticks. */
-export interface TextSegment {
-  text: string;
-  code: boolean;
-}
 
 export interface PageFile {
   /** The element id of the file's `<code>`, which the copy button targets. */
@@ -38,7 +34,8 @@ export interface PageDevice {
   targets: string;
   files: PageFile[];
   policyWords: string[];
-  procedure: Record<keyof DeviceProcedure, TextSegment[][]>;
+  /** Each part of the procedure as `<li>` markup (pageMarkup.ts). */
+  stepsHtml: Record<keyof DeviceProcedure, string>;
 }
 
 /**
@@ -83,13 +80,8 @@ export function buildContentSecurityPolicy(script: string = COPY_SCRIPT): string
   return ["default-src 'none'", "style-src 'unsafe-inline'", `script-src 'sha256-${hash}'`, "base-uri 'none'", "form-action 'none'"].join('; ');
 }
 
-/** Splits README-style text on backticks: `copy `a` to `b`` gives prose, code, prose, code. */
-export function splitCode(text: string): TextSegment[] {
-  return text
-    .split('`')
-    .map((part, i) => ({ text: part, code: i % 2 === 1 }))
-    .filter((s) => s.text !== '');
-}
+/** The policy of every page: the script is fixed, so its hash is computed once. */
+let pageCsp: string | undefined;
 
 /**
  * Whether the page is written as a secret (0600): always when it holds the key (any unredacted page
@@ -101,9 +93,24 @@ export function pageHoldsSecret(plan: SiteRenderPlan, meta: BundleMeta): boolean
   return !redacted || plan.devices.some((d) => d.files.some((f) => f.holdsSecret));
 }
 
-/** Everything the handoff page template prints. Reuses the README's view; adds what only the page shows. */
-export function buildPageView(plan: SiteRenderPlan, meta: BundleMeta, devices: Readonly<Record<DeviceId, DeviceDefinition>>): Record<string, unknown> {
-  const handoff = buildHandoffView(plan, meta, devices);
+/** Lines of a file as an editor counts them (a final newline ends the last line, it starts none). */
+export function lineCount(content: string): number {
+  if (content === '') return 0;
+  let newlines = 0;
+  for (let i = content.indexOf('\n'); i !== -1; i = content.indexOf('\n', i + 1)) newlines++;
+  return content.endsWith('\n') ? newlines : newlines + 1;
+}
+
+/**
+ * Everything the handoff page template prints. Reuses the README's view (pass it when already built);
+ * adds what only the page shows.
+ */
+export function buildPageView(
+  plan: SiteRenderPlan,
+  meta: BundleMeta,
+  devices: Readonly<Record<DeviceId, DeviceDefinition>>,
+  handoff: HandoffView = buildHandoffView(plan, meta, devices),
+): Record<string, unknown> {
   const ctx = plan.context;
   const redacted = meta.redacted || ctx.keyRedacted;
   let fileNumber = 0;
@@ -114,11 +121,11 @@ export function buildPageView(plan: SiteRenderPlan, meta: BundleMeta, devices: R
       name: d.name,
       targets: d.targets,
       policyWords: d.policyWords,
-      procedure: {
-        before: d.procedure.before.map(splitCode),
-        apply: d.procedure.apply.map(splitCode),
-        verify: d.procedure.verify.map(splitCode),
-        rollback: d.procedure.rollback.map(splitCode),
+      stepsHtml: {
+        before: stepsHtml(d.procedure.before),
+        apply: stepsHtml(d.procedure.apply),
+        verify: stepsHtml(d.procedure.verify),
+        rollback: stepsHtml(d.procedure.rollback),
       },
       files: rendered.map((f) => {
         fileNumber += 1;
@@ -129,27 +136,28 @@ export function buildPageView(plan: SiteRenderPlan, meta: BundleMeta, devices: R
           path: `${d.id}/${f.path}`,
           content: f.content,
           mode: `0${fileMode(f.holdsSecret, f.executable).toString(8)}`,
-          lines: f.content === '' ? 0 : f.content.replace(/\n$/, '').split('\n').length,
+          lines: lineCount(f.content),
           bytes: Buffer.byteLength(f.content, 'utf8'),
           holdsKey,
         };
       }),
     };
   });
+  const topology = buildTopologySvg(ctx, pageDevices.map((d) => d.name));
   const title = `Site ${plan.site}: VPN to Azure${ctx.expressRouteBackup ? ' (backup path)' : ''}`;
   return {
     ...handoff,
     title,
     // The page shows the key in its own folded row instead of the README's sentence about it.
-    rows: handoff.rows.filter((r) => r.name !== 'Shared key'),
+    rowsHtml: parameterRowsHtml(handoff.rows.filter((r) => r.name !== 'Shared key')),
     redacted,
     pageHoldsSecret: pageHoldsSecret(plan, meta),
     sharedKey: redacted ? '' : ctx.sharedKey,
     placeholder: REDACTED_KEY_PLACEHOLDER,
     devices: pageDevices,
     anyPolicyWords: pageDevices.some((d) => d.policyWords.length > 0),
-    topology: buildTopologySvg(ctx, pageDevices.map((d) => d.name)),
+    topology: { width: topology.width, height: topology.height, title: topology.title, shapesHtml: topologyShapesHtml(topology) },
     copyScript: COPY_SCRIPT,
-    csp: buildContentSecurityPolicy(COPY_SCRIPT),
+    csp: (pageCsp ??= buildContentSecurityPolicy(COPY_SCRIPT)),
   };
 }

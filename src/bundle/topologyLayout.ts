@@ -59,6 +59,8 @@ type Line = { text: string; cls: 'title' | 'text' | 'strong' };
 
 /** Breaks text into lines of at most `width` characters: at spaces, then after `/` or `-`, then anywhere. */
 export function wrapText(text: string, width: number): string[] {
+  // Most labels fit as they are: one line, the same as the pieces below would give (single spaces only).
+  if (text.length <= width && text !== '' && !text.startsWith(' ') && !text.endsWith(' ') && !text.includes('  ')) return [text];
   // Each piece knows what joins it to the one before: a space between words, nothing inside a word.
   const pieces = text
     .split(' ')

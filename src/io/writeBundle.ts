@@ -128,15 +128,23 @@ function checkSite(outDir: string, b: SiteBundle, force: boolean): { hard: Probl
   if (st && !st.isDirectory()) return { hard: [{ path: dir, severity: 'error', message: 'is not a folder: the site folder goes there', fix: `move it away (mv ${dir} ${dir}.bak)` }], soft };
   if (!st) return { hard, soft };
   // Every folder and file this bundle writes: none may be a link (it would be dropped with the old
-  // folder, but a link is never what tunnelsmith left there).
-  const seen = new Set<string>();
+  // folder, but a link is never what tunnelsmith left there). Each path is looked at once: the checks
+  // of the previous manifest's paths below reuse what was seen here.
+  const isLink = new Map<string, boolean>();
+  const linkAt = (rel: string): boolean => {
+    let link = isLink.get(rel);
+    if (link === undefined) {
+      link = lstatIfExists(path.join(dir, rel))?.isSymbolicLink() === true;
+      isLink.set(rel, link);
+    }
+    return link;
+  };
   for (const f of b.files) {
     const parts = f.path.split('/');
     for (let n = 1; n <= parts.length; n++) {
       const rel = parts.slice(0, n).join('/');
-      if (seen.has(rel)) continue;
-      seen.add(rel);
-      if (lstatIfExists(path.join(dir, rel))?.isSymbolicLink()) hard.push(linkProblem(path.join(dir, rel)));
+      if (isLink.has(rel)) continue;
+      if (linkAt(rel)) hard.push(linkProblem(path.join(dir, rel)));
     }
   }
   if (hard.length > 0) return { hard, soft };
@@ -153,7 +161,7 @@ function checkSite(outDir: string, b: SiteBundle, force: boolean): { hard: Probl
     }
     if (force) continue;
     const file = path.join(dir, entry.path);
-    if (linkOnTheWay(dir, entry.path)) {
+    if (linkOnTheWay(entry.path, linkAt)) {
       soft.push({ path: file, severity: 'error', message: 'is now a symbolic link (tunnelsmith wrote a file there)', fix: 'remove the link, or use --force' });
       continue;
     }
@@ -182,11 +190,11 @@ function shownPath(p: unknown): string {
   return s.length > 80 ? `${s.slice(0, 77)}..."` : s;
 }
 
-/** True when a folder on the way to `rel` below `base` (or `rel` itself) is a symbolic link. */
-function linkOnTheWay(base: string, rel: string): boolean {
+/** True when a folder on the way to `rel` (or `rel` itself) is a symbolic link, as `linkAt` says. */
+function linkOnTheWay(rel: string, linkAt: (rel: string) => boolean): boolean {
   const parts = rel.split('/');
   for (let n = 1; n <= parts.length; n++) {
-    if (lstatIfExists(path.join(base, ...parts.slice(0, n)))?.isSymbolicLink()) return true;
+    if (linkAt(parts.slice(0, n).join('/'))) return true;
   }
   return false;
 }
@@ -213,9 +221,13 @@ async function writeSite(b: SiteBundle, previous: Manifest | undefined, opts: Wr
     rmSync(staging, { recursive: true, force: true });
     throw e;
   }
-  swapIn(staging, dir, path.join(opts.outDir, `.${b.site}.old-${process.pid}-${tag}`));
+  const aside = path.join(opts.outDir, `.${b.site}.old-${process.pid}-${tag}`);
+  const replaced = swapIn(staging, dir, aside);
   if (durable) await syncDir(opts.outDir);
-  rmSync(path.join(opts.outDir, `.${b.site}.old-${process.pid}-${tag}`), { recursive: true, force: true });
+  // The old folder goes on the thread pool: removing a few thousand files inline held the event loop
+  // (and every other site's writes) for about a millisecond a site. Its name is one of ours, a folder
+  // renamed there just now: rm removes a link inside it, never what the link points to.
+  if (replaced) await fs.rm(aside, { recursive: true, force: true });
 
   const produced = new Set(b.files.map((f) => f.path));
   const removedStale = previous ? previous.files.map((e) => e.path).filter((p) => isProducedPath(p) && !produced.has(p)) : [];
@@ -252,12 +264,12 @@ function subfolders(files: readonly BundleFile[]): string[][] {
 /**
  * `staging` becomes `dir`: with an old `dir`, it is first renamed aside to `aside` (Linux offers no
  * exchange of two names through Node), then the new one is renamed into place. A failure of the second
- * rename puts the old folder back.
+ * rename puts the old folder back. True when an old folder is now at `aside`.
  */
-function swapIn(staging: string, dir: string, aside: string): void {
+function swapIn(staging: string, dir: string, aside: string): boolean {
   if (!lstatIfExists(dir)) {
     renameSync(staging, dir);
-    return;
+    return false;
   }
   renameSync(dir, aside);
   try {
@@ -267,6 +279,7 @@ function swapIn(staging: string, dir: string, aside: string): void {
     rmSync(staging, { recursive: true, force: true });
     throw e;
   }
+  return true;
 }
 
 /** Temporary files an earlier (per-file) writer could leave in a site folder. */

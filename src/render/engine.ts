@@ -72,6 +72,17 @@ export function createTemplateEngine(opts: { root?: string; precompiled?: Precom
   };
 }
 
+/** nunjucks' own `escape`, which the library exports as `lib.escape` (its typings omit `lib`'s helpers). */
+const nunjucksEscape = (nunjucks as unknown as { lib: { escape(text: string): string } }).lib.escape;
+
+/**
+ * HTML-escapes text exactly as a template's `| escape` does (`& < > " '` and the backslash): for markup
+ * that a view assembles itself, so it reads the same as markup the template would have printed.
+ */
+export function escapeHtml(text: string): string {
+  return nunjucksEscape(text);
+}
+
 /**
  * The build's precompiled templates, when this code is built (dist/: compiled modules or the bundled
  * CLI, which both take them from dist/render/) and they were made for this nunjucks. The sources (tests)

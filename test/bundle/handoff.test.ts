@@ -1,6 +1,8 @@
 import { buildSiteBundle } from '../../src/bundle/build';
 import type { Manifest } from '../../src/bundle/manifest';
+import { bulletLines, numberedLines } from '../../src/bundle/handoffView';
 import { buildTopologyDiagram } from '../../src/bundle/topologyDiagram';
+import type { SiteRenderPlan } from '../../src/render/plan';
 import { templateEngine } from '../../src/render/engine';
 import { FAKE_DEVICES, fakeDevice, KEY, siteContext, sitePlan } from './helpers/plan';
 
@@ -62,6 +64,22 @@ describe('handoff README', () => {
     expect(readme).toContain('`swanctl --list-sas`');
     expect(readme).toMatch(/## Failover test/);
     expect(readme).toMatch(/active-active: configure both tunnels/);
+  });
+
+  it('lists the steps one a line, numbers the apply steps, and keeps one blank line after a list, empty or not', () => {
+    const steps = { before: [], apply: ['Copy `a`.', 'Save.'], verify: ['Ping.'], rollback: ['Restore `b`.'] };
+    const devices = { ...FAKE_DEVICES, 'cisco-ios': fakeDevice('cisco-ios', { procedure: () => steps }) };
+    const text = readmeOf(buildSiteBundle({ ...sitePlan(), devices: [sitePlan().devices[0] as SiteRenderPlan['devices'][number]] }, META, templateEngine, devices));
+    const section = text.slice(text.indexOf('Before:'), text.indexOf('\n## ', text.indexOf('Before:')));
+    expect(section).toBe(
+      'Before:\n\nApply:\n1. Copy `a`.\n2. Save.\n\nVerify (the end of the device file lists the same checks):\n- Ping.\n' +
+        '- On the Azure side, `tunnelsmith verify` reports connection `' +
+        sitePlan().context.azure.connectionName +
+        '` as Connected and its BGP peers.\n\nRoll back:\n- Restore `b`.\n',
+    );
+    expect(bulletLines([])).toBe('');
+    expect(bulletLines(['a', 'b'])).toBe('- a\n- b\n');
+    expect(numberedLines(['a', 'b'])).toBe('1. a\n2. b\n');
   });
 
   it('tells the engineer to insert the key only when redacted', () => {

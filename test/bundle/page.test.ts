@@ -5,14 +5,16 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import nunjucks from 'nunjucks';
 import { buildSiteBundle } from '../../src/bundle/build';
 import { sha256, type Manifest } from '../../src/bundle/manifest';
-import { buildContentSecurityPolicy, COPY_SCRIPT, splitCode } from '../../src/bundle/pageView';
+import { parameterRowsHtml, splitCode, stepsHtml, topologyShapesHtml } from '../../src/bundle/pageMarkup';
+import { buildContentSecurityPolicy, COPY_SCRIPT } from '../../src/bundle/pageView';
 import { buildTopologySvg, wrapText } from '../../src/bundle/topologyLayout';
 import type { DeviceId } from '../../src/hub/deviceIds';
 import type { DeviceDefinition, SiteContext } from '../../src/devices/kit/contract';
 import { REDACTED_KEY_PLACEHOLDER } from '../../src/render/context';
-import { TEMPLATE_ROOT, templateEngine } from '../../src/render/engine';
+import { ENGINE_OPTIONS, escapeHtml, TEMPLATE_ROOT, templateEngine } from '../../src/render/engine';
 import type { SiteRenderPlan } from '../../src/render/plan';
 import { FAKE_DEVICES, fakeDevice, KEY, siteContext, sitePlan } from './helpers/plan';
 
@@ -265,14 +267,56 @@ describe('escaping', () => {
     });
   }
 
-  it('every value the template prints goes through | escape (macros excepted)', () => {
+  it('every value the template prints goes through | escape (macros and the view\'s escaped ...Html markup excepted)', () => {
     const template = readFileSync(path.join(TEMPLATE_ROOT, 'handoff', 'index.html.njk'), 'utf8');
     const macros = [...template.matchAll(/{%-?\s*macro\s+(\w+)/g)].map((m) => m[1] as string);
     expect(macros.length).toBeGreaterThan(0);
     const outputs = [...template.matchAll(/{{-?([\s\S]*?)-?}}/g)].map((m) => (m[1] as string).trim());
     expect(outputs.length).toBeGreaterThan(40);
-    const unescaped = outputs.filter((o) => !/\|\s*escape$/.test(o) && !macros.some((name) => o.startsWith(`${name}(`)));
+    const markup = outputs.filter((o) => /^[\w.]+Html(\.\w+)?$/.test(o));
+    expect(markup.sort()).toEqual(['d.stepsHtml.apply', 'd.stepsHtml.before', 'd.stepsHtml.rollback', 'd.stepsHtml.verify', 'rowsHtml', 'topology.shapesHtml']);
+    const unescaped = outputs.filter((o) => !/\|\s*escape$/.test(o) && !macros.some((name) => o.startsWith(`${name}(`)) && !markup.includes(o));
     expect(unescaped).toEqual([]);
+  });
+});
+
+describe('page markup built by the view', () => {
+  const NASTY = `a&b<c>d"e'f\\g`;
+  const ESCAPED_NASTY = 'a&amp;b&lt;c&gt;d&quot;e&#39;f&#92;g';
+
+  it('escapes exactly as the template\'s | escape does', () => {
+    expect(new nunjucks.Environment(null, { ...ENGINE_OPTIONS }).renderString('{{ v | escape }}', { v: NASTY })).toBe(ESCAPED_NASTY);
+    expect(escapeHtml(NASTY)).toBe(ESCAPED_NASTY);
+  });
+
+  it('draws each shape as one element with every attribute escaped', () => {
+    const html = topologyShapesHtml({
+      width: 100,
+      height: 50,
+      title: 'unused here',
+      rects: [{ x: 1, y: 2, w: 3, h: 4.5, cls: `node ${NASTY}` }],
+      lines: [{ x1: 1, y1: 2, x2: 3, y2: 4, cls: 'tunnel', data: [{ name: 'path', value: 'vpn' }, { name: 'azure-ip', value: NASTY }] }],
+      texts: [{ x: 5, y: 6, text: NASTY, cls: 'label', anchor: 'middle' }],
+    });
+    expect(html.split('\n')).toEqual([
+      `<rect class="node ${ESCAPED_NASTY}" x="1" y="2" width="3" height="4.5"/>`,
+      `<line class="tunnel" x1="1" y1="2" x2="3" y2="4" data-path="vpn" data-azure-ip="${ESCAPED_NASTY}"/>`,
+      `<text class="label" x="5" y="6" text-anchor="middle">${ESCAPED_NASTY}</text>`,
+    ]);
+  });
+
+  it('gives one table row per parameter, name and value escaped', () => {
+    expect(parameterRowsHtml([{ name: 'A', value: '1' }, { name: NASTY, value: NASTY }]).split('\n')).toEqual([
+      '<tr><td class="name">A</td><td>1</td></tr>',
+      `<tr><td class="name">${ESCAPED_NASTY}</td><td>${ESCAPED_NASTY}</td></tr>`,
+    ]);
+  });
+
+  it('gives one <li> a line per step, the backticked parts as <code>, all escaped', () => {
+    expect(stepsHtml(['Copy `a.cfg` to `flash:`, then save.', `run \`${NASTY}\` <now>`])).toBe(
+      '<li>Copy <code>a.cfg</code> to <code>flash:</code>, then save.</li>\n' + `<li>run <code>${ESCAPED_NASTY}</code> &lt;now&gt;</li>\n`,
+    );
+    expect(stepsHtml([])).toBe('');
   });
 });
 
@@ -295,5 +339,9 @@ describe('page view helpers', () => {
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(20);
     expect(lines.join('').replace(/ /g, '')).toBe(long.replace(/ /g, ''));
     expect(wrapText('short', 20)).toEqual(['short']);
+    // Short text with stray spaces is still split into words and joined by one space.
+    expect(wrapText('  a  b ', 20)).toEqual(['a b']);
+    expect(wrapText(' ', 20)).toEqual(['']);
+    expect(wrapText('', 20)).toEqual(['']);
   });
 });
