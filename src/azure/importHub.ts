@@ -21,6 +21,7 @@ import type { IpsecPolicy } from '../hub/types';
 import { nameFromId, sameId, type CircuitModel, type ConnectionModel, type GatewayModel, type LngModel, type PublicIpModel, type VnetModel } from './client/model';
 import { GATEWAY_SUBNET } from './resources/virtualNetwork';
 import { azTwinOf, BASIC_PUBLIC_IP_MIGRATION, retiredVpnSku } from './resources/skus';
+import { compareCodeUnits } from '../util/compare';
 
 /** Everything of interest in the resource group. */
 export interface ImportSnapshot {
@@ -188,7 +189,7 @@ export function buildImportedHub(snap: ImportSnapshot, opts: ImportOptions = {})
   let unknownPrefixes = 0;
   const ipsec = snap.connections
     .filter((c) => sameId(c.gatewayId, vpn.id) || (!vpn.id && pipName(c.gatewayId) === vpn.name))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => compareCodeUnits(a.name, b.name));
   for (const cn of ipsec) {
     if (cn.connectionType.toLowerCase() !== 'ipsec') {
       notes.push(note('sites', `connection ${cn.name} of VPN gateway ${vpn.name} is a ${cn.connectionType} connection, not a site-to-site one; it is left out`, 'it stays in Azure untouched'));

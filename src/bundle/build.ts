@@ -10,6 +10,7 @@ import { templateEngine, type TemplateEngine } from '../render/engine';
 import { buildHandoffView } from './handoffView';
 import { fileMode, MANIFEST_VERSION, sha256, type BundleFile, type BundleMeta, type Manifest } from './manifest';
 import { buildPageView, pageHoldsSecret } from './pageView';
+import { compareCodeUnits } from '../util/compare';
 
 /** Builds every file of a site's bundle; the manifest lists the others, SHA256SUMS lists them all. */
 export function buildSiteBundle(
@@ -31,7 +32,7 @@ export function buildSiteBundle(
   const page = engine.render('handoff/index.html.njk', buildPageView(plan, meta, devices, handoff));
   const pageSecret = pageHoldsSecret(plan, meta);
   files.push({ path: 'index.html', content: page, mode: fileMode(pageSecret, false), holdsSecret: pageSecret });
-  files.sort((a, b) => a.path.localeCompare(b.path));
+  files.sort((a, b) => compareCodeUnits(a.path, b.path));
   // Each file is hashed once: the manifest and SHA256SUMS list the same digests.
   const digests = files.map((f) => sha256(f.content));
   const manifest: Manifest = {

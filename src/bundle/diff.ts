@@ -3,6 +3,7 @@
  * to be written. Pure: the files on disk are read by io/readSiteFiles.ts.
  */
 import type { Manifest, ManifestEntry } from './manifest';
+import { compareCodeUnits } from '../util/compare';
 
 /** A file at a path the previous manifest lists, as found on disk (absent: not in the map). */
 export type OnDisk = { sha256: string; mode: string } | { unreadable: string };
@@ -49,7 +50,7 @@ export function diffManifests(previous: Manifest | undefined, next: Manifest, on
   for (const [path, f] of before) {
     if (!after.has(path)) files.push({ path, change: 'removed', secret: f.secret });
   }
-  files.sort((a, b) => a.path.localeCompare(b.path));
+  files.sort((a, b) => compareCodeUnits(a.path, b.path));
   if (previous) {
     if (previous.toolVersion !== next.toolVersion) meta.push(`tool version ${previous.toolVersion} -> ${next.toolVersion}`);
     if (previous.hubDigest !== next.hubDigest) meta.push('the hub file changed since the previous bundle');

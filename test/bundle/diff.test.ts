@@ -44,8 +44,8 @@ describe('bundle --diff (manifest comparison)', () => {
     const d = diffManifests(before, after);
     // The README and the page name the tool version, so they change too.
     expect(d.files.map((f) => `${f.change} ${f.path}`)).toEqual([
-      'changed index.html',
       'changed README.md',
+      'changed index.html',
       'removed strongswan/frr.conf',
       'mode strongswan/tunnel-setup.sh',
       'added windows-rras/tunnelsmith-azure.ps1',

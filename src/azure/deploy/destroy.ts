@@ -13,6 +13,7 @@ import { ARM_TYPES, armType } from '../resources/table';
 import { requestPacingFor, runWithRequestPacing } from '../client/pacing';
 import { WorkGraph } from './graph';
 import { retryWhileBusy, stillInProgress, waitPolicy, type WaitOptions, type WaitPolicy } from './waiting';
+import { compareCodeUnits } from '../../util/compare';
 
 export interface DestroyStep {
   /** Steps of one stage run in parallel; stages run in order. */
@@ -58,7 +59,7 @@ export function planDestroy(hubId: string, resourceGroup: string, listed: Listed
   const steps = owned
     .filter((r) => !heldByItsProvider(r))
     .map((r) => ({ stage: destroyStage(r.type), type: r.type, name: r.name }))
-    .sort((a, b) => a.stage - b.stage || a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
+    .sort((a, b) => a.stage - b.stage || compareCodeUnits(a.type, b.type) || compareCodeUnits(a.name, b.name));
   return { hubId, resourceGroup, steps, kept, ownsResourceGroup: groupTags !== undefined && isOwnedBy(groupTags, hubId), ...(held.length > 0 ? { heldByProvider: held } : {}) };
 }
 
