@@ -23,8 +23,9 @@ export function splitCode(text: string): TextSegment[] {
     .filter((s) => s.text !== '');
 }
 
+/** A number's text (digits, `.`, `-`, `e`, `+`) holds nothing escaping rewrites, so it is not run through it. */
 function esc(value: string | number): string {
-  return escapeHtml(String(value));
+  return typeof value === 'number' ? String(value) : escapeHtml(value);
 }
 
 /** The drawing's rects, then lines, then texts (later ones on top), one element a line, without a final newline. */
