@@ -39,12 +39,14 @@ export function buildHandoffView(plan: SiteRenderPlan, meta: BundleMeta, devices
     const def = devices[d.deviceId];
     const files = d.files.map((f) => ({ path: `${d.deviceId}/${f.path}`, secret: f.holdsSecret }));
     const procedure = def.procedure({ files: files.map((f) => f.path), bgp: ctx.bgp !== undefined, tunnels: ctx.tunnels.length });
+    const policyWords = def.policyWords(p);
     return {
       id: d.deviceId,
       name: def.displayName,
       targets: def.targets,
       files,
-      policyWords: def.policyWords(p),
+      policyWords,
+      policyWordsMarkdown: codeBulletLines(policyWords),
       procedure,
       stepsMarkdown: {
         before: bulletLines(procedure.before),
@@ -74,6 +76,11 @@ export function buildHandoffView(plan: SiteRenderPlan, meta: BundleMeta, devices
 /** `- step` lines, each ending its line (empty for no steps). */
 export function bulletLines(steps: string[]): string {
   return steps.map((s) => `- ${s}\n`).join('');
+}
+
+/** ``- `word` `` lines, each ending its line (empty for none). */
+export function codeBulletLines(words: string[]): string {
+  return words.map((w) => `- \`${w}\`\n`).join('');
 }
 
 /** `1. step` lines, each ending its line (empty for no steps). */

@@ -49,6 +49,11 @@ export function parameterRowsHtml(rows: { name: string; value: string }[]): stri
   return rows.map((r) => `<tr><td class="name">${esc(r.name)}</td><td>${esc(r.value)}</td></tr>`).join('\n');
 }
 
+/** One `<li><code>` per word, one a line, without a final newline. */
+export function policyWordsHtml(words: string[]): string {
+  return words.map((w) => `<li><code>${esc(w)}</code></li>`).join('\n');
+}
+
 /** One `<li>` per step, each ending its line; backticked parts as `<code>`. Empty for no steps. */
 export function stepsHtml(steps: string[]): string {
   let out = '';

@@ -13,7 +13,7 @@ import { REDACTED_KEY_PLACEHOLDER } from '../render/context';
 import type { SiteRenderPlan } from '../render/plan';
 import { buildHandoffView, type HandoffView } from './handoffView';
 import { fileMode, type BundleMeta } from './manifest';
-import { parameterRowsHtml, stepsHtml, topologyShapesHtml } from './pageMarkup';
+import { parameterRowsHtml, policyWordsHtml, stepsHtml, topologyShapesHtml } from './pageMarkup';
 import { buildTopologySvg } from './topologyLayout';
 
 export interface PageFile {
@@ -34,6 +34,8 @@ export interface PageDevice {
   targets: string;
   files: PageFile[];
   policyWords: string[];
+  /** The policy words as `<li>` markup (pageMarkup.ts). */
+  policyWordsHtml: string;
   /** Each part of the procedure as `<li>` markup (pageMarkup.ts). */
   stepsHtml: Record<keyof DeviceProcedure, string>;
 }
@@ -121,6 +123,7 @@ export function buildPageView(
       name: d.name,
       targets: d.targets,
       policyWords: d.policyWords,
+      policyWordsHtml: policyWordsHtml(d.policyWords),
       stepsHtml: {
         before: stepsHtml(d.procedure.before),
         apply: stepsHtml(d.procedure.apply),

@@ -1,6 +1,6 @@
 import { buildSiteBundle } from '../../src/bundle/build';
 import type { Manifest } from '../../src/bundle/manifest';
-import { bulletLines, numberedLines } from '../../src/bundle/handoffView';
+import { bulletLines, codeBulletLines, numberedLines } from '../../src/bundle/handoffView';
 import { buildTopologyDiagram } from '../../src/bundle/topologyDiagram';
 import type { SiteRenderPlan } from '../../src/render/plan';
 import { templateEngine } from '../../src/render/engine';
@@ -80,6 +80,8 @@ describe('handoff README', () => {
     expect(bulletLines([])).toBe('');
     expect(bulletLines(['a', 'b'])).toBe('- a\n- b\n');
     expect(numberedLines(['a', 'b'])).toBe('1. a\n2. b\n');
+    expect(codeBulletLines([])).toBe('');
+    expect(codeBulletLines(['group 14', 'set pfs group20'])).toBe('- `group 14`\n- `set pfs group20`\n');
   });
 
   it('tells the engineer to insert the key only when redacted', () => {
@@ -92,7 +94,7 @@ describe('handoff README', () => {
     const devices = { ...FAKE_DEVICES, 'cisco-ios': fakeDevice('cisco-ios', { policyWords: () => ['encryption aes-cbc-256', 'group 14'] }) };
     const text = readmeOf(buildSiteBundle(sitePlan(), META, templateEngine, devices));
     expect(text).toContain('### The policy in Fake cisco-ios terms');
-    expect(text).toContain('- `encryption aes-cbc-256`');
+    expect(text).toContain('### The policy in Fake cisco-ios terms\n\n- `encryption aes-cbc-256`\n- `group 14`\n\n');
   });
 
   it('never puts the key in the README or the manifest', () => {
