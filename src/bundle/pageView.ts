@@ -95,6 +95,18 @@ export function pageHoldsSecret(plan: SiteRenderPlan, meta: BundleMeta): boolean
   return !redacted || plan.devices.some((d) => d.files.some((f) => f.holdsSecret));
 }
 
+/** The markup of each procedure, kept while the (shared, unmodified) procedure lives: see handoffView.ts. */
+const stepsHtmlByProcedure = new WeakMap<DeviceProcedure, Record<keyof DeviceProcedure, string>>();
+
+function procedureHtml(procedure: DeviceProcedure): Record<keyof DeviceProcedure, string> {
+  let html = stepsHtmlByProcedure.get(procedure);
+  if (html === undefined) {
+    html = { before: stepsHtml(procedure.before), apply: stepsHtml(procedure.apply), verify: stepsHtml(procedure.verify), rollback: stepsHtml(procedure.rollback) };
+    stepsHtmlByProcedure.set(procedure, html);
+  }
+  return html;
+}
+
 /** Lines of a file as an editor counts them (a final newline ends the last line, it starts none). */
 export function lineCount(content: string): number {
   if (content === '') return 0;
@@ -124,12 +136,7 @@ export function buildPageView(
       targets: d.targets,
       policyWords: d.policyWords,
       policyWordsHtml: policyWordsHtml(d.policyWords),
-      stepsHtml: {
-        before: stepsHtml(d.procedure.before),
-        apply: stepsHtml(d.procedure.apply),
-        verify: stepsHtml(d.procedure.verify),
-        rollback: stepsHtml(d.procedure.rollback),
-      },
+      stepsHtml: procedureHtml(d.procedure),
       files: rendered.map((f) => {
         fileNumber += 1;
         // A file that carries the key (or, defensively, contains it) is folded like the key itself.

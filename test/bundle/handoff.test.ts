@@ -2,6 +2,7 @@ import { buildSiteBundle } from '../../src/bundle/build';
 import type { Manifest } from '../../src/bundle/manifest';
 import { bulletLines, codeBulletLines, numberedLines } from '../../src/bundle/handoffView';
 import { buildTopologyDiagram } from '../../src/bundle/topologyDiagram';
+import type { ProcedureInput } from '../../src/devices/kit/procedure';
 import type { SiteRenderPlan } from '../../src/render/plan';
 import { templateEngine } from '../../src/render/engine';
 import { FAKE_DEVICES, fakeDevice, KEY, siteContext, sitePlan } from './helpers/plan';
@@ -64,6 +65,23 @@ describe('handoff README', () => {
     expect(readme).toContain('`swanctl --list-sas`');
     expect(readme).toMatch(/## Failover test/);
     expect(readme).toMatch(/active-active: configure both tunnels/);
+  });
+
+  it('builds a device procedure once per distinct input (files, BGP, tunnel count), shared by the sites that have it', () => {
+    const inputs: ProcedureInput[] = [];
+    const procedure = (input: ProcedureInput) => {
+      inputs.push(input);
+      return { before: [], apply: [`Copy ${input.files.join(' and ')} (${input.tunnels} tunnels).`], verify: [], rollback: [] };
+    };
+    const devices = { ...FAKE_DEVICES, 'cisco-ios': fakeDevice('cisco-ios', { procedure }) };
+    const one = sitePlan();
+    const readmes = [one, sitePlan(), { ...one, context: { ...one.context, tunnels: one.context.tunnels.slice(0, 1) } }].map((plan) =>
+      readmeOf(buildSiteBundle(plan, META, templateEngine, devices)),
+    );
+    expect(inputs.map((i) => i.tunnels)).toEqual([2, 1]);
+    expect(readmes[1]).toBe(readmes[0]);
+    expect(readmes[0]).toContain('1. Copy cisco-ios/azure-vpn.cfg (2 tunnels).\n');
+    expect(readmes[2]).toContain('1. Copy cisco-ios/azure-vpn.cfg (1 tunnels).\n');
   });
 
   it('lists the steps one a line, numbers the apply steps, and keeps one blank line after a list, empty or not', () => {
