@@ -6,6 +6,7 @@
  */
 import type { DeviceId } from '../hub/deviceIds';
 import type { DeviceDefinition } from '../devices/kit/contract';
+import type { DeviceProcedure, ProcedureInput } from '../devices/kit/procedure';
 import type { SiteRenderPlan } from '../render/plan';
 import type { BundleMeta } from './manifest';
 import { buildTopologyDiagram } from './topologyDiagram';
@@ -38,20 +39,17 @@ export function buildHandoffView(plan: SiteRenderPlan, meta: BundleMeta, devices
   const deviceViews = plan.devices.map((d) => {
     const def = devices[d.deviceId];
     const files = d.files.map((f) => ({ path: `${d.deviceId}/${f.path}`, secret: f.holdsSecret }));
-    const procedure = def.procedure({ files: files.map((f) => f.path), bgp: ctx.bgp !== undefined, tunnels: ctx.tunnels.length });
+    const { procedure, stepsMarkdown } = deviceSteps(def, { files: files.map((f) => f.path), bgp: ctx.bgp !== undefined, tunnels: ctx.tunnels.length });
+    const policyWords = def.policyWords(p);
     return {
       id: d.deviceId,
       name: def.displayName,
       targets: def.targets,
       files,
-      policyWords: def.policyWords(p),
+      policyWords,
+      policyWordsMarkdown: codeBulletLines(policyWords),
       procedure,
-      stepsMarkdown: {
-        before: bulletLines(procedure.before),
-        apply: numberedLines(procedure.apply),
-        verify: bulletLines(procedure.verify),
-        rollback: bulletLines(procedure.rollback),
-      },
+      stepsMarkdown,
     };
   });
   return {
@@ -71,9 +69,47 @@ export function buildHandoffView(plan: SiteRenderPlan, meta: BundleMeta, devices
   };
 }
 
+interface DeviceSteps {
+  procedure: DeviceProcedure;
+  stepsMarkdown: Record<keyof DeviceProcedure, string>;
+}
+
+/**
+ * A device's procedure is a pure function of its input (the file paths, BGP or not, the tunnel count),
+ * and the sites of a hub share a handful of inputs: each distinct one is built and formatted once per
+ * process instead of once per site. The result is shared between sites, so nothing may modify it.
+ */
+const stepsByDevice = new WeakMap<DeviceDefinition, Map<string, DeviceSteps>>();
+
+function deviceSteps(def: DeviceDefinition, input: ProcedureInput): DeviceSteps {
+  let byInput = stepsByDevice.get(def);
+  if (byInput === undefined) stepsByDevice.set(def, (byInput = new Map()));
+  const key = JSON.stringify([input.files, input.bgp, input.tunnels]);
+  let steps = byInput.get(key);
+  if (steps === undefined) {
+    const procedure = def.procedure(input);
+    steps = {
+      procedure,
+      stepsMarkdown: {
+        before: bulletLines(procedure.before),
+        apply: numberedLines(procedure.apply),
+        verify: bulletLines(procedure.verify),
+        rollback: bulletLines(procedure.rollback),
+      },
+    };
+    byInput.set(key, steps);
+  }
+  return steps;
+}
+
 /** `- step` lines, each ending its line (empty for no steps). */
 export function bulletLines(steps: string[]): string {
   return steps.map((s) => `- ${s}\n`).join('');
+}
+
+/** ``- `word` `` lines, each ending its line (empty for none). */
+export function codeBulletLines(words: string[]): string {
+  return words.map((w) => `- \`${w}\`\n`).join('');
 }
 
 /** `1. step` lines, each ending its line (empty for no steps). */

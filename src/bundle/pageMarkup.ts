@@ -23,8 +23,9 @@ export function splitCode(text: string): TextSegment[] {
     .filter((s) => s.text !== '');
 }
 
+/** A number's text (digits, `.`, `-`, `e`, `+`) holds nothing escaping rewrites, so it is not run through it. */
 function esc(value: string | number): string {
-  return escapeHtml(String(value));
+  return typeof value === 'number' ? String(value) : escapeHtml(value);
 }
 
 /** The drawing's rects, then lines, then texts (later ones on top), one element a line, without a final newline. */
@@ -46,6 +47,11 @@ export function topologyShapesHtml(svg: TopologySvg): string {
 /** Table rows of name and value, one a line, without a final newline. */
 export function parameterRowsHtml(rows: { name: string; value: string }[]): string {
   return rows.map((r) => `<tr><td class="name">${esc(r.name)}</td><td>${esc(r.value)}</td></tr>`).join('\n');
+}
+
+/** One `<li><code>` per word, one a line, without a final newline. */
+export function policyWordsHtml(words: string[]): string {
+  return words.map((w) => `<li><code>${esc(w)}</code></li>`).join('\n');
 }
 
 /** One `<li>` per step, each ending its line; backticked parts as `<code>`. Empty for no steps. */

@@ -13,7 +13,7 @@ import { REDACTED_KEY_PLACEHOLDER } from '../render/context';
 import type { SiteRenderPlan } from '../render/plan';
 import { buildHandoffView, type HandoffView } from './handoffView';
 import { fileMode, type BundleMeta } from './manifest';
-import { parameterRowsHtml, stepsHtml, topologyShapesHtml } from './pageMarkup';
+import { parameterRowsHtml, policyWordsHtml, stepsHtml, topologyShapesHtml } from './pageMarkup';
 import { buildTopologySvg } from './topologyLayout';
 
 export interface PageFile {
@@ -34,6 +34,8 @@ export interface PageDevice {
   targets: string;
   files: PageFile[];
   policyWords: string[];
+  /** The policy words as `<li>` markup (pageMarkup.ts). */
+  policyWordsHtml: string;
   /** Each part of the procedure as `<li>` markup (pageMarkup.ts). */
   stepsHtml: Record<keyof DeviceProcedure, string>;
 }
@@ -93,6 +95,18 @@ export function pageHoldsSecret(plan: SiteRenderPlan, meta: BundleMeta): boolean
   return !redacted || plan.devices.some((d) => d.files.some((f) => f.holdsSecret));
 }
 
+/** The markup of each procedure, kept while the (shared, unmodified) procedure lives: see handoffView.ts. */
+const stepsHtmlByProcedure = new WeakMap<DeviceProcedure, Record<keyof DeviceProcedure, string>>();
+
+function procedureHtml(procedure: DeviceProcedure): Record<keyof DeviceProcedure, string> {
+  let html = stepsHtmlByProcedure.get(procedure);
+  if (html === undefined) {
+    html = { before: stepsHtml(procedure.before), apply: stepsHtml(procedure.apply), verify: stepsHtml(procedure.verify), rollback: stepsHtml(procedure.rollback) };
+    stepsHtmlByProcedure.set(procedure, html);
+  }
+  return html;
+}
+
 /** Lines of a file as an editor counts them (a final newline ends the last line, it starts none). */
 export function lineCount(content: string): number {
   if (content === '') return 0;
@@ -121,12 +135,8 @@ export function buildPageView(
       name: d.name,
       targets: d.targets,
       policyWords: d.policyWords,
-      stepsHtml: {
-        before: stepsHtml(d.procedure.before),
-        apply: stepsHtml(d.procedure.apply),
-        verify: stepsHtml(d.procedure.verify),
-        rollback: stepsHtml(d.procedure.rollback),
-      },
+      policyWordsHtml: policyWordsHtml(d.policyWords),
+      stepsHtml: procedureHtml(d.procedure),
       files: rendered.map((f) => {
         fileNumber += 1;
         // A file that carries the key (or, defensively, contains it) is folded like the key itself.

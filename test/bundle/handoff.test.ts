@@ -1,7 +1,8 @@
 import { buildSiteBundle } from '../../src/bundle/build';
 import type { Manifest } from '../../src/bundle/manifest';
-import { bulletLines, numberedLines } from '../../src/bundle/handoffView';
+import { bulletLines, codeBulletLines, numberedLines } from '../../src/bundle/handoffView';
 import { buildTopologyDiagram } from '../../src/bundle/topologyDiagram';
+import type { ProcedureInput } from '../../src/devices/kit/procedure';
 import type { SiteRenderPlan } from '../../src/render/plan';
 import { templateEngine } from '../../src/render/engine';
 import { FAKE_DEVICES, fakeDevice, KEY, siteContext, sitePlan } from './helpers/plan';
@@ -66,6 +67,23 @@ describe('handoff README', () => {
     expect(readme).toMatch(/active-active: configure both tunnels/);
   });
 
+  it('builds a device procedure once per distinct input (files, BGP, tunnel count), shared by the sites that have it', () => {
+    const inputs: ProcedureInput[] = [];
+    const procedure = (input: ProcedureInput) => {
+      inputs.push(input);
+      return { before: [], apply: [`Copy ${input.files.join(' and ')} (${input.tunnels} tunnels).`], verify: [], rollback: [] };
+    };
+    const devices = { ...FAKE_DEVICES, 'cisco-ios': fakeDevice('cisco-ios', { procedure }) };
+    const one = sitePlan();
+    const readmes = [one, sitePlan(), { ...one, context: { ...one.context, tunnels: one.context.tunnels.slice(0, 1) } }].map((plan) =>
+      readmeOf(buildSiteBundle(plan, META, templateEngine, devices)),
+    );
+    expect(inputs.map((i) => i.tunnels)).toEqual([2, 1]);
+    expect(readmes[1]).toBe(readmes[0]);
+    expect(readmes[0]).toContain('1. Copy cisco-ios/azure-vpn.cfg (2 tunnels).\n');
+    expect(readmes[2]).toContain('1. Copy cisco-ios/azure-vpn.cfg (1 tunnels).\n');
+  });
+
   it('lists the steps one a line, numbers the apply steps, and keeps one blank line after a list, empty or not', () => {
     const steps = { before: [], apply: ['Copy `a`.', 'Save.'], verify: ['Ping.'], rollback: ['Restore `b`.'] };
     const devices = { ...FAKE_DEVICES, 'cisco-ios': fakeDevice('cisco-ios', { procedure: () => steps }) };
@@ -80,6 +98,8 @@ describe('handoff README', () => {
     expect(bulletLines([])).toBe('');
     expect(bulletLines(['a', 'b'])).toBe('- a\n- b\n');
     expect(numberedLines(['a', 'b'])).toBe('1. a\n2. b\n');
+    expect(codeBulletLines([])).toBe('');
+    expect(codeBulletLines(['group 14', 'set pfs group20'])).toBe('- `group 14`\n- `set pfs group20`\n');
   });
 
   it('tells the engineer to insert the key only when redacted', () => {
@@ -92,7 +112,7 @@ describe('handoff README', () => {
     const devices = { ...FAKE_DEVICES, 'cisco-ios': fakeDevice('cisco-ios', { policyWords: () => ['encryption aes-cbc-256', 'group 14'] }) };
     const text = readmeOf(buildSiteBundle(sitePlan(), META, templateEngine, devices));
     expect(text).toContain('### The policy in Fake cisco-ios terms');
-    expect(text).toContain('- `encryption aes-cbc-256`');
+    expect(text).toContain('### The policy in Fake cisco-ios terms\n\n- `encryption aes-cbc-256`\n- `group 14`\n\n');
   });
 
   it('never puts the key in the README or the manifest', () => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import nunjucks from 'nunjucks';
 import { buildSiteBundle } from '../../src/bundle/build';
 import { sha256, type Manifest } from '../../src/bundle/manifest';
-import { parameterRowsHtml, splitCode, stepsHtml, topologyShapesHtml } from '../../src/bundle/pageMarkup';
+import { parameterRowsHtml, policyWordsHtml, splitCode, stepsHtml, topologyShapesHtml } from '../../src/bundle/pageMarkup';
 import { buildContentSecurityPolicy, COPY_SCRIPT } from '../../src/bundle/pageView';
 import { buildTopologySvg, wrapText } from '../../src/bundle/topologyLayout';
 import type { DeviceId } from '../../src/hub/deviceIds';
@@ -274,7 +274,7 @@ describe('escaping', () => {
     const outputs = [...template.matchAll(/{{-?([\s\S]*?)-?}}/g)].map((m) => (m[1] as string).trim());
     expect(outputs.length).toBeGreaterThan(40);
     const markup = outputs.filter((o) => /^[\w.]+Html(\.\w+)?$/.test(o));
-    expect(markup.sort()).toEqual(['d.stepsHtml.apply', 'd.stepsHtml.before', 'd.stepsHtml.rollback', 'd.stepsHtml.verify', 'rowsHtml', 'topology.shapesHtml']);
+    expect(markup.sort()).toEqual(['d.policyWordsHtml', 'd.stepsHtml.apply', 'd.stepsHtml.before', 'd.stepsHtml.rollback', 'd.stepsHtml.verify', 'rowsHtml', 'topology.shapesHtml']);
     const unescaped = outputs.filter((o) => !/\|\s*escape$/.test(o) && !macros.some((name) => o.startsWith(`${name}(`)) && !markup.includes(o));
     expect(unescaped).toEqual([]);
   });
@@ -310,6 +310,10 @@ describe('page markup built by the view', () => {
       '<tr><td class="name">A</td><td>1</td></tr>',
       `<tr><td class="name">${ESCAPED_NASTY}</td><td>${ESCAPED_NASTY}</td></tr>`,
     ]);
+  });
+
+  it('gives one <li><code> a line per policy word, escaped', () => {
+    expect(policyWordsHtml(['set pfs group20', NASTY]).split('\n')).toEqual(['<li><code>set pfs group20</code></li>', `<li><code>${ESCAPED_NASTY}</code></li>`]);
   });
 
   it('gives one <li> a line per step, the backticked parts as <code>, all escaped', () => {

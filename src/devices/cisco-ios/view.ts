@@ -93,6 +93,7 @@ export interface CiscoBgpView {
 
 export interface CiscoView extends Record<string, unknown> {
   header: string[];
+  /** Never empty: the template prints it with one join behind the comment marker, not a loop. */
   notes: string[];
   ikeProposals: (CiscoIkeProposal & { name: string })[];
   ikePolicy: { name: string; localAddress: string; proposalNames: string[] };

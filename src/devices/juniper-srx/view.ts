@@ -72,6 +72,7 @@ export interface JunosBgpView {
 
 export interface JunosView extends Record<string, unknown> {
   header: string[];
+  /** Never empty: the template prints it with one join behind the comment marker, not a loop. */
   notes: string[];
   ikeProposals: (JunosIkeProposal & { name: string; lifetimeSeconds: number })[];
   ikePolicy: { name: string; proposals: string; sharedKey: string };

@@ -123,6 +123,7 @@ export interface StrongswanView extends Record<string, unknown> {
   hasStaticRoutes: boolean;
   staticRoutes: { prefix: string; interfaceVar: string; metric: number }[];
   bgp: StrongswanBgpView | null;
+  /** Each list never empty: the templates print it with one join behind the comment marker, not a loop. */
   verify: { swanctl: string[]; setup: string[]; frr: string[]; timers: string[] };
 }
 

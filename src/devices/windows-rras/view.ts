@@ -97,6 +97,7 @@ export interface RrasView extends Record<string, unknown> {
   mtuWaitSeconds: number;
   tunnels: RrasTunnelView[];
   bgp: RrasBgpView | null;
+  /** Never empty: the template prints it with one join behind the comment marker, not a loop. */
   verify: string[];
 }
 
