@@ -14,7 +14,11 @@ exec(process.argv.slice(2), {
   stderr: process.stderr,
   env: process.env,
   cwd: process.cwd(),
-  stdin: process.stdin,
+  // process.stdin is made on first use (it loads the stream, tty or net modules): only the commands that
+  // ask for a typed confirmation read it.
+  get stdin() {
+    return process.stdin;
+  },
 }).then(
   (code) => {
     process.exitCode = code;
