@@ -3,6 +3,7 @@
  * messages only through `displayValue` (short, harmless strings) and never for secret references.
  * Pure.
  */
+import './zodWithoutCodegen';
 import * as z from 'zod';
 import type { Problem } from '../errors';
 import { POLICY_CATALOG, type PolicyEnumField } from '../policy/catalog';

@@ -5,6 +5,7 @@
  * optional here; `normalize.ts` applies the defaults. The published JSON Schema is generated from
  * `HubFileSchema` (`buildHubJsonSchema`).
  */
+import './zodWithoutCodegen';
 import * as z from 'zod';
 import { DEVICE_IDS } from './deviceIds';
 import { DEFAULT_EXPRESS_ROUTE_ROUTES_VIA, EXPRESS_ROUTE_ROUTES_VIA } from './types';

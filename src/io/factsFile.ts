@@ -6,6 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import '../hub/zodWithoutCodegen';
 import * as z from 'zod';
 import { InputError, type Problem } from '../errors';
 import { FACTS_VERSION, type AzureFacts } from '../facts/types';
