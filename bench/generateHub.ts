@@ -1,13 +1,14 @@
 /**
  * A deterministic (seeded) hub of N sites for the benchmarks, and the facts file Azure would give for it:
- * ExpressRoute plus an active-active VPN gateway, BGP on every site, the four devices mixed, two IPsec
+ * ExpressRoute plus an active-active VPN gateway, BGP on every site, the six devices mixed, two IPsec
  * policies and each device's options. Same seed, same bytes.
  */
 import { FACTS_VERSION, type AzureFacts, type SiteFacts } from '../src/facts/types';
 import type { Hub } from '../src/hub/types';
+import { DEVICE_IDS } from '../src/hub/deviceIds';
 import { KEY_ALPHABET } from '../src/hub/sharedKey';
 
-const DEVICES = ['cisco-ios', 'juniper-srx', 'strongswan', 'windows-rras'] as const;
+const DEVICES = DEVICE_IDS;
 
 /** AES256/SHA384 IKE, GCM ESP, ECP384: a stronger policy every device can express. */
 const STRONG_POLICY = {
@@ -26,6 +27,8 @@ const DEVICE_OPTIONS: Record<(typeof DEVICES)[number], Record<string, string | n
   'juniper-srx': { externalInterface: 'ge-0/0/1.0', untrustZone: 'internet' },
   strongswan: { outsideInterface: 'eth1', ifIdBase: 300 },
   'windows-rras': { outsideInterface: 'Ethernet2', interfaceNamePrefix: 'az' },
+  fortigate: { outsideInterface: 'wan1', insideInterface: 'internal' },
+  paloalto: { outsideInterface: 'ethernet1/1', outsideZone: 'untrust', insideZone: 'trust', vpnZone: 'azure', virtualRouter: 'default' },
 };
 
 /** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)). */

@@ -91,7 +91,7 @@ describe('generateHub', () => {
     const checked = validateHub(file, { devices: DEVICES });
     expect(checked.problems.filter((p) => p.severity === 'error')).toEqual([]);
     const hub = checked.hub!;
-    expect(new Set(hub.sites.map((s) => s.device))).toEqual(new Set(['cisco-ios', 'juniper-srx', 'strongswan', 'windows-rras']));
+    expect(new Set(hub.sites.map((s) => s.device))).toEqual(new Set(['cisco-ios', 'juniper-srx', 'strongswan', 'windows-rras', 'fortigate', 'paloalto']));
     expect(hub.azure.vpnGateway.activeActive).toBe(true);
     expect(hub.sites.every((s) => s.bgp !== undefined)).toBe(true);
     expect(new Set(hub.sites.map((s) => (s.ipsecPolicy === 'azure-default' ? 'default' : s.ipsecPolicy.ikeIntegrity))).size).toBe(2);
