@@ -4,6 +4,8 @@
  * gateway's connections written one after the other. Used to refuse a static token that would expire
  * before the run ends. Pure.
  */
+import type { NetworkResourceType } from '../client/model';
+import { RESOURCE_KINDS } from '../resources/table';
 import type { Change } from './diff';
 import type { AzurePlan } from './plan';
 
@@ -18,11 +20,15 @@ export interface EstimateOptions {
   gatewaysInSequence?: boolean;
 }
 
+/** How long one write or delete of an ARM type takes at Azure's documented durations. */
+function operationMs(type: NetworkResourceType | undefined): number {
+  return type === 'virtualNetworkGateways' ? GATEWAY_WRITE_MS : type === 'connections' ? CONNECTION_WRITE_MS : OTHER_WRITE_MS;
+}
+
 /** How long one change takes at Azure's documented durations (0: nothing to do). */
 export function changeDurationMs(c: Change): number {
   if (c.action === 'noop') return 0;
-  const kind = c.resource.kind;
-  const one = kind === 'vpnGateway' || kind === 'erGateway' ? GATEWAY_WRITE_MS : kind === 'ipsecConnection' || kind === 'erConnection' ? CONNECTION_WRITE_MS : OTHER_WRITE_MS;
+  const one = operationMs(RESOURCE_KINDS[c.resource.kind].arm?.type);
   // A replacement deletes, then creates (a gateway's delete takes as long as its create).
   return c.action === 'replace' ? 2 * one : one;
 }
@@ -58,20 +64,15 @@ export function estimateDeployMs(plan: AzurePlan, changes: readonly Change[], o:
   return total;
 }
 
-/** How long one deletion takes at Azure's documented durations (a gateway's delete as long as its create). */
-function deletionMs(type: string): number {
-  return type === 'virtualNetworkGateways' ? GATEWAY_WRITE_MS : type === 'connections' ? CONNECTION_WRITE_MS : OTHER_WRITE_MS;
-}
-
 /**
  * The estimated wall time of a destroy (ms): its stages one after the other, each as long as its longest
  * deletion, but gateways one at a time (destroy deletes them in sequence).
  */
-export function estimateDestroyMs(steps: readonly { stage: number; type: string }[]): number {
+export function estimateDestroyMs(steps: readonly { stage: number; type: NetworkResourceType }[]): number {
   const stages = [...new Set(steps.map((s) => s.stage))];
   return stages.reduce((total, stage) => {
     const here = steps.filter((s) => s.stage === stage);
     const gateways = here.filter((s) => s.type === 'virtualNetworkGateways').length * GATEWAY_WRITE_MS;
-    return total + Math.max(gateways, ...here.map((s) => deletionMs(s.type)));
+    return total + Math.max(gateways, ...here.map((s) => operationMs(s.type)));
   }, 0);
 }

@@ -1,8 +1,9 @@
+import type { NetworkResourceType } from '../../../src/azure/client/model';
 import { CONNECTION_WRITE_MS, estimateDestroyMs, GATEWAY_WRITE_MS, OTHER_WRITE_MS } from '../../../src/azure/deploy/estimate';
 
 describe('estimateDestroyMs', () => {
   it('adds the stages, each as long as its longest deletion, with gateways one after the other', () => {
-    const steps = [
+    const steps: { stage: number; type: NetworkResourceType }[] = [
       { stage: 0, type: 'connections' },
       { stage: 0, type: 'connections' },
       { stage: 1, type: 'virtualNetworkGateways' },
@@ -15,7 +16,8 @@ describe('estimateDestroyMs', () => {
   });
 
   it('is one stage long without gateways, and 0 with nothing to delete', () => {
-    expect(estimateDestroyMs([{ stage: 0, type: 'connections' }, { stage: 2, type: 'localNetworkGateways' }])).toBe(CONNECTION_WRITE_MS + OTHER_WRITE_MS);
+    const two: { stage: number; type: NetworkResourceType }[] = [{ stage: 0, type: 'connections' }, { stage: 2, type: 'localNetworkGateways' }];
+    expect(estimateDestroyMs(two)).toBe(CONNECTION_WRITE_MS + OTHER_WRITE_MS);
     expect(estimateDestroyMs([])).toBe(0);
   });
 });
