@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEVICES } from '../../src/devices/registry';
 import { runCli, type CliOutput } from '../support/cli';
+import { treeUnder } from '../support/tree';
 
 const DEMO = path.resolve(__dirname, '..', '..', 'fixtures', 'demo');
 const KEY = (JSON.parse(readFileSync(path.join(DEMO, 'facts.json'), 'utf8')) as { sites: { sharedKey: string }[] }).sites[0]?.sharedKey as string;
@@ -16,20 +17,9 @@ async function cli(...argv: string[]): Promise<CliOutput> {
   return r;
 }
 
+/** Each path below `root`: a folder's mode, a file's mode and content. */
 function listTree(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string, rel: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) {
-        out.set(`${r}/`, (statSync(p).mode & 0o777).toString(8));
-        walk(p, r);
-      } else out.set(r, `${(statSync(p).mode & 0o777).toString(8)} ${readFileSync(p, 'utf8')}`);
-    }
-  };
-  walk(root, '');
-  return out;
+  return treeUnder(root, (p, st) => (st.isDirectory() ? (st.mode & 0o777).toString(8) : `${(st.mode & 0o777).toString(8)} ${readFileSync(p, 'utf8')}`));
 }
 
 beforeAll(() => {

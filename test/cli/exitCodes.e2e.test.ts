@@ -10,6 +10,7 @@ import path from 'node:path';
 import { allCommands } from '../../src/cli/commands';
 import { ExitCode } from '../../src/errors';
 import { cliRunner, type CliRun } from '../support/cli';
+import { pathsUnder } from '../support/tree';
 import { seedCircuit, startHarness, type Harness } from '../support/emulator';
 
 const DEMO_HUB = path.resolve(__dirname, '..', '..', 'fixtures', 'demo', 'hub.yaml');
@@ -17,18 +18,6 @@ const RG = 'ra-hybrid-vpn-er-rg';
 
 let h: Harness;
 let run: CliRun;
-
-async function listing(root: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    for (const e of await fs.readdir(dir, { withFileTypes: true })) {
-      out.push(path.relative(root, path.join(dir, e.name)));
-      if (e.isDirectory()) await walk(path.join(dir, e.name));
-    }
-  };
-  await walk(root);
-  return out.sort();
-}
 
 beforeAll(async () => {
   h = await startHarness();
@@ -62,13 +51,13 @@ test('the list above is every command that takes --site', () => {
 
 describe('a --site that is not in the hub file: exit 2 everywhere, nothing asked, locked or written', () => {
   test.each(SITE_COMMANDS.map((c) => [c.join(' '), c] as const))('%s', async (_title, command) => {
-    const before = await listing(h.dir);
+    const before = pathsUnder(h.dir);
     h.emu.control.clearRequestLog();
     const r = await run([...command, '--site', 'nope']);
     expect(r.code).toBe(ExitCode.usage);
     expect(r.err).toMatch(/^error \[UnknownSite\]: no site named "nope" in tunnelsmith\.yaml\nnext: use one of: hq\n/);
     expect(h.emu.control.requestLog()).toEqual([]);
-    expect(await listing(h.dir)).toEqual(before);
+    expect(pathsUnder(h.dir)).toEqual(before);
     const json = await run([...command, '--site', 'nope', '--json']);
     expect(json.code).toBe(ExitCode.usage);
     const last = JSON.parse(json.out.trim().split('\n').pop()!);
@@ -89,7 +78,7 @@ describe('a hub that is not deployed: exit 11 (not ready), naming what is missin
     const r = await run(command);
     expect(r.code).toBe(ExitCode.notReady);
     expect(r.err).toBe('error [NotDeployed]: the VPN gateway ra-hybrid-vpn-vgw does not exist in resource group ra-hybrid-vpn-er-rg\nnext: run tunnelsmith deploy first\n');
-    expect((await listing(h.dir)).filter((f) => f.startsWith('out'))).toEqual([]);
+    expect((pathsUnder(h.dir)).filter((f) => f.startsWith('out'))).toEqual([]);
     const json = await run([...command, '--json']);
     expect(json.code).toBe(ExitCode.notReady);
     expect(json.out.trim().split('\n').map((l) => JSON.parse(l))).toEqual([

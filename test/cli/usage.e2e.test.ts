@@ -9,6 +9,7 @@ import { allCommands } from '../../src/cli/commands';
 import { ExitCode } from '../../src/errors';
 import { cliRunner, type CliResult, type CliRun } from '../support/cli';
 import { seedCircuit, startHarness, type Harness } from '../support/emulator';
+import { treeUnder } from '../support/tree';
 
 const DEMO_HUB = path.resolve(__dirname, '..', '..', 'fixtures', 'demo', 'hub.yaml');
 const RG = 'ra-hybrid-vpn-er-rg';
@@ -38,18 +39,8 @@ let runSpies: jest.SpyInstance[] = [];
 let before: Map<string, string>;
 
 /** Every entry below the working folder with its size and modification time. */
-async function snapshot(root: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const walk = async (dir: string): Promise<void> => {
-    for (const e of await fs.readdir(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      const st = await fs.lstat(p);
-      out.set(path.relative(root, p), `${e.isDirectory() ? 'dir' : st.size} ${st.mtimeMs}`);
-      if (e.isDirectory()) await walk(p);
-    }
-  };
-  await walk(root);
-  return out;
+function snapshot(root: string): Map<string, string> {
+  return treeUnder(root, (_p, st) => `${st.isDirectory() ? 'dir' : st.size} ${st.mtimeMs}`);
 }
 
 /**
@@ -59,7 +50,7 @@ async function snapshot(root: string): Promise<Map<string, string>> {
 async function runAndSettle(args: string[]): Promise<CliResult> {
   h.emu.control.clearRequestLog();
   for (const spy of runSpies) spy.mockClear();
-  before = await snapshot(h.dir);
+  before = snapshot(h.dir);
   const r = await run(args);
   await new Promise((resolve) => setTimeout(resolve, 300));
   return r;
@@ -68,7 +59,7 @@ async function runAndSettle(args: string[]): Promise<CliResult> {
 async function expectNothingDone(): Promise<void> {
   expect(runSpies.filter((spy) => spy.mock.calls.length > 0).map((spy) => spy.getMockName())).toEqual([]);
   expect(h.emu.control.requestLog()).toEqual([]);
-  expect(await snapshot(h.dir)).toEqual(before);
+  expect(snapshot(h.dir)).toEqual(before);
 }
 
 beforeAll(async () => {

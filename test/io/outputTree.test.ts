@@ -10,6 +10,7 @@ import path from 'node:path';
 import { sha256 } from '../../src/bundle/manifest';
 import { isProducedPath } from '../../src/io/writeBundle';
 import { runCli } from '../support/cli';
+import { treeUnder } from '../support/tree';
 
 const DEMO = path.resolve(__dirname, '..', '..', 'fixtures', 'demo');
 const KEY = (JSON.parse(readFileSync(path.join(DEMO, 'facts.json'), 'utf8')) as { sites: { sharedKey: string }[] }).sites[0]?.sharedKey as string;
@@ -33,13 +34,8 @@ afterEach(() => {
 
 /** Everything under a folder with modes and contents, for "nothing changed" checks. */
 function snapshot(root: string): Record<string, string> {
-  const out: Record<string, string> = { '.': (statSync(root).mode & 0o777).toString(8) };
-  for (const rel of (readdirSync(root, { recursive: true }) as string[]).sort()) {
-    const p = path.join(root, rel);
-    const st = statSync(p);
-    out[rel] = `${(st.mode & 0o777).toString(8)} ${st.isFile() ? readFileSync(p, 'utf8') : '<dir>'}`;
-  }
-  return out;
+  const below = treeUnder(root, (p, st) => `${(st.mode & 0o777).toString(8)} ${st.isFile() ? readFileSync(p, 'utf8') : '<dir>'}`);
+  return { '.': (statSync(root).mode & 0o777).toString(8), ...Object.fromEntries(below) };
 }
 
 const cli = (command: 'render' | 'bundle', ...more: string[]) => runCli([command, '--facts', 'facts.json', '--device', 'all', ...more], { cwd: dir });
