@@ -8,7 +8,6 @@ import type { Hub } from '../src/hub/types';
 import { DEVICE_IDS } from '../src/hub/deviceIds';
 import { KEY_ALPHABET } from '../src/hub/sharedKey';
 
-const DEVICES = DEVICE_IDS;
 
 /** AES256/SHA384 IKE, GCM ESP, ECP384: a stronger policy every device can express. */
 const STRONG_POLICY = {
@@ -22,7 +21,7 @@ const STRONG_POLICY = {
   saDataSizeKilobytes: 1024000,
 };
 
-const DEVICE_OPTIONS: Record<(typeof DEVICES)[number], Record<string, string | number>> = {
+const DEVICE_OPTIONS: Record<(typeof DEVICE_IDS)[number], Record<string, string | number>> = {
   'cisco-ios': { outsideInterface: 'GigabitEthernet0/0/0', tunnelNumberBase: 200 },
   'juniper-srx': { externalInterface: 'ge-0/0/1.0', untrustZone: 'internet' },
   strongswan: { outsideInterface: 'eth1', ifIdBase: 300 },
@@ -87,7 +86,7 @@ export function generateHub(o: GenerateOptions): GeneratedHub {
   const alphabet = KEY_ALPHABET;
   for (let i = 0; i < o.sites; i++) {
     const name = siteName(i);
-    const device = pick(DEVICES);
+    const device = pick(DEVICE_IDS);
     const strong = random() < 0.3;
     const prefix = ipv4((172 << 24) + (16 << 16) + i * 256);
     sites.push({
