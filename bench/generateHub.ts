@@ -8,7 +8,6 @@ import type { Hub } from '../src/hub/types';
 import { DEVICE_IDS } from '../src/hub/deviceIds';
 import { KEY_ALPHABET } from '../src/hub/sharedKey';
 
-
 /** AES256/SHA384 IKE, GCM ESP, ECP384: a stronger policy every device can express. */
 const STRONG_POLICY = {
   ikeEncryption: 'AES256',
