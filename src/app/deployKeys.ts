@@ -3,7 +3,8 @@
  * reference resolved through the session and checked (Azure's rules, the site device's unsafe
  * characters) before it is used.
  */
-import { createJournalKeyStore, type SecretResolver, type SharedKeyStore } from '../azure/sharedKeys';
+import type { SecretResolver, SharedKeyStore } from '../azure/deploy/keyStore';
+import { createJournalKeyStore } from '../azure/sharedKeys';
 import { DEVICES } from '../devices/registry';
 import type { Problem } from '../errors';
 import { checkSharedKey } from '../hub/sharedKey';

@@ -10,8 +10,6 @@ import type { Site } from '../hub/types';
 import type { SecretResolver, SharedKeyStore } from './deploy/keyStore';
 import { readKeyJournal, writeKeyJournal, type KeyJournalEntry } from '../io/keyJournal';
 
-export type { SecretResolver, SharedKeyStore } from './deploy/keyStore';
-
 export interface JournalKeyStoreOptions {
   journalDir: string;
   hubId: string;
