@@ -5,13 +5,13 @@
  */
 import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
 import { DEVICES } from '../devices/registry';
 import { InputError, type Problem } from '../errors';
 import { parsePath, ROOT_PATH } from '../hub/paths';
 import type { DeviceTable } from '../hub/rules';
 import type { Hub } from '../hub/types';
 import { validateHub } from '../hub/validate';
+import { readYaml, yamlPositions, type TextPosition, type YamlRead } from './hubYaml';
 import { readBounded } from './noFollow';
 
 export const DEFAULT_HUB_FILE = 'tunnelsmith.yaml';
@@ -110,43 +110,42 @@ export function detectFormat(file: string, text: string): HubFormat {
 export function parseAndValidateHub(
   text: string, shownName: string, format: HubFormat, devices?: DeviceTable,
 ): { hub?: Hub; problems: LocatedProblem[] } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
+  // JSON is read by JSON.parse; its text is read as YAML (a superset) only to place a problem.
+  let read: YamlRead | undefined;
+  const asYaml = (): YamlRead => (read ??= readYaml(text));
   let raw: unknown;
   if (format === 'json') {
     try {
       raw = JSON.parse(text);
     } catch (e) {
-      throw jsonSyntaxError(e, text, doc, lineCounter, shownName);
+      throw jsonSyntaxError(e, text, asYaml(), shownName);
     }
   } else {
-    if (doc.errors.length > 0) {
-      const problems = doc.errors.map((err) => {
-        const pos = lineCounter.linePos(err.pos[0]);
-        return located({ path: shownName, severity: 'error', message: `line ${pos.line}, column ${pos.col}: ${yamlMessage(err.message)}`, fix: 'correct the YAML syntax there (indentation, quotes, a key given twice)' }, pos);
-      });
-      throw new InputError('HubSyntax', `${shownName} is not valid YAML`, problems, 'fix the syntax errors listed above');
-    }
-    try {
-      raw = doc.toJS({ maxAliasCount: 100 });
-    } catch {
-      throw new InputError('HubSyntax', `${shownName} uses too many YAML aliases`, [{ path: shownName, severity: 'error', message: 'YAML aliases expand beyond the allowed size', fix: 'write the values out instead of using aliases' }]);
-    }
+    const yaml = asYaml();
+    if (!yaml.ok) throw yamlSyntaxError(yaml, shownName);
+    raw = yaml.value;
   }
   const { hub, problems } = validateHub(raw, { devices: devices ?? DEVICES });
-  const locatable = doc.errors.length === 0;
+  const placed = problems.length > 0 ? asYaml() : undefined;
+  const positionOf = placed?.ok ? yamlPositions(text, placed.events) : undefined;
   const out = problems.map((p) => {
     const withFile = p.path === ROOT_PATH ? { ...p, path: shownName } : p;
-    const pos = locatable ? positionOf(doc, lineCounter, p.path) : undefined;
+    const pos = p.path === ROOT_PATH ? undefined : positionOf?.(parsePath(p.path));
     return pos ? located(withFile, pos) : withFile;
   });
   return { ...(hub ? { hub } : {}), problems: inFileOrder(out) };
 }
 
-/** The YAML parser's own words, first line only, without control characters, clipped. */
-function yamlMessage(message: string): string {
-  const first = message.split('\n')[0].replace(/[\u0000-\u001f\u007f]/g, ' ');
-  return first.length > 100 ? `${first.slice(0, 100)}...` : first;
+function yamlSyntaxError(read: Exclude<YamlRead, { ok: true }>, shownName: string): InputError {
+  if (read.problem === 'aliases') {
+    return new InputError('HubSyntax', `${shownName} uses too many YAML aliases`, [{ path: shownName, severity: 'error', message: 'YAML aliases expand beyond the allowed size', fix: 'write the values out instead of using aliases' }]);
+  }
+  if (read.problem === 'documents') {
+    return new InputError('HubSyntax', `${shownName} holds ${read.count} YAML documents`, [{ path: shownName, severity: 'error', message: `${read.count} documents separated by ---; a hub file is one`, fix: 'keep one hub per file: remove the extra --- lines, or split the file' }], 'fix the syntax error listed above');
+  }
+  const pos = read.position;
+  const problem: Problem = { path: shownName, severity: 'error', message: `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}${read.reason}`, fix: 'correct the YAML syntax there (indentation, quotes, a key given twice)' };
+  return new InputError('HubSyntax', `${shownName} is not valid YAML`, [pos ? located(problem, pos) : problem], 'fix the syntax errors listed above');
 }
 
 /** Stable sort by line: problems read top to bottom like the file (whole-file problems first). */
@@ -157,31 +156,20 @@ function inFileOrder(problems: LocatedProblem[]): LocatedProblem[] {
     .map((x) => x.p);
 }
 
-function located(p: Problem, pos: { line: number; col: number }): LocatedProblem {
+function located(p: Problem, pos: TextPosition): LocatedProblem {
   return { ...p, line: pos.line, column: pos.col };
 }
 
-/** The position of the deepest existing node on the problem's path (the parent when a key is missing). */
-function positionOf(doc: Document, lineCounter: LineCounter, problemPath: string): { line: number; col: number } | undefined {
-  if (problemPath === ROOT_PATH) return undefined;
-  const segments = parsePath(problemPath);
-  for (let n = segments.length; n > 0; n--) {
-    const node = doc.getIn(segments.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-    if (node && typeof node === 'object' && Array.isArray(node.range)) return lineCounter.linePos(node.range[0]);
-  }
-  return undefined;
-}
-
 /** A JSON syntax error with a position but without the parser's message (which quotes the text). */
-function jsonSyntaxError(e: unknown, text: string, doc: Document, lineCounter: LineCounter, shownName: string): InputError {
+function jsonSyntaxError(e: unknown, text: string, read: YamlRead, shownName: string): InputError {
   const m = /position (\d+)/.exec(e instanceof Error ? e.message : '');
-  let pos: { line: number; col: number } | undefined;
+  let pos: TextPosition | undefined;
   if (m) {
     const offset = Number(m[1]);
     const before = text.slice(0, offset).split('\n');
     pos = { line: before.length, col: before[before.length - 1].length + 1 };
-  } else if (doc.errors.length > 0) {
-    pos = lineCounter.linePos(doc.errors[0].pos[0]);
+  } else if (!read.ok && read.problem === 'syntax') {
+    pos = read.position;
   }
   const where = pos ? `line ${pos.line}, column ${pos.col}: ` : '';
   const problem: Problem = {

@@ -50,8 +50,9 @@ describe('what each command loads', () => {
     // What validate needs is there (the list is complete, not empty).
     expect(r.modules).toEqual(expect.arrayContaining(['src/io/readHub.ts', 'src/hub/validate.ts', 'src/hub/schema.ts']));
     expect(under(r.modules, 'node_modules/zod/').length).toBeGreaterThan(0);
-    expect(under(r.modules, 'node_modules/yaml/').length).toBeGreaterThan(0);
-    for (const heavy of ['node_modules/@azure/', 'node_modules/nunjucks/', 'node_modules/tar/', 'node_modules/selfsigned/', 'src/emulator/', 'src/azure/', 'src/keyvault/', 'src/render/', 'src/bundle/']) {
+    expect(under(r.modules, 'node_modules/js-yaml/').length).toBeGreaterThan(0);
+    // The yaml package words syntax errors (and writes import's file): a valid hub never loads it.
+    for (const heavy of ['node_modules/yaml/', 'node_modules/@azure/', 'node_modules/nunjucks/', 'node_modules/tar/', 'node_modules/selfsigned/', 'src/emulator/', 'src/azure/', 'src/keyvault/', 'src/render/', 'src/bundle/']) {
       expect({ heavy, loaded: under(r.modules, heavy) }).toEqual({ heavy, loaded: [] });
     }
   });
@@ -71,7 +72,7 @@ describe('what each command loads', () => {
     const r = await loadedBy(['--help']);
     expect(r.code).toBe(0);
     expect(r.modules).toEqual(expect.arrayContaining(['src/cli/exec.ts', 'src/cli/commands/validate.ts', 'src/cli/commands/deploy.ts']));
-    for (const heavy of ['node_modules/@azure/', 'node_modules/nunjucks/', 'node_modules/zod/', 'node_modules/yaml/', 'node_modules/ip-address/', 'src/emulator/', 'src/azure/', 'src/io/', 'src/hub/', 'src/render/', 'src/devices/']) {
+    for (const heavy of ['node_modules/@azure/', 'node_modules/nunjucks/', 'node_modules/zod/', 'node_modules/yaml/', 'node_modules/js-yaml/', 'node_modules/ip-address/', 'src/emulator/', 'src/azure/', 'src/io/', 'src/hub/', 'src/render/', 'src/devices/']) {
       expect({ heavy, loaded: under(r.modules, heavy) }).toEqual({ heavy, loaded: [] });
     }
   });
