@@ -10,6 +10,7 @@ import { CLI, cleanEnv, log, median, mustSucceed, run, tempDir } from './common'
 import { dist } from './dist';
 import { factsForHub, generateHub } from './generateHub';
 import type { Figure } from './report';
+import { buildRenderChild, LAUNCHER, RENDER_CHILD } from './renderChild';
 import type { RenderRunResult } from './renderRun';
 
 export const RENDER_SEED = 20240601;
@@ -49,7 +50,7 @@ async function writeSiteSet(dir: string, total: number): Promise<HubFiles[]> {
 
 async function renderOnce(dir: string, hubs: HubFiles[], label: string): Promise<RenderRunResult & { wallMs: number }> {
   const out = path.join(dir, `out-${label}`);
-  const args = [path.join(__dirname, 'renderRun.js'), out, ...hubs.flatMap((h) => [h.hubFile, h.factsFile])];
+  const args = [LAUNCHER, RENDER_CHILD, out, ...hubs.flatMap((h) => [h.hubFile, h.factsFile])];
   const r = mustSucceed('render benchmark child', await run(process.execPath, args, { cwd: dir, env: cleanEnv() }));
   // The output stays until the end: deleting thousands of files between runs slows the next run's writes.
   return { ...(JSON.parse(r.stdout) as RenderRunResult), wallMs: r.wallMs };
@@ -61,6 +62,8 @@ export async function benchRender(opts: { runs: number }): Promise<{ figures: Fi
     const sizes = [10, 100, 1000];
     const bySize: Record<number, Array<RenderRunResult & { wallMs: number }>> = {};
     const inputs: Record<number, HubFiles[]> = {};
+    // The child's code cache is made on a hub of its own (not one that is timed).
+    await buildRenderChild(await writeGeneratedHub(path.join(dir, 'warm-up'), 10, RENDER_SEED - 1, 'bench-rg-warm-up'));
     for (const n of sizes) {
       inputs[n] = await writeSiteSet(path.join(dir, `sites${n}`), n);
       bySize[n] = [];

@@ -21,6 +21,7 @@ const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
 const BUNDLE = path.join(ROOT, 'dist', 'cli', 'run.js');
+const CODE_CACHE_LOADER = path.join(ROOT, 'dist', 'cli', 'codeCache.js');
 
 /** @type {import('esbuild').BuildOptions} */
 const OPTIONS = {
@@ -52,23 +53,27 @@ const WARM_UP = (out) => {
   return ['render', '--file', path.join(fixture, 'hub.yaml'), '--facts', path.join(fixture, 'facts.json'), '--out', out, '--force'];
 };
 
-/** Bundles the CLI into `outfile` (absolute); returns its size in bytes. */
-async function bundleCli(outfile = BUNDLE) {
+/**
+ * Bundles the CLI into `outfile` (absolute); returns its size in bytes. `entry` another program built
+ * like the CLI (the render benchmark's child).
+ */
+async function bundleCli(outfile = BUNDLE, entry = OPTIONS.entryPoints[0]) {
   const esbuild = require('esbuild');
-  const result = await esbuild.build({ ...OPTIONS, outfile });
+  const result = await esbuild.build({ ...OPTIONS, entryPoints: [entry], outfile });
   return Object.entries(result.metafile?.outputs ?? {}).find(([f]) => f.endsWith('.js'))?.[1].bytes ?? 0;
 }
 
 /**
- * Runs the warm-up on `bundle` in a child process (`--code-cache`), which saves the cache as it exits.
- * The loader is the one the bin entry uses, compiled beside the bundle (dist/cli/codeCache.js).
+ * Runs the warm-up (`warmUp(a temporary folder)` gives its arguments) on `bundle` in a child process
+ * (`--code-cache`), which saves the cache as it exits. The loader is the one the bin entry uses
+ * (dist/cli/codeCache.js).
  */
-function makeCodeCache(bundle = BUNDLE) {
-  const { codeCachePath } = require(path.join(path.dirname(bundle), 'codeCache.js'));
+function makeCodeCache(bundle = BUNDLE, warmUp = WARM_UP) {
+  const { codeCachePath } = require(CODE_CACHE_LOADER);
   fs.rmSync(codeCachePath(bundle), { force: true });
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'tunnelsmith-warm-up-'));
   try {
-    execFileSync(process.execPath, [__filename, '--code-cache', bundle, ...WARM_UP(out)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { PATH: process.env.PATH, HOME: out } });
+    execFileSync(process.execPath, [__filename, '--code-cache', bundle, ...warmUp(out)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { PATH: process.env.PATH, HOME: out } });
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
@@ -77,11 +82,11 @@ function makeCodeCache(bundle = BUNDLE) {
 
 /** In the child: runs the CLI in `bundle` with `argv`, then saves what V8 compiled. */
 function warmUp(bundle, argv) {
-  const { codeCachePath, runWithCodeCache } = require(path.join(path.dirname(bundle), 'codeCache.js'));
+  const { codeCachePath, runWithCodeCache } = require(CODE_CACHE_LOADER);
   process.argv = [process.execPath, bundle, ...argv];
   const script = runWithCodeCache(bundle, module);
   process.on('exit', (code) => {
-    if (code !== 0 || process.exitCode) throw new Error(`the warm-up run (tunnelsmith ${argv.join(' ')}) failed`);
+    if (code !== 0 || process.exitCode) throw new Error(`the warm-up run (${path.basename(bundle)} ${argv.join(' ')}) failed`);
     fs.writeFileSync(codeCachePath(bundle), script.createCachedData());
   });
 }
