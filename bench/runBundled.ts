@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { ROOT } from './common';
 
-const [bundle, ...args] = process.argv.slice(2);
+const [given, ...args] = process.argv.slice(2);
+const bundle = path.resolve(given);
 process.argv = [process.argv[0], bundle, ...args];
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 (require(path.join(ROOT, 'dist', 'cli', 'codeCache.js')) as typeof import('../src/cli/codeCache')).runWithCodeCache(bundle, module);

@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fchmodSync, fsync, open, openSync, promises as fs, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { linkRefused, lstatIfExists, O_NOFOLLOW, setDirModeNoFollow } from './noFollow';
+import { createdModeNeedsSetting, readUmask } from './umask';
 
 export interface AtomicWriteOptions {
   mode: number;
@@ -82,16 +83,17 @@ export function fsyncFd(fd: number): Promise<void> {
 /**
  * Creates each file, which must not exist yet (a new folder's files: nothing to replace, so no temporary
  * name), with its exact mode; durable entries are flushed before this resolves. On failure the files
- * created are removed.
+ * created are removed. `umask`: the process's, when the caller has read it (src/io/umask.ts).
  */
-export async function writeNewFiles(entries: readonly AtomicWriteEntry[]): Promise<void> {
+export async function writeNewFiles(entries: readonly AtomicWriteEntry[], umask: number | null = readUmask()): Promise<void> {
   const opened = await Promise.allSettled(entries.map((e) => openExclusive(e.file, e.mode)));
   const fds = opened.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
   try {
     throwFirstRejection(opened);
     for (const [i, e] of entries.entries()) {
       writeFileSync(fds[i] as number, e.content);
-      fchmodSync(fds[i] as number, e.mode);
+      // A new file has its mode from open(), less the umask: set only when the umask took bits.
+      if (createdModeNeedsSetting(e.mode, umask)) fchmodSync(fds[i] as number, e.mode);
     }
     throwFirstRejection(await Promise.allSettled(entries.flatMap((e, i) => (e.durable ? [fsyncFd(fds[i] as number)] : []))));
     for (const i of fds.keys()) {

@@ -23,6 +23,7 @@ import { isDeviceId } from '../hub/deviceIds';
 import { mapLimit } from '../util/async';
 import { syncDir, writeFileAtomic, writeNewFiles } from './atomicWrite';
 import { linkRefused, lstatIfExists, readFileNoFollow, setDirModeNoFollow } from './noFollow';
+import { createdModeNeedsSetting, readUmask } from './umask';
 
 export interface SiteBundle {
   site: string;
@@ -115,7 +116,8 @@ export async function writeBundles(bundles: SiteBundle[], opts: WriteBundleOptio
     setDirModeNoFollow(opts.outDir, 0o755);
   }
   const tag = randomBytes(6).toString('hex');
-  return mapLimit(bundles, SITES_AT_ONCE, (b) => writeSite(b, previous.get(b.site), opts, tag), { stopOnFailure: true });
+  const umask = readUmask();
+  return mapLimit(bundles, SITES_AT_ONCE, (b) => writeSite(b, previous.get(b.site), opts, tag, umask), { stopOnFailure: true });
 }
 
 /** Checks one site's folder before anything is written. `hard` problems are never overridden by --force. */
@@ -199,7 +201,7 @@ function linkOnTheWay(rel: string, linkAt: (rel: string) => boolean): boolean {
   return false;
 }
 
-async function writeSite(b: SiteBundle, previous: Manifest | undefined, opts: WriteBundleOptions, tag: string): Promise<WrittenSite> {
+async function writeSite(b: SiteBundle, previous: Manifest | undefined, opts: WriteBundleOptions, tag: string, umask: number | null): Promise<WrittenSite> {
   const dir = path.join(opts.outDir, b.site);
   const durable = opts.durable !== false;
   const secret = b.files.some((f) => f.holdsSecret);
@@ -207,14 +209,16 @@ async function writeSite(b: SiteBundle, previous: Manifest | undefined, opts: Wr
   const staging = path.join(opts.outDir, `.${b.site}.new-${process.pid}-${tag}`);
   // A new folder: mkdir fails when anything (a link included) is there already.
   await fs.mkdir(staging, { mode: dirMode });
+  // New folders (mkdir fails on anything already there): their mode needs setting only when the umask took bits.
+  const setMode = createdModeNeedsSetting(dirMode, umask);
   try {
-    setDirModeNoFollow(staging, dirMode);
+    if (setMode) setDirModeNoFollow(staging, dirMode);
     const folders = subfolders(b.files);
     for (const level of folders) {
       await Promise.all(level.map((d) => fs.mkdir(path.join(staging, d), { mode: dirMode })));
-      for (const d of level) setDirModeNoFollow(path.join(staging, d), dirMode);
+      if (setMode) for (const d of level) setDirModeNoFollow(path.join(staging, d), dirMode);
     }
-    await writeNewFiles(writeOrder(b.files).map((f) => ({ file: path.join(staging, f.path), content: f.content, mode: f.mode, durable: f.holdsSecret && durable })));
+    await writeNewFiles(writeOrder(b.files).map((f) => ({ file: path.join(staging, f.path), content: f.content, mode: f.mode, durable: f.holdsSecret && durable })), umask);
     if (lstatIfExists(dir)) carryOverUserFiles(dir, staging, previous, new Set(b.files.map((f) => f.path)));
     if (durable) await Promise.all([...folders.flat().map((d) => syncDir(path.join(staging, d))), syncDir(staging)]);
   } catch (e) {

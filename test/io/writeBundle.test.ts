@@ -35,10 +35,15 @@ const modeOf = (p: string) => statSync(p).mode & 0o777;
 const allNames = (root: string) => readdirSync(root, { recursive: true }) as string[];
 
 describe('writeBundles', () => {
-  it('writes every site with its files, exact modes under a strict umask, and no temporary file', async () => {
-    process.umask(0o077);
+  // 077 takes bits from every mode written (each is set after creation); 022 and 000 take none (none is).
+  it.each([0o077, 0o022, 0o000])('writes every site with its files, exact modes under umask %o, and no temporary file', async (mask) => {
+    process.umask(mask);
+    const chmods = jest.spyOn(nodeFs, 'fchmodSync');
     const sites = ['hq', 'branch1', 'branch2'].map((s) => bundle(s));
     const written = await writeBundles(sites, { outDir: path.join(out, 'fresh'), force: false, durable: false });
+    // Under 022 and 000 only <out> itself, created with its parents, has its mode set.
+    if (mask === 0o077) expect(chmods.mock.calls.length).toBeGreaterThan(3 * 5);
+    else expect(chmods).toHaveBeenCalledTimes(1);
     expect(written.map((w) => w.site)).toEqual(['hq', 'branch1', 'branch2']);
     for (const b of sites) {
       for (const f of b.files) {
