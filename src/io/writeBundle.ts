@@ -82,18 +82,21 @@ export function isProducedPath(p: unknown): p is string {
 export async function writeBundles(bundles: SiteBundle[], opts: WriteBundleOptions): Promise<WrittenSite[]> {
   if (bundles.length === 0) return [];
   const outExists = lstatIfExists(opts.outDir) !== undefined;
+  // What <out> holds, listed once: a site folder or key file not there is not looked at again.
+  let present = new Set<string>();
   if (outExists) {
-    // One listing for every site: a leftover of a killed run is a hidden name, rare among the sites.
+    // A leftover of a killed run is a hidden name, rare among the sites.
     const hidden = readdirSync(opts.outDir).filter((n) => n.startsWith('.'));
     const sites = new Set(bundles.map((b) => b.site));
     const touched = new Set(hidden.map((n) => /^\.([a-z0-9-]+)\./.exec(n)?.[1]).filter((x): x is string => x !== undefined && sites.has(x)));
     for (const site of touched) recoverSite(opts.outDir, site, hidden);
+    present = new Set(readdirSync(opts.outDir));
   }
   const hard: Problem[] = [];
   const soft: Problem[] = [];
   const previous = new Map<string, Manifest | undefined>();
   for (const b of bundles) {
-    const checked = checkSite(opts.outDir, b, opts.force);
+    const checked = present.has(b.site) ? checkSite(opts.outDir, b, opts.force) : { hard: [], soft: [], manifest: undefined };
     hard.push(...checked.hard);
     soft.push(...checked.soft);
     previous.set(b.site, checked.manifest);
@@ -117,7 +120,7 @@ export async function writeBundles(bundles: SiteBundle[], opts: WriteBundleOptio
   }
   const tag = randomBytes(6).toString('hex');
   const umask = readUmask();
-  return mapLimit(bundles, SITES_AT_ONCE, (b) => writeSite(b, previous.get(b.site), opts, tag, umask), { stopOnFailure: true });
+  return mapLimit(bundles, SITES_AT_ONCE, (b) => writeSite(b, previous.get(b.site), opts, { tag, umask, present }), { stopOnFailure: true });
 }
 
 /** Checks one site's folder before anything is written. `hard` problems are never overridden by --force. */
@@ -201,7 +204,15 @@ function linkOnTheWay(rel: string, linkAt: (rel: string) => boolean): boolean {
   return false;
 }
 
-async function writeSite(b: SiteBundle, previous: Manifest | undefined, opts: WriteBundleOptions, tag: string, umask: number | null): Promise<WrittenSite> {
+/** What every site of one run shares: its tag for new names, the umask, what <out> held at the start. */
+interface RunState {
+  tag: string;
+  umask: number | null;
+  present: ReadonlySet<string>;
+}
+
+async function writeSite(b: SiteBundle, previous: Manifest | undefined, opts: WriteBundleOptions, run: RunState): Promise<WrittenSite> {
+  const { tag, umask } = run;
   const dir = path.join(opts.outDir, b.site);
   const durable = opts.durable !== false;
   const secret = b.files.some((f) => f.holdsSecret);
@@ -219,7 +230,7 @@ async function writeSite(b: SiteBundle, previous: Manifest | undefined, opts: Wr
       if (setMode) for (const d of level) setDirModeNoFollow(path.join(staging, d), dirMode);
     }
     await writeNewFiles(writeOrder(b.files).map((f) => ({ file: path.join(staging, f.path), content: f.content, mode: f.mode, durable: f.holdsSecret && durable })), umask);
-    if (lstatIfExists(dir)) carryOverUserFiles(dir, staging, previous, new Set(b.files.map((f) => f.path)));
+    if (run.present.has(b.site) && lstatIfExists(dir)) carryOverUserFiles(dir, staging, previous, new Set(b.files.map((f) => f.path)));
     if (durable) await Promise.all([...folders.flat().map((d) => syncDir(path.join(staging, d))), syncDir(staging)]);
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });
@@ -242,7 +253,7 @@ async function writeSite(b: SiteBundle, previous: Manifest | undefined, opts: Wr
     await writeFileAtomic(keyFile, `${b.separateKey}\n`, { mode: 0o600, durable });
   } else {
     // A key file of an earlier redacted bundle would hand out a key this bundle does not carry.
-    const st = lstatIfExists(keyPath);
+    const st = run.present.has(`${b.site}.key`) ? lstatIfExists(keyPath) : undefined;
     if (st && !st.isDirectory()) rmSync(keyPath, { force: true });
   }
   let archive: string | undefined;
