@@ -102,6 +102,15 @@ describe('writeBundles', () => {
     expect(modeOf(path.join(out, 'b', 'branch.key'))).toBe(0o600);
   });
 
+  it('a key file of an earlier redacted bundle goes when the site is rendered with its key', async () => {
+    await writeBundles([bundle('hq', { redact: true }), bundle('branch', { redact: true })], { outDir: out, force: false, durable: false });
+    expect(existsSync(path.join(out, 'hq.key'))).toBe(true);
+    await writeBundles([bundle('hq'), bundle('new-site')], { outDir: out, force: false, durable: false });
+    expect(existsSync(path.join(out, 'hq.key'))).toBe(false);
+    // Not rendered this time: its key file stays with its bundle.
+    expect(existsSync(path.join(out, 'branch.key'))).toBe(true);
+  });
+
   it('the site folder appears whole: one rename puts the complete new folder in place (two over an old one), nothing else is renamed', async () => {
     const renames: Array<{ from: string; to: string; files: string[] }> = [];
     const real = nodeFs.renameSync;
