@@ -10,6 +10,8 @@ import { parse as yamlParse, stringify as yamlStringify } from 'yaml';
 import { dump } from 'js-yaml';
 import { aliasExpansion, MAX_ALIAS_EXPANSION, readYaml, yamlPositions } from '../../src/io/hubYaml';
 import { generateHub } from '../../bench/generateHub';
+import { InputError } from '../../src/errors';
+import { parseAndValidateHub } from '../../src/io/readHub';
 
 const ROOT = path.resolve(__dirname, '../..');
 const RUNS = Number(process.env.TUNNELSMITH_PROPERTY_RUNS ?? 1000);
@@ -112,6 +114,25 @@ describe('what the reader refuses', () => {
     if (r.ok) expect(aliasExpansion(r.value)).toBe(6);
     expect(aliasExpansion({ a: [1, 2], b: 'x' })).toBe(0);
     expect(MAX_ALIAS_EXPANSION).toBeGreaterThan(1000);
+  });
+});
+
+describe('any text', () => {
+  test('is read or refused, never thrown; a hub file from it is a hub, problems, or an InputError', () => {
+    const unit = fc.constantFrom('a', '1', ' ', '  ', '\n', '\t', ':', '- ', '[', ']', '{', '}', ',', '"', "'", '#', '&a', '*a', '!', '!!str', '?', '|', '>', '%YAML 1.2', '---', '...', '\\', 'é', '\u0000', 'sites:', 'name: x');
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 40 }), (text) => {
+        const r = readYaml(text);
+        expect(typeof r.ok).toBe('boolean');
+        if (r.ok) yamlPositions(text, r.events)(['sites', 0, 'name']);
+        try {
+          parseAndValidateHub(text, 'hub.yaml', 'yaml');
+        } catch (e) {
+          expect(e).toBeInstanceOf(InputError);
+        }
+      }),
+      { numRuns: RUNS },
+    );
   });
 });
 
