@@ -21,7 +21,7 @@ import { InputError, type Problem } from '../errors';
 import { sha256, type BundleFile, type Manifest } from '../bundle/manifest';
 import { isDeviceId } from '../hub/deviceIds';
 import { mapLimit } from '../util/async';
-import { syncDir, writeFileAtomic, writeNewFiles } from './atomicWrite';
+import { mkdirNew, syncDir, writeFileAtomic, writeNewFiles } from './atomicWrite';
 import { linkRefused, lstatIfExists, readFileNoFollow, setDirModeNoFollow } from './noFollow';
 import { createdModeNeedsSetting, readUmask } from './umask';
 
@@ -219,14 +219,14 @@ async function writeSite(b: SiteBundle, previous: Manifest | undefined, opts: Wr
   const dirMode = secret ? 0o700 : 0o755;
   const staging = path.join(opts.outDir, `.${b.site}.new-${process.pid}-${tag}`);
   // A new folder: mkdir fails when anything (a link included) is there already.
-  await fs.mkdir(staging, { mode: dirMode });
+  await mkdirNew(staging, dirMode);
   // New folders (mkdir fails on anything already there): their mode needs setting only when the umask took bits.
   const setMode = createdModeNeedsSetting(dirMode, umask);
   try {
     if (setMode) setDirModeNoFollow(staging, dirMode);
     const folders = subfolders(b.files);
     for (const level of folders) {
-      await Promise.all(level.map((d) => fs.mkdir(path.join(staging, d), { mode: dirMode })));
+      await Promise.all(level.map((d) => mkdirNew(path.join(staging, d), dirMode)));
       if (setMode) for (const d of level) setDirModeNoFollow(path.join(staging, d), dirMode);
     }
     await writeNewFiles(writeOrder(b.files).map((f) => ({ file: path.join(staging, f.path), content: f.content, mode: f.mode, durable: f.holdsSecret && durable })), umask);
