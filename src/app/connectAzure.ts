@@ -4,8 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { TokenCredential } from '@azure/core-auth';
-import type { VaultCredential } from '../azure/client/credentials';
+import type { TokenCredential, VaultCredential } from '../azure/client/credentials';
 import type { AzureApi } from '../azure/client/api';
 import type { ResolvedEndpoints } from '../azure/client/endpoints';
 import { UsageError } from '../errors';

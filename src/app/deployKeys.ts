@@ -3,7 +3,7 @@
  * reference resolved through the session and checked (Azure's rules, the site device's unsafe
  * characters) before it is used.
  */
-import type { SecretResolver, SharedKeyStore } from '../azure/deploy/keyStore';
+import type { ResolveSecret, SharedKeyStore } from '../azure/deploy/keyStore';
 import { createJournalKeyStore } from '../azure/sharedKeys';
 import { DEVICES } from '../devices/registry';
 import type { Problem } from '../errors';
@@ -13,7 +13,7 @@ import { secretValues, type HubSession } from './session';
 
 export interface DeployKeys {
   keys: SharedKeyStore;
-  resolveSecret: SecretResolver;
+  resolveSecret: ResolveSecret;
 }
 
 /** The key store and secret resolver `applyPlan` takes; resolver warnings go to `onWarning`. */

@@ -7,13 +7,13 @@
 import { InputError, type Problem } from '../errors';
 import { generateSharedKey } from '../hub/sharedKey';
 import type { Site } from '../hub/types';
-import type { SecretResolver, SharedKeyStore } from './deploy/keyStore';
+import type { ResolveSecret, SharedKeyStore } from './deploy/keyStore';
 import { readKeyJournal, writeKeyJournal, type KeyJournalEntry } from '../io/keyJournal';
 
 export interface JournalKeyStoreOptions {
   journalDir: string;
   hubId: string;
-  resolveSecret: SecretResolver;
+  resolveSecret: ResolveSecret;
   generate?: () => string;
   now?: () => Date;
   /**

@@ -12,6 +12,9 @@ import path from 'node:path';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { InputError, UsageError } from '../../errors';
 
+/** The credential type the layers above take, named here so that only this adapter imports the SDK's packages. */
+export type { TokenCredential };
+
 export type Audience = 'arm' | 'vault';
 
 /** The environment variables of each audience: the token itself, or a file holding it. */

@@ -2,7 +2,7 @@
 import type { SecretRef, Site } from '../../hub/types';
 
 /** Resolves a secret reference to its value (env, file, Key Vault). Never logs the value. */
-export type SecretResolver = (ref: SecretRef, path: string) => Promise<string>;
+export type ResolveSecret = (ref: SecretRef, path: string) => Promise<string>;
 
 /** What the apply layer needs to know about keys. */
 export interface SharedKeyStore {

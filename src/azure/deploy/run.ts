@@ -9,7 +9,7 @@ import type { AzureApi } from '../client/api';
 import { isAbortError } from '../client/errors';
 import type { CircuitModel } from '../client/model';
 import type { ApplyEvent, ApplyEventBody, ApplyEventSink } from './events';
-import type { SecretResolver, SharedKeyStore } from './keyStore';
+import type { ResolveSecret, SharedKeyStore } from './keyStore';
 import type { Change } from './diff';
 import type { AzurePlan } from './plan';
 import { KeyedMutex } from '../../util/keyedMutex';
@@ -23,7 +23,7 @@ export interface ApplyDeps extends WaitOptions {
   hub: Hub;
   keys: SharedKeyStore;
   /** For secrets other than shared keys (the ExpressRoute authorization key). */
-  resolveSecret: SecretResolver;
+  resolveSecret: ResolveSecret;
   onEvent?: ApplyEventSink;
   /**
    * `--wait-for-circuit`: instead of leaving the ExpressRoute connection for a later run, poll the
