@@ -9,7 +9,7 @@
 import { constructFromEvents, EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, YAMLException, type Event } from 'js-yaml';
 import type { PathSegment } from '../hub/paths';
 
-/** Aliases (`*name`) allowed in one file; as many as the earlier reader allowed. */
+/** Alias nodes (`*name`) allowed in one file: the number the earlier reader gave yaml's `maxAliasCount`. */
 const MAX_ALIASES = 100;
 /**
  * Values that aliases may add to the document when it is expanded: far more than any hub needs, far

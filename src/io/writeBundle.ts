@@ -218,9 +218,9 @@ async function writeSite(b: SiteBundle, previous: Manifest | undefined, opts: Wr
   const secret = b.files.some((f) => f.holdsSecret);
   const dirMode = secret ? 0o700 : 0o755;
   const staging = path.join(opts.outDir, `.${b.site}.new-${process.pid}-${tag}`);
-  // A new folder: mkdir fails when anything (a link included) is there already.
+  // New folders: mkdir fails when anything (a link included) is there already, and their mode needs
+  // setting only when the umask took bits from it.
   await mkdirNew(staging, dirMode);
-  // New folders (mkdir fails on anything already there): their mode needs setting only when the umask took bits.
   const setMode = createdModeNeedsSetting(dirMode, umask);
   try {
     if (setMode) setDirModeNoFollow(staging, dirMode);
