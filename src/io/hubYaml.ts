@@ -25,7 +25,7 @@ export interface TextPosition {
 
 export type YamlRead =
   | { ok: true; value: unknown; events: Event[] }
-  | { ok: false; problem: 'syntax'; reason: string; position?: TextPosition }
+  | { ok: false; problem: 'syntax'; reason: string; position?: TextPosition; fix?: string }
   | { ok: false; problem: 'documents'; count: number }
   | { ok: false; problem: 'aliases' };
 
@@ -52,7 +52,12 @@ function syntaxProblem(text: string, e: unknown): YamlRead {
   const mark = e.mark;
   // The parser's reason, without what it quotes from the file (a tag, a handle): first words only.
   const reason = clean(e.reason.split(/\s*(?:!|"|: )/)[0]);
-  return { ok: false, problem: 'syntax', reason, ...(mark ? { position: { line: mark.line + 1, col: mark.column + 1 } } : {}) };
+  const fix = /^unknown .*tag$/.test(reason)
+    ? 'remove the tag (!...): a hub file holds plain values, and a secret is a reference such as { env: NAME }'
+    : /complex keys/.test(reason)
+      ? 'write the key as a plain name'
+      : undefined;
+  return { ok: false, problem: 'syntax', reason, ...(mark ? { position: { line: mark.line + 1, col: mark.column + 1 } } : {}), ...(fix ? { fix } : {}) };
 }
 
 /** The `yaml` package's first error in `text` (loaded only now), when it finds one. */

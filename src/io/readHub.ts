@@ -144,7 +144,7 @@ function yamlSyntaxError(read: Exclude<YamlRead, { ok: true }>, shownName: strin
     return new InputError('HubSyntax', `${shownName} holds ${read.count} YAML documents`, [{ path: shownName, severity: 'error', message: `${read.count} documents separated by ---; a hub file is one`, fix: 'keep one hub per file: remove the extra --- lines, or split the file' }], 'fix the syntax error listed above');
   }
   const pos = read.position;
-  const problem: Problem = { path: shownName, severity: 'error', message: `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}${read.reason}`, fix: 'correct the YAML syntax there (indentation, quotes, a key given twice)' };
+  const problem: Problem = { path: shownName, severity: 'error', message: `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}${read.reason}`, fix: read.fix ?? 'correct the YAML syntax there (indentation, quotes, a key given twice)' };
   return new InputError('HubSyntax', `${shownName} is not valid YAML`, [pos ? located(problem, pos) : problem], 'fix the syntax errors listed above');
 }
 
