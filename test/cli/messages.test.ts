@@ -8,24 +8,14 @@ import path from 'node:path';
 import { exec } from '../../src/cli/exec';
 import { ExitCode } from '../../src/errors';
 import { captureIo } from '../support/cli';
+import { minimalHubYaml } from '../support/hubs';
 
 const SUB = '00000000-0000-0000-0000-000000000000';
-const HUB = (subscription: string) => `azure:
-${subscription}  resourceGroup: rg1
-  location: centralus
-  vnet:
-    name: vnet1
-    addressSpace: [10.200.0.0/16]
-    gatewaySubnet: 10.200.255.224/27
-  vpnGateway:
-    name: vgw1
-    sku: VpnGw1AZ
-sites:
-  - name: hq
+const HUB = (subscription: string) => minimalHubYaml(`  - name: hq
     device: strongswan
     publicIp: 40.50.60.70
     addressSpace: [192.168.0.0/16]
-`;
+`, subscription);
 
 let dir: string;
 beforeEach(() => {

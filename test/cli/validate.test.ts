@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { exec } from '../../src/cli/exec';
+import { minimalHubYaml } from '../support/hubs';
 
 let dir: string;
 beforeEach(() => {
@@ -32,19 +33,6 @@ async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
 
 const KEY = 'Sup3rSecretLettersAndDigits';
 
-const HUB = (site: string) => `azure:
-  resourceGroup: rg1
-  location: centralus
-  vnet:
-    name: vnet1
-    addressSpace: [10.200.0.0/16]
-    gatewaySubnet: 10.200.255.224/27
-  vpnGateway:
-    name: vgw1
-    sku: VpnGw1AZ
-sites:
-${site}`;
-
 const GOOD_SITE = `  - name: hq
     device: strongswan
     publicIp: 40.50.60.70
@@ -54,7 +42,7 @@ const GOOD_SITE = `  - name: hq
 
 describe('tunnelsmith validate', () => {
   test('valid file: exit 0, a summary on stdout, no secret needed', async () => {
-    writeFileSync(path.join(dir, 'tunnelsmith.yaml'), HUB(GOOD_SITE));
+    writeFileSync(path.join(dir, 'tunnelsmith.yaml'), minimalHubYaml(GOOD_SITE));
     const r = await run(['validate']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^tunnelsmith\.yaml: valid hub rg1\/vnet1 with 1 site\(s\) \(hq\)$/m);
@@ -63,7 +51,7 @@ describe('tunnelsmith validate', () => {
   });
 
   test('invalid file: exit 3, every problem with file:line:col on stderr', async () => {
-    writeFileSync(path.join(dir, 'hub.yaml'), HUB(GOOD_SITE.replace('device: strongswan', 'device: strongswan\n    bgp: { asn: 65515, peerIp: 40.50.60.70 }\n    colour: blue')));
+    writeFileSync(path.join(dir, 'hub.yaml'), minimalHubYaml(GOOD_SITE.replace('device: strongswan', 'device: strongswan\n    bgp: { asn: 65515, peerIp: 40.50.60.70 }\n    colour: blue')));
     const r = await run(['validate', '--file', 'hub.yaml']);
     expect(r.code).toBe(3);
     expect(r.stdout).toBe('');
@@ -77,7 +65,7 @@ describe('tunnelsmith validate', () => {
   });
 
   test('--json reports valid, problems with positions, and the same exit code', async () => {
-    writeFileSync(path.join(dir, 'tunnelsmith.yaml'), HUB(GOOD_SITE.replace('    sharedKey', '    ipsecPolicy: azure-default\n    sharedKey')));
+    writeFileSync(path.join(dir, 'tunnelsmith.yaml'), minimalHubYaml(GOOD_SITE.replace('    sharedKey', '    ipsecPolicy: azure-default\n    sharedKey')));
     const ok = await run(['validate', '--json']);
     expect(ok.code).toBe(0);
     const report = JSON.parse(ok.stdout);
@@ -100,7 +88,7 @@ describe('tunnelsmith validate', () => {
     const keyFile = path.join(dir, 'branch.psk');
     writeFileSync(keyFile, 'Has Space-And~Tilde\n');
     chmodSync(keyFile, 0o644);
-    writeFileSync(path.join(dir, 'tunnelsmith.yaml'), HUB(`${GOOD_SITE}  - name: branch
+    writeFileSync(path.join(dir, 'tunnelsmith.yaml'), minimalHubYaml(`${GOOD_SITE}  - name: branch
     device: strongswan
     publicIp: 198.51.100.20
     addressSpace: [172.16.0.0/16]
@@ -126,7 +114,7 @@ describe('tunnelsmith validate', () => {
   });
 
   test('without --resolve-secrets a missing variable is not an error', async () => {
-    writeFileSync(path.join(dir, 'tunnelsmith.yaml'), HUB(GOOD_SITE));
+    writeFileSync(path.join(dir, 'tunnelsmith.yaml'), minimalHubYaml(GOOD_SITE));
     expect((await run(['validate'], {})).code).toBe(0);
     const r = await run(['validate', '--resolve-secrets'], {});
     expect(r.code).toBe(3);

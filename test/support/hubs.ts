@@ -64,3 +64,23 @@ export function vpnOnlyHub(sites: Site[] = [site()]): Hub {
   delete h.azure.expressRoute;
   return h;
 }
+
+/**
+ * The text of a small valid hub file (rg1/vnet1 in centralus, a VPN gateway, no ExpressRoute), for the
+ * CLI tests that read line numbers from it: `azureLines` go first under `azure:` (each line indented two
+ * spaces and ending with a newline), `sites` is the YAML of the list's items.
+ */
+export function minimalHubYaml(sites: string, azureLines = ''): string {
+  return `azure:
+${azureLines}  resourceGroup: rg1
+  location: centralus
+  vnet:
+    name: vnet1
+    addressSpace: [10.200.0.0/16]
+    gatewaySubnet: 10.200.255.224/27
+  vpnGateway:
+    name: vgw1
+    sku: VpnGw1AZ
+sites:
+${sites}`;
+}
