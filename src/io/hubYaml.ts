@@ -144,11 +144,11 @@ export function yamlPositions(text: string, events: readonly Event[]): (path: re
     if (ev.type === EVENT_ID.MAPPING) stack.push({ kind: 'map', path, expectKey: true, index: 0 });
     else if (ev.type === EVENT_ID.SEQUENCE) stack.push({ kind: 'seq', path, expectKey: false, index: 0 });
   }
-  let lineStarts: number[] | undefined;
+  const positionAt = offsetPositions(text);
   return (segments) => {
     for (let n = segments.length; n > 0; n--) {
       const offset = offsets.get(segments.slice(0, n).reduce<string>((p, s) => join(p, s), ''));
-      if (offset !== undefined) return positionAt((lineStarts ??= starts(text)), offset);
+      if (offset !== undefined) return positionAt(offset);
     }
     return undefined;
   };
@@ -173,20 +173,24 @@ function startOf(ev: Event): number {
   }
 }
 
-function starts(text: string): number[] {
-  const out = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) out.push(i + 1);
-  return out;
-}
-
-/** 1-based line and column of `offset`. */
-export function positionAt(lineStarts: readonly number[], offset: number): TextPosition {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, col: offset - lineStarts[lo] + 1 };
+/**
+ * The 1-based line and column of an offset in `text`; the line starts are found on the first call, so
+ * placing many problems scans the text once.
+ */
+export function offsetPositions(text: string): (offset: number) => TextPosition {
+  let lineStarts: number[] | undefined;
+  return (offset) => {
+    if (lineStarts === undefined) {
+      lineStarts = [0];
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+    }
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: offset - lineStarts[lo] + 1 };
+  };
 }

@@ -11,7 +11,7 @@ import { parsePath, ROOT_PATH } from '../hub/paths';
 import type { DeviceTable } from '../hub/rules';
 import type { Hub } from '../hub/types';
 import { validateHub } from '../hub/validate';
-import { readYaml, yamlPositions, type TextPosition, type YamlRead } from './hubYaml';
+import { offsetPositions, readYaml, yamlPositions, type TextPosition, type YamlRead } from './hubYaml';
 import { readBounded } from './noFollow';
 
 export const DEFAULT_HUB_FILE = 'tunnelsmith.yaml';
@@ -165,9 +165,7 @@ function jsonSyntaxError(e: unknown, text: string, read: YamlRead, shownName: st
   const m = /position (\d+)/.exec(e instanceof Error ? e.message : '');
   let pos: TextPosition | undefined;
   if (m) {
-    const offset = Number(m[1]);
-    const before = text.slice(0, offset).split('\n');
-    pos = { line: before.length, col: before[before.length - 1].length + 1 };
+    pos = offsetPositions(text)(Number(m[1]));
   } else if (!read.ok && read.problem === 'syntax') {
     pos = read.position;
   }
