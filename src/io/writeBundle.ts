@@ -23,7 +23,7 @@ import { isDeviceId } from '../hub/deviceIds';
 import { mapLimit } from '../util/async';
 import { mkdirNew, syncDir, writeFileAtomic, writeNewFiles } from './atomicWrite';
 import { linkRefused, lstatIfExists, readFileNoFollow, setDirModeNoFollow } from './noFollow';
-import { createdModeNeedsSetting, readUmask } from './umask';
+import { readUmask } from './umask';
 
 export interface SiteBundle {
   site: string;
@@ -218,16 +218,12 @@ async function writeSite(b: SiteBundle, previous: Manifest | undefined, opts: Wr
   const secret = b.files.some((f) => f.holdsSecret);
   const dirMode = secret ? 0o700 : 0o755;
   const staging = path.join(opts.outDir, `.${b.site}.new-${process.pid}-${tag}`);
-  // New folders: mkdir fails when anything (a link included) is there already, and their mode needs
-  // setting only when the umask took bits from it.
-  await mkdirNew(staging, dirMode);
-  const setMode = createdModeNeedsSetting(dirMode, umask);
+  // New folders: mkdir fails when anything (a link included) is there already.
+  await mkdirNew(staging, dirMode, umask);
   try {
-    if (setMode) setDirModeNoFollow(staging, dirMode);
     const folders = subfolders(b.files);
     for (const level of folders) {
-      await Promise.all(level.map((d) => mkdirNew(path.join(staging, d), dirMode)));
-      if (setMode) for (const d of level) setDirModeNoFollow(path.join(staging, d), dirMode);
+      await Promise.all(level.map((d) => mkdirNew(path.join(staging, d), dirMode, umask)));
     }
     await writeNewFiles(writeOrder(b.files).map((f) => ({ file: path.join(staging, f.path), content: f.content, mode: f.mode, durable: f.holdsSecret && durable })), umask);
     if (run.present.has(b.site) && lstatIfExists(dir)) carryOverUserFiles(dir, staging, previous, new Set(b.files.map((f) => f.path)));
