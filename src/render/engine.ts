@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import nunjucks from 'nunjucks';
-import { packageRoot } from '../util/packageRoot';
+import { packageRoot } from './packageRoot';
 
 export const TEMPLATE_ROOT = path.join(packageRoot(), 'device-templates');
 

@@ -186,7 +186,7 @@ async function demoLocked(args: DemoArgs & GlobalArgs, io: CliIO, inject: DemoIn
 }
 
 async function demoHubText(fs: typeof import('node:fs').promises, path: typeof import('node:path')): Promise<string> {
-  const { packageRoot } = await import('../../util/packageRoot');
+  const { packageRoot } = await import('../../render/packageRoot');
   const shipped = path.join(packageRoot(), 'fixtures', 'demo', 'hub.yaml');
   try {
     return await fs.readFile(shipped, 'utf8');
