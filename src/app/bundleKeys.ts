@@ -26,8 +26,8 @@ export async function readFactsFor(session: HubSession, factsFile: string | unde
     const { readFactsFile } = await import('../io/factsFile');
     return readFactsFile(factsFile);
   }
-  const { readDeployedFacts } = await import('./deployed');
-  return readDeployedFacts((await session.azure()).api, session.hub, { includeKeys: false });
+  const { readBackFacts } = await import('../azure/readBack');
+  return readBackFacts((await session.azure()).api, session.hub, { includeKeys: false });
 }
 
 /**
@@ -49,8 +49,8 @@ export async function keysForBundle(
     const { readFactsFile } = await import('../io/factsFile');
     facts = await readFactsFile(factsFile);
   } else {
-    const { readDeployedFacts } = await import('./deployed');
-    facts = await readDeployedFacts((await session.azure()).api, hub, { includeKeys: true });
+    const { readBackFacts } = await import('../azure/readBack');
+    facts = await readBackFacts((await session.azure()).api, hub, { includeKeys: true });
   }
   const { chooseFactsKey, compareLiveKey } = await import('../bundle/keySource');
   const journal = await readJournalKeys(session);

@@ -89,8 +89,8 @@ export async function diffBundle(session: HubSession, request: BundleRequest, on
 
 /** `deploy --out` and the demo: every site, with the facts and keys Azure holds now. */
 export async function renderLiveBundle(session: HubSession, choice: Omit<RenderChoice, 'sites'>, output: BundleOutput): Promise<WrittenSite[]> {
-  const { readDeployedFacts } = await import('./deployed');
-  const facts = await readDeployedFacts((await session.azure()).api, session.hub, { includeKeys: true });
+  const { readBackFacts } = await import('../azure/readBack');
+  const facts = await readBackFacts((await session.azure()).api, session.hub, { includeKeys: true });
   return write(planBundles(session, facts, azureKeys(facts), choice), output);
 }
 

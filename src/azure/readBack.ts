@@ -4,7 +4,7 @@
  * each connection's Azure BGP address is the custom APIPA one when the site's BGP address is APIPA,
  * else the instance's GatewaySubnet address. Shared keys come from the shared-key operation.
  */
-import { AzureError } from '../errors';
+import { AzureError, NotReadyError } from '../errors';
 import { FACTS_VERSION, type AzureFacts, type GatewayInstanceFacts, type SiteFacts } from '../facts/types';
 import { hubId, type Hub } from '../hub/types';
 import { AZURE_DEFAULT_ASN } from '../hub/azureValues';
@@ -18,7 +18,7 @@ export interface ReadBackOptions extends CallOptions {
   includeKeys: boolean;
 }
 
-/** Reads the facts of a deployed hub. Throws AzureError (`NotDeployed`) naming what is missing. */
+/** Reads the facts of a deployed hub. Throws NotReadyError (`NotDeployed`) naming what is missing. */
 export async function readBackFacts(api: AzureApi, hub: Hub, o: ReadBackOptions): Promise<AzureFacts> {
   const rg = hub.azure.resourceGroup;
   const vpnName = hub.azure.vpnGateway.name;
@@ -143,6 +143,10 @@ function azureBgpIpsFor(cn: ConnectionModel, instances: Instance[], gw: GatewayM
   });
 }
 
-function notDeployed(message: string, hint = 'run tunnelsmith deploy first'): AzureError {
-  return new AzureError('NotDeployed', message, { statusCode: 404 }, hint);
+/**
+ * The hub (or part of it) is not deployed yet: an answer, not an Azure failure (exit 11; design.md,
+ * "Conventions"): facts, render, bundle and verify before deploy, or a gateway still being created.
+ */
+export function notDeployed(message: string, hint = 'run tunnelsmith deploy first'): NotReadyError {
+  return new NotReadyError('NotDeployed', message, hint);
 }

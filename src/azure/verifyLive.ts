@@ -1,18 +1,18 @@
 /** Gathers what `verify` judges: connection statuses, BGP peers and learned routes of both gateways. */
 import { AzureError } from '../errors';
-import { peeredPrefixes } from './readBack';
+import { notDeployed, peeredPrefixes } from './readBack';
 import type { RouteModel } from './client/model';
 import type { Hub } from '../hub/types';
 import type { AzureApi, CallOptions } from './client/api';
 import { circuitIdOf } from './deploy/plan';
 import { buildVerifyReport, type CircuitObservation, type ConnectionObservation, type VerifyObservations, type VerifyReport } from './verify';
 
-/** Reads the observations for a hub. Throws AzureError `NotDeployed` when the VPN gateway is missing. */
+/** Reads the observations for a hub. Throws NotReadyError `NotDeployed` when the VPN gateway is missing. */
 export async function readVerifyObservations(api: AzureApi, hub: Hub, o?: CallOptions): Promise<VerifyObservations> {
   const rg = hub.azure.resourceGroup;
   const vpn = await api.getGateway(rg, hub.azure.vpnGateway.name, o);
   if (!vpn) {
-    throw new AzureError('NotDeployed', `the VPN gateway ${hub.azure.vpnGateway.name} does not exist in resource group ${rg}`, { statusCode: 404 }, 'run tunnelsmith deploy first');
+    throw notDeployed(`the VPN gateway ${hub.azure.vpnGateway.name} does not exist in resource group ${rg}`);
   }
   const observe = async (name: string): Promise<ConnectionObservation> => {
     const cn = await api.getConnection(rg, name, o);

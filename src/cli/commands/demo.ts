@@ -149,11 +149,12 @@ async function demoLocked(args: DemoArgs & GlobalArgs, io: CliIO, inject: DemoIn
 
     say('');
     say('== read back and render (every device)');
-    const { readDeployedFacts, verifyDeployed } = await import('../../app/deployed');
+    const { readBackFacts } = await import('../../azure/readBack');
+    const { verifyLive } = await import('../../azure/verifyLive');
     const { writeFactsFile } = await import('../../io/factsFile');
     const { renderLiveBundle, writtenPaths } = await import('../../app/renderBundle');
     const outDir = path.resolve(io.cwd, args.out);
-    const facts = await readDeployedFacts(conn.api, session.hub, { includeKeys: false });
+    const facts = await readBackFacts(conn.api, session.hub, { includeKeys: false });
     const factsFile = path.join(outDir, 'facts.json');
     await writeFactsFile(factsFile, facts, { includeSecrets: false });
     const files = writtenPaths(await renderLiveBundle(session, { device: 'all', redact: false }, { outDir, force: false }), io.cwd);
@@ -162,7 +163,7 @@ async function demoLocked(args: DemoArgs & GlobalArgs, io: CliIO, inject: DemoIn
 
     say('');
     say('== verify');
-    const report = await verifyDeployed(conn.api, session.hub);
+    const report = await verifyLive(conn.api, session.hub);
     if (args.json) writeJsonLine(io, 'verify', { ...report });
     else {
       const { printReport } = await import('./verify');

@@ -24,12 +24,12 @@ export const factsCommand = defineCommand<FactsArgs>({
 
 export async function runFacts(args: FactsArgs & GlobalArgs, io: CliIO, inject: AzureInjection = {}): Promise<number> {
   const path = await import('node:path');
-  const { readDeployedFacts } = await import('../../app/deployed');
+  const { readBackFacts } = await import('../../azure/readBack');
   const { writeFactsFile } = await import('../../io/factsFile');
   const session = await openHubSession(args, io, inject);
   const conn = await session.azure();
   const includeKeys = args['include-secrets'];
-  const facts = await readDeployedFacts(conn.api, session.hub, { includeKeys });
+  const facts = await readBackFacts(conn.api, session.hub, { includeKeys });
   const file = path.resolve(io.cwd, args.out);
   const written = await writeFactsFile(file, facts, { includeSecrets: includeKeys });
   if (args.json) {

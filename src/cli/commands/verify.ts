@@ -18,10 +18,10 @@ export const verifyCommand = defineCommand<VerifyArgs>({
 });
 
 export async function runVerify(args: VerifyArgs & GlobalArgs, io: CliIO, inject: AzureInjection = {}): Promise<number> {
-  const { verifyDeployed } = await import('../../app/deployed');
+  const { verifyLive } = await import('../../azure/verifyLive');
   const session = await openHubSession(args, io, inject);
   const conn = await session.azure();
-  const report = await verifyDeployed(conn.api, session.hub);
+  const report = await verifyLive(conn.api, session.hub);
   if (args.json) io.stdout.write(`${JSON.stringify({ event: 'verify', ...report })}\n`);
   else printReport(report, io);
   return report.ready ? ExitCode.ok : ExitCode.notReady;
