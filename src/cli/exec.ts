@@ -70,7 +70,7 @@ export async function exec(argv: string[], io: CliIO, commands: CommandSpec<any>
     if (isYargsError(e)) usageFailures.push(e.message);
     else thrown = e;
   }
-  if (usageFailures.length > 0) return reportError(usageError(usageFailures, argv, names), io, { debug, json, command: commandName });
+  if (usageFailures.length > 0) return reportError(usageError(usageFailures, argv, names, commandName), io, { debug, json, command: commandName });
   if (thrown !== undefined) return reportError(thrown, io, { debug, json, command: commandName });
   if (output) {
     // Help, version or shell completions were asked for: that is all.
@@ -81,7 +81,8 @@ export async function exec(argv: string[], io: CliIO, commands: CommandSpec<any>
   try {
     return await chosen.spec.run(chosen.args, io);
   } catch (e) {
-    return reportError(e, io, { debug, json, command: chosen.spec.command.split(' ')[0] });
+    // Parsed: `--json false` is text, as the command printed it.
+    return reportError(e, io, { debug, json: chosen.args.json === true, command: chosen.spec.command.split(' ')[0] });
   }
 }
 
@@ -90,12 +91,13 @@ function isYargsError(e: unknown): e is Error {
 }
 
 /**
- * What yargs reported, as one usage error. A first word that is no command is said so, with yargs'
- * closest command (`recommendCommands`) when it found one, instead of yargs' "Unknown argument".
+ * What yargs reported, as one usage error. Without a command on the line, its first word is said to be
+ * no command, with yargs' closest command (`recommendCommands`) when it found one, instead of yargs'
+ * "Unknown argument". With a command, yargs' own words (an option's value is not a command).
  */
-function usageError(failures: string[], argv: string[], names: string[]): UsageError {
+function usageError(failures: string[], argv: string[], names: string[], command: string | undefined): UsageError {
   const first = argv.find((a) => !a.startsWith('-'));
-  if (first !== undefined && !names.includes(first)) {
+  if (command === undefined && first !== undefined) {
     const suggestion = failures.map((f) => /^Did you mean (\S+)\?$/.exec(f)?.[1]).find((s) => s !== undefined);
     return new UsageError(
       'UnknownCommand',
@@ -103,7 +105,6 @@ function usageError(failures: string[], argv: string[], names: string[]): UsageE
       `the commands: ${names.join(', ')} (tunnelsmith --help)`,
     );
   }
-  const command = argv.find((a) => names.includes(a));
   return new YargsUsage(failures, `run tunnelsmith ${command ? `${command} ` : ''}--help for usage`);
 }
 

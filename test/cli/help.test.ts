@@ -108,6 +108,19 @@ describe('a mistyped command', () => {
   });
 });
 
+describe('an unknown option after a command', () => {
+  test('is named as yargs names it, even when a flag\'s value comes first; --json false reports in text', async () => {
+    const r = await run(['--file', 'x.yaml', 'validate', '--bogus']);
+    expect(r.code).toBe(ExitCode.usage);
+    expect(r.err).toMatch(/^error: Unknown argument: bogus\n/);
+    expect(r.err).not.toMatch(/is not a tunnelsmith command/);
+    const text = await run(['validate', '--file', 'missing.yaml', '--json', 'false']);
+    expect(text.code).toBe(ExitCode.invalidInput);
+    expect(text.out).toBe('');
+    expect(text.err).toMatch(/^error \[HubNotFound\]: no hub file at missing\.yaml\n/);
+  });
+});
+
 describe('tunnelsmith completion', () => {
   test('prints a bash or a zsh script (default: from $SHELL) and writes nothing', async () => {
     const before = readdirSync(dir).sort();
