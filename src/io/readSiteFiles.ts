@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { OnDisk } from '../bundle/diff';
 import { sha256 } from '../bundle/manifest';
+import { InputError } from '../errors';
 import { lstatIfExists, readFileNoFollow } from './noFollow';
 import { isProducedPath } from './writeBundle';
 
@@ -23,7 +24,13 @@ export function readSiteFiles(siteDir: string, paths: readonly string[]): Map<st
       else if (n === parts.length) {
         if (!st.isFile()) found = { unreadable: 'not a regular file' };
         else {
-          const content = readFileNoFollow(path.join(siteDir, rel));
+          // As the writer's check does, a file that cannot be read is reported, not a crash.
+          let content: Buffer | undefined;
+          try {
+            content = readFileNoFollow(path.join(siteDir, rel));
+          } catch (e) {
+            found = { unreadable: e instanceof InputError ? 'a symbolic link' : 'a file tunnelsmith cannot read' };
+          }
           if (content !== undefined) found = { sha256: sha256(content.toString('utf8')), mode: (st.mode & 0o777).toString(8).padStart(4, '0') };
         }
       }
