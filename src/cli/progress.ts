@@ -10,6 +10,7 @@ import type { NetworkResourceType } from '../azure/client/model';
 import type { ResourceKind } from '../azure/resources/contract';
 import { ARM_TYPES, describeResource, RESOURCE_KINDS } from '../azure/resources/table';
 import type { CliIO } from './command';
+import { writeJsonLine } from './output';
 
 export interface ProgressReporter {
   onEvent(e: ApplyEvent): void;
@@ -77,7 +78,7 @@ function jsonReporter(io: CliIO): ProgressReporter {
       const begin = 'id' in e ? started.get(e.id) : undefined;
       const what = 'id' in e ? { what: begin?.what ?? labelOf(e.id) } : {};
       const record = { ...e, ...what, time: new Date(e.at).toISOString(), ...(begin !== undefined ? { elapsedMs: e.at - begin.at } : {}) };
-      io.stdout.write(`${JSON.stringify({ event: 'progress', ...record })}\n`);
+      writeJsonLine(io, 'progress', record);
     },
     close() {},
   };

@@ -93,14 +93,13 @@ export async function runDeploy(args: DeployArgs & GlobalArgs, io: CliIO, inject
     const circuitPending = diff.circuit !== undefined && diff.circuit.action !== 'noop';
     const mark = { create: '+', update: '~', replace: '-/+', wait: '*', noop: '=' };
     if (args.json) {
-      io.stdout.write(`${JSON.stringify({
-        event: 'plan',
+      writeJsonLine(io, 'plan', {
         hub: plan.hubId,
         pending: pending.length > 0 || circuitPending,
         changes: diff.changes.map((c) => ({ action: c.action, resource: c.resource.key, what: describeResource(c.resource), fields: c.fields, ...(c.state ? { state: c.state } : {}), ...(c.action === 'replace' ? { needs: '--allow-recreate' } : {}) })),
         ...(diff.notes.length ? { warnings: diff.notes } : {}),
         ...(diff.circuit ? { circuit: { action: diff.circuit.action, resource: diff.circuit.circuit.key, fields: diff.circuit.fields } } : {}),
-      })}\n`);
+      });
     } else {
       writeLine(io.stdout, `Plan for ${plan.hubId} in subscription ${plan.subscriptionId}: ${summarize(diff.changes)}`);
       if (diff.circuit) {
@@ -203,8 +202,7 @@ async function deployLocked(
   const waitingKeys = new Set(report.waiting.map((w) => w.key));
   const written = report.changes.filter((c) => c.action !== 'noop' && !waitingKeys.has(c.resource.key));
   if (args.json) {
-    io.stdout.write(`${JSON.stringify({
-      event: 'deployed',
+    writeJsonLine(io, 'deployed', {
       hub: plan.hubId,
       writes: report.writes,
       changes: written.map((c) => ({ action: c.action, resource: c.resource.key, what: describeResource(c.resource), fields: c.fields })),
@@ -212,7 +210,7 @@ async function deployLocked(
       waiting: report.waiting,
       ...(report.circuit ? { circuit: { ...report.circuit, serviceKeyIsSecret: false } } : {}),
       ...(report.recreated ? { recreated: report.recreated } : {}),
-    })}\n`);
+    });
   } else {
     if (report.recreated) writeLine(io.stdout, `Deleted to recreate the GatewaySubnet: ${report.recreated.join(', ')}.`);
     if (written.length === 0 && report.writes === 0) writeLine(io.stdout, `Nothing to change: ${plan.hubId} is as the hub file describes.`);
@@ -279,7 +277,7 @@ function printRecreate(r: GatewaySubnetRecreate, hubId: string, io: CliIO, json:
 
 function printReplacements(lines: string[], hubId: string, io: CliIO, json: boolean): void {
   if (json) {
-    io.stdout.write(`${JSON.stringify({ event: 'replace', hub: hubId, steps: lines })}\n`);
+    writeJsonLine(io, 'replace', { hub: hubId, steps: lines });
     return;
   }
   writeLine(io.stdout, `Azure cannot make these changes to ${hubId} in place; tunnelsmith deletes and creates again:`);

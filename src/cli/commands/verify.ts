@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { ExitCode } from '../../errors';
 import type { VerifyReport } from '../../azure/verify';
 import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
+import { writeJsonLine } from '../output';
 import { openHubSession, withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
 
 export type VerifyArgs = AzureCliArgs;
@@ -22,7 +23,7 @@ export async function runVerify(args: VerifyArgs & GlobalArgs, io: CliIO, inject
   const session = await openHubSession(args, io, inject);
   const conn = await session.azure();
   const report = await verifyLive(conn.api, session.hub);
-  if (args.json) io.stdout.write(`${JSON.stringify({ event: 'verify', ...report })}\n`);
+  if (args.json) writeJsonLine(io, 'verify', { ...report });
   else printReport(report, io);
   return report.ready ? ExitCode.ok : ExitCode.notReady;
 }
