@@ -17,7 +17,7 @@ import { writeJsonLine } from '../output';
 import { openHubSession, withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
 import { lockHub, withWaitLock, type WaitLockArgs } from '../lockOption';
 import { busyPollFromEnv, timeoutMs, withTimeout, type TimeoutArgs } from '../timeoutOption';
-import { readLine } from '../readLine';
+import { confirmHubId } from '../readLine';
 
 export interface DeployArgs extends AzureCliArgs, WaitLockArgs, TimeoutArgs {
   plan: boolean;
@@ -153,9 +153,7 @@ async function deployLocked(
       if (diff.recreate && diff.recreate.undescribed.length > 0) throwConflicts(diff.conflicts);
       if (diff.recreate) printRecreate(diff.recreate, plan.hubId, io, args.json);
       if (replacements.length > 0) printReplacements(describeReplacements(diff.changes), plan.hubId, io, args.json);
-      if (!(await confirmRecreate(plan.hubId, args, io))) {
-        throw new UsageError('ConfirmationMismatch', 'confirmation did not match; nothing was changed', `type the hub id exactly (${plan.hubId}), or pass --yes`);
-      }
+      await confirmHubId(plan.hubId, args, io, { needs: '--allow-recreate deletes gateways and connections', question: 'to delete them and go on', nothingDone: 'nothing was changed' });
       if (diff.recreate) allowRecreate = { from: diff.recreate.from, to: diff.recreate.to };
       allowReplace = replacements.map((c) => c.resource.key);
     }
@@ -284,13 +282,3 @@ function printReplacements(lines: string[], hubId: string, io: CliIO, json: bool
   lines.forEach((line, i) => writeLine(io.stdout, `  ${i + 1}. ${line}`));
 }
 
-/** `--yes`, or the hub id typed on a terminal. */
-async function confirmRecreate(hubId: string, args: { yes?: boolean; json: boolean }, io: CliIO): Promise<boolean> {
-  if (args.yes) return true;
-  if (!io.stdin || io.stdin.isTTY !== true) {
-    throw new UsageError('ConfirmationNeeded', '--allow-recreate deletes gateways and connections and needs a typed confirmation, but stdin is not a terminal', 'run it from a terminal, or pass --yes');
-  }
-  // With --json, stdout carries only JSON lines: the question goes to the terminal's other stream.
-  (args.json ? io.stderr : io.stdout).write(`Type the hub id (${hubId}) to delete them and go on: `);
-  return (await readLine(io.stdin)).trim() === hubId;
-}

@@ -1,13 +1,13 @@
 /** `tunnelsmith destroy`: removes what tunnelsmith created for this hub (by its tags), after confirmation. */
 import type { Argv } from 'yargs';
-import { ExitCode, UsageError } from '../../errors';
+import { ExitCode } from '../../errors';
 import { defineCommand, writeLine, type CliIO, type GlobalArgs } from '../command';
 import { writeJsonLine } from '../output';
 import type { AzureConnection } from '../../app/connectAzure';
 import { openHubSession, withAzureOptions, type AzureCliArgs, type AzureInjection } from '../azureOptions';
 import { lockHub, withWaitLock, type WaitLockArgs } from '../lockOption';
 import { busyPollFromEnv, timeoutMs, withTimeout, type TimeoutArgs } from '../timeoutOption';
-import { readLine } from '../readLine';
+import { confirmHubId } from '../readLine';
 
 export interface DestroyArgs extends AzureCliArgs, WaitLockArgs, TimeoutArgs {
   yes: boolean;
@@ -66,17 +66,7 @@ async function destroyLocked(
   const { estimateDestroyMs } = await import('../../azure/deploy/estimate');
   const { checkTokenOutlastsRun } = await import('../../azure/client/credentials');
   checkTokenOutlastsRun(conn.credential, estimateDestroyMs(plan.steps), 'this destroy');
-  if (!args.yes) {
-    if (!io.stdin || io.stdin.isTTY !== true) {
-      throw new UsageError('ConfirmationNeeded', 'destroy deletes Azure resources and needs a typed confirmation, but stdin is not a terminal', 'run it from a terminal, or pass --yes');
-    }
-    // With --json, stdout carries only JSON lines: the question goes to the terminal's other stream.
-    (args.json ? io.stderr : io.stdout).write(`Type the hub id (${id}) to confirm: `);
-    const answer = (await readLine(io.stdin)).trim();
-    if (answer !== id) {
-      throw new UsageError('ConfirmationMismatch', 'confirmation did not match; nothing was deleted', `type the hub id exactly (${id}), or pass --yes`);
-    }
-  }
+  await confirmHubId(id, args, io, { needs: 'destroy deletes Azure resources', question: 'to confirm', nothingDone: 'nothing was deleted' });
   const { createProgressReporter } = await import('../progress');
   const { BUSY_POLL_MS } = await import('../../azure/deploy/waiting');
   const progress = createProgressReporter(io, { json: args.json });
