@@ -125,6 +125,13 @@ describe('src/', () => {
     expect(unusedExceptions(edges, KNOWN_EXCEPTIONS)).toEqual([]);
   });
 
+  it('every module that builds zod schemas sets zod jitless first (hub/zodWithoutCodegen.ts, imported before zod)', () => {
+    const usesZod = edges.filter((e) => e.specifier === 'zod' && e.from !== 'hub/zodWithoutCodegen.ts');
+    expect(usesZod.length).toBeGreaterThan(0);
+    const late = usesZod.filter((z) => !edges.some((e) => e.from === z.from && e.to === 'hub/zodWithoutCodegen.ts' && e.line < z.line));
+    expect(late.map((e) => e.from)).toEqual([]);
+  });
+
   it('has no import circle', () => {
     expect(importCycles(edges).map((c) => c.map((f) => `src/${f}`).join(' -> '))).toEqual([]);
   });
