@@ -8,8 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { exec } from '../../src/cli/exec';
 import { ExitCode } from '../../src/errors';
-import { captureIo } from '../support/cli';
-import { emulatorEnv } from '../support/cli';
+import { captureIo, emulatorEnv, jsonLines, lastJson } from '../support/cli';
 import { startHarness, type Harness } from '../support/emulator';
 
 const DEMO_HUB = path.resolve(__dirname, '..', '..', 'fixtures', 'demo', 'hub.yaml');
@@ -83,7 +82,7 @@ test('deploy --out --json once the provider has provisioned it: progress events 
   h.emu.control.provisionCircuit(CIRCUIT);
   const r = await run(['deploy', '--out', 'out', '--archive', '--json']);
   expect(r.code).toBe(ExitCode.ok);
-  const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+  const lines = jsonLines(r.out);
   const progress = lines.filter((l) => l.event === 'progress');
   expect(progress.length).toBeGreaterThan(0);
   for (const p of progress.filter((e) => e.id !== undefined)) expect(p.what).toEqual(expect.any(String));
@@ -138,7 +137,7 @@ test('rotate-key prepare and apply end with next: what to send to whom, what to 
   // Applied again: Azure holds the key already, nothing is left to do.
   const again = await run(['rotate-key', 'apply', '--site', 'hq', '--json', ...FAST]);
   expect(again.code).toBe(ExitCode.ok);
-  const last = JSON.parse(again.out.trim().split('\n').pop()!);
+  const last = lastJson(again.out);
   expect(last).toMatchObject({ event: 'rotate-key', action: 'apply', exitCode: 0 });
   expect(last.next).toBeUndefined();
 });

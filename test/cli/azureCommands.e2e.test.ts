@@ -5,7 +5,7 @@ import { EMBEDDED_DEMO_HUB } from '../../src/cli/commands/demo';
 import { exec } from '../../src/cli/exec';
 import { ExitCode } from '../../src/errors';
 import { seedCircuit, startHarness, type Harness } from '../support/emulator';
-import { captureIo } from '../support/cli';
+import { captureIo, jsonLines } from '../support/cli';
 
 let h: Harness;
 let env: NodeJS.ProcessEnv;
@@ -56,7 +56,7 @@ describe('tunnelsmith Azure commands', () => {
     expect(plan.code).toBe(ExitCode.ok);
     expect(plan.out).toMatch(/Nothing to change\./);
     const r = await run(['deploy', '--json']);
-    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = jsonLines(r.out);
     expect(lines.filter((l) => l.event === 'progress').length).toBeGreaterThan(0);
     expect(lines[lines.length - 1]).toMatchObject({ event: 'deployed', writes: 0, changes: [] });
   });

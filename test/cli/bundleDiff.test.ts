@@ -8,7 +8,7 @@ import { appendFileSync, chmodSync, copyFileSync, mkdtempSync, readFileSync, rmS
 import os from 'node:os';
 import path from 'node:path';
 import { ExitCode } from '../../src/errors';
-import { runCli } from '../support/cli';
+import { jsonLines, runCli } from '../support/cli';
 
 const THREE = path.resolve(__dirname, '..', '..', 'fixtures', 'three-sites');
 const ENV = { BRANCH_A_PSK: 'branchAkey0123456789', BRANCH_B_PSK: 'branchBkey0123456789', BRANCH_C_PSK: 'branchCkey0123456789' };
@@ -61,7 +61,7 @@ test('a file edited by hand: reported with what bundle will do about it, exit 10
   expect(readFileSync(site(file), 'utf8')).toBe(edited);
   const json = await cli('--diff', '--json');
   expect(json.code).toBe(ExitCode.changesPending);
-  const report = json.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((d) => d.event === 'diff');
+  const report = jsonLines(json.stdout).find((d) => d.event === 'diff');
   expect(report).toMatchObject({ event: 'diff', changed: true, sites: [{ site: 'branch-a', changed: true, files: [{ path: file, change: 'edited', secret: true }] }] });
   expect(json.stdout).not.toContain(ENV.BRANCH_A_PSK);
   // And bundle itself refuses it, as the diff said.

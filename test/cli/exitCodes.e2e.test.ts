@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { allCommands } from '../../src/cli/commands';
 import { ExitCode } from '../../src/errors';
-import { cliRunner, type CliRun } from '../support/cli';
+import { type CliRun, cliRunner, jsonLines, lastJson } from '../support/cli';
 import { pathsUnder } from '../support/tree';
 import { seedCircuit, startHarness, type Harness } from '../support/emulator';
 
@@ -60,7 +60,7 @@ describe('a --site that is not in the hub file: exit 2 everywhere, nothing asked
     expect(pathsUnder(h.dir)).toEqual(before);
     const json = await run([...command, '--site', 'nope', '--json']);
     expect(json.code).toBe(ExitCode.usage);
-    const last = JSON.parse(json.out.trim().split('\n').pop()!);
+    const last = lastJson(json.out);
     expect(last).toEqual({ event: 'error', code: 'UnknownSite', exitCode: 2, message: 'no site named "nope" in tunnelsmith.yaml', problems: [], hint: 'use one of: hq' });
   });
 
@@ -81,7 +81,7 @@ describe('a hub that is not deployed: exit 11 (not ready), naming what is missin
     expect((pathsUnder(h.dir)).filter((f) => f.startsWith('out'))).toEqual([]);
     const json = await run([...command, '--json']);
     expect(json.code).toBe(ExitCode.notReady);
-    expect(json.out.trim().split('\n').map((l) => JSON.parse(l))).toEqual([
+    expect(jsonLines(json.out)).toEqual([
       { event: 'error', code: 'NotDeployed', exitCode: 11, message: 'the VPN gateway ra-hybrid-vpn-vgw does not exist in resource group ra-hybrid-vpn-er-rg', problems: [], hint: 'run tunnelsmith deploy first' },
     ]);
   });

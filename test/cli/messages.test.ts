@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { exec } from '../../src/cli/exec';
 import { ExitCode } from '../../src/errors';
-import { captureIo } from '../support/cli';
+import { captureIo, lastJson } from '../support/cli';
 import { minimalHubYaml } from '../support/hubs';
 
 const SUB = '00000000-0000-0000-0000-000000000000';
@@ -46,7 +46,7 @@ describe('a problem in the hub file states its place once', () => {
       expect(r.err).not.toMatch(/line \d+, column \d+/);
       expect(r.err).not.toContain(`error: ${file}:`);
       const json = await run([command, '--file', file, '--json']);
-      const error = JSON.parse(json.out.trim().split('\n').pop()!);
+      const error = lastJson(json.out);
       expect(error).toMatchObject({ event: 'error', exitCode: 3, problems: [expect.objectContaining({ file, line: Number(problems[0]!.split(':')[1]), column: Number(problems[0]!.split(':')[2]) })] });
     }
   });

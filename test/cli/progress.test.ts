@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { createProgressReporter, formatElapsed } from '../../src/cli/progress';
 import type { ApplyEvent } from '../../src/azure/deploy/events';
 import type { CliIO } from '../../src/cli/command';
+import { jsonLines } from '../support/cli';
 
 function io(tty: boolean) {
   let out = '';
@@ -48,7 +49,7 @@ describe('progress', () => {
     const x = io(true);
     const p = createProgressReporter(x.cli, { json: true });
     events.forEach((e) => p.onEvent(e));
-    const lines = x.out().trim().split('\n').map((l) => JSON.parse(l));
+    const lines = jsonLines(x.out());
     expect(lines).toHaveLength(4);
     expect(lines[2]).toMatchObject({ event: 'progress', type: 'end', id: 'gw', outcome: 'done', elapsedMs: 2_705_000, time: '2025-01-02T03:49:10.000Z' });
     expect(x.err()).toBe('');

@@ -6,7 +6,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync 
 import os from 'node:os';
 import path from 'node:path';
 import { keyJournalDir, readKeyJournal, writeKeyJournal } from '../../src/io/keyJournal';
-import { runCli } from '../support/cli';
+import { lastJson, runCli } from '../support/cli';
 
 const DEMO = path.resolve(__dirname, '..', '..', 'fixtures', 'demo');
 const HUB_ID = 'ra-hybrid-vpn-er-rg/ra-hybrid-vpn-er-vnet';
@@ -67,12 +67,12 @@ describe('rotate-key CLI (no Azure needed)', () => {
 
     const status = await runCli(['rotate-key', 'status', '--site', 'hq', '--offline', '--json'], { cwd: dir });
     expect(status.code).toBe(0);
-    const report = JSON.parse(status.stdout.trim().split('\n').pop()!) as { sites: { state: string; summary: { hasPending: boolean } }[] };
+    const report = lastJson(status.stdout) as { sites: { state: string; summary: { hasPending: boolean } }[] };
     expect(report.sites[0]?.state).toBe('prepared');
     expect(report.sites[0]?.summary.hasPending).toBe(true);
 
     const again = await runCli(['rotate-key', 'prepare', '--site', 'hq', '--facts', 'facts.json', '--json'], { cwd: dir });
-    expect(JSON.parse(again.stdout.trim().split('\n').pop()!).sites[0].reused).toBe(true);
+    expect(lastJson(again.stdout).sites[0].reused).toBe(true);
 
     const aborted = await runCli(['rotate-key', 'abort', '--site', 'hq'], { cwd: dir });
     expect(aborted.stdout).toContain('prepared key dropped');

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { readKeyJournal } from '../../src/io/keyJournal';
 import { checkStagedBundle } from '../../src/io/stagedBundle';
-import { CLI_CHILD as CHILD, runCli } from '../support/cli';
+import { CLI_CHILD as CHILD, lastJson, runCli } from '../support/cli';
 import { DEPLOYED_HUB_ID as HUB_ID, deployHub, type DeployedHub } from '../support/emulator';
 
 const PRELOAD = path.join(__dirname, 'helpers', 'killAtFsOp.js');
@@ -157,7 +157,7 @@ describe('rotate-key prepare killed at every rename and fsync (journal and bundl
       if (after === before) {
         const again = await cli('prepare', '--json');
         expect(again.code).toBe(0);
-        expect(JSON.parse(again.stdout.trim().split('\n').pop()!).sites[0].reused).toBe(true);
+        expect(lastJson(again.stdout).sites[0].reused).toBe(true);
         expect((await cli('apply', ...FAST)).code).toBe(0);
       }
       const azure = await h.api.getSharedKey('rot-rg', 'cn-hq');

@@ -15,7 +15,7 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { acquireHubLock } from '../../src/io/hubLock';
 import { keyJournalDir, readKeyJournal } from '../../src/io/keyJournal';
 import { checkStagedBundle } from '../../src/io/stagedBundle';
-import { CLI_CHILD as CHILD, runCli } from '../support/cli';
+import { CLI_CHILD as CHILD, lastJson, runCli } from '../support/cli';
 
 const SUB = '00000000-0000-0000-0000-000000000000';
 const DEMO = path.resolve(__dirname, '..', '..', 'fixtures', 'demo');
@@ -219,7 +219,7 @@ describe('rotate-key, twice at once', () => {
   it('prepare with --wait-lock: both finish, the second keeps the first one\'s key', async () => {
     const runs = await race(d, ['rotate-key', 'prepare', '--site', 'hq', '--wait-lock', '--json']);
     expect(runs.map((r) => r.code)).toEqual([0, 0]);
-    expect(runs.map((r) => JSON.parse(r.stdout.trim().split('\n').pop()!).sites[0].reused).sort()).toEqual([false, true]);
+    expect(runs.map((r) => lastJson(r.stdout).sites[0].reused).sort()).toEqual([false, true]);
     const pending = (await journal())?.pending?.key as string;
     expect(await checkStagedBundle(path.join(d, 'out', 'next'), 'hq', pending)).toBeUndefined();
   });

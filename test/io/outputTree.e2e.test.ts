@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, sta
 import os from 'node:os';
 import path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { runCli } from '../support/cli';
+import { lastJson, runCli } from '../support/cli';
 
 const SUB = '00000000-0000-0000-0000-000000000000';
 const hubYaml = (rg: string) => `azure:
@@ -77,7 +77,7 @@ it('rotate-key prepare: a link at out/next/<site> is refused; the prepared key i
   rmSync(path.join(dir, 'out', 'next', 'hq'));
   const again = await cli('rotate-key', 'prepare', '--site', 'hq', '--json');
   expect(again.code).toBe(0);
-  expect(JSON.parse(again.stdout.trim().split('\n').pop()!).sites[0].reused).toBe(true);
+  expect(lastJson(again.stdout).sites[0].reused).toBe(true);
 });
 
 it.each(['.tunnelsmith', '.tunnelsmith/keys'])('the key journal: a link at %s is refused before a connection is created with a key; the link target is untouched', async (linked) => {

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import path from 'node:path';
 import { readKeyJournal } from '../../src/io/keyJournal';
 import { checkStagedBundle } from '../../src/io/stagedBundle';
-import { runCli } from '../support/cli';
+import { lastJson, runCli } from '../support/cli';
 import { DEPLOYED_HUB_ID as HUB_ID, deployHub, type DeployedHub } from '../support/emulator';
 
 const FAST = ['--confirm-interval', '0.02', '--confirm-timeout', '30'];
@@ -73,7 +73,7 @@ describe('rotate-key apply and the staged bundle', () => {
     await expectRefused(`is missing (${next('hq')})`);
 
     const again = await cli('prepare', '--site', 'hq', '--json');
-    expect(JSON.parse(again.stdout.trim().split('\n').pop()!).sites[0].reused).toBe(true);
+    expect(lastJson(again.stdout).sites[0].reused).toBe(true);
     expect((await cli('apply', '--site', 'hq', ...FAST)).code).toBe(0);
     expect(await azureKey()).toBe(pending);
   });

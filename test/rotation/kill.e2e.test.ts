@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { readKeyJournal } from '../../src/io/keyJournal';
 import { CHECKPOINTS } from '../../src/rotation/ports';
-import { CLI_CHILD as CHILD, runCli } from '../support/cli';
+import { CLI_CHILD as CHILD, lastJson, runCli } from '../support/cli';
 import { DEPLOYED_HUB_ID as HUB_ID, deployHub, type DeployedHub } from '../support/emulator';
 
 const FAST = ['--confirm-interval', '0.02', '--confirm-timeout', '30'];
@@ -78,7 +78,7 @@ describe('SIGKILL at every step of prepare and apply, then a re-run', () => {
       expect(key).toBeDefined();
       expect(await azureKey(h)).toBe(original);
       const again = await runCli(['rotate-key', 'prepare', '--site', 'hq', '--json'], { cwd: h.dir, env: h.env });
-      expect(JSON.parse(again.stdout.trim().split('\n').pop()!).sites[0].reused).toBe(true);
+      expect(lastJson(again.stdout).sites[0].reused).toBe(true);
       expect((await readKeyJournal(h.journalDir, HUB_ID, 'cn-hq'))?.pending?.key).toBe(key);
     }
     const finish = await runCli(['rotate-key', 'apply', '--site', 'hq', ...FAST], { cwd: h.dir, env: h.env });

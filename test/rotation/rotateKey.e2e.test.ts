@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { readKeyJournal } from '../../src/io/keyJournal';
-import { runCli, type CliOutput } from '../support/cli';
+import { type CliOutput, jsonLines, lastJson, runCli } from '../support/cli';
 import { DEPLOYED_HUB_ID as HUB_ID, deployHub, VAULT_KEY_V1, type DeployedHub } from '../support/emulator';
 
 let h: DeployedHub;
@@ -85,7 +85,7 @@ describe('rotate-key against the emulator', () => {
 
     const a = await rotate('apply', '--site', 'hq', '--json');
     expect(a.code).toBe(0);
-    const report = JSON.parse(a.stdout.trim().split('\n').pop()!) as { sites: { state: string; connectionStatus?: string }[] };
+    const report = lastJson(a.stdout) as { sites: { state: string; connectionStatus?: string }[] };
     expect(report.sites[0]?.state).toBe('applied');
     expect(report.sites[0]?.connectionStatus).toBeDefined();
     expect(await h.api.getSharedKey('rot-rg', 'cn-hq')).toBe(newKey);
@@ -96,7 +96,7 @@ describe('rotate-key against the emulator', () => {
     // The device took the new key: the connection comes up.
     h.emu.control.setSiteSharedKey('cn-hq', newKey);
     const st = await rotate('status', '--site', 'hq', '--json');
-    expect(JSON.parse(st.stdout.trim().split('\n').pop()!).sites[0]).toMatchObject({ state: 'applied', azure: 'current' });
+    expect(lastJson(st.stdout).sites[0]).toMatchObject({ state: 'applied', azure: 'current' });
 
     // It did not: roll back.
     const r = await rotate('rollback', '--site', 'hq');
@@ -150,7 +150,7 @@ describe('rotate-key against the emulator', () => {
     h.emu.control.addFault({ kind: 'failOperation', method: 'PUT', path: 'connections/cn-hq/sharedkey', count: 1, code: 'InternalServerError', message: 'simulated failure' });
     const all = await rotate('apply', '--all', '--concurrency', '2', '--json');
     expect(all.code).toBe(4);
-    const report = all.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.event === 'rotate-key') as { exitCode: number; sites: { site: string; ok: boolean; state?: string }[] };
+    const report = jsonLines(all.stdout).find((e) => e.event === 'rotate-key') as { exitCode: number; sites: { site: string; ok: boolean; state?: string }[] };
     expect(report.exitCode).toBe(4);
     expect(report.sites.map((s) => [s.site, s.ok])).toEqual([
       ['hq', false],
@@ -160,7 +160,7 @@ describe('rotate-key against the emulator', () => {
     const retry = await rotate('apply', '--site', 'hq');
     expect(retry.code).toBe(0);
     const status = await rotate('status', '--all', '--json');
-    const states = (JSON.parse(status.stdout.trim().split('\n').pop()!) as { sites: { site: string; state: string; azure: string }[] }).sites;
+    const states = (lastJson(status.stdout) as { sites: { site: string; state: string; azure: string }[] }).sites;
     expect(states.map((s) => [s.site, s.state, s.azure])).toEqual([
       ['hq', 'applied', 'current'],
       ['branch', 'applied', 'current'],
@@ -208,7 +208,7 @@ describe('rotate-key against the emulator', () => {
     h.emu.control.addFault({ kind: '429-retry-after', method: 'GET', path: 'sharedkey', count: 2, retryAfterSeconds: 0 });
     const st = await rotate('status', '--all', '--json');
     expect(st.code).toBe(0);
-    expect((JSON.parse(st.stdout.trim().split('\n').pop()!) as { sites: { azure: string }[] }).sites.map((s) => s.azure)).toEqual(['current', 'current', 'current']);
+    expect((lastJson(st.stdout) as { sites: { azure: string }[] }).sites.map((s) => s.azure)).toEqual(['current', 'current', 'current']);
   });
 
   it('bundle (live): renders the keys Azure holds, --diff reports nothing new right after, no key printed', async () => {

@@ -173,3 +173,15 @@ export function runCliKilledAfter(emu: RunningEmulator, argv: string[], opts: { 
     });
   });
 }
+
+/** The documents of `--json` output, one a line. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function jsonLines(out: string): any[] {
+  return out.trim().split('\n').map((l) => JSON.parse(l));
+}
+
+/** The last `--json` document: the command's result, or its error. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function lastJson(out: string): any {
+  return jsonLines(out).pop();
+}

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { isOwnedBy } from '../../../src/azure/client/model';
 import { ExitCode } from '../../../src/errors';
 import { readKeyJournal } from '../../../src/io/keyJournal';
-import { cliRunner, type CliRun } from '../../support/cli';
+import { type CliRun, cliRunner, jsonLines } from '../../support/cli';
 import { buildByHand, handBuiltHubYaml, handBuiltSite, type HandBuiltOptions } from '../handBuilt';
 import { seedCircuit, startHarness, type Harness } from '../../support/emulator';
 
@@ -200,7 +200,7 @@ test('--allow-recreate --yes skips the confirmation, but never deletes a connect
   await h.api.deleteResource(rg, 'connections', 'other-cn');
   const r = await cli(['deploy', '--allow-recreate', '--yes', '--json', '--file', file]);
   expect(r.code).toBe(ExitCode.ok);
-  const events = r.out.trim().split('\n').map((l) => JSON.parse(l));
+  const events = jsonLines(r.out);
   expect(events.find((e) => e.event === 'recreate')).toMatchObject({ from: '10.200.255.240/28', to: '10.200.255.192/26', steps: [expect.stringMatching(/^delete connection hand-cn-hq/), expect.stringMatching(/^delete gateway hand-vgw/), expect.any(String), expect.any(String)] });
   expect(events.find((e) => e.event === 'deployed')).toMatchObject({ recreated: ['connection hand-cn-hq', 'VPN gateway hand-vgw'] });
   expect((await h.api.getVnet(rg, 'hand-vnet'))!.subnets.find((s) => s.name === 'GatewaySubnet')!.addressPrefix).toBe('10.200.255.192/26');

@@ -9,7 +9,7 @@ import { EMBEDDED_DEMO_HUB } from '../../../src/cli/commands/demo';
 import { ExitCode } from '../../../src/errors';
 import { isOwnedBy } from '../../../src/azure/client/model';
 import { exec } from '../../../src/cli/exec';
-import { captureIo, cliRunner, emulatorEnv, type CliRun } from '../../support/cli';
+import { captureIo, type CliRun, cliRunner, emulatorEnv, lastJson } from '../../support/cli';
 import { startHarness, writesTo, type Harness } from '../../support/emulator';
 import { SUB } from '../../support/hubs';
 
@@ -90,7 +90,7 @@ test('deploy before and after provisioning: service key printed (not a secret), 
   expect((await h.api.getConnection(rg, 'ra-hybrid-er-cn'))!.circuitId).toBe(circuitId(rg));
 
   const verify = await cli(['verify', '--file', file, '--json']);
-  const report = JSON.parse(verify.out.trim().split('\n').pop()!);
+  const report = lastJson(verify.out);
   expect(report.expressRoute.checks).toEqual([
     { name: 'circuit', ok: true, detail: 'ra-hybrid-vpn-er-erc: Provisioned by the provider, Azure private peering configured' },
     { name: 'gateway', ok: true, detail: 'ra-hybrid-er-vgw exists' },
@@ -100,7 +100,7 @@ test('deploy before and after provisioning: service key printed (not a secret), 
   h.emu.control.clearRequestLog();
   const third = await cli(['deploy', '--file', file, '--json']);
   expect(third.code).toBe(ExitCode.ok);
-  expect(JSON.parse(third.out.trim().split('\n').pop()!)).toMatchObject({ writes: 0, circuit: { name: CIRCUIT, serviceKey: circuit.serviceKey, serviceKeyIsSecret: false, serviceProviderProvisioningState: 'Provisioned' } });
+  expect(lastJson(third.out)).toMatchObject({ writes: 0, circuit: { name: CIRCUIT, serviceKey: circuit.serviceKey, serviceKeyIsSecret: false, serviceProviderProvisioningState: 'Provisioned' } });
   expect(h.writes()).toEqual([]);
 });
 
