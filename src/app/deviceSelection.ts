@@ -6,6 +6,7 @@ import { DEVICES } from '../devices/registry';
 import { UsageError } from '../errors';
 import { isDeviceId, type DeviceId } from '../hub/deviceIds';
 import type { DeviceSelection } from '../render/plan';
+import { orList } from '../util/orList';
 
 /** `render`, `bundle`, `deploy --out`, `rotate-key`: `own` (each site's device), `all`, or one device id. */
 export function parseDeviceSelection(value: string): DeviceSelection {
@@ -20,5 +21,5 @@ export function parseDeviceId(value: string): DeviceId {
 }
 
 function unknownDevice(value: string, choices: readonly string[]): UsageError {
-  return new UsageError('UnknownDevice', `--device ${value} is not a device tunnelsmith renders`, `use ${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]}`);
+  return new UsageError('UnknownDevice', `--device ${value} is not a device tunnelsmith renders`, `use ${orList(choices)}`);
 }

@@ -22,6 +22,7 @@ import { nameFromId, sameId, type CircuitModel, type ConnectionModel, type Gatew
 import { GATEWAY_SUBNET } from './resources/virtualNetwork';
 import { azTwinOf, BASIC_PUBLIC_IP_MIGRATION, retiredVpnSku } from './resources/skus';
 import { compareCodeUnits } from '../util/compare';
+import { orList } from '../util/orList';
 
 /** Everything of interest in the resource group. */
 export interface ImportSnapshot {
@@ -227,7 +228,7 @@ export function buildImportedHub(snap: ImportSnapshot, opts: ImportOptions = {})
     const device = opts.device ?? IMPORT_DEVICE_PLACEHOLDER;
     if (!opts.device) {
       placeholders++;
-      comments.push({ path: ['sites', index, 'device'], text: ` tunnelsmith import: write the appliance: ${DEVICE_IDS.slice(0, -1).join(', ')} or ${DEVICE_IDS[DEVICE_IDS.length - 1]}` });
+      comments.push({ path: ['sites', index, 'device'], text: ` tunnelsmith import: write the appliance: ${orList(DEVICE_IDS)}` });
     }
     if (samePolicyless(cn)) {
       notes.push(note(`${path}.ipsecPolicy`, `connection ${cn.name} has no custom IPsec policy: Azure's default proposals (weak: DH group 2, no PFS) stay, written as azure-default`, 'set a policy (or remove ipsecPolicy for the secure default) when the device is ready for it; deploy then updates the connection'));
