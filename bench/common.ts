@@ -62,3 +62,8 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 export function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
+
+/** JSON of `value` with every number rounded, for log lines. */
+export function roundedJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v));
+}

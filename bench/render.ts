@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { CLI, cleanEnv, log, median, mustSucceed, run, tempDir } from './common';
+import { CLI, cleanEnv, log, median, mustSucceed, roundedJson, run, tempDir } from './common';
 import { dist } from './dist';
 import { factsForHub, generateHub } from './generateHub';
 import type { Figure } from './report';
@@ -68,12 +68,12 @@ export async function benchRender(opts: { runs: number }): Promise<{ figures: Fi
       inputs[n] = await writeSiteSet(path.join(dir, `sites${n}`), n);
       bySize[n] = [];
       for (let i = 0; i < opts.runs; i++) bySize[n].push(await renderOnce(dir, inputs[n], `${n}-${i}`));
-      log(`render: ${n} sites: wall ${bySize[n].map((r) => r.wallMs.toFixed(0)).join(', ')} ms; phases of the last run ${JSON.stringify(bySize[n][opts.runs - 1].phasesMs, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
+      log(`render: ${n} sites: wall ${bySize[n].map((r) => r.wallMs.toFixed(0)).join(', ')} ms; phases of the last run ${roundedJson(bySize[n][opts.runs - 1].phasesMs)}`);
     }
     // Rendering again over the last run's bundle: every site folder is checked (links, hand edits) and
     // swapped whole, and the old one removed.
     const again = await renderOnce(dir, inputs[1000], `1000-${opts.runs - 1}`);
-    log(`render: 1,000 sites again over the last bundle: wall ${again.wallMs.toFixed(0)} ms; phases ${JSON.stringify(again.phasesMs, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
+    log(`render: 1,000 sites again over the last bundle: wall ${again.wallMs.toFixed(0)} ms; phases ${roundedJson(again.phasesMs)}`);
     const big = bySize[1000];
     const pipeline = (n: number) => median(bySize[n].map((r) => r.pipelineMs));
     const phase = (k: keyof RenderRunResult['phasesMs']) => median(big.map((r) => r.phasesMs[k]));

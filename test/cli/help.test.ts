@@ -10,9 +10,8 @@ import path from 'node:path';
 import { allCommands } from '../../src/cli/commands';
 import { exec } from '../../src/cli/exec';
 import { ExitCode } from '../../src/errors';
-import { captureIo } from '../support/cli';
+import { captureIo, CLI_CHILD as CHILD } from '../support/cli';
 
-const CHILD = path.join(__dirname, '..', 'support', 'cliChild.js');
 const DEMO_HUB = path.resolve(__dirname, '..', '..', 'fixtures', 'demo', 'hub.yaml');
 const WORKFLOW = ['validate', 'deploy', 'facts', 'render', 'bundle', 'verify', 'rotate-key', 'destroy', 'import', 'emulator', 'demo', 'completion'];
 /** The commands that sign in to Azure. */

@@ -8,9 +8,8 @@ import path from 'node:path';
 import { exec } from '../../src/cli/exec';
 import { ExitCode } from '../../src/errors';
 import { captureIo, lastJson } from '../support/cli';
-import { minimalHubYaml } from '../support/hubs';
+import { minimalHubYaml, SUB } from '../support/hubs';
 
-const SUB = '00000000-0000-0000-0000-000000000000';
 const HUB = (subscription: string) => minimalHubYaml(`  - name: hq
     device: strongswan
     publicIp: 40.50.60.70

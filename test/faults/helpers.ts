@@ -80,7 +80,7 @@ export function acceptedWrites(log: RequestLogEntry[]): RequestLogEntry[] {
 
 /** ARM write attempts (not GET), whatever the answer. */
 export function writeAttempts(log: RequestLogEntry[]): RequestLogEntry[] {
-  return log.filter((e) => e.service === 'arm' && e.method !== 'GET');
+  return log.filter(isArmWrite);
 }
 
 /** ARM writes (not GET): the anchors of the deploy's kill points. */
