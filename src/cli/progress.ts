@@ -6,9 +6,6 @@
  * Human output goes to stderr so stdout carries only results.
  */
 import type { ApplyEvent } from '../azure/deploy/events';
-import type { NetworkResourceType } from '../azure/client/model';
-import type { ResourceKind } from '../azure/resources/contract';
-import { ARM_TYPES, describeResource, RESOURCE_KINDS } from '../azure/resources/table';
 import type { CliIO } from './command';
 import { writeJsonLine } from './output';
 
@@ -35,23 +32,6 @@ interface Active {
 
 const SPINNER = ['|', '/', '-', '\\'];
 
-/**
- * How an operation is named when its start was not seen (a step skipped before it began, a state
- * change of a step started elsewhere): by the resource kind's label, never by the internal id
- * (`erConnection:ra-er-cn` is "ExpressRoute connection ra-er-cn"). The ids are the plan's keys
- * (`<kind>:<name>`, `circuit:<name>`) and destroy's (`<ARM type>:<name>`, `recreate:<ARM type>:<name>`).
- */
-export function labelOf(id: string): string {
-  const [head, ...rest] = id.split(':');
-  const name = rest.join(':');
-  if (!name) return id;
-  if (head === 'circuit') return `ExpressRoute circuit ${name}`;
-  if (head === 'recreate') return `${labelOf(name)} (GatewaySubnet recreate)`;
-  if (head !== undefined && head in RESOURCE_KINDS) return describeResource({ kind: head as ResourceKind, name });
-  const arm = ARM_TYPES.find((t) => t.type === (head as NetworkResourceType));
-  return arm ? `${arm.label} ${name}` : id;
-}
-
 /** mm:ss (or h:mm:ss). */
 export function formatElapsed(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000));
@@ -70,14 +50,12 @@ export function createProgressReporter(io: CliIO, opts: ProgressOptions): Progre
 }
 
 function jsonReporter(io: CliIO): ProgressReporter {
-  const started = new Map<string, { at: number; what: string }>();
+  const startedAt = new Map<string, number>();
   return {
     onEvent(e) {
-      if (e.type === 'start') started.set(e.id, { at: e.at, what: e.what });
-      // Every event names its operation in words, as its start did, so no reader needs the ids.
-      const begin = 'id' in e ? started.get(e.id) : undefined;
-      const what = 'id' in e ? { what: begin?.what ?? labelOf(e.id) } : {};
-      const record = { ...e, ...what, time: new Date(e.at).toISOString(), ...(begin !== undefined ? { elapsedMs: e.at - begin.at } : {}) };
+      if (e.type === 'start') startedAt.set(e.id, e.at);
+      const begin = 'id' in e ? startedAt.get(e.id) : undefined;
+      const record = { ...e, time: new Date(e.at).toISOString(), ...(begin !== undefined ? { elapsedMs: e.at - begin } : {}) };
       writeJsonLine(io, 'progress', record);
     },
     close() {},
@@ -98,13 +76,13 @@ function lineReporter(io: CliIO): ProgressReporter {
         case 'state': {
           const a = active.get(e.id);
           if (a) a.state = e.state;
-          write(e.at, `${'state'.padEnd(8)} ${a?.what ?? labelOf(e.id)}: ${e.state}${a ? ` (${formatElapsed(e.at - a.started)})` : ''}`);
+          write(e.at, `${'state'.padEnd(8)} ${e.what}: ${e.state}${a ? ` (${formatElapsed(e.at - a.started)})` : ''}`);
           break;
         }
         case 'end': {
           const a = active.get(e.id);
           active.delete(e.id);
-          write(e.at, `${e.outcome.padEnd(8)} ${a?.what ?? labelOf(e.id)}${a ? ` (${formatElapsed(e.at - a.started)})` : ''}${e.detail ? `: ${e.detail}` : ''}`);
+          write(e.at, `${e.outcome.padEnd(8)} ${e.what}${a ? ` (${formatElapsed(e.at - a.started)})` : ''}${e.detail ? `: ${e.detail}` : ''}`);
           break;
         }
         case 'note':
@@ -165,7 +143,7 @@ function liveReporter(io: CliIO, now: () => number, refreshMs: number): Progress
           const a = active.get(e.id);
           active.delete(e.id);
           const mark = e.outcome === 'failed' ? 'x' : e.outcome === 'skipped' ? '-' : '+';
-          permanent(`${mark} ${a ? formatElapsed(e.at - a.started).padStart(5) : '     '}  ${a?.what ?? labelOf(e.id)}${e.outcome === 'done' ? (e.detail ? `: ${e.detail}` : '') : ` (${e.outcome}${e.detail ? `: ${e.detail}` : ''})`}`);
+          permanent(`${mark} ${a ? formatElapsed(e.at - a.started).padStart(5) : '     '}  ${e.what}${e.outcome === 'done' ? (e.detail ? `: ${e.detail}` : '') : ` (${e.outcome}${e.detail ? `: ${e.detail}` : ''})`}`);
           break;
         }
         case 'note':

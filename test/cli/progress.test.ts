@@ -20,8 +20,8 @@ function io(tty: boolean) {
 const T0 = Date.UTC(2025, 0, 2, 3, 4, 5);
 const events: ApplyEvent[] = [
   { type: 'start', id: 'gw', what: 'create VPN gateway vgw', kind: 'create', at: T0 },
-  { type: 'state', id: 'gw', state: 'waiting: another operation is in progress', at: T0 + 61_000 },
-  { type: 'end', id: 'gw', outcome: 'done', at: T0 + 2_705_000 },
+  { type: 'state', id: 'gw', what: 'create VPN gateway vgw', state: 'waiting: another operation is in progress', at: T0 + 61_000 },
+  { type: 'end', id: 'gw', what: 'create VPN gateway vgw', outcome: 'done', at: T0 + 2_705_000 },
   { type: 'note', level: 'warning', message: 'sites[0].sharedKey: differs', at: T0 + 2_705_001 },
 ];
 
@@ -66,7 +66,7 @@ describe('progress', () => {
       jest.advanceTimersByTime(100);
       expect(x.err()).toMatch(/\x1b\[1A/);
       expect(x.err()).toMatch(/ 0:42  create VPN gateway vgw  \[started\]/);
-      p.onEvent({ type: 'end', id: 'gw', outcome: 'done', at: now });
+      p.onEvent({ type: 'end', id: 'gw', what: 'create VPN gateway vgw', outcome: 'done', at: now });
       expect(x.err()).toMatch(/\+  0:42  create VPN gateway vgw\n/);
       p.close();
       expect(jest.getTimerCount()).toBe(0);

@@ -6,7 +6,7 @@
  */
 import type { AzureApi, CallOptions } from '../client/api';
 import { isNotFound } from '../client/errors';
-import type { ApplyEvent, ApplyEventBody, ApplyEventSink } from './events';
+import { eventStamper, type ApplyEventBody, type ApplyEventSink } from './events';
 import { isOwnedBy, type ListedResource, type NetworkResourceType } from '../client/model';
 import { expressRouteCircuit } from '../resources/circuit';
 import { ARM_TYPES, armType } from '../resources/table';
@@ -95,7 +95,8 @@ export async function runDestroy(plan: DestroyPlan, deps: DestroyDeps): Promise<
 async function destroyPaced(plan: DestroyPlan, deps: DestroyDeps, wait: WaitPolicy): Promise<DestroyReport> {
   const now = wait.now;
   const sink = deps.onEvent ?? (() => undefined);
-  const emit = (e: ApplyEventBody) => sink({ ...e, at: now() } as ApplyEvent);
+  // Every deletion starts before its state or end: its `what` names them.
+  const emit = eventStamper(sink, now, (id) => id);
   const o = { signal: deps.signal };
   const deleted = await runDeletions(
     plan.steps.map((s) => ({ ...s, id: `${s.type}:${s.name}`, what: describeListed(s) })),

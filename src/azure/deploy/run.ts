@@ -8,10 +8,12 @@ import type { Hub, Site } from '../../hub/types';
 import type { AzureApi } from '../client/api';
 import { isAbortError } from '../client/errors';
 import type { CircuitModel } from '../client/model';
-import type { ApplyEvent, ApplyEventBody, ApplyEventSink } from './events';
+import { eventStamper, type ApplyEventBody, type ApplyEventSink } from './events';
 import type { ResolveSecret, SharedKeyStore } from './keyStore';
 import type { Change } from './diff';
 import type { AzurePlan } from './plan';
+import { expressRouteCircuit } from '../resources/circuit';
+import { describeResource } from '../resources/table';
 import { KeyedMutex } from '../../util/keyedMutex';
 import { requestPacingFor, type RequestPacing } from '../client/pacing';
 import { waitPolicy, type WaitOptions, type WaitPolicy } from './waiting';
@@ -111,14 +113,14 @@ export class DeployRun {
   /** The circuit step, once started; the ExpressRoute connection's create waits for it. */
   circuitTask: Promise<void> = Promise.resolve();
   circuitReport: CircuitReport | undefined;
-  private readonly emit: ApplyEventSink;
+  private readonly stamp: (e: ApplyEventBody) => void;
   private readonly internal = new AbortController();
 
   constructor(
     readonly plan: AzurePlan,
     readonly deps: ApplyDeps,
   ) {
-    this.emit = deps.onEvent ?? (() => undefined);
+    this.stamp = eventStamper(deps.onEvent ?? (() => undefined), () => this.wait.now(), (id) => planStepName(plan, id));
     // Every request in flight listens on the run's signal (reads run a dozen at a time).
     setMaxListeners(200, this.internal.signal);
     if (deps.signal) {
@@ -186,7 +188,7 @@ export class DeployRun {
   }
 
   event(e: ApplyEventBody): void {
-    this.emit({ ...e, at: this.wait.now() } as ApplyEvent);
+    this.stamp(e);
   }
 
   /** Ends an operation that threw: failed, or stopped waiting when the run was interrupted. */
@@ -228,4 +230,11 @@ export function circuitReport(c: CircuitModel, created: boolean): CircuitReport 
     ...(c.peeringLocation ? { peeringLocation: c.peeringLocation } : {}),
     created,
   };
+}
+
+/** A plan step in words, by its key (for a step that ends without having started). */
+export function planStepName(plan: AzurePlan, key: string): string {
+  const resource = plan.resources.find((r) => r.key === key);
+  if (resource) return describeResource(resource);
+  return plan.circuit?.key === key ? `${expressRouteCircuit.label} ${plan.circuit.name}` : key;
 }
