@@ -7,7 +7,6 @@ import type { Argv } from 'yargs';
 import type { AzureConnectOptions } from '../app/connectAzure';
 import type { HubSession } from '../app/session';
 import { warnTo, type CliIO } from './command';
-import { inFile, inHubFile } from './output';
 
 export interface AzureCliArgs {
   file?: string;
@@ -62,8 +61,7 @@ export function azureConnectOptions(args: Omit<AzureCliArgs, 'file'>, inject: Az
 /** Reads and validates the hub file (`--file`) and prints its warnings to stderr; Azure is reached on first use. */
 export async function openHubSession(args: AzureCliArgs, io: CliIO, inject: AzureInjection = {}): Promise<HubSession> {
   const { openHub } = await import('../app/session');
-  const shown = args.file ?? 'tunnelsmith.yaml';
-  const session = await inHubFile(shown, () => openHub({ cwd: io.cwd, env: io.env, azure: azureConnectOptions(args, inject), ...(args.file !== undefined ? { file: args.file } : {}) }));
-  session.warnings.map(inFile(shown)).forEach(warnTo(io, args.json));
+  const session = await openHub({ cwd: io.cwd, env: io.env, azure: azureConnectOptions(args, inject), ...(args.file !== undefined ? { file: args.file } : {}) });
+  session.warnings.forEach(warnTo(io, args.json));
   return session;
 }

@@ -4,33 +4,9 @@
  * script never parses prose. Without it, problems are printed with their place in the file once,
  * editor-style (`file:line:col: `).
  */
-import { ExitCode, formatProblem, isAppError, InputError, type Problem } from '../errors';
+import { ExitCode, formatProblem, isAppError, InputError } from '../errors';
+import type { LocatedProblem } from '../io/readHub';
 import type { CliIO } from './io';
-
-/** A problem as the hub file's reader returns it (with its line and column, when known), and the file it is in. */
-export interface PlacedProblem extends Problem {
-  file?: string;
-  line?: number;
-  column?: number;
-}
-
-/**
- * The hub file's problems carry their line and column; the file they are in is the one the command
- * read (`shown`, as the user named it): an InputError thrown by reading it comes back with it.
- */
-export async function inHubFile<T>(shown: string, read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (e) {
-    if (!(e instanceof InputError) || !e.problems.some((p) => (p as PlacedProblem).line !== undefined)) throw e;
-    throw new InputError(e.code, e.message, e.problems.map(inFile(shown)), e.hint, { cause: e });
-  }
-}
-
-/** The problem with the file it is in, when it has a place in it. */
-export function inFile(shown: string): (p: PlacedProblem) => PlacedProblem {
-  return (p) => (p.line !== undefined ? { ...p, file: shown } : p);
-}
 
 /** One NDJSON line: `event` names what it is (progress, warning, note, a command's result, error). */
 export function writeJsonLine(io: CliIO, event: string, body: Record<string, unknown> = {}): void {
@@ -47,7 +23,7 @@ export interface JsonError {
   hint?: string;
 }
 
-export function jsonProblem(p: PlacedProblem): Record<string, unknown> {
+export function jsonProblem(p: LocatedProblem): Record<string, unknown> {
   return {
     severity: p.severity,
     path: p.path,
@@ -73,7 +49,7 @@ export function jsonError(e: unknown): JsonError {
  * The place is said once: a whole-file problem (its path is the file) drops the path, and a message
  * that opens with the same place (the reader's own words, for readers without the fields) drops it.
  */
-export function formatPlaced(p: PlacedProblem, file = p.file): string {
+export function formatPlaced(p: LocatedProblem, file = p.file): string {
   if (p.line === undefined || file === undefined) return formatProblem(p);
   const column = p.column ?? 1;
   const message = p.message.replace(new RegExp(`^line ${p.line}, column ${column}: `), '');

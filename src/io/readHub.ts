@@ -17,8 +17,9 @@ import { readBounded } from './noFollow';
 export const DEFAULT_HUB_FILE = 'tunnelsmith.yaml';
 const MAX_HUB_FILE_BYTES = 1024 * 1024;
 
-/** A problem with the place in the file it refers to (1-based), when known. */
+/** A problem with the place in the file it refers to (1-based) and that file as the user named it, when known. */
 export interface LocatedProblem extends Problem {
+  file?: string;
   line?: number;
   column?: number;
 }
@@ -131,7 +132,7 @@ export function parseAndValidateHub(
   const out = problems.map((p) => {
     const withFile = p.path === ROOT_PATH ? { ...p, path: shownName } : p;
     const pos = p.path === ROOT_PATH ? undefined : positionOf?.(parsePath(p.path));
-    return pos ? located(withFile, pos) : withFile;
+    return pos ? located(withFile, pos, shownName) : withFile;
   });
   return { ...(hub ? { hub } : {}), problems: inFileOrder(out) };
 }
@@ -145,7 +146,7 @@ function yamlSyntaxError(read: Exclude<YamlRead, { ok: true }>, shownName: strin
   }
   const pos = read.position;
   const problem: Problem = { path: shownName, severity: 'error', message: `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}${read.reason}`, fix: read.fix ?? 'correct the YAML syntax there (indentation, quotes, a key given twice)' };
-  return new InputError('HubSyntax', `${shownName} is not valid YAML`, [pos ? located(problem, pos) : problem], 'fix the syntax errors listed above');
+  return new InputError('HubSyntax', `${shownName} is not valid YAML`, [pos ? located(problem, pos, shownName) : problem], 'fix the syntax errors listed above');
 }
 
 /** Stable sort by line: problems read top to bottom like the file (whole-file problems first). */
@@ -156,8 +157,8 @@ function inFileOrder(problems: LocatedProblem[]): LocatedProblem[] {
     .map((x) => x.p);
 }
 
-function located(p: Problem, pos: TextPosition): LocatedProblem {
-  return { ...p, line: pos.line, column: pos.col };
+function located(p: Problem, pos: TextPosition, file: string): LocatedProblem {
+  return { ...p, file, line: pos.line, column: pos.col };
 }
 
 /** A JSON syntax error with a position but without the parser's message (which quotes the text). */
@@ -176,5 +177,5 @@ function jsonSyntaxError(e: unknown, text: string, read: YamlRead, shownName: st
     message: `${where}invalid JSON`,
     fix: 'correct the JSON there (strict JSON has no comments, single quotes or trailing commas), or write the file as YAML',
   };
-  return new InputError('HubSyntax', `${shownName} is not valid JSON`, [pos ? located(problem, pos) : problem], 'fix the syntax error listed above');
+  return new InputError('HubSyntax', `${shownName} is not valid JSON`, [pos ? located(problem, pos, shownName) : problem], 'fix the syntax error listed above');
 }

@@ -5,7 +5,8 @@
  */
 import { ExitCode, InputError } from '../../errors';
 import { defineCommand, writeLine, type CliIO } from '../command';
-import { formatPlaced, inFile, inHubFile, jsonProblem, writeJsonLine, type PlacedProblem } from '../output';
+import type { LocatedProblem } from '../../io/readHub';
+import { formatPlaced, jsonProblem, writeJsonLine } from '../output';
 
 interface ValidateArgs {
   file?: string;
@@ -35,8 +36,8 @@ async function runValidate(args: ValidateArgs & { json: boolean }, io: CliIO): P
   const { readHub, DEFAULT_HUB_FILE } = await import('../../io/readHub');
   const shown = args.file ?? DEFAULT_HUB_FILE;
   // An unreadable or invalid file is an InputError with every problem placed in the file: exec prints it.
-  const loaded = await inHubFile(shown, () => readHub({ cwd: io.cwd, ...(args.file !== undefined ? { file: args.file } : {}) }));
-  const problems: PlacedProblem[] = loaded.warnings.map(inFile(shown));
+  const loaded = await readHub({ cwd: io.cwd, ...(args.file !== undefined ? { file: args.file } : {}) });
+  const problems: LocatedProblem[] = [...loaded.warnings];
   const hub = loaded.hub;
   if (!hub.azure.subscriptionId && !io.env.AZURE_SUBSCRIPTION_ID) problems.push(NO_SUBSCRIPTION);
   let secrets: { checked: boolean; resolved: number } = { checked: false, resolved: 0 };
@@ -68,7 +69,7 @@ async function runValidate(args: ValidateArgs & { json: boolean }, io: CliIO): P
 }
 
 /** Every Azure command needs a subscription; without one they all stop before the first request. */
-const NO_SUBSCRIPTION: PlacedProblem = {
+const NO_SUBSCRIPTION: LocatedProblem = {
   path: 'azure.subscriptionId',
   severity: 'warning',
   message: 'no subscription is set (neither here nor in AZURE_SUBSCRIPTION_ID): deploy and every other command that reaches Azure will stop',
