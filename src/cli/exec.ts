@@ -16,9 +16,21 @@ const ABOUT =
   "The work, in the order of the commands below: validate the hub file, deploy it, read back its facts, render (or bundle) each site's configs " +
   'for its team, verify; later rotate-key, and destroy to remove what tunnelsmith created.';
 
-const EXIT_CODES =
-  'Exit codes: 0 done, 1 internal error, 2 usage, 3 invalid input, 4 Azure refused or failed, 10 changes pending, ' +
-  '11 not ready (or not deployed), 12 waiting on the circuit provider, 13 another run holds the hub, 130 interrupted.';
+/** Each exit code in words, in ExitCode's order: a code added there without its words does not compile. */
+const EXIT_CODE_WORDS: Record<keyof typeof ExitCode, string> = {
+  ok: 'done',
+  internal: 'internal error',
+  usage: 'usage',
+  invalidInput: 'invalid input',
+  azure: 'Azure refused or failed',
+  changesPending: 'changes pending',
+  notReady: 'not ready (or not deployed)',
+  waiting: 'waiting on the circuit provider',
+  lockBusy: 'another run holds the hub',
+  interrupted: 'interrupted',
+};
+
+const EXIT_CODES = `Exit codes: ${(Object.keys(ExitCode) as (keyof typeof ExitCode)[]).map((k) => `${ExitCode[k]} ${EXIT_CODE_WORDS[k]}`).join(', ')}.`;
 
 /** `commands` is every command unless a test passes its own. */
 export async function exec(argv: string[], io: CliIO, commands: CommandSpec<any>[] = allCommands()): Promise<number> {
