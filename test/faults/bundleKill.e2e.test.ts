@@ -6,15 +6,16 @@
  * `apply` right after the kill never sets a key that the staged bundle lacks.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readKeyJournal } from '../../src/io/keyJournal';
 import { checkStagedBundle } from '../../src/io/stagedBundle';
 import { CLI_CHILD as CHILD, lastJson, runCli } from '../support/cli';
 import { DEPLOYED_HUB_ID as HUB_ID, deployHub, type DeployedHub } from '../support/emulator';
+import { treeUnder } from '../support/tree';
+import { KILL_AT_FS_OP } from './helpers';
 
-const PRELOAD = path.join(__dirname, 'helpers', 'killAtFsOp.js');
 const DEMO = path.resolve(__dirname, '..', '..', 'fixtures', 'demo');
 
 interface Child {
@@ -25,7 +26,7 @@ interface Child {
 
 function runChild(cwd: string, argv: string[], env: NodeJS.ProcessEnv): Promise<Child> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', PRELOAD, CHILD, ...argv], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['-r', KILL_AT_FS_OP, CHILD, ...argv], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -46,18 +47,8 @@ async function countOps(cwd: string, argv: string[], env: NodeJS.ProcessEnv, und
 
 /** Files and folders below `root` with modes and contents (undefined when `root` is absent). */
 function tree(root: string): Record<string, string> | undefined {
-  try {
-    statSync(root);
-  } catch {
-    return undefined;
-  }
-  const out: Record<string, string> = {};
-  for (const rel of (readdirSync(root, { recursive: true }) as string[]).sort()) {
-    const p = path.join(root, rel);
-    const st = statSync(p);
-    out[rel] = `${(st.mode & 0o777).toString(8)} ${st.isFile() ? readFileSync(p, 'utf8') : '<dir>'}`;
-  }
-  return out;
+  if (!existsSync(root)) return undefined;
+  return Object.fromEntries(treeUnder(root, (p, st) => `${(st.mode & 0o777).toString(8)} ${st.isFile() ? readFileSync(p, 'utf8') : '<dir>'}`));
 }
 
 describe('render --facts killed at every rename and fsync of its bundle write', () => {
