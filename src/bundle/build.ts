@@ -8,7 +8,7 @@ import { DEVICES } from '../devices/registry';
 import type { SiteRenderPlan } from '../render/plan';
 import { templateEngine, type TemplateEngine } from '../render/engine';
 import { buildHandoffView } from './handoffView';
-import { fileMode, MANIFEST_VERSION, sha256, type BundleFile, type BundleMeta, type Manifest } from './manifest';
+import { fileMode, MANIFEST_VERSION, modeText, sha256, type BundleFile, type BundleMeta, type Manifest } from './manifest';
 import { buildPageView, pageHoldsSecret } from './pageView';
 import { compareCodeUnits } from '../util/compare';
 
@@ -48,7 +48,7 @@ export function buildSiteBundle(
       path: f.path,
       sha256: digests[i] as string,
       bytes: Buffer.byteLength(f.content, 'utf8'),
-      mode: `0${f.mode.toString(8)}`,
+      mode: modeText(f.mode),
       secret: f.holdsSecret,
     })),
   };

@@ -45,6 +45,11 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+/** A mode as the manifest writes it, and as `bundle --diff` and the key-file check show one: `0644`. */
+export function modeText(mode: number): string {
+  return (mode & 0o777).toString(8).padStart(4, '0');
+}
+
 export function fileMode(holdsSecret: boolean, executable: boolean): number {
   if (holdsSecret) return executable ? 0o700 : 0o600;
   return executable ? 0o755 : 0o644;

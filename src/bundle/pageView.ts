@@ -12,7 +12,7 @@ import type { DeviceProcedure } from '../devices/kit/procedure';
 import { REDACTED_KEY_PLACEHOLDER } from '../render/context';
 import type { SiteRenderPlan } from '../render/plan';
 import { buildHandoffView, type HandoffView } from './handoffView';
-import { fileMode, type BundleMeta } from './manifest';
+import { fileMode, modeText, type BundleMeta } from './manifest';
 import { parameterRowsHtml, policyWordsHtml, stepsHtml, topologyShapesHtml } from './pageMarkup';
 import { buildTopologySvg } from './topologyLayout';
 
@@ -145,7 +145,7 @@ export function buildPageView(
           id: `file-${fileNumber}`,
           path: `${d.id}/${f.path}`,
           content: f.content,
-          mode: `0${fileMode(f.holdsSecret, f.executable).toString(8)}`,
+          mode: modeText(fileMode(f.holdsSecret, f.executable)),
           lines: lineCount(f.content),
           bytes: Buffer.byteLength(f.content, 'utf8'),
           holdsKey,

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { OnDisk } from '../bundle/diff';
-import { sha256 } from '../bundle/manifest';
+import { modeText, sha256 } from '../bundle/manifest';
 import { InputError } from '../errors';
 import { lstatIfExists, readFileNoFollow } from './noFollow';
 import { isProducedPath } from './writeBundle';
@@ -31,7 +31,7 @@ export function readSiteFiles(siteDir: string, paths: readonly string[]): Map<st
           } catch (e) {
             found = { unreadable: e instanceof InputError ? 'a symbolic link' : 'a file tunnelsmith cannot read' };
           }
-          if (content !== undefined) found = { sha256: sha256(content.toString('utf8')), mode: (st.mode & 0o777).toString(8).padStart(4, '0') };
+          if (content !== undefined) found = { sha256: sha256(content.toString('utf8')), mode: modeText(st.mode) };
         }
       }
     }

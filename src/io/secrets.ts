@@ -6,6 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { modeText } from '../bundle/manifest';
 import { DEVICES } from '../devices/registry';
 import { InputError, isAppError, type Problem } from '../errors';
 import type { DeviceTable } from '../hub/rules';
@@ -92,7 +93,7 @@ async function readSecretFile(abs: string, shown: string, where: string, platfor
     if (!stat.isFile()) throw new InputError('SecretNotFound', `${where}: ${shown} is not a file`, [], 'point { file } at the file holding the key');
     if (stat.size > MAX_SECRET_FILE_BYTES) throw new InputError('SecretInvalid', `${where}: ${shown} is larger than 64 KiB; it should hold one key`, [], 'point { file } at the file holding the key');
     if (platform !== 'win32' && (stat.mode & 0o077) !== 0) {
-      const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
+      const mode = modeText(stat.mode);
       warnings.push({ path: where, severity: 'warning', message: `the key file ${shown} can be read by other users (mode ${mode})`, fix: `chmod 600 ${shown}` });
     }
     text = await fs.readFile(abs, 'utf8');
