@@ -182,18 +182,23 @@ function printResult(r: SiteResult<SiteOutcome>, io: CliIO, showSecret: boolean,
 
 function jsonResult(r: SiteResult<SiteOutcome>, showSecret: boolean, scrub: (t: string) => string): Record<string, unknown> {
   if (!r.ok) {
-    const problems = problemsOf(r).map((p) => ({ ...p, message: scrub(p.message), ...(p.fix ? { fix: scrub(p.fix) } : {}) }));
+    const problems = scrubbedProblems(r, scrub);
     return { site: r.site, ok: false, exitCode: r.exitCode, error: { code: r.code, message: scrub(r.message), ...(r.hint ? { hint: scrub(r.hint) } : {}), ...(problems.length ? { problems } : {}) } };
   }
   const { secrets, ...rest } = r.value;
   return { ok: true, exitCode: 0, ...rest, ...(showSecret && secrets ? { secrets } : {}) };
 }
 
+/** A failed site's problems with every secret value scrubbed from their words. */
+function scrubbedProblems(r: SiteResult<SiteOutcome>, scrub: (t: string) => string): Problem[] {
+  return problemsOf(r).map((p) => ({ ...p, message: scrub(p.message), ...(p.fix ? { fix: scrub(p.fix) } : {}) }));
+}
+
 /** The `--json` error line of a run where some sites failed: one site's error as it is, or every failed site as a problem. */
 function fleetError(failed: Extract<SiteResult<SiteOutcome>, { ok: false }>[], total: number, exitCode: number, scrub: (t: string) => string): Record<string, unknown> {
   const one = failed.length === 1 && total === 1 ? failed[0] : undefined;
   const problems = failed.flatMap((r) => [
-    ...problemsOf(r).map((p) => jsonProblem({ ...p, message: scrub(p.message), ...(p.fix ? { fix: scrub(p.fix) } : {}) })),
+    ...scrubbedProblems(r, scrub).map(jsonProblem),
     ...(one ? [] : [jsonProblem({ path: `site ${r.site}`, severity: 'error', message: scrub(`[${r.code}] ${r.message}`), ...(r.hint ? { fix: scrub(r.hint) } : {}) })]),
   ]);
   return {
