@@ -25,6 +25,7 @@ describe('deviceOptions keys inherited from Object.prototype', () => {
         severity: 'error',
         message: `"${key}" is not an option of Cisco IOS-XE`,
         fix: 'options for cisco-ios: outsideInterface, tunnelNumberBase, loopbackInterface, outsideVrf, prefixAdvertisement, outsideAddress',
+        file: 'hub.yaml',
         line: 12,
         column: 7 + key.length + 2,
       },
