@@ -29,6 +29,39 @@ function listTemplates(root) {
 }
 
 /**
+ * Tags that let no other template run inside this one's frames. A template using only these, and never
+ * naming `loop`, cannot read the `loop.*` variables its for-loops set (an included template or a
+ * child's block could, so `include`, `extends` and the like keep them).
+ */
+const SELF_CONTAINED_TAGS = new Set(['for', 'endfor', 'if', 'elif', 'elseif', 'else', 'endif', 'set', 'endset', 'macro', 'endmacro', 'raw', 'endraw', 'verbatim', 'endverbatim', 'filter', 'endfilter']);
+
+/** @param {string} source */
+function readsNoLoopVariable(source) {
+  if (/\bloop\b/.test(source)) return false;
+  return [...source.matchAll(/\{%-?\s*(\w+)/g)].every((m) => SELF_CONTAINED_TAGS.has(m[1]));
+}
+
+/**
+ * The seven `loop.*` bindings nunjucks emits in every iteration of a for-loop, as it emits them. Each is
+ * a `Frame.set` that splits its dotted name: in the render of 1,000 sites, 330,000 of the 378,000 calls
+ * (a fifth of the device templates' time), for variables most templates never read. Should another
+ * nunjucks emit them otherwise, nothing matches and they stay: slower, never wrong.
+ */
+const LOOP_BINDINGS = new RegExp(
+  ['index', 'index0', 'revindex', 'revindex0', 'first', 'last', 'length'].map((name) => `^frame\\.set\\("loop\\.${name}", [^\\n]*\\);\\n`).join(''),
+  'gm',
+);
+
+/**
+ * A template's compiled code, without the loop bindings when the template cannot read them.
+ * @param {string} source
+ * @param {string} code
+ */
+function withoutUnreadLoopBindings(source, code) {
+  return readsNoLoopVariable(source) ? code.replace(LOOP_BINDINGS, '') : code;
+}
+
+/**
  * The source of a CommonJS module holding the compiled code of every template under `root`. Each
  * template's code runs only when the engine first loads that template.
  * @param {string} root
@@ -39,7 +72,7 @@ function precompiledModule(root, options) {
   const { version } = require('nunjucks/package.json');
   const entries = listTemplates(root).map((name) => {
     const source = fs.readFileSync(path.join(root, name), 'utf8');
-    const code = nunjucks.precompileString(source, { name, env, wrapper: (templates) => templates[0].template });
+    const code = withoutUnreadLoopBindings(source, nunjucks.precompileString(source, { name, env, wrapper: (templates) => templates[0].template }));
     const sha256 = createHash('sha256').update(source, 'utf8').digest('hex');
     return `${JSON.stringify(name)}: {\nsha256: ${JSON.stringify(sha256)},\nload: function () {\n${code}},\n},`;
   });
@@ -64,5 +97,5 @@ function main() {
   process.stdout.write(`precompiled ${listTemplates(TEMPLATE_ROOT).length} templates into ${path.relative(process.cwd(), target)}\n`);
 }
 
-module.exports = { listTemplates, precompiledModule };
+module.exports = { listTemplates, precompiledModule, readsNoLoopVariable };
 if (require.main === module) main();

@@ -19,6 +19,7 @@ import { discoverCases, planCase, type GoldenCase } from '../golden/cases';
 const script = require('../../scripts/precompile-templates.js') as {
   listTemplates(root: string): string[];
   precompiledModule(root: string, options: Record<string, unknown>): string;
+  readsNoLoopVariable(source: string): boolean;
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const NUNJUCKS_VERSION = (require('nunjucks/package.json') as { version: string }).version;
@@ -107,6 +108,37 @@ describe('precompiled templates', () => {
     const entry = precompiled.templates['a/x.njk'] as { sha256: string };
     entry.sha256 = createHash('sha256').update(onDisk, 'utf8').digest('hex');
     expect(createTemplateEngine({ root, precompiled }).render('a/x.njk', { name: 'hq' })).toBe('compiled hq\n');
+  });
+
+  it('drops the loop.* bindings of a template that cannot read them, and keeps them wherever it can', () => {
+    const files = {
+      'a/plain.njk': '{% for x in items %}{% if x > 1 %}{{ x }};{% endif %}{% endfor %}\n',
+      'a/counted.njk': '{% for x in items %}{{ loop.index }}/{{ loop.length }}={{ x }}{% if not loop.last %},{% endif %}{% endfor %}\n',
+      'a/outer.njk': '{% for x in items %}{% include "a/inner.njk" %}{% endfor %}\n',
+      'a/inner.njk': '[{{ loop.index0 }}:{{ x }}]',
+    };
+    const root = templateRoot(files);
+    const module = script.precompiledModule(root, ENGINE_OPTIONS);
+    const codeOf = (name: string) => module.slice(module.indexOf(JSON.stringify(name)), module.indexOf('\n},', module.indexOf(JSON.stringify(name))));
+    expect(codeOf('a/plain.njk')).toContain('frame.set("x"');
+    expect(codeOf('a/plain.njk')).not.toContain('"loop.');
+    for (const name of ['a/counted.njk', 'a/outer.njk']) expect(codeOf(name)).toContain('frame.set("loop.index"');
+    const precompiled = createTemplateEngine({ root, precompiled: load(root) });
+    const fromSource = createTemplateEngine({ root });
+    const view = { items: [1, 2, 3] };
+    expect(precompiled.render('a/plain.njk', view)).toBe('2;3;');
+    expect(precompiled.render('a/counted.njk', view)).toBe('1/3=1,2/3=2,3/3=3');
+    expect(precompiled.render('a/outer.njk', view)).toBe('[0:1][1:2][2:3]');
+    for (const name of ['a/plain.njk', 'a/counted.njk', 'a/outer.njk']) expect(precompiled.render(name, view)).toBe(fromSource.render(name, view));
+  });
+
+  it('keeps the loop bindings of a template naming `loop` anywhere, or using a tag that runs another template', () => {
+    expect(script.readsNoLoopVariable('{% for x in a %}{{ x }}{% endfor %}')).toBe(true);
+    expect(script.readsNoLoopVariable('{% for x in a %}{{ x }}{% endfor %} a loopback interface')).toBe(true);
+    expect(script.readsNoLoopVariable('{% for x in a %}{{ x }}{% endfor %} a routing loop')).toBe(false);
+    expect(script.readsNoLoopVariable('{%- for x in a %}{% include "b.njk" %}{% endfor %}')).toBe(false);
+    expect(script.readsNoLoopVariable('{% extends "base.njk" %}')).toBe(false);
+    expect(script.readsNoLoopVariable('{% call m() %}x{% endcall %}')).toBe(false);
   });
 
   it('keeps the engine options: an undefined variable is an error, trimBlocks and lstripBlocks apply', () => {
