@@ -16,3 +16,18 @@ test('the same as | escape, character for character', () => {
   expect(escapeHtml(`a&b<c>"d'e\\f`)).toBe('a&amp;b&lt;c&gt;&quot;d&#39;e&#92;f');
   expect(escapeHtml('plain text 10.0.0.0/16')).toBe('plain text 10.0.0.0/16');
 });
+
+test('leaves alone every character nunjucks leaves alone, and rewrites the others as it does (the whole BMP)', () => {
+  const nunjucksEscape = (nunjucks as unknown as { lib: { escape(t: string): string } }).lib.escape;
+  const differing: string[] = [];
+  let rewritten = 0;
+  for (let c = 0; c < 0x10000; c++) {
+    const ch = String.fromCharCode(c);
+    const expected = nunjucksEscape(ch);
+    if (expected !== ch) rewritten++;
+    // Alone, and inside longer text (where the test of one character must not decide for the others).
+    if (escapeHtml(ch) !== expected || escapeHtml(`a${ch}b${ch}`) !== `a${expected}b${expected}`) differing.push(`U+${c.toString(16)}`);
+  }
+  expect(differing).toEqual([]);
+  expect(rewritten).toBe(6);
+});
