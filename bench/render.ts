@@ -68,7 +68,8 @@ export async function benchRender(opts: { runs: number }): Promise<{ figures: Fi
       inputs[n] = await writeSiteSet(path.join(dir, `sites${n}`), n);
       bySize[n] = [];
       for (let i = 0; i < opts.runs; i++) bySize[n].push(await renderOnce(dir, inputs[n], `${n}-${i}`));
-      log(`render: ${n} sites: wall ${bySize[n].map((r) => r.wallMs.toFixed(0)).join(', ')} ms; phases of the last run ${roundedJson(bySize[n][opts.runs - 1].phasesMs)}`);
+      const last = bySize[n][opts.runs - 1];
+      log(`render: ${n} sites: wall ${bySize[n].map((r) => r.wallMs.toFixed(0)).join(', ')} ms; phases of the last run ${roundedJson(last.phasesMs)}, CPU ${roundedJson(last.cpuMs)}`);
     }
     // Rendering again over the last run's bundle: every site folder is checked (links, hand edits) and
     // swapped whole, and the old one removed.
@@ -96,6 +97,7 @@ export async function benchRender(opts: { runs: number }): Promise<{ figures: Fi
       { benchmark: B, name: '1,000 sites: per site (its device config set, written)', value: pipeline(1000) / sample.sites, unit: 'ms' },
       { benchmark: B, name: '1,000 sites: per device file', value: pipeline(1000) / sample.deviceFiles, unit: 'ms' },
       ...(['load', 'facts', 'render', 'bundle', 'write'] as const).map((k) => ({ benchmark: B, name: `1,000 sites: phase ${k}`, value: phase(k), unit: 'ms' })),
+      ...(['user', 'system'] as const).map((k) => ({ benchmark: B, name: `1,000 sites: CPU ${k}, every thread (info)`, value: median(big.map((r) => r.cpuMs[k])) / 1000, unit: 's' })),
       { benchmark: B, name: '1,000 sites again over the last bundle: wall, whole run (info)', value: again.wallMs / 1000, unit: 's', note: 'one run' },
       { benchmark: B, name: '1,000 sites again over the last bundle: phase write (info)', value: again.phasesMs.write, unit: 'ms' },
       ...sizes.map((n) => ({ benchmark: B, name: `${n} sites: pipeline (read, validate, render, write)`, value: pipeline(n), unit: 'ms' })),

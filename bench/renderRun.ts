@@ -27,6 +27,11 @@ export interface RenderRunResult {
   pipelineMs: number;
   /** Peak resident set size of this process (KiB). */
   maxRssKiB: number;
+  /**
+   * CPU time of the whole process (every thread), user and kernel. The kernel's share tells a slow file
+   * system apart from slow code: see docs/benchmarks.md on files created soon after many were deleted.
+   */
+  cpuMs: { user: number; system: number };
 }
 
 async function main(): Promise<void> {
@@ -63,7 +68,9 @@ async function main(): Promise<void> {
     deviceFiles += plan.sites.reduce((n, s) => n + s.devices.reduce((m, d) => m + d.files.length, 0), 0);
     filesWritten += written.reduce((n, w) => n + w.files.length, 0);
   }
-  const result: RenderRunResult = { hubs: inputs.length / 2, sites, deviceFiles, filesWritten, phasesMs, pipelineMs: t() - started, maxRssKiB: process.resourceUsage().maxRSS };
+  const usage = process.resourceUsage();
+  const cpuMs = { user: usage.userCPUTime / 1000, system: usage.systemCPUTime / 1000 };
+  const result: RenderRunResult = { hubs: inputs.length / 2, sites, deviceFiles, filesWritten, phasesMs, pipelineMs: t() - started, maxRssKiB: usage.maxRSS, cpuMs };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
