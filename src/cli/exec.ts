@@ -1,8 +1,11 @@
 /**
  * Parses argv, runs one command, and maps results and errors to exit codes. Only this layer prints errors.
  * yargs runs a command's handler even after a usage failure it reported through `.fail()`, so the
- * handler only records the choice; the command runs after parsing, and only when parsing found no
- * usage failure and printed no help, version or completion.
+ * handler only names the choice; the command runs after parsing, and only when parsing found no
+ * usage failure and printed no help, version or completion. The handler names it by throwing
+ * {@link Chosen}: yargs has validated the line by then, and after a handler returns it formats the
+ * command's whole help text in case of a later failure (10-13 ms of a one-site `render`, for text
+ * nobody sees; tunnelsmith reports its own failures).
  */
 import yargs from 'yargs';
 import { ExitCode, InputError, isAppError, UsageError } from '../errors';
@@ -38,7 +41,7 @@ export async function exec(argv: string[], io: CliIO, commands: CommandSpec<any>
   const json = argv.includes('--json') || argv.includes('--json=true');
   const names = commands.map((s) => s.command.split(' ')[0] as string);
   const commandName = argv.find((a) => names.includes(a));
-  let chosen: { spec: CommandSpec<any>; args: GlobalArgs } | undefined;
+  let chosen: Chosen | undefined;
   const usageFailures: string[] = [];
   let y = yargs(argv)
     .scriptName('tunnelsmith')
@@ -69,7 +72,7 @@ export async function exec(argv: string[], io: CliIO, commands: CommandSpec<any>
     });
   for (const spec of commands) {
     y = y.command(spec.command, spec.describe, spec.builder as never, (args) => {
-      chosen = { spec, args: args as unknown as GlobalArgs };
+      throw new Chosen(spec, args as unknown as GlobalArgs);
     });
   }
   let output = '';
@@ -79,7 +82,8 @@ export async function exec(argv: string[], io: CliIO, commands: CommandSpec<any>
       output = text ?? '';
     });
   } catch (e) {
-    if (isYargsError(e)) usageFailures.push(e.message);
+    if (e instanceof Chosen) chosen = e;
+    else if (isYargsError(e)) usageFailures.push(e.message);
     else thrown = e;
   }
   if (usageFailures.length > 0) return reportError(usageError(usageFailures, argv, names, commandName), io, { debug, json, command: commandName });
@@ -96,6 +100,14 @@ export async function exec(argv: string[], io: CliIO, commands: CommandSpec<any>
     // Parsed: `--json false` is text, as the command printed it.
     return reportError(e, io, { debug, json: chosen.args.json === true, command: chosen.spec.command.split(' ')[0] });
   }
+}
+
+/** What the handler of the command on the line throws, to leave yargs with it (see the top of this file). */
+class Chosen {
+  constructor(
+    readonly spec: CommandSpec<any>,
+    readonly args: GlobalArgs,
+  ) {}
 }
 
 function isYargsError(e: unknown): e is Error {
