@@ -21,7 +21,7 @@ interface Options {
 }
 
 const BENCHES: Record<string, Bench> = {
-  render: () => benchRender({ runs: 3 }),
+  render: () => benchRender({ runs: 5 }),
   startup: (o) => benchStartup({ runs: o.runs }),
   deploy: () => benchDeploy(),
   rotation: () => benchRotation(),
