@@ -29,36 +29,54 @@ function listTemplates(root) {
 }
 
 /**
- * Tags that let no other template run inside this one's frames. A template using only these, and never
- * naming `loop`, cannot read the `loop.*` variables its for-loops set (an included template or a
- * child's block could, so `include`, `extends` and the like keep them).
+ * Tags that let no other template run inside this one's frames. In a template using only these, the
+ * `loop.*` variables its for-loops set are read by its own text alone (an included template or a
+ * child's block could read them too, so `include`, `extends` and the like keep them all).
  */
 const SELF_CONTAINED_TAGS = new Set(['for', 'endfor', 'if', 'elif', 'elseif', 'else', 'endif', 'set', 'endset', 'macro', 'endmacro', 'raw', 'endraw', 'verbatim', 'endverbatim', 'filter', 'endfilter']);
 
-/** @param {string} source */
-function readsNoLoopVariable(source) {
-  if (/\bloop\b/.test(source)) return false;
-  return [...source.matchAll(/\{%-?\s*(\w+)/g)].every((m) => SELF_CONTAINED_TAGS.has(m[1]));
+/** The seven variables nunjucks sets in every iteration of a for-loop, in the order it sets them. */
+const LOOP_VARIABLES = ['index', 'index0', 'revindex', 'revindex0', 'first', 'last', 'length'];
+
+/**
+ * The `loop.*` variables a template can read: each name written as `loop.<name>` in its text. Undefined
+ * (all of them) when it names `loop` any other way or uses a tag that runs another template.
+ * @param {string} source
+ * @returns {Set<string> | undefined}
+ */
+function loopVariablesRead(source) {
+  if (![...source.matchAll(/\{%-?\s*(\w+)/g)].every((m) => SELF_CONTAINED_TAGS.has(m[1]))) return undefined;
+  const names = new Set();
+  for (const m of source.matchAll(/\bloop\b(?:\.(\w+))?/g)) {
+    if (m[1] === undefined) return undefined;
+    names.add(m[1]);
+  }
+  return names;
 }
 
 /**
- * The seven `loop.*` bindings nunjucks emits in every iteration of a for-loop, as it emits them. Each is
- * a `Frame.set` that splits its dotted name: in the render of 1,000 sites, 330,000 of the 378,000 calls
- * (a fifth of the device templates' time), for variables most templates never read. Should another
- * nunjucks emit them otherwise, nothing matches and they stay: slower, never wrong.
+ * The seven bindings as nunjucks emits them in each iteration. Each is a `Frame.set` that splits its
+ * dotted name: in the render of 1,000 sites, 330,000 of the 378,000 calls, for variables most
+ * templates never read. Should another nunjucks emit them otherwise, nothing matches and they stay:
+ * slower, never wrong.
  */
-const LOOP_BINDINGS = new RegExp(
-  ['index', 'index0', 'revindex', 'revindex0', 'first', 'last', 'length'].map((name) => `^frame\\.set\\("loop\\.${name}", [^\\n]*\\);\\n`).join(''),
-  'gm',
-);
+const LOOP_BINDINGS = new RegExp(LOOP_VARIABLES.map((name) => `^frame\\.set\\("loop\\.${name}", [^\\n]*\\);\\n`).join(''), 'gm');
 
 /**
- * A template's compiled code, without the loop bindings when the template cannot read them.
+ * A template's compiled code, keeping of each loop's bindings only those the template can read.
  * @param {string} source
  * @param {string} code
  */
 function withoutUnreadLoopBindings(source, code) {
-  return readsNoLoopVariable(source) ? code.replace(LOOP_BINDINGS, '') : code;
+  const read = loopVariablesRead(source);
+  if (read === undefined) return code;
+  return code.replace(LOOP_BINDINGS, (block) =>
+    block
+      .split('\n')
+      .filter((line) => line !== '' && read.has(/^frame\.set\("loop\.(\w+)"/.exec(line)?.[1] ?? ''))
+      .map((line) => `${line}\n`)
+      .join(''),
+  );
 }
 
 /**
@@ -97,5 +115,5 @@ function main() {
   process.stdout.write(`precompiled ${listTemplates(TEMPLATE_ROOT).length} templates into ${path.relative(process.cwd(), target)}\n`);
 }
 
-module.exports = { listTemplates, precompiledModule, readsNoLoopVariable };
+module.exports = { listTemplates, precompiledModule, loopVariablesRead };
 if (require.main === module) main();

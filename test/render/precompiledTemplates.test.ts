@@ -19,7 +19,7 @@ import { discoverCases, planCase, type GoldenCase } from '../golden/cases';
 const script = require('../../scripts/precompile-templates.js') as {
   listTemplates(root: string): string[];
   precompiledModule(root: string, options: Record<string, unknown>): string;
-  readsNoLoopVariable(source: string): boolean;
+  loopVariablesRead(source: string): Set<string> | undefined;
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const NUNJUCKS_VERSION = (require('nunjucks/package.json') as { version: string }).version;
@@ -110,7 +110,7 @@ describe('precompiled templates', () => {
     expect(createTemplateEngine({ root, precompiled }).render('a/x.njk', { name: 'hq' })).toBe('compiled hq\n');
   });
 
-  it('drops the loop.* bindings of a template that cannot read them, and keeps them wherever it can', () => {
+  it('keeps of the loop.* bindings only those a template reads, and all of them wherever another template could', () => {
     const files = {
       'a/plain.njk': '{% for x in items %}{% if x > 1 %}{{ x }};{% endif %}{% endfor %}\n',
       'a/counted.njk': '{% for x in items %}{{ loop.index }}/{{ loop.length }}={{ x }}{% if not loop.last %},{% endif %}{% endfor %}\n',
@@ -120,9 +120,11 @@ describe('precompiled templates', () => {
     const root = templateRoot(files);
     const module = script.precompiledModule(root, ENGINE_OPTIONS);
     const codeOf = (name: string) => module.slice(module.indexOf(JSON.stringify(name)), module.indexOf('\n},', module.indexOf(JSON.stringify(name))));
+    const bindings = (name: string) => [...codeOf(name).matchAll(/frame\.set\("loop\.(\w+)"/g)].map((m) => m[1]);
     expect(codeOf('a/plain.njk')).toContain('frame.set("x"');
-    expect(codeOf('a/plain.njk')).not.toContain('"loop.');
-    for (const name of ['a/counted.njk', 'a/outer.njk']) expect(codeOf(name)).toContain('frame.set("loop.index"');
+    expect(bindings('a/plain.njk')).toEqual([]);
+    expect(bindings('a/counted.njk')).toEqual(['index', 'last', 'length']);
+    expect(bindings('a/outer.njk')).toEqual(['index', 'index0', 'revindex', 'revindex0', 'first', 'last', 'length']);
     const precompiled = createTemplateEngine({ root, precompiled: load(root) });
     const fromSource = createTemplateEngine({ root });
     const view = { items: [1, 2, 3] };
@@ -132,13 +134,19 @@ describe('precompiled templates', () => {
     for (const name of ['a/plain.njk', 'a/counted.njk', 'a/outer.njk']) expect(precompiled.render(name, view)).toBe(fromSource.render(name, view));
   });
 
-  it('keeps the loop bindings of a template naming `loop` anywhere, or using a tag that runs another template', () => {
-    expect(script.readsNoLoopVariable('{% for x in a %}{{ x }}{% endfor %}')).toBe(true);
-    expect(script.readsNoLoopVariable('{% for x in a %}{{ x }}{% endfor %} a loopback interface')).toBe(true);
-    expect(script.readsNoLoopVariable('{% for x in a %}{{ x }}{% endfor %} a routing loop')).toBe(false);
-    expect(script.readsNoLoopVariable('{%- for x in a %}{% include "b.njk" %}{% endfor %}')).toBe(false);
-    expect(script.readsNoLoopVariable('{% extends "base.njk" %}')).toBe(false);
-    expect(script.readsNoLoopVariable('{% call m() %}x{% endcall %}')).toBe(false);
+  it('reads the loop variables a template names, or all of them when it names `loop` otherwise or runs another template', () => {
+    const read = (source: string) => {
+      const names = script.loopVariablesRead(source);
+      return names === undefined ? 'all' : [...names].sort();
+    };
+    expect(read('{% for x in a %}{{ x }}{% endfor %}')).toEqual([]);
+    expect(read('{% for x in a %}{{ x }}{% endfor %} a loopback interface')).toEqual([]);
+    expect(read('{% for x in a %}{% if loop.first %}[{% endif %}{{ x }}{% endfor %}')).toEqual(['first']);
+    expect(read('{% for x in a %}{{ x }}{% endfor %} a routing loop')).toBe('all');
+    expect(read('{% for x in a %}{{ loop["index"] }}{% endfor %}')).toBe('all');
+    expect(read('{%- for x in a %}{% include "b.njk" %}{% endfor %}')).toBe('all');
+    expect(read('{% extends "base.njk" %}')).toBe('all');
+    expect(read('{% call m() %}x{% endcall %}')).toBe('all');
   });
 
   it('keeps the engine options: an undefined variable is an error, trimBlocks and lstripBlocks apply', () => {
