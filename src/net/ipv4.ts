@@ -18,8 +18,16 @@ export function isIpv4(value: unknown): value is string {
   return typeof value === 'string' && DOTTED.test(value) && Address4.isValid(value);
 }
 
+/**
+ * The address as an integer, from its four octets (an `Address4` built for this cost five times as
+ * much, and a 1,000-site render calls this for every address it checks or prints). Throws on anything
+ * but a dotted quad of octets up to 255: callers pass addresses validation accepted.
+ */
 export function ipToInt(ip: string): number {
-  return Number(new Address4(ip).bigInt());
+  const m = DOTTED.exec(ip);
+  const octets = m ? [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])] : [];
+  if (octets.length !== 4 || octets.some((o) => o > 255)) throw new Error(`not an IPv4 address: ${clip(ip)}`);
+  return octets.reduce((n, o) => n * 256 + o, 0);
 }
 
 export function intToIp(n: number): string {
