@@ -233,7 +233,7 @@ async function writeSite(b: SiteBundle, previous: Manifest | undefined, opts: Wr
     throw e;
   }
   const aside = path.join(opts.outDir, `.${b.site}.old-${process.pid}-${tag}`);
-  const replaced = swapIn(staging, dir, aside);
+  const replaced = swapIn(staging, dir, aside, run.present.has(b.site));
   if (durable) await syncDir(opts.outDir);
   // The old folder goes on the thread pool: removing a few thousand files inline held the event loop
   // (and every other site's writes) for about a millisecond a site. Its name is one of ours, a folder
@@ -276,8 +276,22 @@ function subfolders(files: readonly BundleFile[]): string[][] {
  * `staging` becomes `dir`: with an old `dir`, it is first renamed aside to `aside` (Linux offers no
  * exchange of two names through Node), then the new one is renamed into place. A failure of the second
  * rename puts the old folder back. True when an old folder is now at `aside`.
+ *
+ * When `<out>` had no `dir` as the run began (`wasThere` false), `staging` is renamed into place at
+ * once, without looking first: a look-up there waits for the other sites' folders being created in
+ * `<out>` (87 ms of a 1,000-site run's profile). Whatever appeared at `dir` since makes that rename fail
+ * (a folder with files: ENOTEMPTY or EEXIST; a file or a link: ENOTDIR), and the swap takes over as
+ * if it had looked; an empty folder is replaced, which is where the swap would leave it too.
  */
-function swapIn(staging: string, dir: string, aside: string): boolean {
+export function swapIn(staging: string, dir: string, aside: string, wasThere = true): boolean {
+  if (!wasThere) {
+    try {
+      renameSync(staging, dir);
+      return false;
+    } catch (e) {
+      if (!['ENOTEMPTY', 'EEXIST', 'ENOTDIR'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
+    }
+  }
   if (!lstatIfExists(dir)) {
     renameSync(staging, dir);
     return false;

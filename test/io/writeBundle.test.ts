@@ -1,6 +1,6 @@
 /** writeBundles across several sites: every site checked before any write, folders, modes, fsync, re-render. */
 import nodeFs from 'node:fs';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildSiteBundle } from '../../src/bundle/build';
@@ -8,7 +8,7 @@ import * as atomicWrite from '../../src/io/atomicWrite';
 import { InputError } from '../../src/errors';
 import { REDACTED_KEY_PLACEHOLDER } from '../../src/render/context';
 import { templateEngine } from '../../src/render/engine';
-import { SITES_AT_ONCE, writeBundles, type SiteBundle } from '../../src/io/writeBundle';
+import { SITES_AT_ONCE, swapIn, writeBundles, type SiteBundle } from '../../src/io/writeBundle';
 import { FAKE_DEVICES, KEY, sitePlan } from '../bundle/helpers/plan';
 
 let out: string;
@@ -233,3 +233,56 @@ describe('writeBundles', () => {
     expect(readFileSync(path.join(out, 'hq', 'notes.txt'), 'utf8')).toBe('mine\n');
   });
 });
+
+describe('swapIn of a site folder that was not in <out> when the run began', () => {
+  const staging = () => {
+    const dir = path.join(out, '.hq.new-1-0123456789ab');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'README.md'), 'new\n');
+    return dir;
+  };
+  const dir = () => path.join(out, 'hq');
+  const aside = () => path.join(out, '.hq.old-1-0123456789ab');
+
+  it('renames it into place without looking first', () => {
+    const from = staging();
+    const looks = jest.spyOn(nodeFs, 'lstatSync');
+    expect(swapIn(from, dir(), aside(), false)).toBe(false);
+    expect(looks.mock.calls.filter((c) => String(c[0]) === dir())).toEqual([]);
+    expect(readFileSync(path.join(dir(), 'README.md'), 'utf8')).toBe('new\n');
+    expect(readdirSync(out)).toEqual(['hq']);
+  });
+
+  it('replaces an empty folder that appeared there since', () => {
+    const from = staging();
+    mkdirSync(dir());
+    expect(swapIn(from, dir(), aside(), false)).toBe(false);
+    expect(readdirSync(dir())).toEqual(['README.md']);
+    expect(readdirSync(out)).toEqual(['hq']);
+  });
+
+  it('swaps as usual with whatever else appeared there since: a folder with files, a file, a link (moved aside, never followed)', () => {
+    const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'ts-elsewhere-'));
+    try {
+      writeFileSync(path.join(elsewhere, 'theirs'), 'keep\n');
+      const appeared: Array<[string, () => void, (p: string) => boolean]> = [
+        ['a folder with a file', () => (mkdirSync(dir()), writeFileSync(path.join(dir(), 'mine'), 'x')), (p) => existsSync(path.join(p, 'mine'))],
+        ['a file', () => writeFileSync(dir(), 'x'), (p) => lstatSync(p).isFile()],
+        ['a link to a folder', () => symlinkSync(elsewhere, dir()), (p) => lstatSync(p).isSymbolicLink()],
+      ];
+      for (const [what, make, isIt] of appeared) {
+        const from = staging();
+        make();
+        expect([what, swapIn(from, dir(), aside(), false)]).toEqual([what, true]);
+        expect([what, readFileSync(path.join(dir(), 'README.md'), 'utf8')]).toEqual([what, 'new\n']);
+        expect([what, isIt(aside())]).toEqual([what, true]);
+        rmSync(dir(), { recursive: true });
+        rmSync(aside(), { recursive: true });
+      }
+      expect(readFileSync(path.join(elsewhere, 'theirs'), 'utf8')).toBe('keep\n');
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+});
+
