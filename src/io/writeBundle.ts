@@ -283,7 +283,7 @@ function subfolders(files: readonly BundleFile[]): string[][] {
  * (a folder with files: ENOTEMPTY or EEXIST; a file or a link: ENOTDIR), and the swap takes over as
  * if it had looked; an empty folder is replaced, which is where the swap would leave it too.
  */
-export function swapIn(staging: string, dir: string, aside: string, wasThere = true): boolean {
+export function swapIn(staging: string, dir: string, aside: string, wasThere: boolean): boolean {
   if (!wasThere) {
     try {
       renameSync(staging, dir);

@@ -25,9 +25,13 @@ export function isIpv4(value: unknown): value is string {
  */
 export function ipToInt(ip: string): number {
   const m = DOTTED.exec(ip);
-  const octets = m ? [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])] : [];
-  if (octets.length !== 4 || octets.some((o) => o > 255)) throw new Error(`not an IPv4 address: ${clip(ip)}`);
-  return octets.reduce((n, o) => n * 256 + o, 0);
+  let n = 0;
+  for (let i = 1; i <= 4; i++) {
+    const octet = Number(m?.[i]);
+    if (!(octet <= 255)) throw new Error(`not an IPv4 address: ${clip(ip)}`);
+    n = n * 256 + octet;
+  }
+  return n;
 }
 
 export function intToIp(n: number): string {

@@ -71,7 +71,7 @@ export function createTemplateEngine(opts: { root?: string; precompiled?: Precom
       // nunjucks builds its output with `+=`: in V8, a rope of one string per piece (hundreds for a
       // device config). The first search through the text copies it into one flat string. Searching
       // here, at once, lets the pieces die young instead of being copied by every scavenge while the
-      // text waits for its bundle (1,000 sites: scavenges 170-182 ms -> 110-124 ms). The search is a
+      // text waits for its bundle (1,000 sites: scavenges 170-182 ms -> 103-111 ms). The search is a
       // check too: no template may print a NUL, which no device takes in a config.
       if (text.includes('\0')) throw new Error(`template ${templatePath} printed a NUL character`);
       return text;
