@@ -23,9 +23,9 @@ export type ApplyEventSink = (e: ApplyEvent) => void;
  * An event as a step emits it: the run adds `at`, and the `what` of a state or an end (its start's, see
  * {@link eventStamper}).
  */
-export type ApplyEventBody = E<ApplyEvent>;
+export type ApplyEventBody = Unstamped<ApplyEvent>;
 
-type E<T> = T extends { type: 'state' | 'end' } ? Omit<T, 'at' | 'what'> & { what?: string } : T extends unknown ? Omit<T, 'at'> : never;
+type Unstamped<T> = T extends { type: 'state' | 'end' } ? Omit<T, 'at' | 'what'> & { what?: string } : T extends unknown ? Omit<T, 'at'> : never;
 
 /**
  * Stamps each event with its time, and a state or an end with the `what` of its operation: its start's,
