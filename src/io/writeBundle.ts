@@ -214,6 +214,7 @@ interface RunState {
 async function writeSite(b: SiteBundle, previous: Manifest | undefined, opts: WriteBundleOptions, run: RunState): Promise<WrittenSite> {
   const { tag, umask } = run;
   const dir = path.join(opts.outDir, b.site);
+  const wasThere = run.present.has(b.site);
   const durable = opts.durable !== false;
   const secret = b.files.some((f) => f.holdsSecret);
   const dirMode = secret ? 0o700 : 0o755;
@@ -226,14 +227,14 @@ async function writeSite(b: SiteBundle, previous: Manifest | undefined, opts: Wr
       await Promise.all(level.map((d) => mkdirNew(path.join(staging, d), dirMode, umask)));
     }
     await writeNewFiles(writeOrder(b.files).map((f) => ({ file: path.join(staging, f.path), content: f.content, mode: f.mode, durable: f.holdsSecret && durable })), umask);
-    if (run.present.has(b.site) && lstatIfExists(dir)) carryOverUserFiles(dir, staging, previous, new Set(b.files.map((f) => f.path)));
+    if (wasThere && lstatIfExists(dir)) carryOverUserFiles(dir, staging, previous, new Set(b.files.map((f) => f.path)));
     if (durable) await Promise.all([...folders.flat().map((d) => syncDir(path.join(staging, d))), syncDir(staging)]);
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });
     throw e;
   }
   const aside = path.join(opts.outDir, `.${b.site}.old-${process.pid}-${tag}`);
-  const replaced = swapIn(staging, dir, aside, run.present.has(b.site));
+  const replaced = swapIn(staging, dir, aside, wasThere);
   if (durable) await syncDir(opts.outDir);
   // The old folder goes on the thread pool: removing a few thousand files inline held the event loop
   // (and every other site's writes) for about a millisecond a site. Its name is one of ours, a folder
